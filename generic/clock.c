@@ -1,0 +1,204 @@
+/*
+ * clock.c --
+ *
+ *	The event queue: a binary min-heap of embedded events.
+ */
+
+#include <stdlib.h>
+#include "clock.h"
+
+static int
+Earlier(
+    const tl_event *a,
+    const tl_event *b)
+{
+    return a->when < b->when || (a->when == b->when && a->order < b->order);
+}
+
+static void
+Place(
+    tl_clock *c,
+    tl_event *ev,
+    size_t i)
+{
+    c->heap[i] = ev;
+    ev->idx = (long) i;
+}
+
+static void
+SiftUp(
+    tl_clock *c,
+    size_t i)
+{
+    tl_event *ev = c->heap[i];
+
+    while (i > 0) {
+	size_t parent = (i - 1) / 2;
+
+	if (!Earlier(ev, c->heap[parent])) {
+	    break;
+	}
+	Place(c, c->heap[parent], i);
+	i = parent;
+    }
+    Place(c, ev, i);
+}
+
+static void
+SiftDown(
+    tl_clock *c,
+    size_t i)
+{
+    tl_event *ev = c->heap[i];
+
+    for (;;) {
+	size_t l = 2 * i + 1, best = i;
+	tl_event *bestEv = ev;
+
+	if (l < c->n && Earlier(c->heap[l], bestEv)) {
+	    best = l;
+	    bestEv = c->heap[l];
+	}
+	if (l + 1 < c->n && Earlier(c->heap[l + 1], bestEv)) {
+	    best = l + 1;
+	    bestEv = c->heap[l + 1];
+	}
+	if (best == i) {
+	    break;
+	}
+	Place(c, bestEv, i);
+	i = best;
+    }
+    Place(c, ev, i);
+}
+
+void
+clock_init(
+    tl_clock *c)
+{
+    c->now = 0;
+    c->heap = NULL;
+    c->n = c->cap = 0;
+    c->order = 0;
+}
+
+void
+clock_free(
+    tl_clock *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->n; i++) {
+	c->heap[i]->idx = -1;
+    }
+    free(c->heap);
+    c->heap = NULL;
+    c->n = c->cap = 0;
+}
+
+void
+event_init(
+    tl_event *ev,
+    tl_event_fn *fn,
+    void *arg)
+{
+    ev->when = 0;
+    ev->order = 0;
+    ev->idx = -1;
+    ev->fn = fn;
+    ev->arg = arg;
+}
+
+/*
+ * clock_schedule --
+ *	Queues ev to fire at when, moving it if it is already queued. A time in
+ *	the past fires at the current time.
+ */
+
+void
+clock_schedule(
+    tl_clock *c,
+    tl_event *ev,
+    tl_time when)
+{
+    if (when < c->now) {
+	when = c->now;
+    }
+    if (ev->idx >= 0) {
+	clock_cancel(c, ev);
+    }
+    if (c->n == c->cap) {
+	size_t cap = c->cap ? 2 * c->cap : 64;
+	tl_event **h = realloc(c->heap, cap * sizeof(*h));
+
+	if (h == NULL) {
+	    abort();
+	}
+	c->heap = h;
+	c->cap = cap;
+    }
+    ev->when = when;
+    ev->order = c->order++;
+    c->heap[c->n] = ev;
+    ev->idx = (long) c->n;
+    c->n++;
+    SiftUp(c, c->n - 1);
+}
+
+void
+clock_cancel(
+    tl_clock *c,
+    tl_event *ev)
+{
+    size_t i;
+    tl_event *last;
+
+    if (ev->idx < 0) {
+	return;
+    }
+    i = (size_t) ev->idx;
+    ev->idx = -1;
+    last = c->heap[--c->n];
+    if (i == c->n) {
+	return;
+    }
+    Place(c, last, i);
+    if (i > 0 && Earlier(last, c->heap[(i - 1) / 2])) {
+	SiftUp(c, i);
+    } else {
+	SiftDown(c, i);
+    }
+}
+
+/* The time of the earliest queued event, TL_NEVER when none. */
+tl_time
+clock_next(
+    const tl_clock *c)
+{
+    return c->n ? c->heap[0]->when : TL_NEVER;
+}
+
+/*
+ * clock_step --
+ *	Advances the clock to the earliest event and runs it.
+ * Results:
+ *	1 if an event ran, 0 if the queue was empty.
+ */
+
+int
+clock_step(
+    tl_clock *c)
+{
+    tl_event *ev;
+
+    if (c->n == 0) {
+	return 0;
+    }
+    ev = c->heap[0];
+    clock_cancel(c, ev);
+    if (ev->when > c->now) {
+	c->now = ev->when;
+    }
+    ev->fn(ev->arg, ev);
+    return 1;
+}

@@ -1,0 +1,48 @@
+/*
+ * clock.h --
+ *
+ *	One clock and one event queue per network. The queue is a binary heap
+ *	of events ordered by time, ties broken by the order of scheduling, so a
+ *	run is deterministic. Events are embedded in their owners (a timer in a
+ *	TCB, a frame in flight), so an idle timer costs nothing and scheduling
+ *	never allocates except to grow the heap.
+ */
+
+#ifndef TCPLAB_CLOCK_H
+#define TCPLAB_CLOCK_H
+
+#include "tcplab.h"
+
+typedef struct tl_event tl_event;
+typedef void tl_event_fn(void *arg, tl_event *evPtr);
+
+struct tl_event {
+    tl_time when;		/* When it fires. */
+    uint64_t order;		/* Tie-breaker: scheduling order. */
+    long idx;			/* Position in the heap, -1 when idle. */
+    tl_event_fn *fn;		/* What to call. */
+    void *arg;			/* Its argument. */
+};
+
+typedef struct tl_clock {
+    tl_time now;		/* The current time. */
+    tl_event **heap;
+    size_t n, cap;
+    uint64_t order;
+} tl_clock;
+
+void		clock_init(tl_clock *c);
+void		clock_free(tl_clock *c);
+void		event_init(tl_event *ev, tl_event_fn *fn, void *arg);
+void		clock_schedule(tl_clock *c, tl_event *ev, tl_time when);
+void		clock_cancel(tl_clock *c, tl_event *ev);
+tl_time		clock_next(const tl_clock *c);
+int		clock_step(tl_clock *c);
+
+static inline int
+event_pending(const tl_event *ev)
+{
+    return ev->idx >= 0;
+}
+
+#endif /* TCPLAB_CLOCK_H */

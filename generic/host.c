@@ -1,0 +1,427 @@
+/*
+ * host.c --
+ *
+ *	Hosts: interfaces, routing, IPv4 input and output (RFC 791, RFC 1122
+ *	section 3), timer ticks, crash and boot, and raw injection.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include "host.h"
+#include "tcp.h"
+
+tl_host *
+host_new(
+    tl_net *net,
+    const char *name,
+    const char *profile)
+{
+    tl_host *h = calloc(1, sizeof(*h)), **v;
+
+    if (h == NULL) {
+	return NULL;
+    }
+    if (!profile_load(&h->tun, profile)
+	    || (h->name = tl_strdup(name)) == NULL) {
+	free(h);
+	return NULL;
+    }
+    v = realloc(net->hosts, (size_t) (net->nhosts + 1) * sizeof(*v));
+    if (v == NULL) {
+	free(h->name);
+	free(h);
+	return NULL;
+    }
+    net->hosts = v;
+    h->net = net;
+    h->index = net->nhosts;
+    v[net->nhosts++] = h;
+    strncpy(h->profile, profile, sizeof(h->profile) - 1);
+    h->up = 1;
+    h->booted = net_now(net);
+    /* Where in a second this host's timer ticks fall: fixed by the seed. */
+    h->tick_phase = (tl_time) (net_random(net, 0x7469636bu + (uint64_t)
+	    h->index) % (uint64_t) TL_SEC);
+    h->ip_id = (uint16_t) net_random(net, 0x6970u + (uint64_t) h->index);
+    return h;
+}
+
+void
+host_free(
+    tl_host *h)
+{
+    int i;
+
+    while (h->listeners) {
+	tcp_listener_close(h->listeners);
+    }
+    while (h->tcbs) {
+	tl_tcb *tp = h->tcbs;
+
+	tp->user = NULL;
+	tp->flags |= TF_ORPHAN;
+	tcp_close(tp);
+    }
+    for (i = 0; i < h->nifaces; i++) {
+	free(h->ifaces[i]);
+    }
+    free(h->name);
+    free(h);
+}
+
+int
+host_has_addr(
+    const tl_host *h,
+    tl_addr addr)
+{
+    int i;
+
+    for (i = 0; i < h->nifaces; i++) {
+	if (h->ifaces[i]->addr == addr) {
+	    return 1;
+	}
+    }
+    return 0;
+}
+
+static int
+OnSubnet(
+    const tl_iface *ifc,
+    tl_addr dst)
+{
+    tl_addr mask = ifc->prefix ? ~(tl_addr) 0 << (32 - ifc->prefix) : 0;
+
+    return (dst & mask) == (ifc->addr & mask);
+}
+
+/*
+ * host_route --
+ *	Chooses the interface and next hop for dst: a directly connected
+ *	subnet, then the default gateway, then any attached link where dst
+ *	answers (a point-to-point peer on another subnet).
+ */
+
+tl_iface *
+host_route(
+    tl_host *h,
+    tl_addr dst,
+    tl_addr *nexthop)
+{
+    int i;
+
+    for (i = 0; i < h->nifaces; i++) {
+	if (OnSubnet(h->ifaces[i], dst)) {
+	    *nexthop = dst;
+	    return h->ifaces[i];
+	}
+    }
+    for (i = 0; i < h->nifaces; i++) {
+	if (link_resolve(h->ifaces[i]->link, dst)) {
+	    *nexthop = dst;
+	    return h->ifaces[i];
+	}
+    }
+    if (h->gateway) {
+	for (i = 0; i < h->nifaces; i++) {
+	    if (OnSubnet(h->ifaces[i], h->gateway)) {
+		*nexthop = h->gateway;
+		return h->ifaces[i];
+	    }
+	}
+    }
+    return NULL;
+}
+
+tl_addr
+host_source_addr(
+    tl_host *h,
+    tl_addr dst)
+{
+    tl_addr nh;
+    tl_iface *ifc = host_route(h, dst, &nh);
+
+    if (host_has_addr(h, dst)) {
+	return dst;
+    }
+    return ifc ? ifc->addr : 0;
+}
+
+/* Is dst on one of our subnets (4.4BSD in_localaddr())? */
+int
+host_is_local(
+    tl_host *h,
+    tl_addr dst)
+{
+    int i;
+
+    for (i = 0; i < h->nifaces; i++) {
+	if (OnSubnet(h->ifaces[i], dst)) {
+	    return 1;
+	}
+    }
+    return 0;
+}
+
+/*
+ * host_tick_round --
+ *	When a timer of the given delay set now fires on a host whose timers
+ *	count ticks of tickms: after ceil(delay/tick) ticks, counting the next
+ *	tick as the first (4.4BSD's slow and fast timeouts; Linux jiffies). So
+ *	a 6 s BSD timer fires between 5.5 and 6 s later (book fig. 18-7).
+ */
+
+tl_time
+host_tick_round(
+    const tl_host *h,
+    tl_time delay,
+    int tickms)
+{
+    tl_time now = net_now(h->net), g, next, n;
+
+    if (tickms <= 0) {
+	return now + delay;
+    }
+    g = (tl_time) tickms * TL_MS;
+    n = (delay + g - 1) / g;
+    if (n < 1) {
+	n = 1;
+    }
+    /* Ticks fall at tick_phase + k*g. */
+    next = now - ((now - h->tick_phase) % g + g) % g + g;
+    return next + (n - 1) * g;
+}
+
+/* Allocates a frame with room for an iplen-byte datagram and a link header. */
+tl_pkt *
+host_pkt_alloc(
+    tl_host *h,
+    uint32_t iplen,
+    uint32_t *offPtr)
+{
+    tl_pkt *p = pkt_alloc(h->net, ETH_HDRLEN + iplen);
+
+    p->data = p->buf + ETH_HDRLEN;
+    p->len = iplen;
+    if (offPtr) {
+	*offPtr = IP_HDRLEN;
+    }
+    return p;
+}
+
+/*
+ * host_ip_output --
+ *	Prepends the IPv4 header to the datagram in pkt (its payload is already
+ *	at data + 20) and sends it toward dst.
+ * Results:
+ *	0, or -1 when there is no route (the frame is freed).
+ */
+
+int
+host_ip_output(
+    tl_host *h,
+    tl_addr src,
+    tl_addr dst,
+    uint8_t proto,
+    uint8_t tos,
+    tl_pkt *p,
+    uint32_t iplen)
+{
+    tl_iphdr ip;
+    tl_addr nh;
+    tl_iface *ifc;
+
+    if (!h->up) {
+	pkt_free(h->net, p);
+	return -1;
+    }
+    ifc = host_route(h, dst, &nh);
+    if (ifc == NULL) {
+	h->stats.ip_noroute++;
+	pkt_free(h->net, p);
+	return -1;
+    }
+    memset(&ip, 0, sizeof(ip));
+    ip.tos = tos;
+    ip.len = (uint16_t) iplen;
+    ip.id = h->ip_id++;
+    ip.ttl = (uint8_t) h->tun.ttl;
+    ip.proto = proto;
+    ip.src = src;
+    ip.dst = dst;
+    ip_build(p->data, &ip);
+    p->len = iplen;
+    p->to = NULL;
+    h->stats.ip_out++;
+    if (ifc->link->kind == LINK_LAN) {
+	tl_iface *to = link_resolve(ifc->link, nh);
+
+	if (to == NULL) {
+	    /* Nobody answers ARP for the next hop: the datagram is lost. */
+	    h->stats.ip_noroute++;
+	    pkt_free(h->net, p);
+	    return 0;
+	}
+	p->data -= ETH_HDRLEN;
+	p->len += ETH_HDRLEN;
+	memcpy(p->data, to->mac, 6);
+	memcpy(p->data + 6, ifc->mac, 6);
+	put16(p->data + 12, ETHERTYPE_IP);
+	p->to = to;
+    }
+    net_transmit(ifc, p);
+    return 0;
+}
+
+/* Forwards a datagram that is not ours (RFC 1812 in miniature). */
+static void
+Forward(
+    tl_host *h,
+    tl_pkt *p,
+    const uint8_t *iph,
+    uint32_t iplen)
+{
+    tl_pkt *q;
+    tl_addr nh;
+    tl_iface *ifc;
+
+    if (iph[8] <= 1 || (ifc = host_route(h, get32(iph + 16), &nh)) == NULL
+	    || iplen > ifc->mtu) {
+	h->stats.ip_noroute++;
+	return;
+    }
+    q = host_pkt_alloc(h, iplen, NULL);
+    memcpy(q->data, iph, iplen);
+    q->data[8]--;
+    put16(q->data + 10, 0);
+    put16(q->data + 10, cksum_fold(cksum_add(0, q->data, (q->data[0] & 15)
+	    * 4)));
+    (void) p;
+    if (ifc->link->kind == LINK_LAN) {
+	tl_iface *to = link_resolve(ifc->link, nh);
+
+	if (to == NULL) {
+	    pkt_free(h->net, q);
+	    return;
+	}
+	q->data -= ETH_HDRLEN;
+	q->len += ETH_HDRLEN;
+	memcpy(q->data, to->mac, 6);
+	memcpy(q->data + 6, ifc->mac, 6);
+	put16(q->data + 12, ETHERTYPE_IP);
+	q->to = to;
+    }
+    net_transmit(ifc, q);
+}
+
+/*
+ * host_input --
+ *	A frame arrives on ifc: strip the link header, check the IPv4 header
+ *	and hand the payload to its protocol. Malformed datagrams are counted
+ *	and dropped. Frees the frame.
+ */
+
+void
+host_input(
+    tl_iface *ifc,
+    tl_pkt *p)
+{
+    tl_host *h = ifc->host;
+    const uint8_t *d = p->data;
+    uint32_t len = p->len;
+    tl_iphdr ip;
+    wire_err err;
+
+    if (ifc->link->kind == LINK_LAN) {
+	if (len < ETH_HDRLEN || get16(d + 12) != ETHERTYPE_IP) {
+	    h->stats.ip_bad[WIRE_SHORT]++;
+	    goto done;
+	}
+	d += ETH_HDRLEN;
+	len -= ETH_HDRLEN;
+    }
+    h->stats.ip_in++;
+    err = ip_parse(d, len, &ip);
+    if (err != WIRE_OK) {
+	h->stats.ip_bad[err]++;
+	goto done;
+    }
+    if (!host_has_addr(h, ip.dst)) {
+	if (h->forwarding) {
+	    Forward(h, p, d, ip.len);
+	} else {
+	    h->stats.ip_notme++;
+	}
+	goto done;
+    }
+    if (ip.proto == IPPROTO_TCP_) {
+	tcp_input(h, &ip, p, (uint32_t) (d - p->data) + ip.hlen,
+		ip.len - ip.hlen);
+    }
+  done:
+    pkt_free(h->net, p);
+}
+
+/*
+ * host_crash --
+ *	The host stops: every TCB and listener is lost without a segment sent,
+ *	and frames for it are dropped until it boots.
+ */
+
+void
+host_crash(
+    tl_host *h)
+{
+    while (h->listeners) {
+	tl_listener *l = h->listeners;
+
+	/* Embryonic and queued connections vanish with the listener. */
+	tcp_listener_close(l);
+    }
+    while (h->tcbs) {
+	tl_tcb *tp = h->tcbs;
+
+	tp->so_error = 0;
+	tcp_close(tp);
+    }
+    h->up = 0;
+}
+
+void
+host_boot(
+    tl_host *h)
+{
+    h->up = 1;
+    h->booted = net_now(h->net);
+    h->iss_count = 0;
+    h->isn_next_set = 0;
+}
+
+/*
+ * host_inject --
+ *	Puts a crafted TCP segment on the wire from h, bypassing its TCP: for
+ *	stray RSTs, SYNs and ACKs into any state.
+ */
+
+int
+host_inject(
+    tl_host *h,
+    tl_addr src,
+    tl_addr dst,
+    const tl_tcphdr *th,
+    const uint8_t *opts,
+    size_t optlen)
+{
+    uint32_t hl = TCP_HDRLEN + (uint32_t) ((optlen + 3) & ~(size_t) 3);
+    uint32_t iplen = IP_HDRLEN + hl + th->datalen;
+    tl_pkt *p;
+
+    if (optlen > TCP_MAXOPTLEN || iplen > 65535) {
+	return -1;
+    }
+    p = host_pkt_alloc(h, iplen, NULL);
+    if (th->datalen) {
+	memcpy(p->data + IP_HDRLEN + hl, th->data, th->datalen);
+    }
+    tcp_build(p->data + IP_HDRLEN, th, opts, optlen, th->datalen, src, dst);
+    return host_ip_output(h, src, dst, IPPROTO_TCP_, 0, p, iplen);
+}

@@ -1,0 +1,67 @@
+/*
+ * host.h --
+ *
+ *	A host: its interfaces, its IPv4 input and output, its TCP endpoints
+ *	(connections and listeners), its tunables and its counters.
+ */
+
+#ifndef TCPLAB_HOST_H
+#define TCPLAB_HOST_H
+
+#include "net.h"
+#include "profile.h"
+#include "wire.h"
+
+#define HOST_MAXIFACES	8
+
+/* Built-in services (RFC 863 discard, RFC 862 echo). */
+enum { SVC_NONE = 0, SVC_DISCARD = 1, SVC_ECHO = 2 };
+
+/* Counters of a host; each is readable as `$host stats`. */
+typedef struct tl_stats {
+    uint64_t ip_in, ip_out, ip_bad[WIRE_NERRORS], ip_noroute, ip_notme;
+    uint64_t tcp_in, tcp_out, tcp_bad[WIRE_NERRORS], tcp_noport;
+    uint64_t tcp_rst_out, tcp_retrans, tcp_dropped;
+    uint64_t tcp_listen_overflow, tcp_timeouts;
+} tl_stats;
+
+struct tl_host {
+    tl_net *net;
+    char *name;
+    int index;
+    tl_iface *ifaces[HOST_MAXIFACES];
+    int nifaces;
+    tl_addr gateway;		/* Default route, 0 = none. */
+    int forwarding;		/* Route datagrams not for us. */
+    int up;			/* 0 while crashed. */
+    tl_time booted;		/* Time of the last boot. */
+    tl_time tick_phase;		/* Where the timer ticks fall. */
+    char profile[16];
+    tl_tunables tun;
+    uint16_t ip_id;
+    uint32_t iss_count;		/* BSD: connections since boot. */
+    int isn_next_set;		/* A script fixed the next ISN. */
+    uint32_t isn_next;
+    uint16_t next_port;
+    tl_tcb *tcbs;		/* Every TCB not CLOSED, and listeners' children. */
+    tl_listener *listeners;
+    tl_stats stats;
+};
+
+tl_host	       *host_new(tl_net *net, const char *name, const char *profile);
+void		host_free(tl_host *host);
+int		host_has_addr(const tl_host *host, tl_addr addr);
+tl_iface       *host_route(tl_host *host, tl_addr dst, tl_addr *nexthop);
+tl_addr		host_source_addr(tl_host *host, tl_addr dst);
+int		host_is_local(tl_host *host, tl_addr dst);
+void		host_input(tl_iface *ifc, tl_pkt *pkt);
+int		host_ip_output(tl_host *host, tl_addr src, tl_addr dst,
+		    uint8_t proto, uint8_t tos, tl_pkt *pkt, uint32_t iplen);
+tl_pkt	       *host_pkt_alloc(tl_host *host, uint32_t iplen, uint32_t *offPtr);
+tl_time		host_tick_round(const tl_host *host, tl_time when, int tickms);
+void		host_crash(tl_host *host);
+void		host_boot(tl_host *host);
+int		host_inject(tl_host *host, tl_addr src, tl_addr dst,
+		    const tl_tcphdr *th, const uint8_t *opts, size_t optlen);
+
+#endif /* TCPLAB_HOST_H */

@@ -1,0 +1,495 @@
+/*
+ * net.c --
+ *
+ *	Links and LANs, the frame pool, transmission with serialization and
+ *	propagation delay, observers and fault filters.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include "host.h"
+#include "tcp.h"
+
+static tl_event_fn Deliver;
+
+tl_net *
+net_new(
+    uint64_t seed)
+{
+    tl_net *net = calloc(1, sizeof(*net));
+
+    if (net == NULL) {
+	return NULL;
+    }
+    clock_init(&net->clock);
+    net->seed = seed;
+    net->nextFaultId = 1;
+    return net;
+}
+
+void
+net_free(
+    tl_net *net)
+{
+    int i;
+
+    for (i = 0; i < net->nhosts; i++) {
+	host_free(net->hosts[i]);
+    }
+    free(net->hosts);
+    /* Frames still in flight are events; drain them without running. */
+    while (net->clock.n) {
+	tl_event *ev = net->clock.heap[0];
+
+	clock_cancel(&net->clock, ev);
+	if (ev->fn == Deliver) {
+	    free(ev->arg);
+	}
+    }
+    while (net->links) {
+	tl_link *l = net->links;
+
+	net->links = l->next;
+	free(l->name);
+	free(l->ifaces);
+	free(l);
+    }
+    while (net->freepkts) {
+	tl_pkt *p = net->freepkts;
+
+	net->freepkts = p->next;
+	free(p);
+    }
+    while (net->taps) {
+	tl_tap *t = net->taps;
+
+	net->taps = t->next;
+	free(t);
+    }
+    while (net->faults) {
+	net_fault_remove(net, net->faults->id);
+    }
+    clock_free(&net->clock);
+    free(net);
+}
+
+tl_host *
+net_find_host(
+    tl_net *net,
+    const char *name)
+{
+    int i;
+
+    for (i = 0; i < net->nhosts; i++) {
+	if (strcmp(net->hosts[i]->name, name) == 0) {
+	    return net->hosts[i];
+	}
+    }
+    return NULL;
+}
+
+tl_host *
+net_find_host_by_addr(
+    tl_net *net,
+    tl_addr addr)
+{
+    int i;
+
+    for (i = 0; i < net->nhosts; i++) {
+	if (host_has_addr(net->hosts[i], addr)) {
+	    return net->hosts[i];
+	}
+    }
+    return NULL;
+}
+
+tl_link *
+net_find_link(
+    tl_net *net,
+    const char *name)
+{
+    tl_link *l;
+
+    for (l = net->links; l; l = l->next) {
+	if (strcmp(l->name, name) == 0) {
+	    return l;
+	}
+    }
+    return NULL;
+}
+
+tl_link *
+net_link_new(
+    tl_net *net,
+    const char *name,
+    tl_linkkind kind,
+    tl_time delay,
+    uint64_t rate,
+    uint32_t mtu)
+{
+    tl_link *l = calloc(1, sizeof(*l)), **pp;
+
+    if (l == NULL || (l->name = tl_strdup(name)) == NULL) {
+	free(l);
+	return NULL;
+    }
+    l->net = net;
+    l->kind = kind;
+    l->delay = delay;
+    l->rate = rate;
+    l->mtu = mtu;
+    /* Keep creation order, so listings are stable. */
+    for (pp = &net->links; *pp; pp = &(*pp)->next) {
+    }
+    *pp = l;
+    return l;
+}
+
+/*
+ * net_link_attach --
+ *	Gives host a new interface with address addr/prefix on link.
+ * Results:
+ *	0, or -1 if the host has too many interfaces or memory ran out.
+ */
+
+int
+net_link_attach(
+    tl_link *link,
+    tl_host *host,
+    tl_addr addr,
+    int prefix)
+{
+    tl_iface *ifc, **v;
+    int n = link->net->nextMac++;
+
+    if (host->nifaces == HOST_MAXIFACES) {
+	return -1;
+    }
+    ifc = calloc(1, sizeof(*ifc));
+    v = realloc(link->ifaces, (size_t) (link->nifaces + 1) * sizeof(*v));
+    if (ifc == NULL || v == NULL) {
+	free(ifc);
+	if (v) {
+	    link->ifaces = v;
+	}
+	return -1;
+    }
+    link->ifaces = v;
+    ifc->host = host;
+    ifc->link = link;
+    ifc->addr = addr;
+    ifc->prefix = prefix;
+    ifc->mtu = link->mtu;
+    ifc->plugged = 1;
+    /* A locally administered MAC address per interface. */
+    ifc->mac[0] = 0x02;
+    ifc->mac[3] = (uint8_t) (n >> 16);
+    ifc->mac[4] = (uint8_t) (n >> 8);
+    ifc->mac[5] = (uint8_t) (n + 1);
+    v[link->nifaces++] = ifc;
+    host->ifaces[host->nifaces++] = ifc;
+    return 0;
+}
+
+/* The interface on link that owns addr (static neighbour resolution). */
+tl_iface *
+link_resolve(
+    tl_link *link,
+    tl_addr addr)
+{
+    int i;
+
+    for (i = 0; i < link->nifaces; i++) {
+	if (link->ifaces[i]->addr == addr) {
+	    return link->ifaces[i];
+	}
+    }
+    return NULL;
+}
+
+tl_pkt *
+pkt_alloc(
+    tl_net *net,
+    uint32_t len)
+{
+    tl_pkt *p;
+    uint32_t cap = len <= PKT_SMALL ? PKT_SMALL : len;
+
+    if (cap == PKT_SMALL && net->freepkts) {
+	p = net->freepkts;
+	net->freepkts = p->next;
+    } else {
+	p = malloc(sizeof(*p) + cap);
+	if (p == NULL) {
+	    abort();
+	}
+	p->cap = cap;
+    }
+    p->next = NULL;
+    p->net = net;
+    p->from = p->to = NULL;
+    p->len = len;
+    p->data = p->buf;
+    event_init(&p->ev, NULL, p);
+    return p;
+}
+
+void
+pkt_free(
+    tl_net *net,
+    tl_pkt *p)
+{
+    if (p->cap == PKT_SMALL) {
+	p->next = net->freepkts;
+	net->freepkts = p;
+    } else {
+	free(p);
+    }
+}
+
+static void
+Tap(
+    tl_net *net,
+    tl_tapkind kind,
+    tl_pkt *p,
+    tl_time when,
+    const char *reason)
+{
+    tl_tapinfo info;
+    tl_tap *t;
+
+    if (net->taps == NULL) {
+	return;
+    }
+    info.kind = kind;
+    info.time = when;
+    info.link = p->from->link;
+    info.from = p->from;
+    info.to = p->to;
+    info.frame = p->data;
+    info.len = p->len;
+    info.l2len = p->from->link->kind == LINK_LAN ? ETH_HDRLEN : 0;
+    info.reason = reason;
+    for (t = net->taps; t; t = t->next) {
+	t->fn(t->arg, &info);
+    }
+}
+
+static void
+Deliver(
+    void *arg,
+    tl_event *ev)
+{
+    tl_pkt *p = arg;
+    tl_net *net = p->net;
+    tl_iface *to = p->to;
+
+    (void) ev;
+    if (!to->plugged || !to->host->up) {
+	Tap(net, TAP_DROP, p, net->clock.now,
+		to->plugged ? "host down" : "cable unplugged");
+	pkt_free(net, p);
+	return;
+    }
+    Tap(net, TAP_DELIVER, p, net->clock.now, NULL);
+    host_input(to, p);
+}
+
+static void
+Launch(
+    tl_pkt *p,
+    tl_time arrive)
+{
+    p->ev.fn = Deliver;
+    p->ev.arg = p;
+    clock_schedule(&p->net->clock, &p->ev, arrive);
+}
+
+static tl_pkt *
+Copy(
+    tl_pkt *p)
+{
+    tl_pkt *c = pkt_alloc(p->net, p->len);
+
+    memcpy(c->data, p->data, p->len);
+    c->from = p->from;
+    c->to = p->to;
+    return c;
+}
+
+/*
+ * net_transmit --
+ *	Puts a frame on ifc's link. The frame leaves when the transmitter is
+ *	free, takes len*8/rate to serialize and arrives delay later. Observers
+ *	see it as it leaves; fault filters then decide its fate.
+ */
+
+void
+net_transmit(
+    tl_iface *ifc,
+    tl_pkt *p)
+{
+    tl_net *net = ifc->link->net;
+    tl_link *link = ifc->link;
+    tl_time start, arrive;
+    tl_fault *f, **fp;
+    tl_tapinfo info;
+
+    p->from = ifc;
+    if (p->to == NULL) {
+	if (link->kind == LINK_P2P) {
+	    p->to = link->ifaces[0] == ifc && link->nifaces > 1
+		    ? link->ifaces[1] : link->ifaces[0];
+	}
+	if (p->to == NULL || p->to == ifc) {
+	    pkt_free(net, p);
+	    return;
+	}
+    }
+    /* The frame waits for the transmitter, then takes len*8/rate on it. */
+    start = TL_MAX(net->clock.now, ifc->tx_free);
+    ifc->tx_free = start + (link->rate ? (tl_time) (((uint64_t) p->len * 8
+	    * (uint64_t) TL_SEC) / link->rate) : 0);
+    arrive = ifc->tx_free + link->delay;
+    net->nframes++;
+    Tap(net, TAP_SEND, p, start, NULL);
+    if (!ifc->plugged) {
+	Tap(net, TAP_DROP, p, start, "cable unplugged");
+	pkt_free(net, p);
+	return;
+    }
+
+    info.kind = TAP_SEND;
+    info.time = start;
+    info.link = link;
+    info.from = ifc;
+    info.to = p->to;
+    info.frame = p->data;
+    info.len = p->len;
+    info.l2len = link->kind == LINK_LAN ? ETH_HDRLEN : 0;
+    info.reason = NULL;
+    for (fp = &net->faults; (f = *fp) != NULL; ) {
+	if (f->count != 0 && f->match(f->matchArg, &info)) {
+	    f->hits++;
+	    if (f->count > 0) {
+		f->count--;
+	    }
+	    switch (f->action) {
+	    case FAULT_DROP:
+		Tap(net, TAP_DROP, p, start, "fault filter");
+		pkt_free(net, p);
+		return;
+	    case FAULT_DELAY:
+		arrive += f->delay;
+		break;
+	    case FAULT_DUP:
+		Launch(Copy(p), arrive);
+		break;
+	    }
+	}
+	fp = &f->next;
+    }
+    Launch(p, arrive);
+}
+
+void
+net_tap_add(
+    tl_net *net,
+    tl_tap_fn *fn,
+    void *arg)
+{
+    tl_tap *t = malloc(sizeof(*t)), **tp;
+
+    if (t == NULL) {
+	abort();
+    }
+    t->fn = fn;
+    t->arg = arg;
+    t->next = NULL;
+    for (tp = &net->taps; *tp; tp = &(*tp)->next) {
+    }
+    *tp = t;
+}
+
+void
+net_tap_remove(
+    tl_net *net,
+    tl_tap_fn *fn,
+    void *arg)
+{
+    tl_tap **tp, *t;
+
+    for (tp = &net->taps; (t = *tp) != NULL; tp = &t->next) {
+	if (t->fn == fn && t->arg == arg) {
+	    *tp = t->next;
+	    free(t);
+	    return;
+	}
+    }
+}
+
+tl_fault *
+net_fault_add(
+    tl_net *net,
+    tl_match_fn *match,
+    void *arg,
+    void (*freeArg)(void *),
+    tl_faultaction action,
+    tl_time delay,
+    long count)
+{
+    tl_fault *f = calloc(1, sizeof(*f)), **fp;
+
+    if (f == NULL) {
+	abort();
+    }
+    f->id = net->nextFaultId++;
+    f->match = match;
+    f->matchArg = arg;
+    f->freeArg = freeArg;
+    f->action = action;
+    f->delay = delay;
+    f->count = count;
+    for (fp = &net->faults; *fp; fp = &(*fp)->next) {
+    }
+    *fp = f;
+    return f;
+}
+
+int
+net_fault_remove(
+    tl_net *net,
+    int id)
+{
+    tl_fault **fp, *f;
+
+    for (fp = &net->faults; (f = *fp) != NULL; fp = &f->next) {
+	if (f->id == id) {
+	    *fp = f->next;
+	    if (f->freeArg) {
+		f->freeArg(f->matchArg);
+	    }
+	    free(f);
+	    return 1;
+	}
+    }
+    return 0;
+}
+
+/*
+ * net_random --
+ *	A deterministic pseudo-random 64-bit value from the network's seed and
+ *	a key (splitmix64 finalizer): the same seed gives the same run.
+ */
+
+uint64_t
+net_random(
+    tl_net *net,
+    uint64_t key)
+{
+    uint64_t z = net->seed + 0x9e3779b97f4a7c15ull * (key + 1);
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}

@@ -1,0 +1,152 @@
+/*
+ * net.h --
+ *
+ *	The simulated network: a clock, hosts with IPv4 interfaces, and the
+ *	links between them (point-to-point wires and shared LANs) with
+ *	propagation delay, an optional rate and an MTU. Frames are delivered in
+ *	time order by the clock. Observers (traces, captures) and fault filters
+ *	wrap the links: TCP never knows it is watched or impaired.
+ */
+
+#ifndef TCPLAB_NET_H
+#define TCPLAB_NET_H
+
+#include "clock.h"
+
+/* A frame on a link. The event delivers it; data points into buf. */
+struct tl_pkt {
+    tl_event ev;
+    tl_pkt *next;
+    tl_net *net;
+    tl_iface *from;		/* Sending interface. */
+    tl_iface *to;		/* Receiving interface while in flight. */
+    uint32_t len;		/* Frame length (link header included). */
+    uint32_t cap;
+    uint8_t *data;
+    uint8_t buf[];
+};
+
+#define PKT_SMALL	2048	/* Frames up to this size are recycled. */
+
+typedef enum { LINK_P2P, LINK_LAN } tl_linkkind;
+
+struct tl_link {
+    tl_net *net;
+    char *name;
+    tl_linkkind kind;
+    tl_time delay;		/* Propagation delay. */
+    uint64_t rate;		/* Bits per second, 0 = infinite. */
+    uint32_t mtu;
+    tl_iface **ifaces;
+    int nifaces;
+    tl_link *next;
+};
+
+struct tl_iface {
+    tl_host *host;
+    tl_link *link;
+    tl_addr addr;
+    int prefix;			/* Prefix length. */
+    uint32_t mtu;		/* IP MTU: the link's. */
+    uint8_t mac[6];
+    int plugged;		/* 0 while the cable is out. */
+    tl_time tx_free;		/* When the transmitter is next free. */
+};
+
+/* What an observer is told about a frame. */
+typedef enum {
+    TAP_SEND,			/* Put on the wire by an interface. */
+    TAP_DROP,			/* Dropped by a fault filter or unplugged cable. */
+    TAP_DELIVER			/* Handed to the receiving interface. */
+} tl_tapkind;
+
+typedef struct tl_tapinfo {
+    tl_tapkind kind;
+    tl_time time;
+    tl_link *link;
+    tl_iface *from, *to;
+    const uint8_t *frame;	/* Link header first. */
+    uint32_t len;
+    uint32_t l2len;		/* Link header length: 14 on a LAN, 0 on a wire. */
+    const char *reason;		/* For TAP_DROP. */
+} tl_tapinfo;
+
+typedef void tl_tap_fn(void *arg, const tl_tapinfo *info);
+
+typedef struct tl_tap {
+    tl_tap_fn *fn;
+    void *arg;
+    struct tl_tap *next;
+} tl_tap;
+
+/* A fault filter: matches frames and drops, delays or duplicates them. */
+typedef enum { FAULT_DROP, FAULT_DELAY, FAULT_DUP } tl_faultaction;
+
+typedef int tl_match_fn(void *arg, const tl_tapinfo *info);
+
+typedef struct tl_fault {
+    int id;
+    tl_match_fn *match;
+    void *matchArg;
+    void (*freeArg)(void *arg);
+    tl_faultaction action;
+    tl_time delay;		/* For FAULT_DELAY. */
+    long count;			/* Frames left to act on, -1 = unlimited. */
+    long hits;
+    struct tl_fault *next;
+} tl_fault;
+
+/* Upcalls from the stack to whoever drives it (the Tcl layer). */
+typedef struct tl_upcalls {
+    void (*state)(void *user, tl_tcb *tcb, int from, int to);
+    void (*readable)(void *user, tl_tcb *tcb);	/* Data, EOF or error. */
+    void (*writable)(void *user, tl_tcb *tcb);
+    void (*accepted)(void *user, tl_listener *l);	/* Queue not empty. */
+    void (*released)(void *user, tl_tcb *tcb);	/* The stack is done with it. */
+    void (*listener_gone)(void *user, tl_listener *l);
+} tl_upcalls;
+
+struct tl_net {
+    tl_clock clock;
+    uint64_t seed;
+    tl_host **hosts;
+    int nhosts;
+    tl_link *links;
+    tl_pkt *freepkts;
+    tl_tap *taps;
+    tl_fault *faults;
+    int nextFaultId;
+    int nextMac;
+    const tl_upcalls *up;
+    uint64_t changes;		/* Bumped on anything a script may wait for. */
+    uint64_t nframes;		/* Frames put on a wire. */
+};
+
+tl_net	       *net_new(uint64_t seed);
+void		net_free(tl_net *net);
+tl_host	       *net_find_host(tl_net *net, const char *name);
+tl_host	       *net_find_host_by_addr(tl_net *net, tl_addr addr);
+tl_link	       *net_find_link(tl_net *net, const char *name);
+tl_link	       *net_link_new(tl_net *net, const char *name, tl_linkkind kind,
+		    tl_time delay, uint64_t rate, uint32_t mtu);
+int		net_link_attach(tl_link *link, tl_host *host, tl_addr addr,
+		    int prefix);
+tl_pkt	       *pkt_alloc(tl_net *net, uint32_t len);
+void		pkt_free(tl_net *net, tl_pkt *pkt);
+void		net_transmit(tl_iface *ifc, tl_pkt *pkt);
+tl_iface       *link_resolve(tl_link *link, tl_addr addr);
+void		net_tap_add(tl_net *net, tl_tap_fn *fn, void *arg);
+void		net_tap_remove(tl_net *net, tl_tap_fn *fn, void *arg);
+tl_fault       *net_fault_add(tl_net *net, tl_match_fn *match, void *arg,
+		    void (*freeArg)(void *), tl_faultaction action,
+		    tl_time delay, long count);
+int		net_fault_remove(tl_net *net, int id);
+uint64_t	net_random(tl_net *net, uint64_t key);
+
+static inline tl_time
+net_now(const tl_net *net)
+{
+    return net->clock.now;
+}
+
+#endif /* TCPLAB_NET_H */

@@ -1,0 +1,286 @@
+/*
+ * profile.c --
+ *
+ *	The tunables table and the profiles. One row per tunable, one column
+ *	per profile: bsd44 (4.4BSD as in TCP/IP Illustrated Vol. 1), linux
+ *	(Linux 6.18 as traced in reference/linux-6.18), linux-3.6 (the kernel
+ *	of seed 000) and rfc9293 (the standards alone). Each row cites where
+ *	its values come from.
+ */
+
+#include <string.h>
+#include "profile.h"
+
+const char *const tl_profile_names[] = {
+    "bsd44", "linux", "linux-3.6", "rfc9293", NULL
+};
+#define NPROFILES 4
+
+typedef struct {
+    tl_tunable_def def;
+    int values[NPROFILES];	/* bsd44, linux, linux-3.6, rfc9293 */
+} Row;
+
+#define T(field)	#field, offsetof(tl_tunables, field)
+#define BIG		2147483647
+
+static const Row rows[] = {
+    /* 4.4BSD: TCP_MAXRXTSHIFT 12, but the 75 s keep timer ends a connect
+     * first (tcp_timer.h). Linux: sysctl default 6 (trace 02); 3.6: 5
+     * (seed 000). RFC 1122 4.2.3.5: R2 for a SYN at least 3 minutes. */
+    {{T(tcp_syn_retries), 0, 127, "SYN retransmissions before connect fails"},
+	{12, 6, 5, 7}},
+    {{T(tcp_synack_retries), 0, 127, "SYN-ACK retransmissions in SYN_RCVD"},
+	{12, 5, 5, 5}},
+    /* Threshold for asking the network layer for a new route (RFC 1122
+     * 4.2.3.5 R1); recorded in events, no route change is simulated. */
+    {{T(tcp_retries1), 0, 255, "retransmissions before negative advice (R1)"},
+	{3, 3, 3, 3}},
+    /* 4.4BSD TCP_MAXRXTSHIFT 12; Linux tcp_retries2 15 (sysctl-defaults). */
+    {{T(tcp_retries2), 0, 255, "data retransmissions before ETIMEDOUT (R2)"},
+	{12, 15, 15, 15}},
+    /* Linux 0 means 8 (tcp_orphan_retries() in tcp_timer.c). */
+    {{T(tcp_orphan_retries), 0, 255, "retransmissions for an orphaned connection (0 = 8)"},
+	{12, 0, 0, 0}},
+    /* Linux tcp_fin_timeout 60 s (trace 05). 4.4BSD: tcp_maxidle =
+     * TCPTV_KEEPCNT 8 x TCPTV_KEEPINTVL 75 s = 600 s, then re-armed for
+     * 75 s while the peer was heard from (tcp_timer.c, TCPT_2MSL).
+     * RFC 9293 has no FIN_WAIT_2 timer. */
+    {{T(tcp_fin_timeout), 0, 86400, "seconds an orphaned FIN_WAIT_2 lives (0 = forever)"},
+	{600, 60, 60, 0}},
+    /* RFC 1122 4.2.3.6: at least two hours. Linux 7200/75/9
+     * (sysctl-defaults); 4.4BSD TCPTV_KEEP_IDLE 2 h, TCPTV_KEEPINTVL 75 s,
+     * TCPTV_KEEPCNT 8. */
+    {{T(tcp_keepalive_time), 1, 32767*60, "idle seconds before the first keepalive probe"},
+	{7200, 7200, 7200, 7200}},
+    {{T(tcp_keepalive_intvl), 1, 32767, "seconds between keepalive probes"},
+	{75, 75, 75, 75}},
+    {{T(tcp_keepalive_probes), 1, 127, "unanswered probes before the connection is dropped"},
+	{8, 9, 9, 9}},
+    /* RFC 1337 TIME_WAIT assassination protection; Linux default 0
+     * (trace 13). */
+    {{T(tcp_rfc1337), 0, 1, "ignore RSTs in TIME_WAIT (RFC 1337)"},
+	{0, 0, 0, 0}},
+    /* Linux 6.18: four extra 1 s SYN retransmissions before backoff
+     * (trace 02 vs 02b). */
+    {{T(tcp_syn_linear_timeouts), 0, 127, "SYN retransmissions at the initial RTO before backing off"},
+	{0, 4, 0, 0}},
+    /* 4.4BSD TCPTV_MIN 2 ticks = 1 s; Linux TCP_RTO_MIN 200 ms; RFC 6298
+     * 2.4: 1 s. */
+    {{T(tcp_rto_min_us), 1000, 600000000, "minimum RTO, microseconds"},
+	{1000000, 200000, 200000, 1000000}},
+    /* Maximum segment lifetime. 4.4BSD TCPTV_MSL 30 s; Linux TIME_WAIT is
+     * TCP_TIMEWAIT_LEN 60 s = 2 x 30 s; RFC 9293 3.4.2: 2 minutes. */
+    {{T(msl), 1, 3600000, "maximum segment lifetime, ms (TIME_WAIT is 2 MSL)"},
+	{30000, 30000, 30000, 120000}},
+    /* 4.4BSD slow timer PR_SLOWHZ 2 (500 ms); Linux HZ 250 (4 ms jiffies,
+     * reference kernel.txt). */
+    {{T(timer_tick), 0, 10000, "timer granularity, ms (0 = exact)"},
+	{500, 4, 4, 0}},
+    /* 4.4BSD fast timer PR_FASTHZ 5 (200 ms). */
+    {{T(delack_tick), 0, 10000, "delayed-ACK timer granularity, ms (0 = exact)"},
+	{200, 4, 4, 0}},
+    /* Linux TCP_DELACK_MIN 40 ms (trace 12: ACK +41 ms); RFC 9293 3.8.6.3
+     * and RFC 1122 4.2.3.2: under 500 ms, 200 ms typical. */
+    {{T(delack_time), 1, 500, "delayed-ACK time, ms"},
+	{200, 40, 40, 200}},
+    /* 4.4BSD t_rxtcur starts at ((0) + (3 s << 2)) >> 1 = 6 s
+     * (tcp_newtcpcb); Linux TCP_TIMEOUT_INIT 1 s; RFC 6298 2.1: 1 s. */
+    {{T(rto_initial), 1, 600000, "first RTO before any RTT sample, ms"},
+	{6000, 1000, 1000, 1000}},
+    /* The RTO that backoff multiplies after a timeout with no RTT sample:
+     * 4.4BSD srtt 0 + rttvar 3 s x 4 = 12 s (SYNs at 0, 6, 30 s: book
+     * fig. 18-6); 1 s elsewhere. */
+    {{T(rto_base), 1, 600000, "RTO before any RTT sample, that backoff multiplies, ms"},
+	{12000, 1000, 1000, 1000}},
+    /* 4.4BSD TCPTV_REXMTMAX 64 s; Linux TCP_RTO_MAX 120 s; RFC 6298 2.5:
+     * at least 60 s. */
+    {{T(rto_max), 1000, 3600000, "maximum RTO, ms"},
+	{64000, 120000, 120000, 60000}},
+    /* 4.4BSD tcp_backoff[] = {1,2,4,8,16,32,64,64,...}; others double. */
+    {{T(rto_backoff), 0, 1, "backoff: 0 = BSD table, 1 = doubling"},
+	{BACKOFF_BSD, BACKOFF_DOUBLE, BACKOFF_DOUBLE, BACKOFF_DOUBLE}},
+    /* Linux counts retries as elapsed time (retransmits_timed_out()). */
+    {{T(retries_by_time), 0, 1, "turn retry counts into a time limit, as Linux does"},
+	{0, 1, 1, 0}},
+    /* 4.4BSD tcp_timers() gives up through tcp_drop(), which sends a RST;
+     * Linux tcp_write_err() just closes; RFC 9293 3.10.8: "flush all
+     * queues", no RST. */
+    {{T(rst_on_timeout), 0, 1, "send a RST when retransmission gives up"},
+	{1, 0, 0, 0}},
+    /* 4.4BSD TCPTV_PERSMIN 5 s, TCPTV_PERSMAX 60 s; Linux probes on the
+     * RTO (tcp_probe_timer) within TCP_RTO_MIN..TCP_RTO_MAX. */
+    {{T(persist_min), 1, 3600000, "smallest persist (zero-window probe) interval, ms"},
+	{5000, 200, 200, 1000}},
+    {{T(persist_max), 1, 3600000, "largest persist interval, ms"},
+	{60000, 120000, 120000, 60000}},
+    /* 4.4BSD TCPTV_KEEP_INIT 75 s connection-establishment timer. */
+    {{T(conn_timeout), 0, 3600000, "connection-establishment timer, ms (0 = none)"},
+	{75000, 0, 0, 0}},
+    /* 4.4BSD: re-arm the FIN_WAIT_2 timer for TCPTV_KEEPINTVL 75 s while
+     * the peer was heard from within tcp_maxidle (10 min + 75 s total). */
+    {{T(finwait2_idle_rearm), 0, 3600000, "FIN_WAIT_2 re-arm while the peer is alive, ms"},
+	{75000, 0, 0, 0}},
+    /* 4.4BSD tcp_iss: +TCP_ISSINCR/PR_SLOWHZ = 64000 each 500 ms and
+     * +64000 per connection (book 18.2). Linux and RFC 6528: a keyed hash
+     * of the 4-tuple plus a clock of 64 ns (Linux) or 4 us (RFC 793). */
+    {{T(isn_generator), 0, 1, "ISN: 0 = BSD counter, 1 = hashed (RFC 6528)"},
+	{ISN_BSD, ISN_HASHED, ISN_HASHED, ISN_HASHED}},
+    {{T(isn_tick_incr), 0, BIG, "BSD ISN counter: added per 500 ms"},
+	{64000, 0, 0, 0}},
+    {{T(isn_conn_incr), 0, BIG, "BSD ISN counter: added per connection"},
+	{64000, 0, 0, 0}},
+    /* Linux secure_tcp_seq(): ns >> 6; RFC 793 3.3: a 4 us clock. */
+    {{T(isn_clock_ns), 1, 1000000, "hashed ISN: ns per clock increment"},
+	{4000, 64, 64, 4000}},
+    /* MSS assumed when the peer sends none: 4.4BSD tcp_mssdflt 512;
+     * RFC 9293 3.7.1 and Linux TCP_MSS_DEFAULT 536. */
+    {{T(mss_default), 64, 65535, "MSS when the peer announces none"},
+	{512, 536, 536, 536}},
+    /* 4.4BSD announces tcp_mssdflt 512 to non-local destinations
+     * (in_localaddr() in tcp_mss(); book fig. 18-18). */
+    {{T(mss_nonlocal), 0, 65535, "MSS announced to non-local destinations (0 = as local)"},
+	{512, 0, 0, 0}},
+    /* 4.4BSD rounds MTU - 40 down to a multiple of MCLBYTES (1024) when
+     * larger (tcp_mss(); both ends announce 1024 in fig. 18-1). */
+    {{T(mss_round), 0, 65535, "round the local MSS down to a multiple of this (0 = no)"},
+	{1024, 0, 0, 0}},
+    /* 4.4BSD sonewconn: qlen + q0len > 3b/2 refuses (fig. 18-23);
+     * Linux: accept queue full when more than backlog (b + 1);
+     * RFC: the backlog itself. */
+    {{T(backlog_formula), 0, 2, "listen queue limit: 0 = 3b/2+1, 1 = b+1, 2 = b"},
+	{BACKLOG_BSD, BACKLOG_LINUX, BACKLOG_LINUX, BACKLOG_PLAIN}},
+    /* A SYN in TIME_WAIT: 4.4BSD tcp_input accepts seq > rcv_nxt with
+     * ISS = snd_nxt + TCP_ISSINCR (128000); Linux tcp_timewait_state_process
+     * with ISN = tw_snd_nxt + 65535 + 2 (trace 14); RFC 1122 4.2.2.13. */
+    {{T(tw_syn), 0, 2, "SYN in TIME_WAIT: 0 = refuse, 1 = BSD, 2 = Linux"},
+	{TWSYN_BSD, TWSYN_LINUX, TWSYN_LINUX, TWSYN_BSD}},
+    {{T(tw_isn_incr), 0, BIG, "new incarnation's ISN above old snd_nxt (0 = generator)"},
+	{128000, 65537, 65537, 0}},
+    /* Book: BSD/386 and SVR4 announce win 4096 (fig. 18-1); Linux
+     * tcp_rmem[1] 131072 with half of it as window (64240 on SYNs). */
+    {{T(rcvbuf), 512, 1 << 30, "receive buffer (window space), bytes"},
+	{4096, 65536, 65536, 65535}},
+    {{T(sndbuf), 512, 1 << 30, "send buffer, bytes"},
+	{4096, 16384, 16384, 65535}},
+    /* 4.4BSD slow start from 1 segment; Linux IW10 (RFC 6928); RFC 5681
+     * 3.1 formula when 0. */
+    {{T(initial_cwnd), 0, 1000, "initial congestion window, segments (0 = RFC 5681)"},
+	{1, 10, 10, 0}},
+    /* Linux tcp_close(): unread data means RST (trace 10); RFC 1122
+     * 4.2.2.13 and RFC 2525 2.17. 4.4BSD sends a FIN. */
+    {{T(rst_on_close_unread), 0, 1, "close with unread data sends RST"},
+	{0, 1, 1, 1}},
+    /* RFC 5961 (and RFC 9293 3.10.7.4): a RST in the window but not at
+     * RCV.NXT, or a SYN in a synchronized state, draws a challenge ACK
+     * instead of a reset (Linux tcp_validate_incoming(), traces 04, 06).
+     * 4.4BSD resets on any in-window RST or SYN. */
+    {{T(challenge_ack), 0, 1, "RFC 5961 challenge ACKs"},
+	{0, 1, 1, 1}},
+    /* Linux tcp_reset(): a RST in CLOSE_WAIT sets EPIPE, not ECONNRESET
+     * (trace 06). */
+    {{T(closewait_rst_epipe), 0, 1, "a RST in CLOSE_WAIT reports EPIPE"},
+	{0, 1, 1, 0}},
+    /* Linux 6.x re-sends the SYN at TCP_TIMEOUT_MIN after answering a bad
+     * ACK in SYN_SENT with a RST (trace 06: 10-16 ms); 3.6 waits for the
+     * ordinary retransmission (seed 000: about 1 s). */
+    {{T(synsent_quick_retry), 0, 10000, "ms before the SYN is re-sent after a RST for a bad ACK (0 = normal timer)"},
+	{0, 10, 0, 0}},
+    /* Ephemeral ports: 4.4BSD 1024-5000 (IPPORT_RESERVED to
+     * IPPORT_USERRESERVED); Linux ip_local_port_range 32768-60999;
+     * RFC 6335 49152-65535. */
+    {{T(port_lo), 1, 65535, "lowest ephemeral port"},
+	{1024, 32768, 32768, 49152}},
+    {{T(port_hi), 1, 65535, "highest ephemeral port"},
+	{5000, 60999, 60999, 65535}},
+    /* 4.4BSD IPDEFTTL 64; Linux ip_default_ttl 64. */
+    {{T(ttl), 1, 255, "IP time to live"},
+	{64, 64, 64, 64}},
+};
+
+const int tl_ntunables = (int) (sizeof(rows) / sizeof(rows[0]));
+
+static int
+ProfileIndex(
+    const char *name)
+{
+    int i;
+
+    for (i = 0; i < NPROFILES; i++) {
+	if (strcmp(tl_profile_names[i], name) == 0) {
+	    return i;
+	}
+    }
+    return -1;
+}
+
+int
+tunable_find(
+    const char *name)
+{
+    int i;
+
+    for (i = 0; i < tl_ntunables; i++) {
+	if (strcmp(rows[i].def.name, name) == 0) {
+	    return i;
+	}
+    }
+    return -1;
+}
+
+const tl_tunable_def *
+tunable_def(
+    int idx)
+{
+    return &rows[idx].def;
+}
+
+int
+tunable_get(
+    const tl_tunables *t,
+    int idx)
+{
+    return *(const int *) ((const char *) t + rows[idx].def.offset);
+}
+
+void
+tunable_set(
+    tl_tunables *t,
+    int idx,
+    int value)
+{
+    *(int *) ((char *) t + rows[idx].def.offset) = value;
+}
+
+/* Loads every tunable of a profile; returns 0 for an unknown name. */
+int
+profile_load(
+    tl_tunables *t,
+    const char *name)
+{
+    int p = ProfileIndex(name), i;
+
+    if (p < 0) {
+	return 0;
+    }
+    memset(t, 0, sizeof(*t));
+    for (i = 0; i < tl_ntunables; i++) {
+	tunable_set(t, i, rows[i].values[p]);
+    }
+    return 1;
+}
+
+int
+profile_value(
+    const char *profile,
+    int idx,
+    int *valuePtr)
+{
+    int p = ProfileIndex(profile);
+
+    if (p < 0 || idx < 0 || idx >= tl_ntunables) {
+	return 0;
+    }
+    *valuePtr = rows[idx].values[p];
+    return 1;
+}

@@ -1,0 +1,91 @@
+/*
+ * profile.h --
+ *
+ *	Tunables: every number and policy that differs between TCP
+ *	implementations, readable and settable per host like a sysctl, and the
+ *	named profiles that set them all at once (bsd44, linux, linux-3.6,
+ *	rfc9293). Durations are stored in milliseconds unless the name says
+ *	otherwise (tcp_rto_min_us).
+ */
+
+#ifndef TCPLAB_PROFILE_H
+#define TCPLAB_PROFILE_H
+
+#include "tcplab.h"
+
+/* ISN generators. */
+enum { ISN_BSD = 0, ISN_HASHED = 1 };
+/* Retransmission backoff: BSD's table, or plain doubling. */
+enum { BACKOFF_BSD = 0, BACKOFF_DOUBLE = 1 };
+/* Listen-queue limit formulas. */
+enum { BACKLOG_BSD = 0, BACKLOG_LINUX = 1, BACKLOG_PLAIN = 2 };
+/* What a SYN does to a TIME_WAIT connection. */
+enum { TWSYN_NONE = 0, TWSYN_BSD = 1, TWSYN_LINUX = 2 };
+
+typedef struct tl_tunables {
+    /* Linux names. */
+    int tcp_syn_retries;
+    int tcp_synack_retries;
+    int tcp_retries1;
+    int tcp_retries2;
+    int tcp_orphan_retries;
+    int tcp_fin_timeout;	/* Seconds. */
+    int tcp_keepalive_time;	/* Seconds. */
+    int tcp_keepalive_intvl;	/* Seconds. */
+    int tcp_keepalive_probes;
+    int tcp_rfc1337;
+    int tcp_syn_linear_timeouts;
+    int tcp_rto_min_us;
+    /* tcplab's own. */
+    int msl;			/* ms */
+    int timer_tick;		/* ms; slow-timer granularity, 0 = exact */
+    int delack_tick;		/* ms; fast-timer granularity, 0 = exact */
+    int delack_time;		/* ms */
+    int rto_initial;		/* ms; first RTO, before any RTT sample */
+    int rto_base;		/* ms; RTO that backoff multiplies before a sample */
+    int rto_max;		/* ms */
+    int rto_backoff;		/* BACKOFF_* */
+    int retries_by_time;	/* Give up by elapsed time, as Linux does. */
+    int rst_on_timeout;		/* Send RST when retransmission gives up */
+    int persist_min, persist_max;	/* ms */
+    int conn_timeout;		/* ms; establishment timer, 0 = none */
+    int finwait2_idle_rearm;	/* ms; BSD re-arms while the peer is alive */
+    int isn_generator;		/* ISN_* */
+    int isn_tick_incr;		/* BSD: added per 500 ms tick */
+    int isn_conn_incr;		/* BSD: added per connection */
+    int isn_clock_ns;		/* Hashed: one increment per this many ns */
+    int mss_default;		/* When the peer sends no MSS option */
+    int mss_nonlocal;		/* Announced to non-local destinations */
+    int mss_round;		/* Round local MSS down to this, 0 = no */
+    int backlog_formula;	/* BACKLOG_* */
+    int tw_syn;			/* TWSYN_* */
+    int tw_isn_incr;		/* New incarnation's ISN above snd_nxt */
+    int rcvbuf;			/* Receive buffer, bytes */
+    int sndbuf;			/* Send buffer, bytes */
+    int initial_cwnd;		/* Segments; 0 = RFC 5681 formula */
+    int rst_on_close_unread;	/* RST instead of FIN (RFC 2525 2.17) */
+    int challenge_ack;		/* RFC 5961 challenge ACKs */
+    int closewait_rst_epipe;	/* RST in CLOSE_WAIT reports EPIPE */
+    int synsent_quick_retry;	/* SYN again at once after RST for bad ACK */
+    int port_lo, port_hi;	/* Ephemeral range */
+    int ttl;
+} tl_tunables;
+
+typedef struct tl_tunable_def {
+    const char *name;
+    size_t offset;
+    int min, max;
+    const char *help;
+} tl_tunable_def;
+
+extern const int tl_ntunables;
+extern const char *const tl_profile_names[];
+
+int		profile_load(tl_tunables *t, const char *name);
+int		profile_value(const char *profile, int tunable, int *valuePtr);
+int		tunable_find(const char *name);
+const tl_tunable_def *tunable_def(int idx);
+int		tunable_get(const tl_tunables *t, int idx);
+void		tunable_set(tl_tunables *t, int idx, int value);
+
+#endif /* TCPLAB_PROFILE_H */

@@ -1,0 +1,660 @@
+/*
+ * tclConn.c --
+ *
+ *	Connection and listener handles (::tcplab::conn1, ::tcplab::listen1)
+ *	and the upcalls through which the stack tells them what happened.
+ */
+
+#include <errno.h>
+#include <string.h>
+#include "tcplabInt.h"
+
+static Tcl_ObjCmdProc ConnObjCmd, ListenObjCmd;
+static Tcl_CmdDeleteProc ConnDeleteProc, ListenDeleteProc;
+
+/* The states a TCB went through, as {time state time state ...}. */
+static Tcl_Obj *
+History(
+    const tl_tcb *tp,
+    int namesOnly)
+{
+    Tcl_Obj *list = Tcl_NewListObj(0, NULL);
+    int i;
+
+    for (i = 0; i < tp->nhist; i++) {
+	if (!namesOnly) {
+	    Tcl_ListObjAppendElement(NULL, list, TcplabNewTime(tp->hist[i].t));
+	}
+	Tcl_ListObjAppendElement(NULL, list,
+		Tcl_NewStringObj(tcp_statenames[tp->hist[i].state], -1));
+    }
+    return list;
+}
+
+ConnObj *
+TcplabConnNew(
+    NetObj *netPtr,
+    tl_tcb *tp)
+{
+    ConnObj *c = ckalloc(sizeof(*c));
+
+    memset(c, 0, sizeof(*c));
+    c->netPtr = netPtr;
+    c->tcb = tp;
+    tp->user = c;
+    c->name = TcplabNewName(netPtr->interp, "conn");
+    Tcl_IncrRefCount(c->name);
+    c->next = netPtr->conns;
+    netPtr->conns = c;
+    c->cmd = Tcl_CreateObjCommand(netPtr->interp, Tcl_GetString(c->name),
+	    ConnObjCmd, c, ConnDeleteProc);
+    return c;
+}
+
+/* The handle of a TCB, made on first use. */
+ConnObj *
+TcplabConnFor(
+    NetObj *netPtr,
+    tl_tcb *tp)
+{
+    return tp->user ? (ConnObj *) tp->user : TcplabConnNew(netPtr, tp);
+}
+
+static void
+ConnDeleteProc(
+    void *clientData)
+{
+    ConnObj *c = clientData, **pp;
+    NetObj *netPtr = c->netPtr;
+
+    c->cmd = NULL;
+    for (pp = &netPtr->conns; *pp; pp = &(*pp)->next) {
+	if (*pp == c) {
+	    *pp = c->next;
+	    break;
+	}
+    }
+    if (c->tcb && netPtr->net) {
+	tl_tcb *tp = c->tcb;
+
+	c->tcb = NULL;
+	tcp_release(tp);
+    }
+    Tcl_DecrRefCount(c->name);
+    if (c->history) {
+	Tcl_DecrRefCount(c->history);
+    }
+    if (c->onState) {
+	Tcl_DecrRefCount(c->onState);
+    }
+    if (c->onReadable) {
+	Tcl_DecrRefCount(c->onReadable);
+    }
+    ckfree(c);
+}
+
+ListenObj *
+TcplabListenNew(
+    NetObj *netPtr,
+    tl_listener *l)
+{
+    ListenObj *lp = ckalloc(sizeof(*lp));
+
+    memset(lp, 0, sizeof(*lp));
+    lp->netPtr = netPtr;
+    lp->l = l;
+    l->user = lp;
+    lp->name = TcplabNewName(netPtr->interp, "listen");
+    Tcl_IncrRefCount(lp->name);
+    lp->next = netPtr->listeners;
+    netPtr->listeners = lp;
+    lp->cmd = Tcl_CreateObjCommand(netPtr->interp, Tcl_GetString(lp->name),
+	    ListenObjCmd, lp, ListenDeleteProc);
+    return lp;
+}
+
+static void
+ListenDeleteProc(
+    void *clientData)
+{
+    ListenObj *lp = clientData, **pp;
+    NetObj *netPtr = lp->netPtr;
+
+    lp->cmd = NULL;
+    for (pp = &netPtr->listeners; *pp; pp = &(*pp)->next) {
+	if (*pp == lp) {
+	    *pp = lp->next;
+	    break;
+	}
+    }
+    if (lp->l && netPtr->net) {
+	tl_listener *l = lp->l;
+
+	lp->l = NULL;
+	l->user = NULL;
+	tcp_listener_close(l);
+    }
+    Tcl_DecrRefCount(lp->name);
+    if (lp->acceptCmd) {
+	Tcl_DecrRefCount(lp->acceptCmd);
+    }
+    ckfree(lp);
+}
+
+/* Upcalls: record and queue; never run a script from here. */
+
+static void
+UpState(
+    void *user,
+    tl_tcb *tp,
+    int from,
+    int to)
+{
+    ConnObj *c = user;
+
+    (void) from;
+    if (c->onState) {
+	Tcl_Obj *s = Tcl_DuplicateObj(c->onState);
+
+	Tcl_ListObjAppendElement(NULL, s, c->name);
+	Tcl_ListObjAppendElement(NULL, s,
+		Tcl_NewStringObj(tcp_statenames[to], -1));
+	TcplabQueue(c->netPtr, s);
+    }
+    if (to == TCPS_CLOSED && tp->so_error) {
+	c->lastErr = tp->so_error;
+    }
+}
+
+static void
+UpReadable(
+    void *user,
+    tl_tcb *tp)
+{
+    ConnObj *c = user;
+
+    if (tp->so_error) {
+	c->lastErr = tp->so_error;
+    }
+    if (c->onReadable) {
+	Tcl_Obj *s = Tcl_DuplicateObj(c->onReadable);
+
+	Tcl_ListObjAppendElement(NULL, s, c->name);
+	TcplabQueue(c->netPtr, s);
+    }
+}
+
+static void
+UpAccepted(
+    void *user,
+    tl_listener *l)
+{
+    ListenObj *lp = user;
+    tl_tcb *tp;
+
+    while (lp->acceptCmd && (tp = tcp_accept(l)) != NULL) {
+	ConnObj *c = TcplabConnNew(lp->netPtr, tp);
+	Tcl_Obj *s = Tcl_DuplicateObj(lp->acceptCmd);
+
+	Tcl_ListObjAppendElement(NULL, s, c->name);
+	Tcl_ListObjAppendElement(NULL, s, TcplabNewAddr(tp->raddr));
+	Tcl_ListObjAppendElement(NULL, s, Tcl_NewIntObj(tp->rport));
+	TcplabQueue(lp->netPtr, s);
+    }
+}
+
+static void
+UpReleased(
+    void *user,
+    tl_tcb *tp)
+{
+    ConnObj *c = user;
+
+    /* Keep what scripts may still ask: the history. */
+    if (c->history == NULL) {
+	c->history = History(tp, 0);
+	Tcl_IncrRefCount(c->history);
+    }
+    c->tcb = NULL;
+}
+
+static void
+UpListenerGone(
+    void *user,
+    tl_listener *l)
+{
+    ListenObj *lp = user;
+
+    (void) l;
+    lp->l = NULL;
+}
+
+const tl_upcalls TcplabUpcalls = {
+    UpState, UpReadable, NULL, UpAccepted, UpReleased, UpListenerGone
+};
+
+static Tcl_Obj *
+Seconds(
+    tl_time t)
+{
+    return Tcl_NewDoubleObj((double) t / TL_SEC);
+}
+
+/* $c info: every TCB field a script may want, as a dict. */
+static Tcl_Obj *
+Info(
+    const tl_tcb *tp)
+{
+    Tcl_Obj *d = Tcl_NewDictObj();
+
+#define PUT(k, v) Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(k, -1), (v))
+#define NUM(k, v) PUT(k, Tcl_NewWideIntObj((Tcl_WideInt) (v)))
+    PUT("state", Tcl_NewStringObj(tcp_statenames[tp->state], -1));
+    PUT("laddr", TcplabNewAddr(tp->laddr));
+    NUM("lport", tp->lport);
+    PUT("raddr", TcplabNewAddr(tp->raddr));
+    NUM("rport", tp->rport);
+    NUM("iss", tp->iss);
+    NUM("snd_una", tp->snd_una);
+    NUM("snd_nxt", tp->snd_nxt);
+    NUM("snd_max", tp->snd_max);
+    NUM("snd_wnd", tp->snd_wnd);
+    NUM("snd_wl1", tp->snd_wl1);
+    NUM("snd_wl2", tp->snd_wl2);
+    NUM("irs", tp->irs);
+    NUM("rcv_nxt", tp->rcv_nxt);
+    NUM("rcv_wnd", tcp_rcv_space(tp));
+    NUM("rcv_adv", tp->rcv_adv);
+    NUM("mss", tp->mss);
+    NUM("mss_offer", tp->mss_offer);
+    NUM("peer_mss", tp->peer_mss);
+    PUT("srtt", Seconds(tp->srtt));
+    PUT("rttvar", Seconds(tp->rttvar));
+    PUT("rto", Seconds(tp->rto));
+    NUM("rxtshift", tp->rxtshift);
+    NUM("cwnd", tp->cwnd);
+    NUM("ssthresh", tp->ssthresh);
+    NUM("dupacks", tp->dupacks);
+    NUM("sndq", tp->sndbuf.len + tp->pend_bytes + tp->src_left);
+    NUM("rcvq", tp->rcvbuf.len);
+    NUM("bytes_in", tp->bytes_in);
+    NUM("bytes_out", tp->bytes_out);
+    NUM("segs_in", tp->segs_in);
+    NUM("segs_out", tp->segs_out);
+    NUM("retrans", tp->retrans);
+#undef NUM
+#undef PUT
+    return d;
+}
+
+/* $c timers: each timer's time left in seconds, or "" when idle. */
+static Tcl_Obj *
+Timers(
+    const tl_tcb *tp)
+{
+    Tcl_Obj *d = Tcl_NewDictObj();
+    tl_time now = net_now(tp->host->net);
+    int i;
+
+    for (i = 0; i < TT_NTIMERS; i++) {
+	const tl_event *ev = &tp->timers[i];
+
+	Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(tcp_timernames[i], -1),
+		event_pending(ev) ? Seconds(ev->when - now)
+		: Tcl_NewObj());
+    }
+    return d;
+}
+
+/* The -errorcode list a socket error carries: {POSIX ENAME message}. */
+static int
+ErrorCode(
+    Tcl_Interp *interp,
+    int err)
+{
+    Tcl_Obj *code[3];
+
+    Tcl_ResetResult(interp);
+    if (err == 0) {
+	return TCL_OK;
+    }
+    errno = err;
+    code[0] = Tcl_NewStringObj("POSIX", -1);
+    code[1] = Tcl_NewStringObj(Tcl_ErrnoId(), -1);
+    code[2] = Tcl_NewStringObj(Tcl_ErrnoMsg(err), -1);
+    Tcl_SetObjResult(interp, Tcl_NewListObj(3, code));
+    return TCL_OK;
+}
+
+static int
+Closed(
+    ConnObj *c,
+    Tcl_Interp *interp)
+{
+    return TcplabError(interp, "STATE", "GONE",
+	    "connection \"%s\" no longer exists", Tcl_GetString(c->name));
+}
+
+/* $c recv ?-max n? */
+static int
+Recv(
+    ConnObj *c,
+    Tcl_Interp *interp,
+    Tcl_Size objc,
+    Tcl_Obj *const objv[])
+{
+    tl_tcb *tp = c->tcb;
+    int max = -1;
+    uint32_t n;
+    Tcl_Obj *res;
+    unsigned char *buf;
+
+    if (objc != 2 && (objc != 4 || strcmp(Tcl_GetString(objv[2]), "-max"))) {
+	Tcl_WrongNumArgs(interp, 2, objv, "?-max bytes?");
+	return TCL_ERROR;
+    }
+    if (objc == 4 && Tcl_GetIntFromObj(interp, objv[3], &max) != TCL_OK) {
+	return TCL_ERROR;
+    }
+    n = tcp_readable(tp);
+    if (max >= 0 && (uint32_t) max < n) {
+	n = (uint32_t) max;
+    }
+    if (n == 0 && tp->so_error) {
+	int err = tp->so_error;
+	Tcl_Obj *prefix = Tcl_ObjPrintf("error reading \"%s\"",
+		Tcl_GetString(c->name));
+
+	tp->so_error = 0;
+	Tcl_IncrRefCount(prefix);
+	TcplabPosixError(interp, err, Tcl_GetString(prefix));
+	Tcl_DecrRefCount(prefix);
+	return TCL_ERROR;
+    }
+    res = Tcl_NewByteArrayObj(NULL, 0);
+    buf = Tcl_SetByteArrayLength(res, (Tcl_Size) n);
+    tcp_recv(tp, buf, n);
+    Tcl_SetObjResult(interp, res);
+    TcplabDrain(c->netPtr);
+    return TCL_OK;
+}
+
+/* $c send data: bytes as given, or the string's UTF-8 encoding. */
+static int
+Send(
+    ConnObj *c,
+    Tcl_Interp *interp,
+    Tcl_Obj *data)
+{
+    Tcl_Size len;
+    const unsigned char *bytes;
+    Tcl_DString ds;
+    int err;
+
+    Tcl_DStringInit(&ds);
+    if (data->typePtr && strcmp(data->typePtr->name, "bytearray") == 0) {
+	bytes = Tcl_GetByteArrayFromObj(data, &len);
+    } else {
+	const char *s = Tcl_GetStringFromObj(data, &len);
+
+	Tcl_Encoding utf8 = Tcl_GetEncoding(NULL, "utf-8");
+
+	Tcl_UtfToExternalDString(utf8, s, len, &ds);
+	Tcl_FreeEncoding(utf8);
+	bytes = (const unsigned char *) Tcl_DStringValue(&ds);
+	len = Tcl_DStringLength(&ds);
+    }
+    err = tcp_send(c->tcb, bytes, (uint32_t) len);
+    Tcl_DStringFree(&ds);
+    if (err) {
+	Tcl_Obj *prefix = Tcl_ObjPrintf("error writing \"%s\"",
+		Tcl_GetString(c->name));
+
+	Tcl_IncrRefCount(prefix);
+	TcplabPosixError(interp, err, Tcl_GetString(prefix));
+	Tcl_DecrRefCount(prefix);
+	return TCL_ERROR;
+    }
+    TcplabDrain(c->netPtr);
+    return TCL_OK;
+}
+
+static int
+ConnObjCmd(
+    void *clientData,
+    Tcl_Interp *interp,
+    int objc,
+    Tcl_Obj *const objv[])
+{
+    static const char *const subs[] = {
+	"abort", "close", "destroy", "eof", "error", "history", "info", "on",
+	"readable", "recv", "send", "shutdown", "source", "state", "states",
+	"timers", NULL
+    };
+    enum {
+	C_ABORT, C_CLOSE, C_DESTROY, C_EOF, C_ERROR, C_HISTORY, C_INFO, C_ON,
+	C_READABLE, C_RECV, C_SEND, C_SHUTDOWN, C_SOURCE, C_STATE, C_STATES,
+	C_TIMERS
+    };
+    /* Subcommands that still answer once the stack let the TCB go. */
+    static const int afterEnd[] = { 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0, 1,
+	1, 0 };
+    ConnObj *c = clientData;
+    tl_tcb *tp = c->tcb;
+    int idx;
+
+    if (objc < 2) {
+	Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?");
+	return TCL_ERROR;
+    }
+    if (Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)
+	    != TCL_OK) {
+	return TCL_ERROR;
+    }
+    if (tp == NULL && !afterEnd[idx]) {
+	return Closed(c, interp);
+    }
+    switch (idx) {
+    case C_ABORT:
+    case C_CLOSE:
+	if (objc != 2) {
+	    Tcl_WrongNumArgs(interp, 2, objv, NULL);
+	    return TCL_ERROR;
+	}
+	if (tp) {
+	    if (idx == C_ABORT) {
+		tcp_abort(tp);
+	    } else {
+		tcp_usr_close(tp);
+	    }
+	}
+	TcplabDrain(c->netPtr);
+	return TCL_OK;
+    case C_DESTROY:
+	Tcl_DeleteCommandFromToken(interp, c->cmd);
+	return TCL_OK;
+    case C_EOF:
+	Tcl_SetObjResult(interp, Tcl_NewBooleanObj(tp == NULL
+		|| tcp_at_eof(tp)));
+	return TCL_OK;
+    case C_ERROR:
+	return ErrorCode(interp, tp && tp->so_error ? tp->so_error
+		: c->lastErr);
+    case C_HISTORY:
+    case C_STATES:
+	if (tp) {
+	    Tcl_SetObjResult(interp, History(tp, idx == C_STATES));
+	} else if (c->history) {
+	    if (idx == C_HISTORY) {
+		Tcl_SetObjResult(interp, c->history);
+	    } else {
+		Tcl_Obj **v, *list = Tcl_NewListObj(0, NULL);
+		Tcl_Size n, i;
+
+		Tcl_ListObjGetElements(NULL, c->history, &n, &v);
+		for (i = 1; i < n; i += 2) {
+		    Tcl_ListObjAppendElement(NULL, list, v[i]);
+		}
+		Tcl_SetObjResult(interp, list);
+	    }
+	}
+	return TCL_OK;
+    case C_INFO:
+	Tcl_SetObjResult(interp, Info(tp));
+	return TCL_OK;
+    case C_ON: {
+	static const char *const evs[] = { "readable", "state", NULL };
+	Tcl_Obj **slot;
+	int ev;
+
+	if (objc != 3 && objc != 4) {
+	    Tcl_WrongNumArgs(interp, 2, objv, "readable|state ?cmdprefix?");
+	    return TCL_ERROR;
+	}
+	if (Tcl_GetIndexFromObj(interp, objv[2], evs, "event", 0, &ev)
+		!= TCL_OK) {
+	    return TCL_ERROR;
+	}
+	slot = ev == 0 ? &c->onReadable : &c->onState;
+	if (objc == 4) {
+	    if (*slot) {
+		Tcl_DecrRefCount(*slot);
+		*slot = NULL;
+	    }
+	    if (Tcl_GetCharLength(objv[3]) > 0) {
+		*slot = objv[3];
+		Tcl_IncrRefCount(*slot);
+	    }
+	}
+	if (*slot) {
+	    Tcl_SetObjResult(interp, *slot);
+	}
+	return TCL_OK;
+    }
+    case C_READABLE:
+	Tcl_SetObjResult(interp, Tcl_NewWideIntObj(tp ? tcp_readable(tp) : 0));
+	return TCL_OK;
+    case C_RECV:
+	return Recv(c, interp, objc, objv);
+    case C_SEND:
+	if (objc != 3) {
+	    Tcl_WrongNumArgs(interp, 2, objv, "data");
+	    return TCL_ERROR;
+	}
+	return Send(c, interp, objv[2]);
+    case C_SHUTDOWN: {
+	static const char *const hows[] = { "both", "read", "write", NULL };
+	int how, err;
+
+	if (objc != 3) {
+	    Tcl_WrongNumArgs(interp, 2, objv, "read|write|both");
+	    return TCL_ERROR;
+	}
+	if (Tcl_GetIndexFromObj(interp, objv[2], hows, "direction", 0, &how)
+		!= TCL_OK) {
+	    return TCL_ERROR;
+	}
+	err = tcp_shutdown(tp, how != 2, how != 1);
+	if (err) {
+	    return TcplabPosixError(interp, err, "shutdown failed");
+	}
+	TcplabDrain(c->netPtr);
+	return TCL_OK;
+    }
+    case C_SOURCE: {
+	Tcl_WideInt n;
+	int err;
+
+	if (objc != 3) {
+	    Tcl_WrongNumArgs(interp, 2, objv, "bytes");
+	    return TCL_ERROR;
+	}
+	if (Tcl_GetWideIntFromObj(interp, objv[2], &n) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	if (n < 0) {
+	    return TcplabError(interp, "VALUE", "RANGE",
+		    "byte count must not be negative");
+	}
+	err = tcp_source(tp, (uint64_t) n);
+	if (err) {
+	    return TcplabPosixError(interp, err, "error writing");
+	}
+	TcplabDrain(c->netPtr);
+	return TCL_OK;
+    }
+    case C_STATE:
+	Tcl_SetObjResult(interp, Tcl_NewStringObj(tp
+		? tcp_statenames[tp->state] : "CLOSED", -1));
+	return TCL_OK;
+    case C_TIMERS:
+	Tcl_SetObjResult(interp, Timers(tp));
+	return TCL_OK;
+    }
+    return TCL_OK;
+}
+
+static int
+ListenObjCmd(
+    void *clientData,
+    Tcl_Interp *interp,
+    int objc,
+    Tcl_Obj *const objv[])
+{
+    static const char *const subs[] = {
+	"accept", "close", "info", "pending", NULL
+    };
+    enum { L_ACCEPT, L_CLOSE, L_INFO, L_PENDING };
+    ListenObj *lp = clientData;
+    tl_listener *l = lp->l;
+    int idx;
+
+    if (objc != 2) {
+	Tcl_WrongNumArgs(interp, 1, objv, "accept|close|info|pending");
+	return TCL_ERROR;
+    }
+    if (Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)
+	    != TCL_OK) {
+	return TCL_ERROR;
+    }
+    if (idx == L_CLOSE) {
+	Tcl_DeleteCommandFromToken(interp, lp->cmd);
+	return TCL_OK;
+    }
+    if (l == NULL) {
+	return TcplabError(interp, "STATE", "GONE",
+		"listener \"%s\" no longer exists", Tcl_GetString(lp->name));
+    }
+    switch (idx) {
+    case L_ACCEPT: {
+	tl_tcb *tp = tcp_accept(l);
+
+	if (tp) {
+	    Tcl_SetObjResult(interp, TcplabConnNew(lp->netPtr, tp)->name);
+	}
+	return TCL_OK;
+    }
+    case L_INFO: {
+	Tcl_Obj *d = Tcl_NewDictObj();
+
+	Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("laddr", -1),
+		l->laddr ? TcplabNewAddr(l->laddr) : Tcl_NewStringObj("*", -1));
+	Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("lport", -1),
+		Tcl_NewIntObj(l->lport));
+	Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("backlog", -1),
+		Tcl_NewIntObj(l->backlog));
+	Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("limit", -1),
+		Tcl_NewIntObj(tcp_backlog_limit(l->host, l->backlog)));
+	Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("qlen", -1),
+		Tcl_NewIntObj(l->qlen));
+	Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("q0len", -1),
+		Tcl_NewIntObj(l->q0len));
+	Tcl_SetObjResult(interp, d);
+	return TCL_OK;
+    }
+    case L_PENDING:
+	Tcl_SetObjResult(interp, Tcl_NewIntObj(l->qlen));
+	return TCL_OK;
+    }
+    return TCL_OK;
+}

@@ -1,0 +1,632 @@
+/*
+ * tclHost.c --
+ *
+ *	Host commands: `$net host create name ...` makes a command named after
+ *	the host (svr4 connect bsdi discard), as Tk names widgets.
+ */
+
+#include <stdio.h>
+#include <string.h>
+#include "tcplabInt.h"
+
+static Tcl_ObjCmdProc HostObjCmd;
+static Tcl_CmdDeleteProc HostDeleteProc;
+
+static const char *const serviceNames[] = { "discard", "echo", NULL };
+static const int serviceIds[] = { SVC_DISCARD, SVC_ECHO };
+static const uint16_t servicePorts[] = { 9, 7 };
+
+static int
+OptionValue(
+    Tcl_Interp *interp,
+    Tcl_Size objc,
+    Tcl_Size i,
+    const char *name)
+{
+    if (i + 1 >= objc) {
+	Tcl_SetObjResult(interp, Tcl_ObjPrintf(
+		"no argument given for %s option", name));
+	Tcl_SetErrorCode(interp, "TCL", "ARGUMENT", "MISSING", NULL);
+	return TCL_ERROR;
+    }
+    return TCL_OK;
+}
+
+/*
+ * $net host create name ?-addr {a.b.c.d/n ...}? ?-profile name?
+ *	?-services {discard echo}? ?-gateway a.b.c.d? ?-forward bool?
+ */
+
+int
+TcplabHostCreate(
+    NetObj *netPtr,
+    Tcl_Interp *interp,
+    Tcl_Size objc,
+    Tcl_Obj *const objv[])
+{
+    static const char *const opts[] = {
+	"-addr", "-forward", "-gateway", "-profile", "-services", NULL
+    };
+    enum { O_ADDR, O_FORWARD, O_GATEWAY, O_PROFILE, O_SERVICES };
+    const char *profile = "bsd44", *name;
+    Tcl_Obj *addrs = NULL, *services = NULL, *cmdName;
+    tl_addr gateway = 0;
+    int forward = 0, idx;
+    Tcl_Size i, n;
+    Tcl_CmdInfo info;
+    HostObj *hostPtr, **pp;
+    tl_tunables probe;
+
+    if (objc < 4) {
+	Tcl_WrongNumArgs(interp, 3, objv, "name ?-option value ...?");
+	return TCL_ERROR;
+    }
+    name = Tcl_GetString(objv[3]);
+    for (i = 4; i < objc; i += 2) {
+	if (Tcl_GetIndexFromObj(interp, objv[i], opts, "option", TCL_EXACT,
+		&idx) != TCL_OK || OptionValue(interp, objc, i,
+		opts[idx]) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	switch (idx) {
+	case O_ADDR: {
+	    Tcl_Obj **v;
+	    Tcl_Size k;
+	    tl_addr a;
+	    int p;
+
+	    if (Tcl_ListObjGetElements(interp, objv[i + 1], &n, &v) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    for (k = 0; k < n; k++) {
+		if (TcplabGetAddrPrefix(interp, v[k], &a, &p) != TCL_OK) {
+		    return TCL_ERROR;
+		}
+	    }
+	    addrs = objv[i + 1];
+	    break;
+	}
+	case O_FORWARD:
+	    if (Tcl_GetBooleanFromObj(interp, objv[i + 1], &forward) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    break;
+	case O_GATEWAY:
+	    if (!TcplabParseAddr(Tcl_GetString(objv[i + 1]), &gateway)) {
+		return TcplabError(interp, "VALUE", "ADDRESS",
+			"expected IPv4 address but got \"%s\"",
+			Tcl_GetString(objv[i + 1]));
+	    }
+	    break;
+	case O_PROFILE:
+	    profile = Tcl_GetString(objv[i + 1]);
+	    if (!profile_load(&probe, profile)) {
+		return TcplabError(interp, "LOOKUP", "PROFILE",
+			"unknown profile \"%s\": must be bsd44, linux, "
+			"linux-3.6 or rfc9293", profile);
+	    }
+	    break;
+	case O_SERVICES: {
+	    Tcl_Obj **v;
+	    Tcl_Size k;
+	    int s;
+
+	    if (Tcl_ListObjGetElements(interp, objv[i + 1], &n, &v) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    for (k = 0; k < n; k++) {
+		if (Tcl_GetIndexFromObj(interp, v[k], serviceNames, "service",
+			0, &s) != TCL_OK) {
+		    return TCL_ERROR;
+		}
+	    }
+	    services = objv[i + 1];
+	    break;
+	}
+	}
+    }
+    if (net_find_host(netPtr->net, name)) {
+	return TcplabError(interp, "VALUE", "EXISTS",
+		"host \"%s\" already exists", name);
+    }
+    cmdName = name[0] == ':' && name[1] == ':' ? Tcl_NewStringObj(name, -1)
+	    : Tcl_ObjPrintf("::%s", name);
+    Tcl_IncrRefCount(cmdName);
+    if (Tcl_GetCommandInfo(interp, Tcl_GetString(cmdName), &info)) {
+	Tcl_DecrRefCount(cmdName);
+	return TcplabError(interp, "VALUE", "EXISTS",
+		"can't create host \"%s\": a command of that name exists", name);
+    }
+    hostPtr = ckalloc(sizeof(*hostPtr));
+    memset(hostPtr, 0, sizeof(*hostPtr));
+    hostPtr->netPtr = netPtr;
+    hostPtr->host = host_new(netPtr->net, name, profile);
+    hostPtr->host->gateway = gateway;
+    hostPtr->host->forwarding = forward;
+    hostPtr->name = cmdName;
+    hostPtr->addrs = addrs ? addrs : Tcl_NewListObj(0, NULL);
+    Tcl_IncrRefCount(hostPtr->addrs);
+    for (pp = &netPtr->hosts; *pp; pp = &(*pp)->next) {
+    }
+    *pp = hostPtr;
+    if (services) {
+	Tcl_Obj **v;
+	Tcl_Size k;
+	int s;
+
+	Tcl_ListObjGetElements(NULL, services, &n, &v);
+	for (k = 0; k < n; k++) {
+	    tl_openopts o;
+	    tl_listener *l;
+
+	    memset(&o, 0, sizeof(o));
+	    Tcl_GetIndexFromObj(NULL, v[k], serviceNames, "service", 0, &s);
+	    tcp_listen(hostPtr->host, 0, servicePorts[s], 5, &o, serviceIds[s],
+		    &l);
+	}
+    }
+    hostPtr->cmd = Tcl_CreateObjCommand(interp, Tcl_GetString(cmdName),
+	    HostObjCmd, hostPtr, HostDeleteProc);
+    Tcl_SetObjResult(interp, cmdName);
+    return TCL_OK;
+}
+
+static void
+HostDeleteProc(
+    void *clientData)
+{
+    HostObj *hostPtr = clientData;
+
+    hostPtr->cmd = NULL;
+    if (hostPtr->netPtr && hostPtr->netPtr->net) {
+	/* Deleting the command alone does not remove a host from a live
+	 * network; the handle only goes with the network. */
+    }
+}
+
+/* Removes a host handle; called as the network goes. */
+void
+TcplabHostDelete(
+    HostObj *hostPtr)
+{
+    NetObj *netPtr = hostPtr->netPtr;
+    HostObj **pp;
+
+    for (pp = &netPtr->hosts; *pp; pp = &(*pp)->next) {
+	if (*pp == hostPtr) {
+	    *pp = hostPtr->next;
+	    break;
+	}
+    }
+    if (hostPtr->cmd) {
+	Tcl_Command cmd = hostPtr->cmd;
+
+	hostPtr->cmd = NULL;
+	Tcl_DeleteCommandFromToken(netPtr->interp, cmd);
+    }
+    Tcl_DecrRefCount(hostPtr->name);
+    Tcl_DecrRefCount(hostPtr->addrs);
+    ckfree(hostPtr);
+}
+
+/* Options shared by connect and listen. */
+static int
+OpenOptions(
+    HostObj *hostPtr,
+    Tcl_Interp *interp,
+    Tcl_Size objc,
+    Tcl_Obj *const objv[],
+    Tcl_Size first,
+    int listen,
+    tl_openopts *o,
+    int *backlogPtr,
+    Tcl_Obj **acceptPtr,
+    int *lingerPtr)
+{
+    static const char *const opts[] = {
+	"-accept", "-backlog", "-bind", "-isn", "-keepalive", "-linger",
+	"-mss", "-myaddr", "-nodelay", "-rcvbuf", "-reuseaddr", "-sndbuf",
+	NULL
+    };
+    enum {
+	O_ACCEPT, O_BACKLOG, O_BIND, O_ISN, O_KEEPALIVE, O_LINGER, O_MSS,
+	O_MYADDR, O_NODELAY, O_RCVBUF, O_REUSEADDR, O_SNDBUF
+    };
+    /* Which options take a value, and which apply to which command. */
+    static const int hasValue[] = { 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0, 1 };
+    static const int forListen[] = { 1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0 };
+    static const int forConnect[] = { 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+    Tcl_Size i;
+    int idx, v;
+
+    memset(o, 0, sizeof(*o));
+    for (i = first; i < objc; i++) {
+	if (Tcl_GetIndexFromObj(interp, objv[i], opts, "option", TCL_EXACT,
+		&idx) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	if (!(listen ? forListen : forConnect)[idx]) {
+	    return TcplabError(interp, "VALUE", "OPTION",
+		    "option %s does not apply to %s", opts[idx],
+		    listen ? "listen" : "connect");
+	}
+	if (hasValue[idx]) {
+	    if (OptionValue(interp, objc, i, opts[idx]) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    i++;
+	}
+	switch (idx) {
+	case O_ACCEPT:
+	    *acceptPtr = objv[i];
+	    break;
+	case O_BACKLOG:
+	    if (Tcl_GetIntFromObj(interp, objv[i], backlogPtr) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    if (*backlogPtr < 0 || *backlogPtr > 65535) {
+		return TcplabError(interp, "VALUE", "RANGE",
+			"backlog %d out of range 0-65535", *backlogPtr);
+	    }
+	    break;
+	case O_BIND:
+	    if (TcplabGetPort(interp, objv[i], &o->lport) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    break;
+	case O_ISN:
+	    if (TcplabGetUInt32(interp, objv[i], &o->isn) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    o->has_isn = 1;
+	    break;
+	case O_KEEPALIVE:
+	    o->keepalive = 1;
+	    break;
+	case O_LINGER:
+	    if (Tcl_GetIntFromObj(interp, objv[i], lingerPtr) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    break;
+	case O_MSS:
+	case O_RCVBUF:
+	case O_SNDBUF:
+	    if (Tcl_GetIntFromObj(interp, objv[i], &v) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    if (v < (idx == O_MSS ? 64 : 512) || v > (idx == O_MSS ? 65495
+		    : 1 << 30)) {
+		return TcplabError(interp, "VALUE", "RANGE",
+			"%s %d out of range", opts[idx], v);
+	    }
+	    *(idx == O_MSS ? &o->mss : idx == O_RCVBUF ? &o->rcvbuf
+		    : &o->sndbuf) = v;
+	    break;
+	case O_MYADDR:
+	    if (!TcplabParseAddr(Tcl_GetString(objv[i]), &o->laddr)) {
+		return TcplabError(interp, "VALUE", "ADDRESS",
+			"expected IPv4 address but got \"%s\"",
+			Tcl_GetString(objv[i]));
+	    }
+	    break;
+	case O_NODELAY:
+	    o->nodelay = 1;
+	    break;
+	case O_REUSEADDR:
+	    o->reuseaddr = 1;
+	    break;
+	}
+    }
+    (void) hostPtr;
+    return TCL_OK;
+}
+
+/* $host connect peer port ?options? */
+static int
+Connect(
+    HostObj *hostPtr,
+    Tcl_Interp *interp,
+    Tcl_Size objc,
+    Tcl_Obj *const objv[])
+{
+    tl_openopts o;
+    tl_addr raddr;
+    uint16_t rport;
+    int linger = -1, err;
+    tl_tcb *tp;
+    ConnObj *connPtr;
+
+    if (objc < 4) {
+	Tcl_WrongNumArgs(interp, 2, objv, "peer port ?-option value ...?");
+	return TCL_ERROR;
+    }
+    if (TcplabGetPeer(interp, hostPtr->netPtr, objv[2], &raddr) != TCL_OK
+	    || TcplabGetPort(interp, objv[3], &rport) != TCL_OK
+	    || OpenOptions(hostPtr, interp, objc, objv, 4, 0, &o, NULL, NULL,
+		&linger) != TCL_OK) {
+	return TCL_ERROR;
+    }
+    err = tcp_connect(hostPtr->host, raddr, rport, &o, &tp);
+    if (err) {
+	return TcplabPosixError(interp, err, "couldn't open socket");
+    }
+    connPtr = TcplabConnNew(hostPtr->netPtr, tp);
+    if (linger == 0) {
+	tp->flags |= TF_RST_ON_CLOSE;
+    }
+    Tcl_SetObjResult(interp, connPtr->name);
+    TcplabDrain(hostPtr->netPtr);
+    return TCL_OK;
+}
+
+/* $host listen port ?-myaddr a? ?-backlog n? ?-reuseaddr? ?-accept cmd? */
+static int
+Listen(
+    HostObj *hostPtr,
+    Tcl_Interp *interp,
+    Tcl_Size objc,
+    Tcl_Obj *const objv[])
+{
+    tl_openopts o;
+    uint16_t port;
+    int backlog = 5, err;
+    Tcl_Obj *accept = NULL;
+    tl_listener *l;
+    ListenObj *lPtr;
+
+    if (objc < 3) {
+	Tcl_WrongNumArgs(interp, 2, objv, "port ?-option value ...?");
+	return TCL_ERROR;
+    }
+    if (TcplabGetPort(interp, objv[2], &port) != TCL_OK
+	    || OpenOptions(hostPtr, interp, objc, objv, 3, 1, &o, &backlog,
+		&accept, NULL) != TCL_OK) {
+	return TCL_ERROR;
+    }
+    err = tcp_listen(hostPtr->host, o.laddr, port, backlog, &o, SVC_NONE, &l);
+    if (err) {
+	return TcplabPosixError(interp, err, "couldn't open socket");
+    }
+    lPtr = TcplabListenNew(hostPtr->netPtr, l);
+    if (accept) {
+	lPtr->acceptCmd = accept;
+	Tcl_IncrRefCount(accept);
+    }
+    Tcl_SetObjResult(interp, lPtr->name);
+    return TCL_OK;
+}
+
+static Tcl_Obj *
+Endpoint(
+    tl_addr a,
+    uint16_t port)
+{
+    if (a == 0) {
+	return Tcl_ObjPrintf("*.%u", port);
+    }
+    return Tcl_ObjPrintf("%u.%u.%u.%u.%u", a >> 24, (a >> 16) & 255,
+	    (a >> 8) & 255, a & 255, port);
+}
+
+/* $host netstat: {tcp local foreign state} for each endpoint, like
+ * netstat -a -n. */
+static int
+Netstat(
+    HostObj *hostPtr,
+    Tcl_Interp *interp)
+{
+    Tcl_Obj *list = Tcl_NewListObj(0, NULL), *row[4];
+    tl_listener *l;
+    tl_tcb *tp;
+
+    for (tp = hostPtr->host->tcbs; tp; tp = tp->next) {
+	if (tp->state == TCPS_CLOSED) {
+	    continue;
+	}
+	row[0] = Tcl_NewStringObj("tcp", -1);
+	row[1] = Endpoint(tp->laddr, tp->lport);
+	row[2] = Endpoint(tp->raddr, tp->rport);
+	row[3] = Tcl_NewStringObj(tcp_statenames[tp->state], -1);
+	Tcl_ListObjAppendElement(NULL, list, Tcl_NewListObj(4, row));
+    }
+    for (l = hostPtr->host->listeners; l; l = l->next) {
+	row[0] = Tcl_NewStringObj("tcp", -1);
+	row[1] = Endpoint(l->laddr, l->lport);
+	row[2] = Tcl_NewStringObj("*.*", -1);
+	row[3] = Tcl_NewStringObj("LISTEN", -1);
+	Tcl_ListObjAppendElement(NULL, list, Tcl_NewListObj(4, row));
+    }
+    Tcl_SetObjResult(interp, list);
+    return TCL_OK;
+}
+
+/* $host sysctl ?name ?value??: one tunable, or all as a dict. */
+static int
+Sysctl(
+    HostObj *hostPtr,
+    Tcl_Interp *interp,
+    Tcl_Size objc,
+    Tcl_Obj *const objv[])
+{
+    tl_tunables *t = &hostPtr->host->tun;
+    int idx, v;
+
+    if (objc == 2) {
+	Tcl_Obj *d = Tcl_NewDictObj();
+
+	for (idx = 0; idx < tl_ntunables; idx++) {
+	    Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(tunable_def(idx)->name, -1),
+		    Tcl_NewIntObj(tunable_get(t, idx)));
+	}
+	Tcl_SetObjResult(interp, d);
+	return TCL_OK;
+    }
+    if (objc > 4) {
+	Tcl_WrongNumArgs(interp, 2, objv, "?name ?value??");
+	return TCL_ERROR;
+    }
+    idx = tunable_find(Tcl_GetString(objv[2]));
+    if (idx < 0) {
+	return TcplabError(interp, "LOOKUP", "TUNABLE",
+		"unknown tunable \"%s\"", Tcl_GetString(objv[2]));
+    }
+    if (objc == 4) {
+	const tl_tunable_def *d = tunable_def(idx);
+
+	if (Tcl_GetIntFromObj(interp, objv[3], &v) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	if (v < d->min || v > d->max) {
+	    return TcplabError(interp, "VALUE", "RANGE",
+		    "%s must be between %d and %d", d->name, d->min, d->max);
+	}
+	tunable_set(t, idx, v);
+    }
+    Tcl_SetObjResult(interp, Tcl_NewIntObj(tunable_get(t, idx)));
+    return TCL_OK;
+}
+
+static Tcl_Obj *
+Stats(
+    const tl_stats *s)
+{
+    Tcl_Obj *d = Tcl_NewDictObj();
+    int i;
+
+#define PUT(k, v) Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(k, -1), \
+	Tcl_NewWideIntObj((Tcl_WideInt) (v)))
+    PUT("ip_in", s->ip_in);
+    PUT("ip_out", s->ip_out);
+    PUT("ip_noroute", s->ip_noroute);
+    PUT("ip_notme", s->ip_notme);
+    PUT("tcp_in", s->tcp_in);
+    PUT("tcp_out", s->tcp_out);
+    PUT("tcp_noport", s->tcp_noport);
+    PUT("tcp_rst_out", s->tcp_rst_out);
+    PUT("tcp_retrans", s->tcp_retrans);
+    PUT("tcp_dropped", s->tcp_dropped);
+    PUT("tcp_listen_overflow", s->tcp_listen_overflow);
+    PUT("tcp_timeouts", s->tcp_timeouts);
+    for (i = 1; i < WIRE_NERRORS; i++) {
+	char k[64];
+
+	snprintf(k, sizeof(k), "ip_bad {%s}", wire_errnames[i]);
+	PUT(k, s->ip_bad[i]);
+	snprintf(k, sizeof(k), "tcp_bad {%s}", wire_errnames[i]);
+	PUT(k, s->tcp_bad[i]);
+    }
+#undef PUT
+    return d;
+}
+
+static int
+HostObjCmd(
+    void *clientData,
+    Tcl_Interp *interp,
+    int objc,
+    Tcl_Obj *const objv[])
+{
+    static const char *const subs[] = {
+	"addresses", "connect", "connections", "isn", "listen", "name",
+	"netstat", "profile", "stats", "sysctl", NULL
+    };
+    enum {
+	H_ADDRESSES, H_CONNECT, H_CONNECTIONS, H_ISN, H_LISTEN, H_NAME,
+	H_NETSTAT, H_PROFILE, H_STATS, H_SYSCTL
+    };
+    HostObj *hostPtr = clientData;
+    tl_host *h = hostPtr->host;
+    int idx, i;
+
+    if (objc < 2) {
+	Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?");
+	return TCL_ERROR;
+    }
+    if (Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)
+	    != TCL_OK) {
+	return TCL_ERROR;
+    }
+    switch (idx) {
+    case H_ADDRESSES: {
+	Tcl_Obj *list = Tcl_NewListObj(0, NULL);
+
+	for (i = 0; i < h->nifaces; i++) {
+	    tl_addr a = h->ifaces[i]->addr;
+
+	    Tcl_ListObjAppendElement(NULL, list, Tcl_ObjPrintf(
+		    "%u.%u.%u.%u/%d", a >> 24, (a >> 16) & 255, (a >> 8) & 255,
+		    a & 255, h->ifaces[i]->prefix));
+	}
+	Tcl_SetObjResult(interp, list);
+	return TCL_OK;
+    }
+    case H_CONNECT:
+	return Connect(hostPtr, interp, objc, objv);
+    case H_CONNECTIONS: {
+	Tcl_Obj *list = Tcl_NewListObj(0, NULL);
+	tl_tcb *tp;
+
+	for (tp = h->tcbs; tp; tp = tp->next) {
+	    if (tp->state != TCPS_CLOSED || tp->user) {
+		ConnObj *c = TcplabConnFor(hostPtr->netPtr, tp);
+
+		Tcl_ListObjAppendElement(NULL, list, c->name);
+	    }
+	}
+	Tcl_SetObjResult(interp, list);
+	return TCL_OK;
+    }
+    case H_ISN:
+	if (objc > 3) {
+	    Tcl_WrongNumArgs(interp, 2, objv, "?value?");
+	    return TCL_ERROR;
+	}
+	if (objc == 3) {
+	    uint32_t v;
+
+	    if (TcplabGetUInt32(interp, objv[2], &v) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    h->isn_next = v;
+	    h->isn_next_set = 1;
+	}
+	if (h->isn_next_set) {
+	    Tcl_SetObjResult(interp, Tcl_NewWideIntObj(h->isn_next));
+	}
+	return TCL_OK;
+    case H_LISTEN:
+	return Listen(hostPtr, interp, objc, objv);
+    case H_NAME:
+	Tcl_SetObjResult(interp, Tcl_NewStringObj(h->name, -1));
+	return TCL_OK;
+    case H_NETSTAT:
+	if (objc != 2) {
+	    Tcl_WrongNumArgs(interp, 2, objv, NULL);
+	    return TCL_ERROR;
+	}
+	return Netstat(hostPtr, interp);
+    case H_PROFILE:
+	if (objc > 3) {
+	    Tcl_WrongNumArgs(interp, 2, objv, "?name?");
+	    return TCL_ERROR;
+	}
+	if (objc == 3) {
+	    const char *p = Tcl_GetString(objv[2]);
+
+	    if (!profile_load(&h->tun, p)) {
+		return TcplabError(interp, "LOOKUP", "PROFILE",
+			"unknown profile \"%s\": must be bsd44, linux, "
+			"linux-3.6 or rfc9293", p);
+	    }
+	    snprintf(h->profile, sizeof(h->profile), "%s", p);
+	}
+	Tcl_SetObjResult(interp, Tcl_NewStringObj(h->profile, -1));
+	return TCL_OK;
+    case H_STATS:
+	Tcl_SetObjResult(interp, Stats(&h->stats));
+	return TCL_OK;
+    case H_SYSCTL:
+	return Sysctl(hostPtr, interp, objc, objv);
+    }
+    return TCL_OK;
+}

@@ -1,0 +1,642 @@
+/*
+ * tclNet.c --
+ *
+ *	tcplab::network and the network handle: hosts, links and LANs,
+ *	running the clock, crash, boot and cables.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include "tcplabInt.h"
+
+static Tcl_ObjCmdProc NetObjCmd;
+static Tcl_CmdDeleteProc NetDeleteProc;
+
+HostObj *
+TcplabFindHost(
+    NetObj *netPtr,
+    const char *name)
+{
+    HostObj *h;
+
+    for (h = netPtr->hosts; h; h = h->next) {
+	if (strcmp(h->host->name, name) == 0) {
+	    return h;
+	}
+    }
+    return NULL;
+}
+
+/* Queues a script to run between events (callbacks, -command traces). */
+void
+TcplabQueue(
+    NetObj *netPtr,
+    Tcl_Obj *script)
+{
+    Pending *p = ckalloc(sizeof(*p));
+
+    p->script = script;
+    Tcl_IncrRefCount(script);
+    p->next = NULL;
+    if (netPtr->pendingTail) {
+	netPtr->pendingTail->next = p;
+    } else {
+	netPtr->pending = p;
+    }
+    netPtr->pendingTail = p;
+}
+
+/*
+ * TcplabDrain --
+ *	Runs the queued scripts at global level; an error becomes a background
+ *	error, as in a Tcl event handler.
+ */
+
+void
+TcplabDrain(
+    NetObj *netPtr)
+{
+    Tcl_Interp *interp = netPtr->interp;
+
+    if (netPtr->pending == NULL) {
+	return;
+    }
+    Tcl_Preserve(netPtr);
+    Tcl_Preserve(interp);
+    while (netPtr->pending && netPtr->net) {
+	Pending *p = netPtr->pending;
+
+	netPtr->pending = p->next;
+	if (netPtr->pending == NULL) {
+	    netPtr->pendingTail = NULL;
+	}
+	if (Tcl_EvalObjEx(interp, p->script, TCL_EVAL_GLOBAL) != TCL_OK) {
+	    Tcl_BackgroundException(interp, TCL_ERROR);
+	}
+	Tcl_DecrRefCount(p->script);
+	ckfree(p);
+    }
+    Tcl_ResetResult(interp);
+    Tcl_Release(interp);
+    Tcl_Release(netPtr);
+}
+
+static void
+FreePending(
+    NetObj *netPtr)
+{
+    while (netPtr->pending) {
+	Pending *p = netPtr->pending;
+
+	netPtr->pending = p->next;
+	Tcl_DecrRefCount(p->script);
+	ckfree(p);
+    }
+    netPtr->pendingTail = NULL;
+}
+
+/*
+ * tcplab::network create ?-seed N?
+ */
+
+int
+TcplabNetworkCmd(
+    void *clientData,
+    Tcl_Interp *interp,
+    int objc,
+    Tcl_Obj *const objv[])
+{
+    static const char *const subs[] = { "create", NULL };
+    static const char *const opts[] = { "-clock", "-seed", NULL };
+    enum { OPT_CLOCK, OPT_SEED };
+    int idx, i;
+    Tcl_WideInt seed = 1;
+    NetObj *netPtr;
+
+    (void) clientData;
+    if (objc < 2) {
+	Tcl_WrongNumArgs(interp, 1, objv, "create ?-seed n?");
+	return TCL_ERROR;
+    }
+    if (Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)
+	    != TCL_OK) {
+	return TCL_ERROR;
+    }
+    for (i = 2; i < objc; i++) {
+	if (Tcl_GetIndexFromObj(interp, objv[i], opts, "option", TCL_EXACT,
+		&idx) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	if (++i >= objc) {
+	    Tcl_SetObjResult(interp, Tcl_ObjPrintf(
+		    "no argument given for %s option", opts[idx]));
+	    Tcl_SetErrorCode(interp, "TCL", "ARGUMENT", "MISSING", NULL);
+	    return TCL_ERROR;
+	}
+	switch (idx) {
+	case OPT_SEED:
+	    if (Tcl_GetWideIntFromObj(interp, objv[i], &seed) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    break;
+	case OPT_CLOCK:
+	    if (strcmp(Tcl_GetString(objv[i]), "virtual") != 0) {
+		return TcplabError(interp, "VALUE", "CLOCK",
+			"bad clock \"%s\": must be virtual",
+			Tcl_GetString(objv[i]));
+	    }
+	    break;
+	}
+    }
+    netPtr = ckalloc(sizeof(*netPtr));
+    memset(netPtr, 0, sizeof(*netPtr));
+    netPtr->net = net_new((uint64_t) seed);
+    netPtr->net->up = &TcplabUpcalls;
+    netPtr->interp = interp;
+    trace_init(&netPtr->trace.t);
+    netPtr->name = TcplabNewName(interp, "net");
+    Tcl_IncrRefCount(netPtr->name);
+    netPtr->cmd = Tcl_CreateObjCommand(interp, Tcl_GetString(netPtr->name),
+	    NetObjCmd, netPtr, NetDeleteProc);
+    Tcl_SetObjResult(interp, netPtr->name);
+    return TCL_OK;
+}
+
+/*
+ * NetDeleteProc --
+ *	The network handle goes: the stack is freed first (its upcalls clear
+ *	the handles' pointers), then every host, connection and listener
+ *	command is deleted.
+ */
+
+static void
+NetDeleteProc(
+    void *clientData)
+{
+    NetObj *netPtr = clientData;
+    tl_net *net = netPtr->net;
+
+    netPtr->cmd = NULL;
+    FreePending(netPtr);
+    TcplabTraceStop(netPtr);
+    netPtr->net = NULL;
+    net_free(net);
+    while (netPtr->conns) {
+	ConnObj *c = netPtr->conns;
+
+	c->tcb = NULL;
+	if (c->cmd) {
+	    Tcl_DeleteCommandFromToken(netPtr->interp, c->cmd);
+	} else {
+	    netPtr->conns = c->next;
+	}
+    }
+    while (netPtr->listeners) {
+	ListenObj *l = netPtr->listeners;
+
+	l->l = NULL;
+	if (l->cmd) {
+	    Tcl_DeleteCommandFromToken(netPtr->interp, l->cmd);
+	} else {
+	    netPtr->listeners = l->next;
+	}
+    }
+    while (netPtr->hosts) {
+	TcplabHostDelete(netPtr->hosts);
+    }
+    Tcl_DecrRefCount(netPtr->name);
+    Tcl_EventuallyFree(netPtr, TCL_DYNAMIC);
+}
+
+/* Attaches a link member: "host" (its next address) or {host a.b.c.d/n}. */
+static int
+Attach(
+    NetObj *netPtr,
+    Tcl_Interp *interp,
+    tl_link *link,
+    Tcl_Obj *member)
+{
+    Tcl_Obj **elems;
+    Tcl_Size n;
+    HostObj *hostPtr;
+    tl_addr addr;
+    int prefix;
+
+    if (Tcl_ListObjGetElements(interp, member, &n, &elems) != TCL_OK) {
+	return TCL_ERROR;
+    }
+    if (n < 1 || n > 2) {
+	return TcplabError(interp, "VALUE", "MEMBER",
+		"expected \"host\" or \"host address/prefix\" but got \"%s\"",
+		Tcl_GetString(member));
+    }
+    hostPtr = TcplabFindHost(netPtr, Tcl_GetString(elems[0]));
+    if (hostPtr == NULL) {
+	return TcplabError(interp, "LOOKUP", "HOST", "unknown host \"%s\"",
+		Tcl_GetString(elems[0]));
+    }
+    if (n == 2) {
+	if (TcplabGetAddrPrefix(interp, elems[1], &addr, &prefix) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+    } else {
+	Tcl_Obj *first;
+	Tcl_Size left;
+
+	Tcl_ListObjLength(NULL, hostPtr->addrs, &left);
+	if (left == 0) {
+	    return TcplabError(interp, "VALUE", "ADDRESS",
+		    "host \"%s\" has no unattached address: give one as "
+		    "{%s a.b.c.d/n}", hostPtr->host->name, hostPtr->host->name);
+	}
+	Tcl_ListObjIndex(NULL, hostPtr->addrs, 0, &first);
+	if (TcplabGetAddrPrefix(interp, first, &addr, &prefix) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	if (Tcl_IsShared(hostPtr->addrs)) {
+	    Tcl_DecrRefCount(hostPtr->addrs);
+	    hostPtr->addrs = Tcl_DuplicateObj(hostPtr->addrs);
+	    Tcl_IncrRefCount(hostPtr->addrs);
+	}
+	Tcl_ListObjReplace(NULL, hostPtr->addrs, 0, 1, 0, NULL);
+    }
+    if (net_find_host_by_addr(netPtr->net, addr)) {
+	Tcl_Obj *a = TcplabNewAddr(addr);
+
+	Tcl_IncrRefCount(a);
+	TcplabError(interp, "VALUE", "ADDRESS", "address %s is already in use",
+		Tcl_GetString(a));
+	Tcl_DecrRefCount(a);
+	return TCL_ERROR;
+    }
+    if (net_link_attach(link, hostPtr->host, addr, prefix) != 0) {
+	return TcplabError(interp, "LIMIT", "IFACES",
+		"host \"%s\" has too many interfaces", hostPtr->host->name);
+    }
+    return TCL_OK;
+}
+
+/*
+ * $net lan create name members ?-delay d? ?-rate r? ?-mtu n?
+ * $net link create name memberA memberB ?-delay d? ?-rate r? ?-mtu n?
+ */
+
+static int
+LinkCreate(
+    NetObj *netPtr,
+    Tcl_Interp *interp,
+    int lan,
+    Tcl_Size objc,
+    Tcl_Obj *const objv[])
+{
+    static const char *const opts[] = { "-delay", "-mtu", "-rate", NULL };
+    enum { OPT_DELAY, OPT_MTU, OPT_RATE };
+    Tcl_Size first = lan ? 5 : 6, i, n;
+    tl_time delay = lan ? 0 : TL_MS;
+    uint64_t rate = 0;
+    int mtu = 1500, idx;
+    Tcl_Obj **members, *pair[2];
+    tl_link *link;
+
+    if (objc < first || (objc - first) % 2) {
+	Tcl_WrongNumArgs(interp, 3, objv, lan
+		? "name members ?-delay d? ?-rate r? ?-mtu n?"
+		: "name hostA hostB ?-delay d? ?-rate r? ?-mtu n?");
+	return TCL_ERROR;
+    }
+    for (i = first; i < objc; i += 2) {
+	if (Tcl_GetIndexFromObj(interp, objv[i], opts, "option", TCL_EXACT,
+		&idx) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	switch (idx) {
+	case OPT_DELAY:
+	    if (TcplabGetDuration(interp, objv[i + 1], &delay) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    break;
+	case OPT_RATE:
+	    if (TcplabGetRate(interp, objv[i + 1], &rate) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    break;
+	case OPT_MTU:
+	    if (Tcl_GetIntFromObj(interp, objv[i + 1], &mtu) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    if (mtu < 68 || mtu > 65535) {
+		return TcplabError(interp, "VALUE", "MTU",
+			"MTU %d out of range 68-65535", mtu);
+	    }
+	    break;
+	}
+    }
+    if (net_find_link(netPtr->net, Tcl_GetString(objv[3]))) {
+	return TcplabError(interp, "VALUE", "EXISTS",
+		"link \"%s\" already exists", Tcl_GetString(objv[3]));
+    }
+    if (lan) {
+	if (Tcl_ListObjGetElements(interp, objv[4], &n, &members) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+    } else {
+	pair[0] = objv[4];
+	pair[1] = objv[5];
+	members = pair;
+	n = 2;
+    }
+    /* Check every member before creating anything. */
+    for (i = 0; i < n; i++) {
+	Tcl_Obj *h;
+
+	if (Tcl_ListObjIndex(interp, members[i], 0, &h) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	if (h == NULL || TcplabFindHost(netPtr, Tcl_GetString(h)) == NULL) {
+	    return TcplabError(interp, "LOOKUP", "HOST", "unknown host \"%s\"",
+		    h ? Tcl_GetString(h) : "");
+	}
+    }
+    link = net_link_new(netPtr->net, Tcl_GetString(objv[3]),
+	    lan ? LINK_LAN : LINK_P2P, delay, rate, (uint32_t) mtu);
+    for (i = 0; i < n; i++) {
+	if (Attach(netPtr, interp, link, members[i]) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+    }
+    Tcl_SetObjResult(interp, objv[3]);
+    return TCL_OK;
+}
+
+static int
+Until(
+    NetObj *netPtr,
+    Tcl_Obj *cond,
+    int *okPtr)
+{
+    int b;
+
+    if (Tcl_ExprBooleanObj(netPtr->interp, cond, &b) != TCL_OK) {
+	return TCL_ERROR;
+    }
+    *okPtr = b;
+    return TCL_OK;
+}
+
+/*
+ * $net run duration
+ * $net run -until condition ?-timeout duration?
+ *	Runs the clock. With -until, stops as soon as the condition is true
+ *	(checked whenever something a script can see has changed) and returns
+ *	1; returns 0 when the timeout passes or nothing is left to happen.
+ */
+
+static int
+Run(
+    NetObj *netPtr,
+    Tcl_Interp *interp,
+    Tcl_Size objc,
+    Tcl_Obj *const objv[])
+{
+    tl_net *net = netPtr->net;
+    tl_time end = TL_NEVER, d;
+    Tcl_Obj *cond = NULL;
+    uint64_t seen;
+    int ok = 0, code = TCL_OK;
+    Tcl_Size i;
+
+    if (objc == 3) {
+	if (TcplabGetDuration(interp, objv[2], &d) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	end = net_now(net) + d;
+    } else if (objc == 4 || objc == 6) {
+	for (i = 2; i < objc; i += 2) {
+	    static const char *const opts[] = { "-timeout", "-until", NULL };
+	    int idx;
+
+	    if (Tcl_GetIndexFromObj(interp, objv[i], opts, "option", TCL_EXACT,
+		    &idx) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    if (idx == 0) {
+		if (TcplabGetDuration(interp, objv[i + 1], &d) != TCL_OK) {
+		    return TCL_ERROR;
+		}
+		end = net_now(net) + d;
+	    } else {
+		cond = objv[i + 1];
+	    }
+	}
+	if (cond == NULL) {
+	    Tcl_WrongNumArgs(interp, 2, objv, "-until condition ?-timeout duration?");
+	    return TCL_ERROR;
+	}
+    } else {
+	Tcl_WrongNumArgs(interp, 2, objv,
+		"duration | -until condition ?-timeout duration?");
+	return TCL_ERROR;
+    }
+    if (netPtr->running) {
+	return TcplabError(interp, "STATE", "RUNNING",
+		"network is already running");
+    }
+    if (cond) {
+	Tcl_IncrRefCount(cond);
+	TcplabDrain(netPtr);
+	if (Until(netPtr, cond, &ok) != TCL_OK) {
+	    Tcl_DecrRefCount(cond);
+	    return TCL_ERROR;
+	}
+	if (ok) {
+	    Tcl_DecrRefCount(cond);
+	    Tcl_SetObjResult(interp, Tcl_NewIntObj(1));
+	    return TCL_OK;
+	}
+    }
+    Tcl_Preserve(netPtr);
+    netPtr->running = 1;
+    seen = net->changes;
+    while (netPtr->net && clock_next(&net->clock) <= end) {
+	clock_step(&net->clock);
+	if (netPtr->pending) {
+	    TcplabDrain(netPtr);
+	}
+	if (cond && netPtr->net && net->changes != seen) {
+	    seen = net->changes;
+	    if ((code = Until(netPtr, cond, &ok)) != TCL_OK || ok) {
+		break;
+	    }
+	}
+    }
+    if (netPtr->net) {
+	netPtr->running = 0;
+	if (code == TCL_OK && !ok && end != TL_NEVER && net->clock.now < end) {
+	    net->clock.now = end;
+	}
+    }
+    Tcl_Release(netPtr);
+    if (cond) {
+	Tcl_DecrRefCount(cond);
+    }
+    if (code != TCL_OK) {
+	return code;
+    }
+    if (cond) {
+	Tcl_SetObjResult(interp, Tcl_NewIntObj(ok));
+    }
+    return TCL_OK;
+}
+
+/* $net crash host | boot host | cable host unplug|plug */
+static int
+HostOp(
+    NetObj *netPtr,
+    Tcl_Interp *interp,
+    int op,
+    Tcl_Size objc,
+    Tcl_Obj *const objv[])
+{
+    HostObj *hostPtr;
+    int i, plug = 0;
+
+    if (objc != (op == 2 ? 4 : 3)) {
+	Tcl_WrongNumArgs(interp, 2, objv, op == 2 ? "host unplug|plug" : "host");
+	return TCL_ERROR;
+    }
+    hostPtr = TcplabFindHost(netPtr, Tcl_GetString(objv[2]));
+    if (hostPtr == NULL) {
+	return TcplabError(interp, "LOOKUP", "HOST", "unknown host \"%s\"",
+		Tcl_GetString(objv[2]));
+    }
+    switch (op) {
+    case 0:
+	host_crash(hostPtr->host);
+	break;
+    case 1:
+	host_boot(hostPtr->host);
+	break;
+    default: {
+	static const char *const how[] = { "plug", "unplug", NULL };
+
+	if (Tcl_GetIndexFromObj(interp, objv[3], how, "action", 0, &plug)
+		!= TCL_OK) {
+	    return TCL_ERROR;
+	}
+	for (i = 0; i < hostPtr->host->nifaces; i++) {
+	    hostPtr->host->ifaces[i]->plugged = !plug;
+	}
+    }
+    }
+    TcplabDrain(netPtr);
+    return TCL_OK;
+}
+
+static int
+NetObjCmd(
+    void *clientData,
+    Tcl_Interp *interp,
+    int objc,
+    Tcl_Obj *const objv[])
+{
+    static const char *const subs[] = {
+	"boot", "cable", "crash", "destroy", "host", "hosts", "lan", "link",
+	"links", "now", "run", "trace", NULL
+    };
+    enum {
+	N_BOOT, N_CABLE, N_CRASH, N_DESTROY, N_HOST, N_HOSTS, N_LAN, N_LINK,
+	N_LINKS, N_NOW, N_RUN, N_TRACE
+    };
+    NetObj *netPtr = clientData;
+    int idx;
+
+    if (objc < 2) {
+	Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?");
+	return TCL_ERROR;
+    }
+    if (Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)
+	    != TCL_OK) {
+	return TCL_ERROR;
+    }
+    switch (idx) {
+    case N_BOOT:
+	return HostOp(netPtr, interp, 1, objc, objv);
+    case N_CABLE:
+	return HostOp(netPtr, interp, 2, objc, objv);
+    case N_CRASH:
+	return HostOp(netPtr, interp, 0, objc, objv);
+    case N_DESTROY:
+	if (objc != 2) {
+	    Tcl_WrongNumArgs(interp, 2, objv, NULL);
+	    return TCL_ERROR;
+	}
+	if (netPtr->running) {
+	    return TcplabError(interp, "STATE", "RUNNING",
+		    "can't destroy a network while it runs");
+	}
+	Tcl_DeleteCommandFromToken(interp, netPtr->cmd);
+	return TCL_OK;
+    case N_HOST: {
+	static const char *const hsubs[] = { "create", NULL };
+	int h;
+
+	if (objc < 3) {
+	    Tcl_WrongNumArgs(interp, 2, objv, "create name ?-option value ...?");
+	    return TCL_ERROR;
+	}
+	if (Tcl_GetIndexFromObj(interp, objv[2], hsubs, "subcommand", 0, &h)
+		!= TCL_OK) {
+	    return TCL_ERROR;
+	}
+	return TcplabHostCreate(netPtr, interp, objc, objv);
+    }
+    case N_HOSTS: {
+	Tcl_Obj *list = Tcl_NewListObj(0, NULL);
+	int i;
+
+	for (i = 0; i < netPtr->net->nhosts; i++) {
+	    Tcl_ListObjAppendElement(NULL, list,
+		    Tcl_NewStringObj(netPtr->net->hosts[i]->name, -1));
+	}
+	Tcl_SetObjResult(interp, list);
+	return TCL_OK;
+    }
+    case N_LAN:
+    case N_LINK: {
+	static const char *const lsubs[] = { "create", NULL };
+	int l;
+
+	if (objc < 3) {
+	    Tcl_WrongNumArgs(interp, 2, objv, "create name ...");
+	    return TCL_ERROR;
+	}
+	if (Tcl_GetIndexFromObj(interp, objv[2], lsubs, "subcommand", 0, &l)
+		!= TCL_OK) {
+	    return TCL_ERROR;
+	}
+	return LinkCreate(netPtr, interp, idx == N_LAN, objc, objv);
+    }
+    case N_LINKS: {
+	Tcl_Obj *list = Tcl_NewListObj(0, NULL);
+	tl_link *l;
+
+	for (l = netPtr->net->links; l; l = l->next) {
+	    Tcl_ListObjAppendElement(NULL, list, Tcl_NewStringObj(l->name, -1));
+	}
+	Tcl_SetObjResult(interp, list);
+	return TCL_OK;
+    }
+    case N_NOW:
+	if (objc != 2) {
+	    Tcl_WrongNumArgs(interp, 2, objv, NULL);
+	    return TCL_ERROR;
+	}
+	Tcl_SetObjResult(interp, TcplabNewTime(net_now(netPtr->net)));
+	return TCL_OK;
+    case N_RUN:
+	return Run(netPtr, interp, objc, objv);
+    case N_TRACE:
+	return TcplabTraceCmd(netPtr, interp, objc, objv);
+    }
+    return TCL_OK;
+}

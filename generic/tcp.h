@@ -1,0 +1,241 @@
+/*
+ * tcp.h --
+ *
+ *	The TCP control block and the TCP entry points: the four kinds of event
+ *	(a segment arrives: tcp_input.c; there is something to send:
+ *	tcp_output.c; a timer fires: tcp_timer.c; the user asks: tcp_user.c),
+ *	plus the shared helpers of tcp_subr.c. State names and numbering follow
+ *	4.4BSD (tcp_fsm.h) so that "synchronized" and "has received a FIN" are
+ *	simple comparisons.
+ */
+
+#ifndef TCPLAB_TCP_H
+#define TCPLAB_TCP_H
+
+#include <errno.h>
+#include "host.h"
+#include "ring.h"
+#include "seq.h"
+
+enum {
+    TCPS_CLOSED, TCPS_LISTEN, TCPS_SYN_SENT, TCPS_SYN_RECEIVED,
+    TCPS_ESTABLISHED, TCPS_CLOSE_WAIT, TCPS_FIN_WAIT_1, TCPS_CLOSING,
+    TCPS_LAST_ACK, TCPS_FIN_WAIT_2, TCPS_TIME_WAIT, TCPS_NSTATES
+};
+
+extern const char *const tcp_statenames[TCPS_NSTATES];
+
+#define TCPS_HAVEESTABLISHED(s)	((s) >= TCPS_ESTABLISHED)
+#define TCPS_HAVERCVDFIN(s) \
+    ((s) == TCPS_CLOSE_WAIT || (s) == TCPS_CLOSING || (s) == TCPS_LAST_ACK \
+	|| (s) == TCPS_TIME_WAIT)
+
+/* Flags of a TCB. */
+#define TF_ACKNOW	0x0001	/* Send an ACK now. */
+#define TF_DELACK	0x0002	/* An ACK is being delayed. */
+#define TF_NODELAY	0x0004	/* No Nagle. */
+#define TF_SENTFIN	0x0008	/* Our FIN has been sent. */
+#define TF_WANTFIN	0x0010	/* The user closed or shut down writing. */
+#define TF_RCVD_FIN	0x0020	/* In-order FIN received: EOF. */
+#define TF_SHUT_RD	0x0040	/* The user shut down reading. */
+#define TF_CLOSED	0x0080	/* The user closed: no more reads. */
+#define TF_KEEPALIVE	0x0100	/* SO_KEEPALIVE. */
+#define TF_FROMLISTEN	0x0200	/* SYN_RCVD came from LISTEN. */
+#define TF_INRECOVERY	0x0400	/* Fast recovery (RFC 6582). */
+#define TF_ORPHAN	0x0800	/* No user handle left. */
+#define TF_RST_ON_CLOSE	0x1000	/* Linger 0: close sends RST. */
+#define TF_REPORTED	0x2000	/* The user was told of the end. */
+#define TF_FORCE	0x4000	/* Send one byte into a zero window. */
+
+/* A queued out-of-order segment (RFC 9293 3.10.7.4, seventh step). */
+typedef struct tl_reass {
+    struct tl_reass *next;
+    uint32_t seq, len;
+    uint8_t data[];
+} tl_reass;
+
+/* User data not yet in the send buffer (the rest of a write). */
+typedef struct tl_chunk {
+    struct tl_chunk *next;
+    uint32_t off, len;
+    uint8_t data[];
+} tl_chunk;
+
+typedef enum {
+    TT_REXMT, TT_PERSIST, TT_KEEP, TT_2MSL, TT_DELACK, TT_CONN, TT_NTIMERS
+} tl_timerid;
+
+extern const char *const tcp_timernames[TT_NTIMERS];
+
+struct tl_tcb {
+    tl_host *host;
+    tl_tcb *next;		/* In host->tcbs. */
+    tl_listener *listener;	/* Came from, while not yet accepted. */
+    tl_tcb *qnext;		/* In the listener's accept queue. */
+    int onq;			/* 1 when in that queue, 0 while embryonic. */
+    void *user;			/* The user's handle; NULL when orphaned. */
+    int state;
+    int flags;
+    int so_error;		/* Pending errno for the user. */
+    int service;		/* SVC_*: built-in application. */
+    uint64_t id;		/* Creation order on the network. */
+
+    tl_addr laddr, raddr;
+    uint16_t lport, rport;
+    tl_time created;
+
+    /* Send sequence variables (RFC 9293 3.3.1). */
+    uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_up, snd_wl1, snd_wl2;
+    uint32_t iss;
+    uint32_t max_sndwnd;
+    /* Receive sequence variables. */
+    uint32_t rcv_nxt, rcv_wnd, rcv_up, irs;
+    uint32_t rcv_adv;		/* Right edge of the window we announced. */
+
+    uint16_t mss;		/* Effective send MSS. */
+    uint16_t mss_offer;		/* What we announced. */
+    uint16_t peer_mss;		/* What the peer announced (0 = none). */
+
+    /* Retransmission (RFC 6298), times in ns. */
+    tl_time srtt, rttvar, rto;
+    int have_rtt;		/* An RTT sample has been taken. */
+    int rxtshift;		/* Consecutive timeouts. */
+    tl_time rtt_start;		/* When the timed segment left, 0 = none. */
+    uint32_t rtt_seq;
+    tl_time rexmt_first;	/* First retransmission of this episode. */
+    int persist_shift;
+
+    /* Congestion control (RFC 5681, RFC 6582). */
+    uint32_t cwnd, ssthresh, recover;
+    int dupacks;
+
+    /* Keepalive. */
+    tl_time last_rcv;		/* When a segment last arrived. */
+    int keep_probes;
+
+    tl_ring sndbuf;		/* From snd_buf_seq on: unacked then unsent. */
+    uint32_t snd_buf_seq;	/* Sequence number of sndbuf's first byte. */
+    tl_chunk *pend, *pend_tail;	/* User data waiting for send space. */
+    uint64_t pend_bytes;
+    uint64_t src_left;		/* Generated data still to send. */
+    uint64_t src_sent;
+    tl_ring rcvbuf;		/* In-order data not yet read. */
+    tl_reass *reass;		/* Out-of-order segments. */
+    uint32_t reass_bytes;
+
+    uint64_t bytes_in, bytes_out, bytes_read;
+    uint64_t segs_in, segs_out, retrans;
+
+    tl_event timers[TT_NTIMERS];
+    tl_event app_ev;		/* A built-in service's turn to run. */
+
+    /* The states it went through, for scripts and diagrams. */
+    struct {
+	tl_time t;
+	uint8_t state;
+    } hist[16];
+    int nhist;
+};
+
+struct tl_listener {
+    tl_host *host;
+    tl_listener *next;
+    tl_addr laddr;		/* 0 = any. */
+    uint16_t lport;
+    int backlog;
+    int qlen, q0len;		/* Completed and embryonic connections. */
+    tl_tcb *q, *qtail;		/* Accept queue (FIFO). */
+    int service;		/* SVC_* for built-in services. */
+    int reuseaddr;
+    int nodelay;
+    void *user;
+    int closed;
+};
+
+/* Options of an active or passive open. */
+typedef struct tl_openopts {
+    tl_addr laddr;		/* 0 = chosen by route. */
+    uint16_t lport;		/* 0 = ephemeral. */
+    int reuseaddr;
+    int nodelay;
+    int keepalive;
+    int mss;			/* Our MSS clamp, 0 = none. */
+    int rcvbuf, sndbuf;		/* 0 = tunable. */
+    int has_isn;
+    uint32_t isn;
+} tl_openopts;
+
+/* tcp_subr.c */
+tl_tcb	       *tcp_newtcb(tl_host *host);
+void		tcp_set_state(tl_tcb *tp, int state);
+void		tcp_close(tl_tcb *tp);
+void		tcp_unqueue(tl_tcb *tp);
+void		tcp_drop(tl_tcb *tp, int err);
+void		tcp_free(tl_tcb *tp);
+uint32_t	tcp_new_isn(tl_host *host, tl_addr laddr, uint16_t lport,
+		    tl_addr raddr, uint16_t rport);
+void		tcp_respond(tl_host *host, tl_addr src, uint16_t sport,
+		    tl_addr dst, uint16_t dport, uint32_t seq, uint32_t ack,
+		    int flags, uint16_t win);
+void		tcp_reset_for(tl_host *host, const tl_iphdr *ip,
+		    const tl_tcphdr *th);
+void		tcp_notify(tl_tcb *tp);
+uint16_t	tcp_mss_offer(tl_host *host, tl_addr raddr, int clamp);
+void		tcp_mss_set(tl_tcb *tp, uint16_t peer);
+tl_tcb	       *tcp_lookup(tl_host *host, tl_addr laddr, uint16_t lport,
+		    tl_addr raddr, uint16_t rport);
+tl_listener    *tcp_lookup_listener(tl_host *host, tl_addr laddr,
+		    uint16_t lport);
+int		tcp_port_in_use(tl_host *host, tl_addr laddr, uint16_t lport,
+		    int reuseaddr);
+uint32_t	tcp_rcv_space(const tl_tcb *tp);
+int		tcp_backlog_limit(const tl_host *host, int backlog);
+tl_time		tcp_ms(int ms);
+
+/* tcp_input.c */
+void		tcp_input(tl_host *host, const tl_iphdr *ip, tl_pkt *pkt,
+		    uint32_t off, uint32_t len);
+
+/* tcp_output.c */
+void		tcp_output(tl_tcb *tp);
+void		tcp_send_ctl(tl_tcb *tp, uint32_t seq, int flags);
+void		tcp_fill_sndbuf(tl_tcb *tp);
+void		tcp_output_probe(tl_tcb *tp);
+
+/* tcp_timer.c */
+void		tcp_timer_init(tl_tcb *tp);
+void		tcp_timer_set(tl_tcb *tp, tl_timerid t, tl_time delay);
+void		tcp_timer_set_tick(tl_tcb *tp, tl_timerid t, tl_time delay,
+		    int tickms);
+void		tcp_timer_cancel(tl_tcb *tp, tl_timerid t);
+void		tcp_timers_cancel_all(tl_tcb *tp);
+tl_time		tcp_rexmt_value(const tl_tcb *tp);
+void		tcp_rexmt_arm(tl_tcb *tp);
+void		tcp_persist_arm(tl_tcb *tp);
+void		tcp_rtt_sample(tl_tcb *tp, tl_time rtt);
+void		tcp_enter_timewait(tl_tcb *tp);
+void		tcp_keep_arm(tl_tcb *tp);
+void		tcp_finwait2_arm(tl_tcb *tp);
+
+/* tcp_user.c */
+int		tcp_connect(tl_host *host, tl_addr raddr, uint16_t rport,
+		    const tl_openopts *o, tl_tcb **tpPtr);
+int		tcp_listen(tl_host *host, tl_addr laddr, uint16_t lport,
+		    int backlog, const tl_openopts *o, int service,
+		    tl_listener **lPtr);
+tl_tcb	       *tcp_accept(tl_listener *l);
+void		tcp_listener_close(tl_listener *l);
+int		tcp_send(tl_tcb *tp, const uint8_t *data, uint32_t len);
+int		tcp_source(tl_tcb *tp, uint64_t nbytes);
+uint32_t	tcp_recv(tl_tcb *tp, uint8_t *buf, uint32_t max);
+uint32_t	tcp_readable(const tl_tcb *tp);
+int		tcp_at_eof(const tl_tcb *tp);
+int		tcp_shutdown(tl_tcb *tp, int rd, int wr);
+int		tcp_usr_close(tl_tcb *tp);
+void		tcp_abort(tl_tcb *tp);
+void		tcp_release(tl_tcb *tp);
+int		tcp_service_input(tl_tcb *tp);
+void		tcp_service_wake(tl_tcb *tp);
+tl_event_fn	tcp_service_run;
+
+#endif /* TCPLAB_TCP_H */

@@ -1,0 +1,735 @@
+/*
+ * tcp_input.c --
+ *
+ *	A segment arrives. The steps follow RFC 9293 section 3.10.7 (SEGMENT
+ *	ARRIVES) in order; each rule cites its step. Where implementations
+ *	differ, a tunable of the host's profile decides.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include "tcp.h"
+
+/* RFC 5961 3.2 / 4.2 / 5.2: a challenge ACK <SEQ=SND.NXT><ACK=RCV.NXT>. */
+static void
+ChallengeAck(
+    tl_tcb *tp)
+{
+    tcp_send_ctl(tp, tp->snd_nxt, TH_ACK);
+}
+
+/* Appends in-order data to the receive buffer; returns the bytes taken. */
+static uint32_t
+Append(
+    tl_tcb *tp,
+    const uint8_t *data,
+    uint32_t len)
+{
+    uint32_t n = ring_write(&tp->rcvbuf, data, len);
+
+    tp->rcv_nxt += n;
+    tp->bytes_in += n;
+    return n;
+}
+
+/*
+ * Reassemble --
+ *	Queues an out-of-order segment (RFC 9293 3.10.7.4, seventh step) or,
+ *	when it starts at rcv_nxt, appends it and whatever queued data now
+ *	follows. Overlaps are trimmed; the queue stays sorted and disjoint.
+ */
+
+static void
+Reassemble(
+    tl_tcb *tp,
+    uint32_t seq,
+    const uint8_t *data,
+    uint32_t len)
+{
+    tl_reass **pp, *r, *n;
+
+    if (seq == tp->rcv_nxt) {
+	Append(tp, data, len);
+    } else {
+	/* Find the place; trim against the previous and next entries. */
+	for (pp = &tp->reass; (r = *pp) != NULL && SEQ_LEQ(r->seq, seq);
+		pp = &r->next) {
+	    if (SEQ_GT(r->seq + r->len, seq)) {
+		uint32_t cut = r->seq + r->len - seq;
+
+		if (cut >= len) {
+		    return;
+		}
+		seq += cut;
+		data += cut;
+		len -= cut;
+	    }
+	}
+	while ((r = *pp) != NULL && SEQ_LEQ(r->seq, seq + len - 1)) {
+	    if (SEQ_LEQ(r->seq + r->len, seq + len)) {
+		/* Completely covered by the new segment. */
+		*pp = r->next;
+		tp->reass_bytes -= r->len;
+		free(r);
+		continue;
+	    }
+	    len = r->seq - seq;
+	    break;
+	}
+	if (len == 0) {
+	    return;
+	}
+	n = malloc(sizeof(*n) + len);
+	if (n == NULL) {
+	    return;
+	}
+	n->seq = seq;
+	n->len = len;
+	memcpy(n->data, data, len);
+	n->next = *pp;
+	*pp = n;
+	tp->reass_bytes += len;
+	return;
+    }
+    /* Pull queued data that is now in order. */
+    while ((r = tp->reass) != NULL && SEQ_LEQ(r->seq, tp->rcv_nxt)) {
+	if (SEQ_GT(r->seq + r->len, tp->rcv_nxt)) {
+	    uint32_t skip = tp->rcv_nxt - r->seq;
+
+	    Append(tp, r->data + skip, r->len - skip);
+	}
+	tp->reass = r->next;
+	tp->reass_bytes -= r->len;
+	free(r);
+    }
+}
+
+/* A connection from a listener is complete: queue it for accept(). */
+static void
+Complete(
+    tl_tcb *tp)
+{
+    tl_listener *l = tp->listener;
+    tl_net *net = tp->host->net;
+
+    if (l == NULL) {
+	return;
+    }
+    l->q0len--;
+    l->qlen++;
+    tp->onq = 1;
+    tp->qnext = NULL;
+    if (l->qtail) {
+	l->qtail->qnext = tp;
+    } else {
+	l->q = tp;
+    }
+    l->qtail = tp;
+    net->changes++;
+    if (l->service) {
+	tl_tcb *c = tcp_accept(l);
+
+	c->service = l->service;
+	return;
+    }
+    if (l->user && net->up && net->up->accepted) {
+	net->up->accepted(l->user, l);
+    }
+}
+
+/*
+ * Listen --
+ *	RFC 9293 3.10.7.2: a segment for a listener. A RST is ignored, an ACK
+ *	draws a RST, a SYN creates a connection in SYN_RCVD unless the
+ *	listen queue is full, in which case it is dropped without a reply
+ *	(4.4BSD tcp_input, book 18.11.4).
+ */
+
+static void
+Listen(
+    tl_host *h,
+    tl_listener *l,
+    const tl_iphdr *ip,
+    const tl_tcphdr *th,
+    uint32_t iss_override,
+    int has_iss)
+{
+    tl_tcb *tp;
+    int count;
+
+    if (th->flags & TH_RST) {
+	return;
+    }
+    if (th->flags & TH_ACK) {
+	tcp_reset_for(h, ip, th);
+	return;
+    }
+    if (!(th->flags & TH_SYN) || (th->flags & TH_FIN)) {
+	return;
+    }
+    count = h->tun.backlog_formula == BACKLOG_LINUX ? l->qlen
+	    : l->qlen + l->q0len;
+    if (count >= tcp_backlog_limit(h, l->backlog)) {
+	h->stats.tcp_listen_overflow++;
+	return;
+    }
+    tp = tcp_newtcb(h);
+    if (tp == NULL) {
+	return;
+    }
+    tp->laddr = ip->dst;
+    tp->lport = th->dport;
+    tp->raddr = ip->src;
+    tp->rport = th->sport;
+    tp->listener = l;
+    tp->onq = 0;
+    l->q0len++;
+    tp->flags |= TF_FROMLISTEN | (l->nodelay ? TF_NODELAY : 0);
+    tp->irs = th->seq;
+    tp->rcv_nxt = th->seq + 1;
+    tp->rcv_adv = tp->rcv_nxt;
+    tp->iss = has_iss ? iss_override
+	    : tcp_new_isn(h, tp->laddr, tp->lport, tp->raddr, tp->rport);
+    tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
+    tp->snd_buf_seq = tp->iss + 1;
+    tp->mss_offer = tcp_mss_offer(h, tp->raddr, 0);
+    tcp_mss_set(tp, th->opt.has_mss ? th->opt.mss : 0);
+    tp->snd_wnd = th->win;
+    tp->max_sndwnd = th->win;
+    tp->snd_wl1 = th->seq;
+    tp->snd_wl2 = tp->iss;
+    tp->last_rcv = net_now(h->net);
+    /* The passive open: LISTEN then SYN_RCVD, as the state diagram has it. */
+    tp->hist[0].t = tp->created;
+    tp->hist[0].state = TCPS_LISTEN;
+    tp->nhist = 1;
+    tcp_set_state(tp, TCPS_SYN_RECEIVED);
+    if (h->tun.conn_timeout) {
+	tcp_timer_set(tp, TT_CONN, tcp_ms(h->tun.conn_timeout));
+    }
+    tcp_output(tp);
+}
+
+/*
+ * SynSent --
+ *	RFC 9293 3.10.7.3: a segment while our SYN is outstanding.
+ */
+
+static void
+SynSent(
+    tl_tcb *tp,
+    const tl_tcphdr *th)
+{
+    tl_host *h = tp->host;
+    int flags = th->flags;
+
+    /* First: check the ACK. */
+    if (flags & TH_ACK) {
+	if (SEQ_LEQ(th->ack, tp->iss) || SEQ_GT(th->ack, tp->snd_max)) {
+	    if (!(flags & TH_RST)) {
+		tcp_send_ctl(tp, th->ack, TH_RST);
+		/* Linux tcp_rcv_synsent_state_process(): the SYN is sent
+		 * again TCP_TIMEOUT_MIN later (trace 06). */
+		if (h->tun.synsent_quick_retry) {
+		    tcp_timer_set_tick(tp, TT_REXMT,
+			    tcp_ms(h->tun.synsent_quick_retry), 0);
+		}
+	    }
+	    return;
+	}
+    }
+    /* Second: the RST bit. Acceptable only with an acceptable ACK. */
+    if (flags & TH_RST) {
+	if (flags & TH_ACK) {
+	    tcp_drop(tp, ECONNREFUSED);
+	}
+	return;
+    }
+    /* Fourth: the SYN bit. */
+    if (!(flags & TH_SYN)) {
+	return;
+    }
+    tp->irs = th->seq;
+    tp->rcv_nxt = th->seq + 1;
+    tp->rcv_adv = tp->rcv_nxt;
+    tcp_mss_set(tp, th->opt.has_mss ? th->opt.mss : 0);
+    tp->snd_wnd = th->win;
+    tp->max_sndwnd = th->win;
+    tp->snd_wl1 = th->seq;
+    tp->snd_wl2 = th->ack;
+    tp->last_rcv = net_now(h->net);
+    tp->flags |= TF_ACKNOW;
+    if (flags & TH_ACK) {
+	tp->snd_una = th->ack;
+	if (SEQ_LT(tp->snd_nxt, tp->snd_una)) {
+	    tp->snd_nxt = tp->snd_una;
+	}
+	if (tp->rtt_start) {
+	    tcp_rtt_sample(tp, net_now(h->net) - tp->rtt_start);
+	    tp->rtt_start = 0;
+	}
+	tp->rxtshift = 0;
+	tp->rexmt_first = 0;
+	tcp_timer_cancel(tp, TT_REXMT);
+	tcp_timer_cancel(tp, TT_CONN);
+	tcp_set_state(tp, TCPS_ESTABLISHED);
+	tcp_keep_arm(tp);
+	tcp_notify(tp);
+    } else {
+	/* Simultaneous open (book fig. 18-17): SYN_RCVD, and the SYN-ACK
+	 * repeats our SYN's sequence number. */
+	tcp_set_state(tp, TCPS_SYN_RECEIVED);
+	tp->snd_nxt = tp->iss;
+	tcp_timer_cancel(tp, TT_REXMT);
+	tp->rxtshift = 0;
+    }
+    tcp_output(tp);
+}
+
+/* The ACK of new data (RFC 9293 3.10.7.4 fifth step, RFC 5681, RFC 6582). */
+static void
+NewAck(
+    tl_tcb *tp,
+    uint32_t ack)
+{
+    uint32_t acked = ack - tp->snd_una, data, mss = tp->mss;
+
+    if (tp->rtt_start && SEQ_GT(ack, tp->rtt_seq)) {
+	tcp_rtt_sample(tp, net_now(tp->host->net) - tp->rtt_start);
+	tp->rtt_start = 0;
+    }
+    tp->rxtshift = 0;
+    tp->rexmt_first = 0;
+    /* Congestion control. */
+    if (tp->flags & TF_INRECOVERY) {
+	if (SEQ_GEQ(ack, tp->recover)) {
+	    /* Full ACK: leave recovery (RFC 6582 3.2 step 3). */
+	    tp->flags &= ~TF_INRECOVERY;
+	    tp->cwnd = TL_MIN(tp->ssthresh, tp->snd_max - ack + mss);
+	} else {
+	    /* Partial ACK: retransmit the next hole, deflate (step 4). */
+	    uint32_t nxt = tp->snd_nxt;
+
+	    tp->snd_una = ack;
+	    tp->snd_nxt = ack;
+	    tp->cwnd = mss;
+	    tcp_output(tp);
+	    if (SEQ_GT(nxt, tp->snd_nxt)) {
+		tp->snd_nxt = nxt;
+	    }
+	    tp->cwnd = (tp->cwnd > acked ? tp->cwnd - acked : 0) + mss
+		    + tp->dupacks * mss;
+	}
+    } else if (tp->cwnd < tp->ssthresh) {
+	tp->cwnd += TL_MIN(acked, mss);		/* Slow start. */
+    } else {
+	tp->cwnd += TL_MAX(1u, mss * mss / tp->cwnd);	/* Avoidance. */
+    }
+    if (!(tp->flags & TF_INRECOVERY)) {
+	tp->dupacks = 0;
+    }
+    /* Drop acknowledged data from the send buffer. */
+    data = SEQ_GT(ack, tp->snd_buf_seq) ? ack - tp->snd_buf_seq : 0;
+    if (data > tp->sndbuf.len) {
+	data = tp->sndbuf.len;
+    }
+    ring_drop(&tp->sndbuf, data);
+    tp->snd_buf_seq += data;
+    tp->bytes_out += data;
+    tp->snd_una = ack;
+    if (SEQ_LT(tp->snd_nxt, tp->snd_una)) {
+	tp->snd_nxt = tp->snd_una;
+    }
+    if (tp->snd_una == tp->snd_max) {
+	tcp_timer_cancel(tp, TT_REXMT);
+    } else {
+	tcp_rexmt_arm(tp);
+    }
+    if (data && (tp->pend || tp->src_left)) {
+	tcp_fill_sndbuf(tp);
+    }
+}
+
+/* Three duplicate ACKs: fast retransmit (RFC 5681 3.2, RFC 6582). */
+static void
+DupAck(
+    tl_tcb *tp)
+{
+    uint32_t mss = tp->mss;
+
+    if (++tp->dupacks == 3 && !(tp->flags & TF_INRECOVERY)) {
+	uint32_t nxt = tp->snd_nxt, flight = tp->snd_max - tp->snd_una;
+
+	tp->ssthresh = TL_MAX(flight / 2, 2 * mss);
+	tp->recover = tp->snd_max;
+	tp->flags |= TF_INRECOVERY;
+	tp->rtt_start = 0;
+	tcp_timer_cancel(tp, TT_REXMT);
+	tp->snd_nxt = tp->snd_una;
+	tp->cwnd = mss;
+	tcp_output(tp);
+	tp->cwnd = tp->ssthresh + 3 * mss;
+	if (SEQ_GT(nxt, tp->snd_nxt)) {
+	    tp->snd_nxt = nxt;
+	}
+    } else if (tp->dupacks > 3 && (tp->flags & TF_INRECOVERY)) {
+	tp->cwnd += mss;
+	tcp_output(tp);
+    }
+}
+
+/* The peer's FIN (RFC 9293 3.10.7.4, eighth step). */
+static int
+Fin(
+    tl_tcb *tp)
+{
+    tp->rcv_nxt++;
+    tp->flags |= TF_RCVD_FIN | TF_ACKNOW;
+    switch (tp->state) {
+    case TCPS_SYN_RECEIVED:
+    case TCPS_ESTABLISHED:
+	tcp_set_state(tp, TCPS_CLOSE_WAIT);
+	break;
+    case TCPS_FIN_WAIT_1:
+	/* Our FIN not yet acked: simultaneous close (fig. 18-19). */
+	tcp_set_state(tp, TCPS_CLOSING);
+	break;
+    case TCPS_FIN_WAIT_2:
+	tcp_timer_cancel(tp, TT_2MSL);
+	tcp_enter_timewait(tp);
+	break;
+    default:
+	break;
+    }
+    tcp_notify(tp);
+    return 1;
+}
+
+/*
+ * TimeWaitSyn --
+ *	A SYN for a 4-tuple in TIME_WAIT. 4.4BSD and RFC 1122 4.2.2.13 accept
+ *	it when its sequence number is above rcv_nxt: the old TCB goes and a
+ *	new connection starts from the listener, with ISS = old snd_nxt +
+ *	tw_isn_incr (128000 in 4.4BSD, 65537 in Linux: trace 14).
+ * Results:
+ *	1 if the SYN was taken as a new connection.
+ */
+
+static int
+TimeWaitSyn(
+    tl_tcb *tp,
+    const tl_iphdr *ip,
+    const tl_tcphdr *th)
+{
+    tl_host *h = tp->host;
+    tl_listener *l;
+    uint32_t iss;
+
+    if (h->tun.tw_syn == TWSYN_NONE || !SEQ_GT(th->seq, tp->rcv_nxt)) {
+	return 0;
+    }
+    l = tcp_lookup_listener(h, ip->dst, th->dport);
+    if (l == NULL) {
+	return 0;
+    }
+    iss = tp->snd_nxt + (uint32_t) h->tun.tw_isn_incr;
+    tcp_close(tp);
+    Listen(h, l, ip, th, iss, h->tun.tw_isn_incr != 0);
+    return 1;
+}
+
+/* RFC 9293 3.10.7.4 first step: is the segment in the window? */
+static int
+Acceptable(
+    const tl_tcb *tp,
+    uint32_t seq,
+    uint32_t seglen)
+{
+    uint32_t wnd = SEQ_GT(tp->rcv_adv, tp->rcv_nxt)
+	    ? tp->rcv_adv - tp->rcv_nxt : 0;
+
+    if (seglen == 0) {
+	return wnd == 0 ? seq == tp->rcv_nxt
+		: SEQ_GEQ(seq, tp->rcv_nxt) && SEQ_LT(seq, tp->rcv_nxt + wnd);
+    }
+    if (wnd == 0) {
+	return 0;
+    }
+    return (SEQ_GEQ(seq, tp->rcv_nxt) && SEQ_LT(seq, tp->rcv_nxt + wnd))
+	    || (SEQ_GEQ(seq + seglen - 1, tp->rcv_nxt)
+		&& SEQ_LT(seq + seglen - 1, tp->rcv_nxt + wnd));
+}
+
+/*
+ * Synchronized --
+ *	RFC 9293 3.10.7.4: a segment for SYN_RCVD or a later state.
+ */
+
+static void
+Synchronized(
+    tl_tcb *tp,
+    const tl_iphdr *ip,
+    tl_tcphdr *th)
+{
+    tl_host *h = tp->host;
+    const tl_tunables *t = &h->tun;
+    int flags = th->flags;
+    uint32_t seq = th->seq, len = th->datalen;
+    const uint8_t *data = th->data;
+    uint32_t seglen = len + ((flags & TH_SYN) ? 1 : 0)
+	    + ((flags & TH_FIN) ? 1 : 0);
+
+    if (tp->state == TCPS_TIME_WAIT) {
+	if ((flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN
+		&& TimeWaitSyn(tp, ip, th)) {
+	    return;
+	}
+	/* A retransmitted FIN: ACK it and restart 2MSL (RFC 9293
+	 * 3.10.7.4 TIME-WAIT; seed 003; Linux trace 07). */
+	if ((flags & TH_FIN) && !(flags & TH_RST)
+		&& seq + len + 1 == tp->rcv_nxt) {
+	    tcp_send_ctl(tp, tp->snd_nxt, TH_ACK);
+	    tcp_timer_set(tp, TT_2MSL, 2 * tcp_ms(t->msl));
+	    return;
+	}
+    }
+
+    /* First: sequence number acceptability. */
+    if (!Acceptable(tp, seq, seglen)) {
+	if (!(flags & TH_RST)) {
+	    /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, then drop. */
+	    tcp_send_ctl(tp, tp->snd_nxt, TH_ACK);
+	}
+	h->stats.tcp_dropped++;
+	return;
+    }
+    /* Trim to the window: the part before rcv_nxt ... */
+    if (SEQ_LT(seq, tp->rcv_nxt)) {
+	uint32_t cut = tp->rcv_nxt - seq;
+
+	if (flags & TH_SYN) {
+	    flags &= ~TH_SYN;
+	    seq++;
+	    cut--;
+	}
+	if (cut > len) {
+	    cut = len;
+	}
+	data += cut;
+	len -= cut;
+	seq += cut;
+    }
+    /* ... and the part beyond it. */
+    {
+	uint32_t wnd = tp->rcv_adv - tp->rcv_nxt;
+
+	if (SEQ_GT(seq + len, tp->rcv_nxt + wnd)) {
+	    len = tp->rcv_nxt + wnd - seq;
+	    flags &= ~(TH_FIN | TH_PUSH);
+	}
+    }
+
+    /* Second: the RST bit. */
+    if (flags & TH_RST) {
+	if (t->challenge_ack && seq != tp->rcv_nxt) {
+	    /* RFC 5961 3.2: in the window but not exact. */
+	    ChallengeAck(tp);
+	    return;
+	}
+	switch (tp->state) {
+	case TCPS_SYN_RECEIVED:
+	    if (tp->flags & TF_FROMLISTEN) {
+		/* Back to LISTEN: the embryonic connection goes. */
+		tcp_close(tp);
+		return;
+	    }
+	    tcp_drop(tp, ECONNREFUSED);
+	    return;
+	case TCPS_ESTABLISHED:
+	case TCPS_FIN_WAIT_1:
+	case TCPS_FIN_WAIT_2:
+	    tp->so_error = ECONNRESET;
+	    tcp_close(tp);
+	    return;
+	case TCPS_CLOSE_WAIT:
+	    tp->so_error = t->closewait_rst_epipe ? EPIPE : ECONNRESET;
+	    tcp_close(tp);
+	    return;
+	case TCPS_TIME_WAIT:
+	    if (t->tcp_rfc1337) {
+		/* RFC 1337: no TIME_WAIT assassination. */
+		return;
+	    }
+	    tcp_close(tp);
+	    return;
+	default:
+	    tcp_close(tp);
+	    return;
+	}
+    }
+
+    /* Fourth: a SYN in a synchronized state. */
+    if (flags & TH_SYN) {
+	if (tp->state == TCPS_SYN_RECEIVED && (tp->flags & TF_FROMLISTEN)
+		&& seq == tp->irs) {
+	    /* A duplicate of the SYN that made us: repeat the SYN-ACK. */
+	    tp->snd_nxt = tp->iss;
+	    tcp_output(tp);
+	    return;
+	}
+	if (t->challenge_ack) {
+	    ChallengeAck(tp);		/* RFC 5961 4.2 */
+	    return;
+	}
+	/* RFC 793: reset the connection. */
+	tcp_drop(tp, ECONNRESET);
+	return;
+    }
+
+    /* Fifth: the ACK field. */
+    if (!(flags & TH_ACK)) {
+	return;
+    }
+    tp->last_rcv = net_now(h->net);
+    if (tp->state == TCPS_SYN_RECEIVED) {
+	if (SEQ_GT(th->ack, tp->snd_una) && SEQ_LEQ(th->ack, tp->snd_max)) {
+	    tcp_timer_cancel(tp, TT_CONN);
+	    tcp_set_state(tp, TCPS_ESTABLISHED);
+	    tp->snd_wnd = th->win;
+	    tp->snd_wl1 = seq;
+	    tp->snd_wl2 = th->ack;
+	    tcp_keep_arm(tp);
+	    Complete(tp);
+	} else {
+	    tcp_send_ctl(tp, th->ack, TH_RST);
+	    return;
+	}
+    }
+    if (SEQ_GT(th->ack, tp->snd_max)) {
+	/* RFC 9293 / RFC 5961 5.2: an ACK for data not yet sent. */
+	tcp_send_ctl(tp, tp->snd_nxt, TH_ACK);
+	return;
+    }
+    if (SEQ_LEQ(th->ack, tp->snd_una)) {
+	if (th->ack == tp->snd_una && len == 0 && !(flags & TH_FIN)
+		&& th->win == tp->snd_wnd && tp->snd_max != tp->snd_una) {
+	    DupAck(tp);
+	} else {
+	    tp->dupacks = 0;
+	}
+    } else {
+	NewAck(tp, th->ack);
+    }
+    /* Window update (RFC 9293 3.10.7.4, SND.WL1/SND.WL2 rule). */
+    if (SEQ_LT(tp->snd_wl1, seq) || (tp->snd_wl1 == seq
+	    && SEQ_LEQ(tp->snd_wl2, th->ack))) {
+	int opened = tp->snd_wnd == 0 && th->win > 0;
+
+	tp->snd_wnd = th->win;
+	tp->snd_wl1 = seq;
+	tp->snd_wl2 = th->ack;
+	if (tp->snd_wnd > tp->max_sndwnd) {
+	    tp->max_sndwnd = tp->snd_wnd;
+	}
+	if (opened) {
+	    tcp_timer_cancel(tp, TT_PERSIST);
+	}
+    }
+    /* Our FIN acknowledged? */
+    if ((tp->flags & TF_SENTFIN) && tp->snd_una == tp->snd_max) {
+	switch (tp->state) {
+	case TCPS_FIN_WAIT_1:
+	    tcp_set_state(tp, TCPS_FIN_WAIT_2);
+	    tcp_finwait2_arm(tp);
+	    break;
+	case TCPS_CLOSING:
+	    tcp_enter_timewait(tp);
+	    break;
+	case TCPS_LAST_ACK:
+	    tcp_close(tp);
+	    return;
+	default:
+	    break;
+	}
+    }
+
+    /* Seventh: the segment text. */
+    if (len > 0) {
+	if (tp->state == TCPS_ESTABLISHED || tp->state == TCPS_FIN_WAIT_1
+		|| tp->state == TCPS_FIN_WAIT_2) {
+	    if ((tp->flags & TF_CLOSED) && tp->state != TCPS_ESTABLISHED) {
+		/* Data after the user closed: nobody can read it (RFC 1122
+		 * 4.2.2.13; 4.4BSD tcps_rcvafterclose; Linux tcp_reset). */
+		tcp_send_ctl(tp, th->ack, TH_RST);
+		tcp_close(tp);
+		return;
+	    }
+	    if (seq == tp->rcv_nxt && tp->reass == NULL) {
+		Append(tp, data, len);
+		/* RFC 1122 4.2.3.2: ACK at least every second segment. */
+		if (tp->flags & TF_DELACK) {
+		    tp->flags |= TF_ACKNOW;
+		} else {
+		    tp->flags |= TF_DELACK;
+		    tcp_timer_set(tp, TT_DELACK, tcp_ms(t->delack_time));
+		}
+	    } else {
+		Reassemble(tp, seq, data, len);
+		tp->flags |= TF_ACKNOW;
+	    }
+	    if (tp->service) {
+		tcp_service_wake(tp);
+	    }
+	    tcp_notify(tp);
+	}
+    }
+
+    /* Eighth: the FIN, only when in order. */
+    if ((flags & TH_FIN) && seq + len == tp->rcv_nxt
+	    && !(tp->flags & TF_RCVD_FIN)) {
+	Fin(tp);
+	if (tp->service) {
+	    tcp_service_wake(tp);
+	}
+    }
+    tcp_keep_arm(tp);
+    tcp_output(tp);
+}
+
+void
+tcp_input(
+    tl_host *h,
+    const tl_iphdr *ip,
+    tl_pkt *pkt,
+    uint32_t off,
+    uint32_t len)
+{
+    tl_tcphdr th;
+    tl_tcb *tp;
+    tl_listener *l;
+    wire_err err;
+
+    h->stats.tcp_in++;
+    err = tcp_parse(pkt->data + off, len, ip->src, ip->dst, &th);
+    if (err != WIRE_OK) {
+	h->stats.tcp_bad[err]++;
+	return;
+    }
+    tp = tcp_lookup(h, ip->dst, th.dport, ip->src, th.sport);
+    if (tp == NULL) {
+	l = tcp_lookup_listener(h, ip->dst, th.dport);
+	if (l == NULL || l->closed) {
+	    h->stats.tcp_noport++;
+	    tcp_reset_for(h, ip, &th);
+	    return;
+	}
+	Listen(h, l, ip, &th, 0, 0);
+	return;
+    }
+    tp->segs_in++;
+    if (tp->state == TCPS_SYN_SENT) {
+	SynSent(tp, &th);
+	return;
+    }
+    Synchronized(tp, ip, &th);
+}

@@ -1,0 +1,340 @@
+/*
+ * tcp_output.c --
+ *
+ *	The stack has something to send: decide what may go now (window,
+ *	congestion window, Nagle, receiver window updates, delayed ACKs) and
+ *	build the segments. Modelled on 4.4BSD tcp_output() (TCP/IP Illustrated
+ *	Vol. 2, ch. 26) with the rules of RFC 9293 3.8.6 and RFC 1122 4.2.3.4.
+ */
+
+#include <string.h>
+#include "tcp.h"
+
+/* The source pattern: printable ASCII, as the sock program's source. */
+static void
+Pattern(
+    uint8_t *p,
+    uint64_t pos,
+    uint32_t n)
+{
+    static const char alpha[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    uint32_t i;
+
+    for (i = 0; i < n; i++) {
+	p[i] = (uint8_t) alpha[(pos + i) % 36];
+    }
+}
+
+/*
+ * tcp_fill_sndbuf --
+ *	Moves data waiting for send space (the rest of a user's writes, or a
+ *	generated source) into the send buffer.
+ */
+
+void
+tcp_fill_sndbuf(
+    tl_tcb *tp)
+{
+    tl_ring *r = &tp->sndbuf;
+    int drained = tp->pend != NULL;
+
+    while (tp->pend && ring_space(r)) {
+	tl_chunk *c = tp->pend;
+	uint32_t n = ring_write(r, c->data + c->off, c->len - c->off);
+
+	c->off += n;
+	tp->pend_bytes -= n;
+	if (c->off == c->len) {
+	    tp->pend = c->next;
+	    if (tp->pend == NULL) {
+		tp->pend_tail = NULL;
+	    }
+	    free(c);
+	}
+    }
+    while (tp->pend == NULL && tp->src_left && ring_space(r)) {
+	uint32_t n = ring_space(r), tail = (r->head + r->len) % r->cap;
+
+	if (n > r->cap - tail) {
+	    n = r->cap - tail;
+	}
+	if (n > tp->src_left) {
+	    n = (uint32_t) tp->src_left;
+	}
+	Pattern(r->buf + tail, tp->src_sent, n);
+	ring_write(r, NULL, n);
+	tp->src_left -= n;
+	tp->src_sent += n;
+    }
+    if (drained && tp->pend == NULL) {
+	tl_net *net = tp->host->net;
+
+	net->changes++;
+	if (tp->user && net->up && net->up->writable) {
+	    net->up->writable(tp->user, tp);
+	}
+    }
+    if ((tp->flags & TF_WANTFIN) && tp->pend == NULL && tp->src_left == 0) {
+	/* The FIN follows the last byte: RFC 9293 3.10.4 CLOSE. */
+	switch (tp->state) {
+	case TCPS_ESTABLISHED:
+	case TCPS_SYN_RECEIVED:
+	    if (tp->state == TCPS_ESTABLISHED) {
+		tcp_set_state(tp, TCPS_FIN_WAIT_1);
+	    }
+	    break;
+	case TCPS_CLOSE_WAIT:
+	    tcp_set_state(tp, TCPS_LAST_ACK);
+	    break;
+	}
+    }
+}
+
+static int
+FinState(
+    int s)
+{
+    return s == TCPS_FIN_WAIT_1 || s == TCPS_CLOSING || s == TCPS_LAST_ACK;
+}
+
+/* The window to announce, with receiver-side silly window avoidance. */
+static uint32_t
+RcvWindow(
+    tl_tcb *tp)
+{
+    uint32_t win = tcp_rcv_space(tp);
+
+    /* RFC 1122 4.2.3.3; 4.4BSD: don't announce less than a quarter of the
+     * buffer or one segment. */
+    if (win < tp->rcvbuf.cap / 4 && win < tp->mss) {
+	win = 0;
+    }
+    if (win > 65535) {
+	win = 65535;
+    }
+    /* Never shrink the window (RFC 9293 3.8.6.2.2). */
+    if (SEQ_GT(tp->rcv_adv, tp->rcv_nxt)
+	    && win < tp->rcv_adv - tp->rcv_nxt) {
+	win = tp->rcv_adv - tp->rcv_nxt;
+    }
+    return win;
+}
+
+static size_t
+BuildOptions(
+    tl_tcb *tp,
+    int flags,
+    uint8_t *o)
+{
+    size_t n = 0;
+
+    if (flags & TH_SYN) {
+	o[n++] = TCPOPT_MSS;
+	o[n++] = 4;
+	put16(o + n, tp->mss_offer);
+	n += 2;
+    }
+    return n;
+}
+
+/*
+ * Emit --
+ *	Builds and sends one segment from snd_nxt with len bytes of data.
+ */
+
+static void
+Emit(
+    tl_tcb *tp,
+    uint32_t seq,
+    uint32_t len,
+    int flags)
+{
+    tl_host *h = tp->host;
+    uint8_t opts[TCP_MAXOPTLEN];
+    size_t optlen = BuildOptions(tp, flags, opts);
+    uint32_t hl = TCP_HDRLEN + (uint32_t) ((optlen + 3) & ~(size_t) 3);
+    uint32_t iplen = IP_HDRLEN + hl + len, win;
+    tl_pkt *p = host_pkt_alloc(h, iplen, NULL);
+    tl_tcphdr th;
+
+    if (len) {
+	ring_peek(&tp->sndbuf, seq - tp->snd_buf_seq, p->data + IP_HDRLEN + hl,
+		len);
+    }
+    win = (flags & TH_RST) && !TCPS_HAVEESTABLISHED(tp->state) ? 0
+	    : RcvWindow(tp);
+    memset(&th, 0, sizeof(th));
+    th.sport = tp->lport;
+    th.dport = tp->rport;
+    th.seq = seq;
+    th.ack = (flags & TH_ACK) ? tp->rcv_nxt : 0;
+    th.flags = (uint8_t) flags;
+    th.win = (uint16_t) win;
+    tcp_build(p->data + IP_HDRLEN, &th, opts, optlen, len, tp->laddr,
+	    tp->raddr);
+    if (SEQ_GT(tp->rcv_nxt + win, tp->rcv_adv)) {
+	tp->rcv_adv = tp->rcv_nxt + win;
+    }
+    if (flags & TH_ACK) {
+	tp->flags &= ~(TF_ACKNOW | TF_DELACK);
+	tcp_timer_cancel(tp, TT_DELACK);
+    }
+    tp->segs_out++;
+    h->stats.tcp_out++;
+    if (flags & TH_RST) {
+	h->stats.tcp_rst_out++;
+    }
+    host_ip_output(h, tp->laddr, tp->raddr, IPPROTO_TCP_, 0, p, iplen);
+}
+
+/* Sends a control segment at seq (RST, keepalive probe) without moving
+ * snd_nxt. */
+void
+tcp_send_ctl(
+    tl_tcb *tp,
+    uint32_t seq,
+    int flags)
+{
+    Emit(tp, seq, 0, flags);
+}
+
+/* A persist-timer window probe: one byte into the zero window. */
+void
+tcp_output_probe(
+    tl_tcb *tp)
+{
+    tp->flags |= TF_FORCE;
+    tcp_output(tp);
+    tp->flags &= ~TF_FORCE;
+}
+
+void
+tcp_output(
+    tl_tcb *tp)
+{
+    tl_host *h = tp->host;
+    int state, flags, sendalot;
+
+  again:
+    sendalot = 0;
+    state = tp->state;
+    if (state == TCPS_CLOSED || state == TCPS_LISTEN
+	    || (state == TCPS_TIME_WAIT && !(tp->flags & TF_ACKNOW))) {
+	return;
+    }
+    tcp_fill_sndbuf(tp);
+    state = tp->state;
+    {
+	uint32_t data_end = tp->snd_buf_seq + tp->sndbuf.len;
+	uint32_t wnd = TL_MIN(tp->snd_wnd, tp->cwnd), len = 0, avail;
+	uint32_t seq = tp->snd_nxt;
+	int idle = tp->snd_max == tp->snd_una, send = 0;
+
+	flags = 0;
+	if (state == TCPS_SYN_SENT || state == TCPS_SYN_RECEIVED) {
+	    if (seq == tp->iss) {
+		/* The SYN (RFC 9293 3.10.1) or SYN-ACK. */
+		flags = TH_SYN | (state == TCPS_SYN_RECEIVED ? TH_ACK : 0);
+		send = 1;
+	    } else if (state == TCPS_SYN_SENT) {
+		return;
+	    } else {
+		flags = TH_ACK;
+	    }
+	} else {
+	    flags = TH_ACK;
+	}
+	if (!(flags & TH_SYN) && TCPS_HAVEESTABLISHED(state)) {
+	    avail = SEQ_GT(data_end, seq) ? data_end - seq : 0;
+	    if (SEQ_GT(tp->snd_una + wnd, seq)) {
+		len = TL_MIN(avail, tp->snd_una + wnd - seq);
+	    } else if (wnd == 0 && (tp->flags & TF_FORCE) && avail) {
+		len = 1;
+	    }
+	    if (len > tp->mss) {
+		len = tp->mss;
+		sendalot = 1;
+	    }
+	    if (len) {
+		/* Nagle (RFC 1122 4.2.3.4) and 4.4BSD's send conditions. */
+		if (len == tp->mss
+			|| ((idle || (tp->flags & TF_NODELAY))
+			    && seq + len == data_end && tp->pend == NULL
+			    && tp->src_left == 0)
+			|| (tp->flags & TF_FORCE)
+			|| len >= tp->max_sndwnd / 2
+			|| SEQ_LT(seq, tp->snd_max)) {
+		    send = 1;
+		} else {
+		    len = 0;
+		    sendalot = 0;
+		}
+	    }
+	    /* The FIN follows the last byte (RFC 9293 3.10.4); it needs no
+	     * window. After it was sent, seq is past it and this is false. */
+	    if (FinState(state) && seq + len == data_end) {
+		flags |= TH_FIN;
+		send = 1;
+	    }
+	    if (len && seq + len == data_end) {
+		flags |= TH_PUSH;
+	    }
+	}
+	if (!send && (tp->flags & TF_ACKNOW)) {
+	    send = 1;
+	}
+	if (!send && TCPS_HAVEESTABLISHED(state) && !TCPS_HAVERCVDFIN(state)) {
+	    /* A window update when the window opened by two segments or
+	     * half the buffer (4.4BSD; RFC 1122 4.2.3.3). */
+	    uint32_t win = TL_MIN(tcp_rcv_space(tp), 65535u);
+	    uint32_t adv = SEQ_GT(tp->rcv_adv, tp->rcv_nxt)
+		    ? tp->rcv_adv - tp->rcv_nxt : 0;
+
+	    if (win > adv && (win - adv >= 2u * tp->mss
+		    || 2 * (win - adv) >= tp->rcvbuf.cap)) {
+		send = 1;
+	    }
+	}
+	if (!send) {
+	    /* Data waiting on a zero window: probe it (RFC 9293 3.8.6.1). */
+	    if (TCPS_HAVEESTABLISHED(state) && SEQ_GT(data_end, seq)
+		    && tp->snd_wnd == 0
+		    && !event_pending(&tp->timers[TT_REXMT])) {
+		tcp_persist_arm(tp);
+	    }
+	    return;
+	}
+	Emit(tp, seq, len, flags);
+	if (len && SEQ_LT(seq, tp->snd_max)) {
+	    tp->retrans++;
+	}
+	/* Advance snd_nxt over what the segment occupies. */
+	{
+	    uint32_t end = seq + len + ((flags & TH_SYN) ? 1 : 0)
+		    + ((flags & TH_FIN) ? 1 : 0);
+
+	    if (flags & TH_FIN) {
+		tp->flags |= TF_SENTFIN;
+	    }
+	    if (SEQ_GT(end, tp->snd_nxt)) {
+		tp->snd_nxt = end;
+	    }
+	    if (SEQ_GT(tp->snd_nxt, tp->snd_max)) {
+		/* New data: time it if nothing is being timed (Karn). */
+		if (tp->rtt_start == 0 && tp->rxtshift == 0) {
+		    tp->rtt_start = net_now(h->net);
+		    tp->rtt_seq = seq;
+		}
+		tp->snd_max = tp->snd_nxt;
+	    }
+	    if (end != seq && !event_pending(&tp->timers[TT_REXMT])
+		    && tp->snd_nxt != tp->snd_una) {
+		tcp_timer_cancel(tp, TT_PERSIST);
+		tcp_rexmt_arm(tp);
+	    }
+	}
+    }
+    if (sendalot) {
+	goto again;
+    }
+}

@@ -1,0 +1,418 @@
+/*
+ * tcp_timer.c --
+ *
+ *	A timer fires: retransmission (RFC 6298, Karn, exponential backoff),
+ *	persist, keepalive, delayed ACK, FIN_WAIT_2 and 2MSL, and 4.4BSD's
+ *	connection-establishment timer. Each timer is an event on the
+ *	network's clock, armed on the host's tick grid (timer_tick).
+ */
+
+#include "tcp.h"
+
+const char *const tcp_timernames[TT_NTIMERS] = {
+    "rexmt", "persist", "keepalive", "2msl", "delack", "connect"
+};
+
+/* 4.4BSD tcp_backoff[] (tcp_timer.c). */
+static const int bsdBackoff[] = { 1, 2, 4, 8, 16, 32, 64, 64, 64, 64, 64,
+	64, 64 };
+
+static tl_event_fn RexmtTimer, PersistTimer, KeepTimer, MslTimer,
+	DelackTimer, ConnTimer;
+
+void
+tcp_timer_init(
+    tl_tcb *tp)
+{
+    static tl_event_fn *const fns[TT_NTIMERS] = {
+	RexmtTimer, PersistTimer, KeepTimer, MslTimer, DelackTimer, ConnTimer
+    };
+    int i;
+
+    for (i = 0; i < TT_NTIMERS; i++) {
+	event_init(&tp->timers[i], fns[i], tp);
+    }
+}
+
+void
+tcp_timer_set_tick(
+    tl_tcb *tp,
+    tl_timerid t,
+    tl_time delay,
+    int tickms)
+{
+    clock_schedule(&tp->host->net->clock, &tp->timers[t],
+	    host_tick_round(tp->host, delay, tickms));
+}
+
+void
+tcp_timer_set(
+    tl_tcb *tp,
+    tl_timerid t,
+    tl_time delay)
+{
+    tcp_timer_set_tick(tp, t, delay, t == TT_DELACK
+	    ? tp->host->tun.delack_tick : tp->host->tun.timer_tick);
+}
+
+void
+tcp_timer_cancel(
+    tl_tcb *tp,
+    tl_timerid t)
+{
+    clock_cancel(&tp->host->net->clock, &tp->timers[t]);
+}
+
+void
+tcp_timers_cancel_all(
+    tl_tcb *tp)
+{
+    int i;
+
+    for (i = 0; i < TT_NTIMERS; i++) {
+	tcp_timer_cancel(tp, (tl_timerid) i);
+    }
+}
+
+static tl_time
+Clamp(
+    const tl_tcb *tp,
+    tl_time v)
+{
+    const tl_tunables *t = &tp->host->tun;
+    tl_time lo = (tl_time) t->tcp_rto_min_us * TL_US, hi = tcp_ms(t->rto_max);
+
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* The unbacked-off RTO: RFC 6298 2.3, or the profile's base before a sample. */
+static tl_time
+BaseRto(
+    const tl_tcb *tp)
+{
+    if (!tp->have_rtt) {
+	return tcp_ms(tp->host->tun.rto_base);
+    }
+    return tp->srtt + 4 * tp->rttvar;
+}
+
+static tl_time
+Backoff(
+    const tl_tcb *tp,
+    int shift)
+{
+    if (shift <= 0) {
+	return 1;
+    }
+    if (tp->host->tun.rto_backoff == BACKOFF_BSD) {
+	return bsdBackoff[shift > 12 ? 12 : shift];
+    }
+    return (tl_time) 1 << (shift > 30 ? 30 : shift);
+}
+
+/* The RTO the next retransmission waits, backoff included. */
+tl_time
+tcp_rexmt_value(
+    const tl_tcb *tp)
+{
+    return tp->rto;
+}
+
+/*
+ * tcp_rtt_sample --
+ *	Updates srtt and rttvar from a measurement (RFC 6298 2.2-2.3, alpha
+ *	1/8, beta 1/4) and recomputes the RTO.
+ */
+
+void
+tcp_rtt_sample(
+    tl_tcb *tp,
+    tl_time rtt)
+{
+    tl_time g = (tl_time) tp->host->tun.timer_tick * TL_MS;
+
+    if (rtt <= 0) {
+	rtt = 1;
+    }
+    if (!tp->have_rtt) {
+	tp->srtt = rtt;
+	tp->rttvar = rtt / 2;
+	tp->have_rtt = 1;
+    } else {
+	tl_time d = tp->srtt - rtt;
+
+	if (d < 0) {
+	    d = -d;
+	}
+	tp->rttvar += (d - tp->rttvar) / 4;
+	tp->srtt += (rtt - tp->srtt) / 8;
+    }
+    tp->rxtshift = 0;
+    /* RFC 6298 2.3: RTO = SRTT + max(G, K*RTTVAR). */
+    tp->rto = Clamp(tp, tp->srtt + (4 * tp->rttvar > g ? 4 * tp->rttvar : g));
+}
+
+/* Arms the retransmission timer with the current RTO. */
+void
+tcp_rexmt_arm(
+    tl_tcb *tp)
+{
+    tcp_timer_set(tp, TT_REXMT, tp->rto);
+}
+
+/*
+ * Linux retransmits_timed_out(): the time that `boundary` doubling
+ * retransmissions from rto_base would take (tcp_model_timeout()).
+ */
+
+static tl_time
+ModelTimeout(
+    const tl_tcb *tp,
+    int boundary,
+    tl_time base)
+{
+    tl_time max = tcp_ms(tp->host->tun.rto_max), t = 0, rto = base;
+    int i;
+
+    for (i = 0; i <= boundary; i++) {
+	t += rto;
+	rto = rto * 2 > max ? max : rto * 2;
+    }
+    return t - base;
+}
+
+static int
+RetryLimit(
+    const tl_tcb *tp)
+{
+    const tl_tunables *t = &tp->host->tun;
+
+    switch (tp->state) {
+    case TCPS_SYN_SENT:
+	return t->tcp_syn_retries + t->tcp_syn_linear_timeouts;
+    case TCPS_SYN_RECEIVED:
+	return t->tcp_synack_retries;
+    default:
+	if (tp->flags & TF_CLOSED) {
+	    /* Linux tcp_orphan_retries(): 0 means 8. */
+	    return t->tcp_orphan_retries ? t->tcp_orphan_retries
+		    : t->isn_generator == ISN_BSD ? 12 : 8;
+	}
+	return t->tcp_retries2;
+    }
+}
+
+static void
+RexmtTimer(
+    void *arg,
+    tl_event *ev)
+{
+    tl_tcb *tp = arg;
+    const tl_tunables *t = &tp->host->tun;
+    int limit = RetryLimit(tp), shift, expired;
+    uint32_t flight;
+
+    (void) ev;
+    tp->rxtshift++;
+    if (t->retries_by_time && TCPS_HAVEESTABLISHED(tp->state)) {
+	tl_time base = (tl_time) t->tcp_rto_min_us * TL_US;
+
+	if (tp->rexmt_first == 0) {
+	    tp->rexmt_first = net_now(tp->host->net);
+	}
+	expired = net_now(tp->host->net) - tp->rexmt_first
+		>= ModelTimeout(tp, limit, base);
+    } else {
+	expired = tp->rxtshift > limit;
+    }
+    if (expired) {
+	tp->host->stats.tcp_timeouts++;
+	tp->so_error = ETIMEDOUT;
+	if (t->rst_on_timeout) {
+	    tcp_drop(tp, ETIMEDOUT);
+	} else {
+	    tcp_close(tp);
+	}
+	return;
+    }
+    if (tp->rexmt_first == 0) {
+	tp->rexmt_first = net_now(tp->host->net);
+    }
+    /* Linux 6.18 tcp_retransmit_timer(): the first tcp_syn_linear_timeouts
+     * SYN retransmissions keep the initial RTO (trace 02). */
+    shift = tp->rxtshift;
+    if (tp->state == TCPS_SYN_SENT) {
+	shift -= t->tcp_syn_linear_timeouts;
+    }
+    tp->rto = Clamp(tp, BaseRto(tp) * Backoff(tp, shift));
+    /* Karn: no RTT sample from a retransmitted segment. */
+    tp->rtt_start = 0;
+    /* RFC 5681 3.1 (equation 4) and 4.4BSD: after a timeout, slow start
+     * from one segment. */
+    flight = tp->snd_max - tp->snd_una;
+    tp->ssthresh = TL_MAX(flight / 2, 2u * tp->mss);
+    tp->cwnd = tp->mss;
+    tp->dupacks = 0;
+    tp->flags &= ~TF_INRECOVERY;
+    tp->snd_nxt = tp->snd_una;
+    tp->retrans++;
+    tp->host->stats.tcp_retrans++;
+    tcp_output(tp);
+}
+
+/* Arms the persist timer (RFC 9293 3.8.6.1; 4.4BSD tcp_setpersist()). */
+static void
+SetPersist(
+    tl_tcb *tp)
+{
+    const tl_tunables *t = &tp->host->tun;
+    tl_time v = BaseRto(tp) * Backoff(tp, tp->persist_shift);
+    tl_time lo = tcp_ms(t->persist_min), hi = tcp_ms(t->persist_max);
+
+    v = v < lo ? lo : v > hi ? hi : v;
+    tcp_timer_set(tp, TT_PERSIST, v);
+    if (tp->persist_shift < 12) {
+	tp->persist_shift++;
+    }
+}
+
+void
+tcp_persist_arm(
+    tl_tcb *tp)
+{
+    if (!event_pending(&tp->timers[TT_PERSIST])) {
+	tp->persist_shift = 0;
+	SetPersist(tp);
+    }
+}
+
+static void
+PersistTimer(
+    void *arg,
+    tl_event *ev)
+{
+    tl_tcb *tp = arg;
+
+    (void) ev;
+    tcp_output_probe(tp);
+    SetPersist(tp);
+}
+
+/* (Re)arms the keepalive timer from the last segment received. */
+void
+tcp_keep_arm(
+    tl_tcb *tp)
+{
+    tl_time idle = (tl_time) tp->host->tun.tcp_keepalive_time * TL_SEC;
+
+    if (!(tp->flags & TF_KEEPALIVE) || !TCPS_HAVEESTABLISHED(tp->state)
+	    || tp->state == TCPS_TIME_WAIT) {
+	return;
+    }
+    tp->keep_probes = 0;
+    tcp_timer_set(tp, TT_KEEP, tp->last_rcv + idle - net_now(tp->host->net));
+}
+
+/*
+ * KeepTimer --
+ *	RFC 1122 4.2.3.6: after tcp_keepalive_time idle, probe with
+ *	SEG.SEQ = SND.NXT-1 (here snd_una - 1, as 4.4BSD and Linux do) every
+ *	tcp_keepalive_intvl; after tcp_keepalive_probes unanswered, drop with
+ *	ETIMEDOUT and a RST (Linux trace 09; 4.4BSD tcp_drop()).
+ */
+
+static void
+KeepTimer(
+    void *arg,
+    tl_event *ev)
+{
+    tl_tcb *tp = arg;
+    const tl_tunables *t = &tp->host->tun;
+    tl_time now = net_now(tp->host->net);
+    tl_time idle = (tl_time) t->tcp_keepalive_time * TL_SEC;
+
+    (void) ev;
+    if (now - tp->last_rcv < idle && tp->keep_probes == 0) {
+	tcp_timer_set(tp, TT_KEEP, tp->last_rcv + idle - now);
+	return;
+    }
+    if (tp->keep_probes >= t->tcp_keepalive_probes) {
+	tp->host->stats.tcp_timeouts++;
+	tcp_drop(tp, ETIMEDOUT);
+	return;
+    }
+    tp->keep_probes++;
+    tcp_send_ctl(tp, tp->snd_una - 1, TH_ACK);
+    tcp_timer_set(tp, TT_KEEP, (tl_time) t->tcp_keepalive_intvl * TL_SEC);
+}
+
+/* Arms the FIN_WAIT_2 timer after a full close (never after a half-close). */
+void
+tcp_finwait2_arm(
+    tl_tcb *tp)
+{
+    int s = tp->host->tun.tcp_fin_timeout;
+
+    if (tp->state == TCPS_FIN_WAIT_2 && (tp->flags & TF_CLOSED) && s > 0) {
+	tcp_timer_set(tp, TT_2MSL, (tl_time) s * TL_SEC);
+    }
+}
+
+void
+tcp_enter_timewait(
+    tl_tcb *tp)
+{
+    tcp_set_state(tp, TCPS_TIME_WAIT);
+    tcp_timer_cancel(tp, TT_REXMT);
+    tcp_timer_cancel(tp, TT_PERSIST);
+    tcp_timer_cancel(tp, TT_KEEP);
+    tcp_timer_cancel(tp, TT_CONN);
+    tcp_timer_set(tp, TT_2MSL, 2 * tcp_ms(tp->host->tun.msl));
+}
+
+static void
+MslTimer(
+    void *arg,
+    tl_event *ev)
+{
+    tl_tcb *tp = arg;
+    const tl_tunables *t = &tp->host->tun;
+
+    (void) ev;
+    /* 4.4BSD: a FIN_WAIT_2 whose peer was heard from within tcp_maxidle
+     * waits another tcp_keepintvl. */
+    if (tp->state == TCPS_FIN_WAIT_2 && t->finwait2_idle_rearm > 0
+	    && net_now(tp->host->net) - tp->last_rcv
+	    <= (tl_time) t->tcp_fin_timeout * TL_SEC) {
+	tcp_timer_set(tp, TT_2MSL, tcp_ms(t->finwait2_idle_rearm));
+	return;
+    }
+    tcp_close(tp);
+}
+
+static void
+DelackTimer(
+    void *arg,
+    tl_event *ev)
+{
+    tl_tcb *tp = arg;
+
+    (void) ev;
+    tp->flags |= TF_ACKNOW;
+    tcp_output(tp);
+}
+
+/* 4.4BSD TCPTV_KEEP_INIT: a connection not established in time is dropped. */
+static void
+ConnTimer(
+    void *arg,
+    tl_event *ev)
+{
+    tl_tcb *tp = arg;
+
+    (void) ev;
+    if (!TCPS_HAVEESTABLISHED(tp->state)) {
+	tp->host->stats.tcp_timeouts++;
+	tcp_drop(tp, ETIMEDOUT);
+    }
+}

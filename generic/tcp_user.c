@@ -1,0 +1,502 @@
+/*
+ * tcp_user.c --
+ *
+ *	The user asks: OPEN, SEND, RECEIVE, CLOSE, ABORT (RFC 9293 3.10.1 to
+ *	3.10.5), shutdown, listen and accept, and the built-in discard and
+ *	echo services.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include "tcp.h"
+
+static int
+SetBuffers(
+    tl_tcb *tp,
+    const tl_openopts *o)
+{
+    if (o->rcvbuf > 0) {
+	ring_free(&tp->rcvbuf);
+	if (!ring_init(&tp->rcvbuf, (uint32_t) o->rcvbuf)) {
+	    return 0;
+	}
+    }
+    if (o->sndbuf > 0) {
+	ring_free(&tp->sndbuf);
+	if (!ring_init(&tp->sndbuf, (uint32_t) o->sndbuf)) {
+	    return 0;
+	}
+    }
+    return 1;
+}
+
+static uint16_t
+EphemeralPort(
+    tl_host *h,
+    tl_addr laddr)
+{
+    const tl_tunables *t = &h->tun;
+    int n = t->port_hi - t->port_lo + 1, i;
+
+    if (h->next_port < t->port_lo || h->next_port > t->port_hi) {
+	h->next_port = (uint16_t) t->port_lo;
+    }
+    for (i = 0; i < n; i++) {
+	uint16_t p = h->next_port;
+
+	h->next_port = p >= t->port_hi ? (uint16_t) t->port_lo
+		: (uint16_t) (p + 1);
+	if (!tcp_port_in_use(h, laddr, p, 0)) {
+	    return p;
+	}
+    }
+    return 0;
+}
+
+/*
+ * tcp_connect --
+ *	Active OPEN (RFC 9293 3.10.1): a new TCB in SYN_SENT and its SYN.
+ * Results:
+ *	0, or an errno (EADDRINUSE, ENETUNREACH, EADDRNOTAVAIL, ENOMEM).
+ */
+
+int
+tcp_connect(
+    tl_host *h,
+    tl_addr raddr,
+    uint16_t rport,
+    const tl_openopts *o,
+    tl_tcb **tpPtr)
+{
+    tl_tcb *tp;
+    tl_addr laddr;
+    uint16_t lport = o->lport;
+
+    if (!h->up) {
+	return ENETDOWN;
+    }
+    if (o->laddr && !host_has_addr(h, o->laddr)) {
+	return EADDRNOTAVAIL;
+    }
+    laddr = o->laddr ? o->laddr : host_source_addr(h, raddr);
+    if (laddr == 0) {
+	return ENETUNREACH;
+    }
+    if (lport) {
+	/* 4.4BSD in_pcbbind and in_pcbconnect: a port in use needs
+	 * SO_REUSEADDR, and even then the same 4-tuple (in TIME_WAIT, say)
+	 * is refused (book 18.6.1). */
+	if (tcp_port_in_use(h, laddr, lport, o->reuseaddr)
+		|| tcp_lookup(h, laddr, lport, raddr, rport)) {
+	    return EADDRINUSE;
+	}
+    } else if ((lport = EphemeralPort(h, laddr)) == 0) {
+	return EADDRNOTAVAIL;
+    }
+    tp = tcp_newtcb(h);
+    if (tp == NULL) {
+	return ENOMEM;
+    }
+    if (!SetBuffers(tp, o)) {
+	tcp_free(tp);
+	return ENOMEM;
+    }
+    tp->laddr = laddr;
+    tp->lport = lport;
+    tp->raddr = raddr;
+    tp->rport = rport;
+    if (o->nodelay) {
+	tp->flags |= TF_NODELAY;
+    }
+    if (o->keepalive) {
+	tp->flags |= TF_KEEPALIVE;
+    }
+    tp->iss = o->has_isn ? o->isn
+	    : tcp_new_isn(h, laddr, lport, raddr, rport);
+    tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
+    tp->snd_buf_seq = tp->iss + 1;
+    tp->mss_offer = tcp_mss_offer(h, raddr, o->mss);
+    tcp_mss_set(tp, 0);
+    tcp_set_state(tp, TCPS_SYN_SENT);
+    if (h->tun.conn_timeout) {
+	tcp_timer_set(tp, TT_CONN, tcp_ms(h->tun.conn_timeout));
+    }
+    *tpPtr = tp;
+    tcp_output(tp);
+    return 0;
+}
+
+/*
+ * tcp_listen --
+ *	Passive OPEN on laddr (0 = any) and lport.
+ * Results:
+ *	0, or EADDRINUSE / EADDRNOTAVAIL.
+ */
+
+int
+tcp_listen(
+    tl_host *h,
+    tl_addr laddr,
+    uint16_t lport,
+    int backlog,
+    const tl_openopts *o,
+    int service,
+    tl_listener **lPtr)
+{
+    tl_listener *l;
+
+    if (laddr && !host_has_addr(h, laddr)) {
+	return EADDRNOTAVAIL;
+    }
+    if (tcp_port_in_use(h, laddr, lport, o->reuseaddr)) {
+	return EADDRINUSE;
+    }
+    l = calloc(1, sizeof(*l));
+    if (l == NULL) {
+	return ENOMEM;
+    }
+    l->host = h;
+    l->laddr = laddr;
+    l->lport = lport;
+    l->backlog = backlog < 0 ? 0 : backlog;
+    l->service = service;
+    l->reuseaddr = o->reuseaddr;
+    l->nodelay = o->nodelay;
+    l->next = h->listeners;
+    h->listeners = l;
+    h->net->changes++;
+    *lPtr = l;
+    return 0;
+}
+
+/* Takes the oldest completed connection off the queue (FIFO), or NULL. */
+tl_tcb *
+tcp_accept(
+    tl_listener *l)
+{
+    tl_tcb *tp = l->q;
+
+    if (tp == NULL) {
+	return NULL;
+    }
+    tcp_unqueue(tp);
+    return tp;
+}
+
+/*
+ * tcp_listener_close --
+ *	Closes a listener; connections not yet accepted are aborted, as
+ *	4.4BSD soclose() aborts its queues.
+ */
+
+void
+tcp_listener_close(
+    tl_listener *l)
+{
+    tl_host *h = l->host;
+    tl_listener **pp;
+    tl_tcb *tp, *next;
+
+    for (tp = h->tcbs; tp; tp = next) {
+	next = tp->next;
+	if (tp->listener == l) {
+	    tcp_drop(tp, ECONNABORTED);
+	    next = h->tcbs;	/* The list changed. */
+	}
+    }
+    for (pp = &h->listeners; *pp; pp = &(*pp)->next) {
+	if (*pp == l) {
+	    *pp = l->next;
+	    break;
+	}
+    }
+    if (l->user && h->net->up && h->net->up->listener_gone) {
+	h->net->up->listener_gone(l->user, l);
+    }
+    h->net->changes++;
+    free(l);
+}
+
+/*
+ * tcp_send --
+ *	SEND (RFC 9293 3.10.2): queues data; what does not fit in the send
+ *	buffer waits and goes in as space frees, so no byte is refused.
+ * Results:
+ *	0, or the pending error, or EPIPE after the sending side closed.
+ */
+
+int
+tcp_send(
+    tl_tcb *tp,
+    const uint8_t *data,
+    uint32_t len)
+{
+    uint32_t n = 0;
+
+    if (tp->so_error) {
+	int err = tp->so_error;
+
+	tp->so_error = 0;
+	return err;
+    }
+    if (tp->state == TCPS_CLOSED || (tp->flags & TF_WANTFIN)) {
+	return EPIPE;
+    }
+    if (len == 0) {
+	return 0;
+    }
+    if (tp->pend == NULL && tp->src_left == 0) {
+	n = ring_write(&tp->sndbuf, data, len);
+    }
+    if (n < len) {
+	tl_chunk *c = malloc(sizeof(*c) + (len - n));
+
+	if (c == NULL) {
+	    return ENOMEM;
+	}
+	c->next = NULL;
+	c->off = 0;
+	c->len = len - n;
+	memcpy(c->data, data + n, len - n);
+	if (tp->pend_tail) {
+	    tp->pend_tail->next = c;
+	} else {
+	    tp->pend = c;
+	}
+	tp->pend_tail = c;
+	tp->pend_bytes += c->len;
+    }
+    tcp_output(tp);
+    return 0;
+}
+
+/* Queues nbytes of generated data (the sock program's source mode). */
+int
+tcp_source(
+    tl_tcb *tp,
+    uint64_t nbytes)
+{
+    if (tp->state == TCPS_CLOSED || (tp->flags & TF_WANTFIN)) {
+	return EPIPE;
+    }
+    tp->src_left += nbytes;
+    tcp_output(tp);
+    return 0;
+}
+
+uint32_t
+tcp_readable(
+    const tl_tcb *tp)
+{
+    return tp->rcvbuf.len;
+}
+
+/* At end of stream: the FIN arrived and was read up to, or the end came. */
+int
+tcp_at_eof(
+    const tl_tcb *tp)
+{
+    return tp->rcvbuf.len == 0 && ((tp->flags & (TF_RCVD_FIN | TF_SHUT_RD))
+	    || tp->state == TCPS_CLOSED);
+}
+
+/*
+ * tcp_recv --
+ *	RECEIVE (RFC 9293 3.10.3): copies up to max bytes; the window opened
+ *	by reading may be announced at once.
+ */
+
+uint32_t
+tcp_recv(
+    tl_tcb *tp,
+    uint8_t *buf,
+    uint32_t max)
+{
+    uint32_t n = TL_MIN(max, tp->rcvbuf.len);
+
+    if (n == 0) {
+	return 0;
+    }
+    if (buf) {
+	ring_peek(&tp->rcvbuf, 0, buf, n);
+    }
+    ring_drop(&tp->rcvbuf, n);
+    tp->bytes_read += n;
+    if (TCPS_HAVEESTABLISHED(tp->state)) {
+	tcp_output(tp);
+    }
+    return n;
+}
+
+/*
+ * tcp_shutdown --
+ *	Half-close (book 18.5): shutting down writing sends a FIN after the
+ *	queued data and keeps receiving; shutting down reading makes reads
+ *	return end of stream.
+ */
+
+int
+tcp_shutdown(
+    tl_tcb *tp,
+    int rd,
+    int wr)
+{
+    if (tp->state == TCPS_CLOSED) {
+	return ENOTCONN;
+    }
+    if (rd) {
+	tp->flags |= TF_SHUT_RD;
+	tcp_notify(tp);
+    }
+    if (wr && !(tp->flags & TF_WANTFIN)) {
+	if (tp->state == TCPS_SYN_SENT) {
+	    tcp_close(tp);
+	    return 0;
+	}
+	tp->flags |= TF_WANTFIN;
+	tcp_output(tp);
+    }
+    return 0;
+}
+
+/*
+ * tcp_usr_close --
+ *	CLOSE (RFC 9293 3.10.4). With unread data and rst_on_close_unread, or
+ *	with linger 0, the connection is reset instead (RFC 2525 2.17; Linux
+ *	trace 10; book fig. 18-15).
+ * Results:
+ *	1 if the TCB is gone (freed when no user holds it).
+ */
+
+int
+tcp_usr_close(
+    tl_tcb *tp)
+{
+    const tl_tunables *t = &tp->host->tun;
+
+    if (tp->flags & TF_CLOSED) {
+	return 0;
+    }
+    tp->flags |= TF_CLOSED;
+    if (tp->state == TCPS_CLOSED) {
+	return 0;
+    }
+    if ((tp->flags & TF_RST_ON_CLOSE)
+	    || (t->rst_on_close_unread && tp->rcvbuf.len > 0
+		&& TCPS_HAVEESTABLISHED(tp->state))) {
+	tcp_abort(tp);
+	return 1;
+    }
+    switch (tp->state) {
+    case TCPS_SYN_SENT:
+	tcp_close(tp);
+	return 1;
+    case TCPS_FIN_WAIT_2:
+	tcp_finwait2_arm(tp);
+	return 0;
+    default:
+	break;
+    }
+    tp->flags |= TF_WANTFIN;
+    tcp_output(tp);
+    return 0;
+}
+
+/* ABORT (RFC 9293 3.10.5): RST with the current sequence numbers. */
+void
+tcp_abort(
+    tl_tcb *tp)
+{
+    tp->flags |= TF_CLOSED;
+    switch (tp->state) {
+    case TCPS_SYN_RECEIVED:
+    case TCPS_ESTABLISHED:
+    case TCPS_FIN_WAIT_1:
+    case TCPS_FIN_WAIT_2:
+    case TCPS_CLOSE_WAIT:
+	tcp_send_ctl(tp, tp->snd_nxt, TH_RST | TH_ACK);
+	break;
+    default:
+	break;
+    }
+    if (tp->state != TCPS_CLOSED) {
+	tcp_close(tp);
+    }
+}
+
+/*
+ * tcp_release --
+ *	The user's handle goes away. Like a process exiting, an open
+ *	connection is closed; the TCB lives on until CLOSED.
+ */
+
+void
+tcp_release(
+    tl_tcb *tp)
+{
+    tp->user = NULL;
+    if (tp->state == TCPS_CLOSED) {
+	tcp_free(tp);
+	return;
+    }
+    tcp_usr_close(tp);
+}
+
+/*
+ * tcp_service_input --
+ *	The built-in services' application side: discard (RFC 863) reads and
+ *	drops, echo (RFC 862) sends back what it reads; both close on EOF.
+ * Results:
+ *	1 if the TCB is gone.
+ */
+
+int
+tcp_service_input(
+    tl_tcb *tp)
+{
+    uint8_t buf[4096];
+    uint32_t n;
+
+    if (tp->service == SVC_DISCARD) {
+	tcp_recv(tp, NULL, tp->rcvbuf.len);
+    } else if (tp->service == SVC_ECHO) {
+	while ((n = tcp_recv(tp, buf, sizeof(buf))) > 0) {
+	    if (tcp_send(tp, buf, n) != 0) {
+		break;
+	    }
+	}
+    }
+    if (tp->state == TCPS_CLOSED) {
+	return 0;
+    }
+    if ((tp->flags & TF_RCVD_FIN) && !(tp->flags & TF_CLOSED)) {
+	return tcp_usr_close(tp);
+    }
+    return 0;
+}
+
+/*
+ * tcp_service_wake --
+ *	Gives a built-in service its turn after the current event, as a
+ *	process is woken after the stack has finished with a segment: the
+ *	ACK of a FIN goes out before the service's own FIN (book fig. 18-1).
+ */
+
+void
+tcp_service_wake(
+    tl_tcb *tp)
+{
+    if (!event_pending(&tp->app_ev)) {
+	clock_schedule(&tp->host->net->clock, &tp->app_ev,
+		net_now(tp->host->net));
+    }
+}
+
+void
+tcp_service_run(
+    void *arg,
+    tl_event *ev)
+{
+    (void) ev;
+    tcp_service_input(arg);
+}

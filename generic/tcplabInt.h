@@ -1,0 +1,146 @@
+/*
+ * tcplabInt.h --
+ *
+ *	Declarations shared by the Tcl command files (tcl*.c). These are the
+ *	only files that include tcl.h: the stack core below never does.
+ */
+
+#ifndef TCPLAB_INT_H
+#define TCPLAB_INT_H
+
+#include <tcl.h>
+#include <limits.h>
+#include "tcp.h"
+#include "trace.h"
+
+/* Tcl 8.6 has no Tcl_Size; TEA may define it as a macro. */
+#ifndef TCL_SIZE_MAX
+# ifndef Tcl_Size
+typedef int Tcl_Size;
+# endif
+# define TCL_SIZE_MAX INT_MAX
+# define TCL_SIZE_MODIFIER ""
+#endif
+
+#ifndef MODULE_SCOPE
+# define MODULE_SCOPE extern __attribute__((__visibility__("hidden")))
+#endif
+
+typedef struct NetObj NetObj;
+typedef struct HostObj HostObj;
+typedef struct ConnObj ConnObj;
+typedef struct ListenObj ListenObj;
+
+/* A script to run between events, never inside segment processing. */
+typedef struct Pending {
+    Tcl_Obj *script;
+    struct Pending *next;
+} Pending;
+
+typedef struct TraceSink {
+    tl_trace t;
+    int on;
+    Tcl_Channel chan;		/* Where lines go, or NULL. */
+    Tcl_Obj *command;		/* Or a command prefix that gets each line. */
+} TraceSink;
+
+struct NetObj {
+    tl_net *net;
+    Tcl_Interp *interp;
+    Tcl_Command cmd;
+    Tcl_Obj *name;
+    HostObj *hosts;
+    ConnObj *conns;
+    ListenObj *listeners;
+    Pending *pending, *pendingTail;
+    TraceSink trace;
+    int running;
+    int refCount;		/* Preserved while scripts run. */
+};
+
+struct HostObj {
+    NetObj *netPtr;
+    tl_host *host;
+    Tcl_Command cmd;
+    Tcl_Obj *name;
+    Tcl_Obj *addrs;		/* Addresses not yet attached to a link. */
+    HostObj *next;
+};
+
+struct ConnObj {
+    NetObj *netPtr;
+    tl_tcb *tcb;		/* NULL once the stack let it go. */
+    Tcl_Command cmd;
+    Tcl_Obj *name;
+    Tcl_Obj *history;		/* {time state} pairs. */
+    Tcl_Obj *onState, *onReadable;
+    int lastErr;		/* The error the connection ended with. */
+    ConnObj *next;
+};
+
+struct ListenObj {
+    NetObj *netPtr;
+    tl_listener *l;		/* NULL once closed. */
+    Tcl_Command cmd;
+    Tcl_Obj *name;
+    Tcl_Obj *acceptCmd;
+    ListenObj *next;
+};
+
+/* tclUtil.c */
+MODULE_SCOPE int	TcplabGetDuration(Tcl_Interp *interp, Tcl_Obj *obj,
+			    tl_time *tPtr);
+MODULE_SCOPE Tcl_Obj   *TcplabNewTime(tl_time t);
+MODULE_SCOPE int	TcplabGetRate(Tcl_Interp *interp, Tcl_Obj *obj,
+			    uint64_t *ratePtr);
+MODULE_SCOPE int	TcplabParseAddr(const char *s, tl_addr *addrPtr);
+MODULE_SCOPE int	TcplabGetAddrPrefix(Tcl_Interp *interp, Tcl_Obj *obj,
+			    tl_addr *addrPtr, int *prefixPtr);
+MODULE_SCOPE Tcl_Obj   *TcplabNewAddr(tl_addr a);
+MODULE_SCOPE int	TcplabGetPort(Tcl_Interp *interp, Tcl_Obj *obj,
+			    uint16_t *portPtr);
+MODULE_SCOPE int	TcplabGetPeer(Tcl_Interp *interp, NetObj *netPtr,
+			    Tcl_Obj *obj, tl_addr *addrPtr);
+MODULE_SCOPE int	TcplabPosixError(Tcl_Interp *interp, int err,
+			    const char *prefix);
+MODULE_SCOPE int	TcplabError(Tcl_Interp *interp, const char *cls,
+			    const char *detail, const char *fmt, ...);
+MODULE_SCOPE Tcl_Obj   *TcplabNewName(Tcl_Interp *interp, const char *kind);
+MODULE_SCOPE int	TcplabGetUInt32(Tcl_Interp *interp, Tcl_Obj *obj,
+			    uint32_t *vPtr);
+
+/* tclNet.c */
+MODULE_SCOPE Tcl_ObjCmdProc TcplabNetworkCmd;
+MODULE_SCOPE void	TcplabQueue(NetObj *netPtr, Tcl_Obj *script);
+MODULE_SCOPE void	TcplabDrain(NetObj *netPtr);
+MODULE_SCOPE HostObj   *TcplabFindHost(NetObj *netPtr, const char *name);
+
+/* tclHost.c */
+MODULE_SCOPE int	TcplabHostCreate(NetObj *netPtr, Tcl_Interp *interp,
+			    Tcl_Size objc, Tcl_Obj *const objv[]);
+MODULE_SCOPE void	TcplabHostDelete(HostObj *hostPtr);
+
+/* tclConn.c */
+MODULE_SCOPE ConnObj   *TcplabConnNew(NetObj *netPtr, tl_tcb *tp);
+MODULE_SCOPE ListenObj *TcplabListenNew(NetObj *netPtr, tl_listener *l);
+MODULE_SCOPE ConnObj   *TcplabConnFor(NetObj *netPtr, tl_tcb *tp);
+MODULE_SCOPE const tl_upcalls TcplabUpcalls;
+
+/* tclTrace.c */
+MODULE_SCOPE int	TcplabTraceCmd(NetObj *netPtr, Tcl_Interp *interp,
+			    Tcl_Size objc, Tcl_Obj *const objv[]);
+MODULE_SCOPE void	TcplabTraceStop(NetObj *netPtr);
+
+/* tclWire.c */
+MODULE_SCOPE Tcl_ObjCmdProc TcplabWireCmd;
+MODULE_SCOPE Tcl_Obj   *TcplabFlagsObj(int flags);
+MODULE_SCOPE int	TcplabGetFlags(Tcl_Interp *interp, Tcl_Obj *obj,
+			    int *flagsPtr);
+MODULE_SCOPE int	TcplabGetOptions(Tcl_Interp *interp, Tcl_Obj *obj,
+			    uint8_t *out, size_t *lenPtr);
+MODULE_SCOPE Tcl_Obj   *TcplabOptionsObj(const uint8_t *p, size_t n);
+
+/* tclProfile.c */
+MODULE_SCOPE Tcl_ObjCmdProc TcplabProfileCmd;
+
+#endif /* TCPLAB_INT_H */

@@ -1,0 +1,291 @@
+/*
+ * wire.c --
+ *
+ *	IPv4 and TCP header codecs and the Internet checksum.
+ */
+
+#include <string.h>
+#include "wire.h"
+
+const char *const wire_errnames[WIRE_NERRORS] = {
+    "ok", "short header", "not IPv4", "bad header length",
+    "bad total length", "bad option", "bad checksum", "fragment"
+};
+
+/*
+ * cksum_add --
+ *	Adds len bytes to a running one's-complement sum of 16-bit words
+ *	(RFC 1071 section 4.1). An odd final byte is padded with zero; callers
+ *	that chain buffers must keep all but the last one of even length.
+ */
+
+uint32_t
+cksum_add(
+    uint32_t sum,
+    const void *data,
+    size_t len)
+{
+    const uint8_t *p = data;
+    uint64_t acc = sum;
+
+    while (len >= 8) {
+	acc += ((uint32_t) get16(p) + get16(p + 2)) + ((uint32_t) get16(p + 4)
+		+ get16(p + 6));
+	p += 8;
+	len -= 8;
+    }
+    while (len >= 2) {
+	acc += get16(p);
+	p += 2;
+	len -= 2;
+    }
+    if (len) {
+	acc += (uint32_t) p[0] << 8;
+    }
+    while (acc >> 32) {
+	acc = (acc & 0xffffffffu) + (acc >> 32);
+    }
+    return (uint32_t) acc;
+}
+
+/* Folds a sum to 16 bits and complements it. */
+uint16_t
+cksum_fold(
+    uint32_t sum)
+{
+    while (sum >> 16) {
+	sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return (uint16_t) ~sum;
+}
+
+/* The TCP/UDP pseudo-header sum (RFC 9293 section 3.1). */
+uint32_t
+cksum_pseudo(
+    tl_addr src,
+    tl_addr dst,
+    uint8_t proto,
+    uint32_t len)
+{
+    return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff)
+	    + proto + len;
+}
+
+wire_err
+ip_parse(
+    const uint8_t *p,
+    size_t len,
+    tl_iphdr *ip)
+{
+    if (len < IP_HDRLEN) {
+	return WIRE_SHORT;
+    }
+    if ((p[0] >> 4) != 4) {
+	return WIRE_BADVER;
+    }
+    ip->hlen = (uint8_t) ((p[0] & 0x0f) * 4);
+    if (ip->hlen < IP_HDRLEN || ip->hlen > len) {
+	return WIRE_BADHLEN;
+    }
+    ip->tos = p[1];
+    ip->len = get16(p + 2);
+    if (ip->len < ip->hlen || ip->len > len) {
+	return WIRE_BADLEN;
+    }
+    ip->id = get16(p + 4);
+    ip->frag = get16(p + 6);
+    ip->ttl = p[8];
+    ip->proto = p[9];
+    ip->src = get32(p + 12);
+    ip->dst = get32(p + 16);
+    if (cksum_fold(cksum_add(0, p, ip->hlen)) != 0) {
+	return WIRE_CKSUM;
+    }
+    if (ip->frag & (IP_MF | 0x1fff)) {
+	return WIRE_FRAG;
+    }
+    return WIRE_OK;
+}
+
+/* Writes a 20-byte header with its checksum. */
+void
+ip_build(
+    uint8_t *p,
+    const tl_iphdr *ip)
+{
+    p[0] = 0x45;
+    p[1] = ip->tos;
+    put16(p + 2, ip->len);
+    put16(p + 4, ip->id);
+    put16(p + 6, ip->frag);
+    p[8] = ip->ttl;
+    p[9] = ip->proto;
+    put16(p + 10, 0);
+    put32(p + 12, ip->src);
+    put32(p + 16, ip->dst);
+    put16(p + 10, cksum_fold(cksum_add(0, p, IP_HDRLEN)));
+}
+
+/*
+ * tcp_opts_parse --
+ *	Parses TCP options (RFC 9293 section 3.2). Unknown kinds are skipped by
+ *	their length; a length below 2 or past the end refuses the segment
+ *	(RFC 9293 3.2: "a TCP implementation MUST be prepared to handle an
+ *	illegal option length (e.g., zero)").
+ */
+
+wire_err
+tcp_opts_parse(
+    const uint8_t *p,
+    size_t len,
+    tl_tcpopts *o)
+{
+    size_t i = 0;
+
+    memset(o, 0, sizeof(*o));
+    while (i < len) {
+	uint8_t kind = p[i], olen;
+
+	if (kind == TCPOPT_EOL) {
+	    break;
+	}
+	if (kind == TCPOPT_NOP) {
+	    i++;
+	    continue;
+	}
+	if (i + 1 >= len) {
+	    return WIRE_BADOPT;
+	}
+	olen = p[i + 1];
+	if (olen < 2 || i + olen > len) {
+	    return WIRE_BADOPT;
+	}
+	switch (kind) {
+	case TCPOPT_MSS:
+	    if (olen == 4) {
+		o->has_mss = 1;
+		o->mss = get16(p + i + 2);
+	    }
+	    break;
+	case TCPOPT_WSCALE:
+	    if (olen == 3) {
+		o->has_ws = 1;
+		o->ws = p[i + 2];
+	    }
+	    break;
+	case TCPOPT_SACK_PERM:
+	    if (olen == 2) {
+		o->sack_ok = 1;
+	    }
+	    break;
+	case TCPOPT_TS:
+	    if (olen == 10) {
+		o->has_ts = 1;
+		o->tsval = get32(p + i + 2);
+		o->tsecr = get32(p + i + 6);
+	    }
+	    break;
+	case TCPOPT_SACK:
+	    if (olen >= 10 && (olen - 2) % 8 == 0) {
+		int n = (olen - 2) / 8, k;
+
+		for (k = 0; k < n && k < 4; k++) {
+		    o->sack[k][0] = get32(p + i + 2 + 8 * k);
+		    o->sack[k][1] = get32(p + i + 6 + 8 * k);
+		}
+		o->nsack = k;
+	    }
+	    break;
+	default:
+	    break;
+	}
+	i += olen;
+    }
+    return WIRE_OK;
+}
+
+/*
+ * tcp_parse --
+ *	Parses and verifies a TCP segment of len bytes carried between src and
+ *	dst. th->data points into p.
+ */
+
+wire_err
+tcp_parse(
+    const uint8_t *p,
+    size_t len,
+    tl_addr src,
+    tl_addr dst,
+    tl_tcphdr *th)
+{
+    wire_err err;
+
+    if (len < TCP_HDRLEN) {
+	return WIRE_SHORT;
+    }
+    th->off = (uint8_t) ((p[12] >> 4) * 4);
+    if (th->off < TCP_HDRLEN || th->off > len) {
+	return WIRE_BADHLEN;
+    }
+    if (cksum_fold(cksum_add(cksum_pseudo(src, dst, IPPROTO_TCP_,
+	    (uint32_t) len), p, len)) != 0) {
+	return WIRE_CKSUM;
+    }
+    th->sport = get16(p);
+    th->dport = get16(p + 2);
+    th->seq = get32(p + 4);
+    th->ack = get32(p + 8);
+    th->flags = p[13];
+    th->win = get16(p + 14);
+    th->csum = get16(p + 16);
+    th->urp = get16(p + 18);
+    th->optbytes = p + TCP_HDRLEN;
+    th->optlen = (uint8_t) (th->off - TCP_HDRLEN);
+    err = tcp_opts_parse(th->optbytes, th->optlen, &th->opt);
+    if (err != WIRE_OK) {
+	return err;
+    }
+    th->data = p + th->off;
+    th->datalen = (uint32_t) (len - th->off);
+    return WIRE_OK;
+}
+
+/*
+ * tcp_build --
+ *	Writes the header and options of th at p, where datalen bytes of data
+ *	already follow the header space (20 + optlen bytes), and computes the
+ *	checksum over all of it.
+ * Results:
+ *	The segment's length.
+ */
+
+size_t
+tcp_build(
+    uint8_t *p,
+    const tl_tcphdr *th,
+    const uint8_t *opts,
+    size_t optlen,
+    size_t datalen,
+    tl_addr src,
+    tl_addr dst)
+{
+    size_t off = TCP_HDRLEN + ((optlen + 3) & ~(size_t) 3), len;
+
+    put16(p, th->sport);
+    put16(p + 2, th->dport);
+    put32(p + 4, th->seq);
+    put32(p + 8, th->ack);
+    p[12] = (uint8_t) ((off / 4) << 4);
+    p[13] = th->flags;
+    put16(p + 14, th->win);
+    put16(p + 16, 0);
+    put16(p + 18, th->urp);
+    if (optlen) {
+	memcpy(p + TCP_HDRLEN, opts, optlen);
+	memset(p + TCP_HDRLEN + optlen, TCPOPT_EOL, off - TCP_HDRLEN - optlen);
+    }
+    len = off + datalen;
+    put16(p + 16, cksum_fold(cksum_add(cksum_pseudo(src, dst, IPPROTO_TCP_,
+	    (uint32_t) len), p, len)));
+    return len;
+}

@@ -1,0 +1,137 @@
+/*
+ * wire.h --
+ *
+ *	Wire formats: the IPv4 header (RFC 791), the TCP header and its options
+ *	(RFC 9293 section 3.1, RFC 7323, RFC 2018) and the Internet checksum
+ *	(RFC 1071). Bytes in, structs out, and back; nothing here trusts a length
+ *	it has not checked.
+ */
+
+#ifndef TCPLAB_WIRE_H
+#define TCPLAB_WIRE_H
+
+#include "tcplab.h"
+
+#define IP_HDRLEN	20
+#define TCP_HDRLEN	20
+#define TCP_MAXOPTLEN	40
+#define ETH_HDRLEN	14
+#define ETHERTYPE_IP	0x0800
+#define ETHERTYPE_ARP	0x0806
+#define IPPROTO_TCP_	6
+#define IPPROTO_ICMP_	1
+
+/* TCP flags (RFC 9293 section 3.1). */
+#define TH_FIN	0x01
+#define TH_SYN	0x02
+#define TH_RST	0x04
+#define TH_PUSH	0x08
+#define TH_ACK	0x10
+#define TH_URG	0x20
+#define TH_ECE	0x40
+#define TH_CWR	0x80
+
+/* TCP option kinds. */
+#define TCPOPT_EOL	0
+#define TCPOPT_NOP	1
+#define TCPOPT_MSS	2
+#define TCPOPT_WSCALE	3
+#define TCPOPT_SACK_PERM 4
+#define TCPOPT_SACK	5
+#define TCPOPT_TS	8
+
+/* Why a header was refused; each has a counter on the receiving host. */
+typedef enum {
+    WIRE_OK = 0,
+    WIRE_SHORT,		/* Fewer bytes than the header needs. */
+    WIRE_BADVER,	/* Not IPv4. */
+    WIRE_BADHLEN,	/* IHL or data offset out of range. */
+    WIRE_BADLEN,	/* Total length disagrees with the frame. */
+    WIRE_BADOPT,	/* Option length 0, 1 or past the end. */
+    WIRE_CKSUM,		/* Checksum does not verify. */
+    WIRE_FRAG,		/* A fragment (not reassembled). */
+    WIRE_NERRORS
+} wire_err;
+
+extern const char *const wire_errnames[WIRE_NERRORS];
+
+typedef struct tl_iphdr {
+    uint8_t hlen;		/* Header length in bytes. */
+    uint8_t tos;
+    uint16_t len;		/* Total length. */
+    uint16_t id;
+    uint16_t frag;		/* Flags and fragment offset. */
+    uint8_t ttl;
+    uint8_t proto;
+    tl_addr src, dst;
+} tl_iphdr;
+
+#define IP_DF	0x4000
+#define IP_MF	0x2000
+
+typedef struct tl_tcpopts {
+    unsigned has_mss:1, has_ws:1, sack_ok:1, has_ts:1;
+    uint16_t mss;
+    uint8_t ws;
+    uint32_t tsval, tsecr;
+    int nsack;			/* SACK blocks. */
+    uint32_t sack[4][2];
+} tl_tcpopts;
+
+typedef struct tl_tcphdr {
+    uint16_t sport, dport;
+    uint32_t seq, ack;
+    uint8_t off;		/* Header length in bytes. */
+    uint8_t flags;
+    uint16_t win, csum, urp;
+    tl_tcpopts opt;
+    const uint8_t *optbytes;	/* The raw options, for printing. */
+    uint8_t optlen;
+    const uint8_t *data;
+    uint32_t datalen;
+} tl_tcphdr;
+
+uint32_t	cksum_add(uint32_t sum, const void *data, size_t len);
+uint16_t	cksum_fold(uint32_t sum);
+uint32_t	cksum_pseudo(tl_addr src, tl_addr dst, uint8_t proto, uint32_t len);
+
+wire_err	ip_parse(const uint8_t *p, size_t len, tl_iphdr *ip);
+void		ip_build(uint8_t *p, const tl_iphdr *ip);
+
+wire_err	tcp_parse(const uint8_t *p, size_t len, tl_addr src, tl_addr dst,
+		    tl_tcphdr *th);
+wire_err	tcp_opts_parse(const uint8_t *p, size_t len, tl_tcpopts *o);
+size_t		tcp_build(uint8_t *p, const tl_tcphdr *th, const uint8_t *opts,
+		    size_t optlen, size_t datalen, tl_addr src, tl_addr dst);
+
+/* Big-endian loads and stores. */
+static inline uint16_t
+get16(const uint8_t *p)
+{
+    return (uint16_t) ((p[0] << 8) | p[1]);
+}
+
+static inline uint32_t
+get32(const uint8_t *p)
+{
+    return ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16)
+	    | ((uint32_t) p[2] << 8) | p[3];
+}
+
+static inline void
+put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t) (v >> 8);
+    p[1] = (uint8_t) v;
+}
+
+static inline void
+put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t) (v >> 24);
+    p[1] = (uint8_t) (v >> 16);
+    p[2] = (uint8_t) (v >> 8);
+    p[3] = (uint8_t) v;
+}
+
+#endif /* TCPLAB_WIRE_H */
