@@ -191,6 +191,41 @@ host_tick_round(
     return next + (n - 1) * g;
 }
 
+/*
+ * host_link_send --
+ *	Sends the datagram in p out of ifc toward the next hop nh, adding the
+ *	Ethernet header on a LAN (neighbours are resolved from the link's own
+ *	table: no ARP on simulated links).
+ * Results:
+ *	0, or -1 when no interface on the link owns nh (p is freed).
+ */
+
+int
+host_link_send(
+    tl_host *h,
+    tl_iface *ifc,
+    tl_addr nh,
+    tl_pkt *p)
+{
+    p->to = NULL;
+    if (ifc->link->kind == LINK_LAN) {
+	tl_iface *to = link_resolve(ifc->link, nh);
+
+	if (to == NULL) {
+	    pkt_free(h->net, p);
+	    return -1;
+	}
+	p->data -= ETH_HDRLEN;
+	p->len += ETH_HDRLEN;
+	memcpy(p->data, to->mac, 6);
+	memcpy(p->data + 6, ifc->mac, 6);
+	put16(p->data + 12, ETHERTYPE_IP);
+	p->to = to;
+    }
+    net_transmit(ifc, p);
+    return 0;
+}
+
 /* Allocates a frame with room for an iplen-byte datagram and a link header. */
 tl_pkt *
 host_pkt_alloc(
@@ -252,23 +287,10 @@ host_ip_output(
     p->len = iplen;
     p->to = NULL;
     h->stats.ip_out++;
-    if (ifc->link->kind == LINK_LAN) {
-	tl_iface *to = link_resolve(ifc->link, nh);
-
-	if (to == NULL) {
-	    /* Nobody answers ARP for the next hop: the datagram is lost. */
-	    h->stats.ip_noroute++;
-	    pkt_free(h->net, p);
-	    return 0;
-	}
-	p->data -= ETH_HDRLEN;
-	p->len += ETH_HDRLEN;
-	memcpy(p->data, to->mac, 6);
-	memcpy(p->data + 6, ifc->mac, 6);
-	put16(p->data + 12, ETHERTYPE_IP);
-	p->to = to;
+    if (host_link_send(h, ifc, nh, p) != 0) {
+	/* Nobody answers ARP for the next hop: the datagram is lost. */
+	h->stats.ip_noroute++;
     }
-    net_transmit(ifc, p);
     return 0;
 }
 
@@ -276,7 +298,6 @@ host_ip_output(
 static void
 Forward(
     tl_host *h,
-    tl_pkt *p,
     const uint8_t *iph,
     uint32_t iplen)
 {
@@ -295,22 +316,7 @@ Forward(
     put16(q->data + 10, 0);
     put16(q->data + 10, cksum_fold(cksum_add(0, q->data, (q->data[0] & 15)
 	    * 4)));
-    (void) p;
-    if (ifc->link->kind == LINK_LAN) {
-	tl_iface *to = link_resolve(ifc->link, nh);
-
-	if (to == NULL) {
-	    pkt_free(h->net, q);
-	    return;
-	}
-	q->data -= ETH_HDRLEN;
-	q->len += ETH_HDRLEN;
-	memcpy(q->data, to->mac, 6);
-	memcpy(q->data + 6, ifc->mac, 6);
-	put16(q->data + 12, ETHERTYPE_IP);
-	q->to = to;
-    }
-    net_transmit(ifc, q);
+    host_link_send(h, ifc, nh, q);
 }
 
 /*
@@ -347,7 +353,7 @@ host_input(
     }
     if (!host_has_addr(h, ip.dst)) {
 	if (h->forwarding) {
-	    Forward(h, p, d, ip.len);
+	    Forward(h, d, ip.len);
 	} else {
 	    h->stats.ip_notme++;
 	}

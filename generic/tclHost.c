@@ -5,6 +5,7 @@
  *	the host (svr4 connect bsdi discard), as Tk names widgets.
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "tcplabInt.h"
@@ -519,6 +520,50 @@ Stats(
     return d;
 }
 
+/*
+ * $host inject datagram
+ *	Puts an IPv4 datagram (from tcplab::wire build, possibly altered) on
+ *	the wire toward its destination address, bypassing the host's TCP.
+ */
+
+static int
+Inject(
+    HostObj *hostPtr,
+    Tcl_Interp *interp,
+    Tcl_Size objc,
+    Tcl_Obj *const objv[])
+{
+    tl_host *h = hostPtr->host;
+    Tcl_Size len;
+    const unsigned char *d;
+    tl_pkt *p;
+    tl_addr nh, dst;
+    tl_iface *ifc;
+
+    if (objc != 3) {
+	Tcl_WrongNumArgs(interp, 2, objv, "datagram");
+	return TCL_ERROR;
+    }
+    d = Tcl_GetByteArrayFromObj(objv[2], &len);
+    if (len < IP_HDRLEN || len > 65535) {
+	return TcplabError(interp, "VALUE", "LENGTH",
+		"a datagram needs 20 to 65535 bytes, got %" TCL_SIZE_MODIFIER
+		"d", len);
+    }
+    dst = get32(d + 16);
+    ifc = host_route(h, dst, &nh);
+    if (ifc == NULL) {
+	return TcplabPosixError(interp, ENETUNREACH, "couldn't inject");
+    }
+    p = host_pkt_alloc(h, (uint32_t) len, NULL);
+    memcpy(p->data, d, (size_t) len);
+    if (host_link_send(h, ifc, nh, p) != 0) {
+	return TcplabPosixError(interp, EHOSTUNREACH, "couldn't inject");
+    }
+    TcplabDrain(hostPtr->netPtr);
+    return TCL_OK;
+}
+
 static int
 HostObjCmd(
     void *clientData,
@@ -527,12 +572,12 @@ HostObjCmd(
     Tcl_Obj *const objv[])
 {
     static const char *const subs[] = {
-	"addresses", "connect", "connections", "isn", "listen", "name",
-	"netstat", "profile", "stats", "sysctl", NULL
+	"addresses", "connect", "connections", "inject", "isn", "listen",
+	"name", "netstat", "profile", "stats", "sysctl", NULL
     };
     enum {
-	H_ADDRESSES, H_CONNECT, H_CONNECTIONS, H_ISN, H_LISTEN, H_NAME,
-	H_NETSTAT, H_PROFILE, H_STATS, H_SYSCTL
+	H_ADDRESSES, H_CONNECT, H_CONNECTIONS, H_INJECT, H_ISN, H_LISTEN,
+	H_NAME, H_NETSTAT, H_PROFILE, H_STATS, H_SYSCTL
     };
     HostObj *hostPtr = clientData;
     tl_host *h = hostPtr->host;
@@ -576,6 +621,8 @@ HostObjCmd(
 	Tcl_SetObjResult(interp, list);
 	return TCL_OK;
     }
+    case H_INJECT:
+	return Inject(hostPtr, interp, objc, objv);
     case H_ISN:
 	if (objc > 3) {
 	    Tcl_WrongNumArgs(interp, 2, objv, "?value?");

@@ -57,12 +57,14 @@ TcplabDrain(
     NetObj *netPtr)
 {
     Tcl_Interp *interp = netPtr->interp;
+    Tcl_InterpState saved;
 
     if (netPtr->pending == NULL) {
 	return;
     }
     Tcl_Preserve(netPtr);
     Tcl_Preserve(interp);
+    saved = Tcl_SaveInterpState(interp, TCL_OK);
     while (netPtr->pending && netPtr->net) {
 	Pending *p = netPtr->pending;
 
@@ -76,7 +78,7 @@ TcplabDrain(
 	Tcl_DecrRefCount(p->script);
 	ckfree(p);
     }
-    Tcl_ResetResult(interp);
+    Tcl_RestoreInterpState(interp, saved);
     Tcl_Release(interp);
     Tcl_Release(netPtr);
 }
