@@ -118,7 +118,6 @@ struct tl_net {
     int nextFaultId;
     int nextMac;
     const tl_upcalls *up;
-    uint64_t changes;		/* Bumped on anything a script may wait for. */
     uint64_t nframes;		/* Frames put on a wire. */
 };
 

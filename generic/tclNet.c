@@ -389,8 +389,8 @@ Until(
  * $net run duration
  * $net run -until condition ?-timeout duration?
  *	Runs the clock. With -until, stops as soon as the condition is true
- *	(checked whenever something a script can see has changed) and returns
- *	1; returns 0 when the timeout passes or nothing is left to happen.
+ *	(checked after every event) and returns 1; returns 0 when the timeout
+ *	passes or nothing is left to happen.
  */
 
 static int
@@ -403,7 +403,6 @@ Run(
     tl_net *net = netPtr->net;
     tl_time end = TL_NEVER, d;
     Tcl_Obj *cond = NULL;
-    uint64_t seen;
     int ok = 0, code = TCL_OK;
     Tcl_Size i;
 
@@ -458,14 +457,12 @@ Run(
     }
     Tcl_Preserve(netPtr);
     netPtr->running = 1;
-    seen = net->changes;
     while (netPtr->net && clock_next(&net->clock) <= end) {
 	clock_step(&net->clock);
 	if (netPtr->pending) {
 	    TcplabDrain(netPtr);
 	}
-	if (cond && netPtr->net && net->changes != seen) {
-	    seen = net->changes;
+	if (cond && netPtr->net) {
 	    if ((code = Until(netPtr, cond, &ok)) != TCL_OK || ok) {
 		break;
 	    }

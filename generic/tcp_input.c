@@ -125,7 +125,6 @@ Complete(
 	l->q = tp;
     }
     l->qtail = tp;
-    net->changes++;
     if (l->service) {
 	tl_tcb *c = tcp_accept(l);
 
@@ -595,6 +594,10 @@ Synchronized(
 	if (SEQ_GT(th->ack, tp->snd_una) && SEQ_LEQ(th->ack, tp->snd_max)) {
 	    tcp_timer_cancel(tp, TT_CONN);
 	    tcp_set_state(tp, TCPS_ESTABLISHED);
+	    if (tp->flags & TF_WANTFIN) {
+		/* A close queued in SYN_RCVD (RFC 9293 3.10.4). */
+		tcp_set_state(tp, TCPS_FIN_WAIT_1);
+	    }
 	    tp->snd_wnd = th->win;
 	    tp->snd_wl1 = seq;
 	    tp->snd_wl2 = th->ack;

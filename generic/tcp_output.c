@@ -69,23 +69,8 @@ tcp_fill_sndbuf(
     if (drained && tp->pend == NULL) {
 	tl_net *net = tp->host->net;
 
-	net->changes++;
 	if (tp->user && net->up && net->up->writable) {
 	    net->up->writable(tp->user, tp);
-	}
-    }
-    if ((tp->flags & TF_WANTFIN) && tp->pend == NULL && tp->src_left == 0) {
-	/* The FIN follows the last byte: RFC 9293 3.10.4 CLOSE. */
-	switch (tp->state) {
-	case TCPS_ESTABLISHED:
-	case TCPS_SYN_RECEIVED:
-	    if (tp->state == TCPS_ESTABLISHED) {
-		tcp_set_state(tp, TCPS_FIN_WAIT_1);
-	    }
-	    break;
-	case TCPS_CLOSE_WAIT:
-	    tcp_set_state(tp, TCPS_LAST_ACK);
-	    break;
 	}
     }
 }
@@ -272,7 +257,8 @@ tcp_output(
 	    }
 	    /* The FIN follows the last byte (RFC 9293 3.10.4); it needs no
 	     * window. After it was sent, seq is past it and this is false. */
-	    if (FinState(state) && seq + len == data_end) {
+	    if (FinState(state) && seq + len == data_end && tp->pend == NULL
+		    && tp->src_left == 0) {
 		flags |= TH_FIN;
 		send = 1;
 	    }

@@ -58,7 +58,6 @@ tcp_notify(
 {
     tl_net *net = tp->host->net;
 
-    net->changes++;
     if (tp->user && net->up && net->up->readable) {
 	net->up->readable(tp->user, tp);
     }
@@ -80,7 +79,6 @@ tcp_set_state(
 	tp->hist[tp->nhist].t = net_now(net);
 	tp->hist[tp->nhist++].state = (uint8_t) state;
     }
-    net->changes++;
     if (tp->user && net->up && net->up->state) {
 	net->up->state(tp->user, tp, from, state);
     }

@@ -164,7 +164,6 @@ tcp_listen(
     l->nodelay = o->nodelay;
     l->next = h->listeners;
     h->listeners = l;
-    h->net->changes++;
     *lPtr = l;
     return 0;
 }
@@ -213,7 +212,6 @@ tcp_listener_close(
     if (l->user && h->net->up && h->net->up->listener_gone) {
 	h->net->up->listener_gone(l->user, l);
     }
-    h->net->changes++;
     free(l);
 }
 
@@ -329,6 +327,26 @@ tcp_recv(
 }
 
 /*
+ * UsrClosed --
+ *	No more data will be sent: the FIN is queued after the data, and the
+ *	state changes at once (RFC 9293 3.10.4: "In any case, enter FIN-WAIT-1
+ *	state"); SYN_RCVD waits until it is established.
+ */
+
+static void
+UsrClosed(
+    tl_tcb *tp)
+{
+    tp->flags |= TF_WANTFIN;
+    if (tp->state == TCPS_ESTABLISHED) {
+	tcp_set_state(tp, TCPS_FIN_WAIT_1);
+    } else if (tp->state == TCPS_CLOSE_WAIT) {
+	tcp_set_state(tp, TCPS_LAST_ACK);
+    }
+    tcp_output(tp);
+}
+
+/*
  * tcp_shutdown --
  *	Half-close (book 18.5): shutting down writing sends a FIN after the
  *	queued data and keeps receiving; shutting down reading makes reads
@@ -353,8 +371,7 @@ tcp_shutdown(
 	    tcp_close(tp);
 	    return 0;
 	}
-	tp->flags |= TF_WANTFIN;
-	tcp_output(tp);
+	UsrClosed(tp);
     }
     return 0;
 }
@@ -397,8 +414,9 @@ tcp_usr_close(
     default:
 	break;
     }
-    tp->flags |= TF_WANTFIN;
-    tcp_output(tp);
+    if (!(tp->flags & TF_WANTFIN)) {
+	UsrClosed(tp);
+    }
     return 0;
 }
 
