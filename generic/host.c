@@ -164,10 +164,14 @@ host_is_local(
 
 /*
  * host_tick_round --
- *	When a timer of the given delay set now fires on a host whose timers
- *	count ticks of tickms: after ceil(delay/tick) ticks, counting the next
- *	tick as the first (4.4BSD's slow and fast timeouts; Linux jiffies). So
- *	a 6 s BSD timer fires between 5.5 and 6 s later (book fig. 18-7).
+ *	When a timer of the given delay set now fires on a host whose clock
+ *	ticks every tickms (4.4BSD's slow and fast timeouts, Linux jiffies;
+ *	ticks fall at tick_phase + k*tick).
+ *	4.4BSD counts n = ceil(delay/tick) ticks, the next tick being the
+ *	first, so a 6 s timer fires 5.5 to 6 s later (book fig. 18-7).
+ *	The Linux timer wheel (timer_wheel) files an expiry of n jiffies ahead
+ *	in a level whose buckets are 8^level jiffies wide and fires it at the
+ *	next bucket boundary past it (calc_index()), never early.
  */
 
 tl_time
@@ -176,19 +180,26 @@ host_tick_round(
     tl_time delay,
     int tickms)
 {
-    tl_time now = net_now(h->net), g, next, n;
+    tl_time now = net_now(h->net), g, n, j, expires, gran;
+    int lvl;
 
     if (tickms <= 0) {
 	return now + delay;
     }
     g = (tl_time) tickms * TL_MS;
     n = (delay + g - 1) / g;
-    if (n < 1) {
-	n = 1;
+    /* j: ticks elapsed since the grid's origin (at or before now). */
+    j = (now - h->tick_phase) >= 0 ? (now - h->tick_phase) / g
+	    : -((h->tick_phase - now + g - 1) / g);
+    if (!h->tun.timer_wheel) {
+	return h->tick_phase + (j + (n < 1 ? 1 : n)) * g;
     }
-    /* Ticks fall at tick_phase + k*g. */
-    next = now - ((now - h->tick_phase) % g + g) % g + g;
-    return next + (n - 1) * g;
+    expires = j + n;
+    /* Level starts: 63, 504, 4032, 32256, ... jiffies (LVL_START()). */
+    for (lvl = 0; lvl < 8 && n >= (tl_time) 63 << (3 * lvl); lvl++) {
+    }
+    gran = (tl_time) 1 << (3 * lvl);
+    return h->tick_phase + ((expires / gran) + 1) * gran * g;
 }
 
 /*

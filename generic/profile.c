@@ -61,6 +61,36 @@ static const Row rows[] = {
      * (trace 13). */
     {{T(tcp_rfc1337), 0, 1, "ignore RSTs in TIME_WAIT (RFC 1337)"},
 	{0, 0, 0, 0}},
+    /* RFC 7323 timestamps and window scaling, RFC 2018 SACK: on in Linux
+     * (sysctl-defaults; every SYN of the traces carries mss, sackOK, TS,
+     * nop, wscale 10); the book's hosts (BSD/386, SVR4) sent only the MSS
+     * option (fig. 18-1); RFC 9293 alone has none of them. */
+    {{T(tcp_timestamps), 0, 1, "send and accept RFC 7323 timestamps"},
+	{0, 1, 1, 0}},
+    {{T(tcp_window_scaling), 0, 1, "negotiate RFC 7323 window scaling"},
+	{0, 1, 1, 0}},
+    {{T(tcp_sack), 0, 1, "negotiate RFC 2018 selective acknowledgments"},
+	{0, 1, 1, 0}},
+    /* Linux 6.18 announces wscale 10 with tcp_rmem[2] 32 MB (traces). */
+    {{T(rcv_wscale), 0, 14, "window scale shift we announce"},
+	{0, 10, 7, 0}},
+    {{T(option_layout), 0, 1, "SYN option layout: 0 = 4.4BSD, 1 = Linux"},
+	{OPTS_BSD, OPTS_LINUX, OPTS_LINUX, OPTS_LINUX}},
+    /* Linux tcp_select_initial_window(): the SYN window is a multiple of
+     * the MSS (64240 = 44 x 1460, 65160 = 45 x 1448: traces); later
+     * windows are rounded up to the scale unit (tcp_select_window(): win
+     * 63 = 64512 / 1024). */
+    {{T(rcv_win_mss_round), 0, 1, "initial window is a multiple of the MSS and caps later ones"},
+	{0, 1, 1, 0}},
+    {{T(rcv_win_roundup), 0, 1, "round the scaled window up to the scale unit"},
+	{0, 1, 1, 0}},
+    /* Linux tcp_event_data_recv(): the first data of a connection starts
+     * "quickack" mode, TCP_MAX_QUICKACKS 16 segments ACKed at once (trace
+     * 12: every segment ACKed); a FIN enters pingpong mode, whose ACK is
+     * delayed (trace 12: +41 ms). 4.4BSD delays every ACK to the 200 ms
+     * tick unless two segments are waiting. */
+    {{T(quickack), 0, 1000, "segments ACKed at once after a connection's first data"},
+	{0, 16, 16, 0}},
     /* Linux 6.18: four extra 1 s SYN retransmissions before backoff
      * (trace 02 vs 02b). */
     {{T(tcp_syn_linear_timeouts), 0, 127, "SYN retransmissions at the initial RTO before backing off"},
@@ -80,6 +110,14 @@ static const Row rows[] = {
     /* 4.4BSD fast timer PR_FASTHZ 5 (200 ms). */
     {{T(delack_tick), 0, 10000, "delayed-ACK timer granularity, ms (0 = exact)"},
 	{200, 4, 4, 0}},
+    /* Linux timers sit in the timer wheel (kernel/time/timer.c
+     * calc_index()): an expiry n jiffies ahead is rounded up to the next
+     * bucket of its level (1, 8, 64, 512 ... jiffies), so timers fire late:
+     * 1 s timers by 4-32 ms, 60 s timers by up to 2 s (reference README).
+     * 4.4BSD counts n ticks from the next tick, so timers fire up to one
+     * tick early (book fig. 18-7: 5.8 s instead of 6). */
+    {{T(timer_wheel), 0, 1, "round expiries as the Linux timer wheel does (else count BSD ticks)"},
+	{0, 1, 1, 0}},
     /* Linux TCP_DELACK_MIN 40 ms (trace 12: ACK +41 ms); RFC 9293 3.8.6.3
      * and RFC 1122 4.2.3.2: under 500 ms, 200 ms typical. */
     {{T(delack_time), 1, 500, "delayed-ACK time, ms"},

@@ -21,6 +21,8 @@ enum { BACKOFF_BSD = 0, BACKOFF_DOUBLE = 1 };
 enum { BACKLOG_BSD = 0, BACKLOG_LINUX = 1, BACKLOG_PLAIN = 2 };
 /* What a SYN does to a TIME_WAIT connection. */
 enum { TWSYN_NONE = 0, TWSYN_BSD = 1, TWSYN_LINUX = 2 };
+/* Option layout on SYNs: 4.4BSD's, or Linux's tcp_options_write(). */
+enum { OPTS_BSD = 0, OPTS_LINUX = 1 };
 
 typedef struct tl_tunables {
     /* Linux names. */
@@ -34,12 +36,16 @@ typedef struct tl_tunables {
     int tcp_keepalive_intvl;	/* Seconds. */
     int tcp_keepalive_probes;
     int tcp_rfc1337;
+    int tcp_timestamps;
+    int tcp_window_scaling;
+    int tcp_sack;
     int tcp_syn_linear_timeouts;
     int tcp_rto_min_us;
     /* tcplab's own. */
     int msl;			/* ms */
     int timer_tick;		/* ms; slow-timer granularity, 0 = exact */
     int delack_tick;		/* ms; fast-timer granularity, 0 = exact */
+    int timer_wheel;		/* Linux timer-wheel rounding of expiries */
     int delack_time;		/* ms */
     int rto_initial;		/* ms; first RTO, before any RTT sample */
     int rto_base;		/* ms; RTO that backoff multiplies before a sample */
@@ -67,6 +73,11 @@ typedef struct tl_tunables {
     int challenge_ack;		/* RFC 5961 challenge ACKs */
     int closewait_rst_epipe;	/* RST in CLOSE_WAIT reports EPIPE */
     int synsent_quick_retry;	/* SYN again at once after RST for bad ACK */
+    int rcv_wscale;		/* Window scale we announce */
+    int option_layout;		/* OPTS_* */
+    int rcv_win_mss_round;	/* Initial window: a multiple of the MSS */
+    int rcv_win_roundup;	/* Scaled window rounded up, not down */
+    int quickack;		/* Segments ACKed at once after the first data */
     int port_lo, port_hi;	/* Ephemeral range */
     int ttl;
 } tl_tunables;

@@ -46,6 +46,13 @@ extern const char *const tcp_statenames[TCPS_NSTATES];
 #define TF_RST_ON_CLOSE	0x1000	/* Linger 0: close sends RST. */
 #define TF_REPORTED	0x2000	/* The user was told of the end. */
 #define TF_FORCE	0x4000	/* Send one byte into a zero window. */
+#define TF_REQ_SCALE	0x8000	/* We offered window scaling. */
+#define TF_RCVD_SCALE	0x10000	/* The peer offered it too. */
+#define TF_REQ_TSTMP	0x20000	/* We offered timestamps. */
+#define TF_RCVD_TSTMP	0x40000	/* The peer did too. */
+#define TF_REQ_SACK	0x80000	/* We offered SACK. */
+#define TF_SACK_PERMIT	0x100000	/* Both did: SACK in use. */
+#define TF_PINGPONG	0x200000	/* Interactive: delay ACKs (Linux). */
 
 /* A queued out-of-order segment (RFC 9293 3.10.7.4, seventh step). */
 typedef struct tl_reass {
@@ -95,6 +102,14 @@ struct tl_tcb {
     uint16_t mss;		/* Effective send MSS. */
     uint16_t mss_offer;		/* What we announced. */
     uint16_t peer_mss;		/* What the peer announced (0 = none). */
+    uint8_t snd_wscale, rcv_wscale;	/* RFC 7323 shifts in use. */
+    uint32_t rcv_wnd_clamp;	/* Largest window we announce. */
+    uint32_t ts_recent;		/* RFC 7323: the peer's latest TSval. */
+    uint32_t ts_offset;		/* Added to our clock in TSval. */
+    uint32_t last_ack_sent;
+    int quickacks;		/* Left in quickack mode (Linux). */
+    int got_data;		/* Data has arrived at least once. */
+    uint32_t sack_last;		/* Start of the latest out-of-order segment. */
 
     /* Retransmission (RFC 6298), times in ns. */
     tl_time srtt, rttvar, rto;
@@ -182,6 +197,13 @@ void		tcp_reset_for(tl_host *host, const tl_iphdr *ip,
 void		tcp_notify(tl_tcb *tp);
 uint16_t	tcp_mss_offer(tl_host *host, tl_addr raddr, int clamp);
 void		tcp_mss_set(tl_tcb *tp, uint16_t peer);
+void		tcp_syn_options(tl_tcb *tp, const tl_tcphdr *th);
+uint32_t	tcp_ts_now(const tl_tcb *tp);
+int		tcp_sack_blocks(const tl_tcb *tp, uint32_t out[][2], int max);
+void		tcp_set_tuple(tl_tcb *tp, tl_addr laddr, uint16_t lport,
+		    tl_addr raddr, uint16_t rport);
+void		tcp_rcv_clamp(tl_tcb *tp, uint32_t mss);
+uint32_t	tcp_rcvbuf_size(const tl_host *h, int rcvbuf);
 tl_tcb	       *tcp_lookup(tl_host *host, tl_addr laddr, uint16_t lport,
 		    tl_addr raddr, uint16_t rport);
 tl_listener    *tcp_lookup_listener(tl_host *host, tl_addr laddr,

@@ -51,6 +51,7 @@ Reassemble(
     if (seq == tp->rcv_nxt) {
 	Append(tp, data, len);
     } else {
+	tp->sack_last = seq;
 	/* Find the place; trim against the previous and next entries. */
 	for (pp = &tp->reass; (r = *pp) != NULL && SEQ_LEQ(r->seq, seq);
 		pp = &r->next) {
@@ -176,10 +177,7 @@ Listen(
     if (tp == NULL) {
 	return;
     }
-    tp->laddr = ip->dst;
-    tp->lport = th->dport;
-    tp->raddr = ip->src;
-    tp->rport = th->sport;
+    tcp_set_tuple(tp, ip->dst, th->dport, ip->src, th->sport);
     tp->listener = l;
     tp->onq = 0;
     l->q0len++;
@@ -192,7 +190,9 @@ Listen(
     tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
     tp->snd_buf_seq = tp->iss + 1;
     tp->mss_offer = tcp_mss_offer(h, tp->raddr, 0);
+    tcp_syn_options(tp, th);
     tcp_mss_set(tp, th->opt.has_mss ? th->opt.mss : 0);
+    tcp_rcv_clamp(tp, tp->mss);
     tp->snd_wnd = th->win;
     tp->max_sndwnd = th->win;
     tp->snd_wl1 = th->seq;
@@ -226,7 +226,9 @@ SynSent(
     if (flags & TH_ACK) {
 	if (SEQ_LEQ(th->ack, tp->iss) || SEQ_GT(th->ack, tp->snd_max)) {
 	    if (!(flags & TH_RST)) {
-		tcp_send_ctl(tp, th->ack, TH_RST);
+		/* <SEQ=SEG.ACK><CTL=RST>, as for a segment with no TCB. */
+		tcp_respond(h, tp->laddr, tp->lport, tp->raddr, tp->rport,
+			th->ack, 0, TH_RST, 0);
 		/* Linux tcp_rcv_synsent_state_process(): the SYN is sent
 		 * again TCP_TIMEOUT_MIN later (trace 06). */
 		if (h->tun.synsent_quick_retry) {
@@ -251,6 +253,7 @@ SynSent(
     tp->irs = th->seq;
     tp->rcv_nxt = th->seq + 1;
     tp->rcv_adv = tp->rcv_nxt;
+    tcp_syn_options(tp, th);
     tcp_mss_set(tp, th->opt.has_mss ? th->opt.mss : 0);
     tp->snd_wnd = th->win;
     tp->max_sndwnd = th->win;
@@ -289,11 +292,15 @@ SynSent(
 static void
 NewAck(
     tl_tcb *tp,
-    uint32_t ack)
+    const tl_tcphdr *th)
 {
-    uint32_t acked = ack - tp->snd_una, data, mss = tp->mss;
+    uint32_t ack = th->ack, acked = ack - tp->snd_una, data, mss = tp->mss;
 
-    if (tp->rtt_start && SEQ_GT(ack, tp->rtt_seq)) {
+    if ((tp->flags & TF_RCVD_TSTMP) && th->opt.has_ts && th->opt.tsecr) {
+	/* RFC 7323 4.1 RTTM: every ACK with an echoed timestamp. */
+	tcp_rtt_sample(tp, (tl_time) (tcp_ts_now(tp) - th->opt.tsecr) * TL_MS);
+	tp->rtt_start = 0;
+    } else if (tp->rtt_start && SEQ_GT(ack, tp->rtt_seq)) {
 	tcp_rtt_sample(tp, net_now(tp->host->net) - tp->rtt_start);
 	tp->rtt_start = 0;
     }
@@ -382,8 +389,18 @@ static int
 Fin(
     tl_tcb *tp)
 {
+    const tl_tunables *t = &tp->host->tun;
+
     tp->rcv_nxt++;
-    tp->flags |= TF_RCVD_FIN | TF_ACKNOW;
+    tp->flags |= TF_RCVD_FIN;
+    if (t->quickack && tp->state == TCPS_ESTABLISHED) {
+	/* Linux tcp_fin(): ESTABLISHED enters pingpong mode and the FIN's
+	 * ACK is delayed (trace 12: +41 ms). */
+	tp->flags |= TF_PINGPONG | TF_DELACK;
+	tcp_timer_set(tp, TT_DELACK, tcp_ms(t->delack_time));
+    } else {
+	tp->flags |= TF_ACKNOW;
+    }
     switch (tp->state) {
     case TCPS_SYN_RECEIVED:
     case TCPS_ESTABLISHED:
@@ -424,7 +441,14 @@ TimeWaitSyn(
     tl_listener *l;
     uint32_t iss;
 
-    if (h->tun.tw_syn == TWSYN_NONE || !SEQ_GT(th->seq, tp->rcv_nxt)) {
+    if (h->tun.tw_syn == TWSYN_NONE) {
+	return 0;
+    }
+    /* Linux tcp_timewait_state_process(): a newer timestamp also makes the
+     * SYN acceptable (trace 14). */
+    if (!SEQ_GT(th->seq, tp->rcv_nxt) && !(h->tun.tw_syn == TWSYN_LINUX
+	    && (tp->flags & TF_RCVD_TSTMP) && th->opt.has_ts
+	    && (int32_t) (th->opt.tsval - tp->ts_recent) > 0)) {
 	return 0;
     }
     l = tcp_lookup_listener(h, ip->dst, th->dport);
@@ -585,6 +609,14 @@ Synchronized(
 	return;
     }
 
+    /* RFC 7323 4.3: remember the peer's newest timestamp from a segment
+     * that starts at or before the last ACK we sent. */
+    if ((tp->flags & TF_RCVD_TSTMP) && th->opt.has_ts
+	    && SEQ_LEQ(seq, tp->last_ack_sent)
+	    && (int32_t) (th->opt.tsval - tp->ts_recent) >= 0) {
+	tp->ts_recent = th->opt.tsval;
+    }
+
     /* Fifth: the ACK field. */
     if (!(flags & TH_ACK)) {
 	return;
@@ -598,13 +630,14 @@ Synchronized(
 		/* A close queued in SYN_RCVD (RFC 9293 3.10.4). */
 		tcp_set_state(tp, TCPS_FIN_WAIT_1);
 	    }
-	    tp->snd_wnd = th->win;
+	    tp->snd_wnd = (uint32_t) th->win << tp->snd_wscale;
 	    tp->snd_wl1 = seq;
 	    tp->snd_wl2 = th->ack;
 	    tcp_keep_arm(tp);
 	    Complete(tp);
 	} else {
-	    tcp_send_ctl(tp, th->ack, TH_RST);
+	    tcp_respond(h, tp->laddr, tp->lport, tp->raddr, tp->rport,
+		    th->ack, 0, TH_RST, 0);
 	    return;
 	}
     }
@@ -615,20 +648,22 @@ Synchronized(
     }
     if (SEQ_LEQ(th->ack, tp->snd_una)) {
 	if (th->ack == tp->snd_una && len == 0 && !(flags & TH_FIN)
-		&& th->win == tp->snd_wnd && tp->snd_max != tp->snd_una) {
+		&& ((uint32_t) th->win << tp->snd_wscale) == tp->snd_wnd
+		&& tp->snd_max != tp->snd_una) {
 	    DupAck(tp);
 	} else {
 	    tp->dupacks = 0;
 	}
     } else {
-	NewAck(tp, th->ack);
+	NewAck(tp, th);
     }
     /* Window update (RFC 9293 3.10.7.4, SND.WL1/SND.WL2 rule). */
     if (SEQ_LT(tp->snd_wl1, seq) || (tp->snd_wl1 == seq
 	    && SEQ_LEQ(tp->snd_wl2, th->ack))) {
 	int opened = tp->snd_wnd == 0 && th->win > 0;
 
-	tp->snd_wnd = th->win;
+	/* RFC 7323 2.3: windows of non-SYN segments are scaled. */
+	tp->snd_wnd = (uint32_t) th->win << tp->snd_wscale;
 	tp->snd_wl1 = seq;
 	tp->snd_wl2 = th->ack;
 	if (tp->snd_wnd > tp->max_sndwnd) {
@@ -669,8 +704,16 @@ Synchronized(
 	    }
 	    if (seq == tp->rcv_nxt && tp->reass == NULL) {
 		Append(tp, data, len);
+		/* Linux quickack: ACK each of the first segments at once. */
+		if (!tp->got_data) {
+		    tp->got_data = 1;
+		    tp->quickacks = t->quickack;
+		}
 		/* RFC 1122 4.2.3.2: ACK at least every second segment. */
-		if (tp->flags & TF_DELACK) {
+		if (tp->quickacks > 0 && !(tp->flags & TF_PINGPONG)) {
+		    tp->quickacks--;
+		    tp->flags |= TF_ACKNOW;
+		} else if (tp->flags & TF_DELACK) {
 		    tp->flags |= TF_ACKNOW;
 		} else {
 		    tp->flags |= TF_DELACK;

@@ -82,28 +82,46 @@ FinState(
     return s == TCPS_FIN_WAIT_1 || s == TCPS_CLOSING || s == TCPS_LAST_ACK;
 }
 
-/* The window to announce, with receiver-side silly window avoidance. */
+/*
+ * RcvWindow --
+ *	The window field to announce: free space with receiver-side silly
+ *	window avoidance, never shrinking the right edge (RFC 9293 3.8.6.2.2),
+ *	unscaled on a SYN and scaled otherwise (RFC 7323 2.2, 2.3).
+ */
+
 static uint32_t
 RcvWindow(
-    tl_tcb *tp)
+    tl_tcb *tp,
+    int syn)
 {
-    uint32_t win = tcp_rcv_space(tp);
+    const tl_tunables *t = &tp->host->tun;
+    uint32_t win = tcp_rcv_space(tp), shift = syn ? 0 : tp->rcv_wscale;
+    uint32_t edge = SEQ_GT(tp->rcv_adv, tp->rcv_nxt)
+	    ? tp->rcv_adv - tp->rcv_nxt : 0;
 
-    /* RFC 1122 4.2.3.3; 4.4BSD: don't announce less than a quarter of the
-     * buffer or one segment. */
+    /* RFC 1122 4.2.3.3; 4.4BSD: not less than a quarter of the buffer or
+     * one segment. */
     if (win < tp->rcvbuf.cap / 4 && win < tp->mss) {
 	win = 0;
     }
-    if (win > 65535) {
-	win = 65535;
+    if (win < edge) {
+	win = edge;
     }
-    /* Never shrink the window (RFC 9293 3.8.6.2.2). */
-    if (SEQ_GT(tp->rcv_adv, tp->rcv_nxt)
-	    && win < tp->rcv_adv - tp->rcv_nxt) {
-	win = tp->rcv_adv - tp->rcv_nxt;
+    if (shift && t->rcv_win_roundup) {
+	win = (win + (1u << shift) - 1) >> shift;
+    } else {
+	win >>= shift;
     }
-    return win;
+    return win > 65535 ? 65535 : win;
 }
+
+/*
+ * BuildOptions --
+ *	The options of a segment. On SYNs: the MSS, and window scaling,
+ *	timestamps and SACK-permitted as requested, in 4.4BSD's or Linux's
+ *	layout (tcp_options_write()). Later: the timestamp (nop nop ts) and
+ *	SACK blocks (RFC 2018 3).
+ */
 
 static size_t
 BuildOptions(
@@ -112,13 +130,68 @@ BuildOptions(
     uint8_t *o)
 {
     size_t n = 0;
+    int syn = flags & TH_SYN, ts, ws, sack;
+    uint32_t tsecr = (flags & TH_ACK) ? tp->ts_recent : 0;
 
-    if (flags & TH_SYN) {
-	o[n++] = TCPOPT_MSS;
-	o[n++] = 4;
-	put16(o + n, tp->mss_offer);
-	n += 2;
+#define OPT4(a, b, c, d) (o[n] = (a), o[n + 1] = (b), o[n + 2] = (c), \
+	o[n + 3] = (d), n += 4)
+#define TSOPT() (o[n] = TCPOPT_TS, o[n + 1] = 10, \
+	put32(o + n + 2, tcp_ts_now(tp)), put32(o + n + 6, tsecr), n += 10)
+    if (syn) {
+	ts = (tp->flags & TF_REQ_TSTMP) != 0;
+	ws = (tp->flags & TF_REQ_SCALE) != 0;
+	sack = (tp->flags & TF_REQ_SACK) != 0;
+	OPT4(TCPOPT_MSS, 4, tp->mss_offer >> 8, tp->mss_offer & 255);
+	if (tp->host->tun.option_layout == OPTS_LINUX) {
+	    if (ts) {
+		if (sack) {
+		    o[n++] = TCPOPT_SACK_PERM;
+		    o[n++] = 2;
+		} else {
+		    o[n++] = TCPOPT_NOP;
+		    o[n++] = TCPOPT_NOP;
+		}
+		TSOPT();
+	    }
+	    if (ws) {
+		OPT4(TCPOPT_NOP, TCPOPT_WSCALE, 3, tp->host->tun.rcv_wscale);
+	    }
+	    if (sack && !ts) {
+		OPT4(TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK_PERM, 2);
+	    }
+	} else {
+	    if (ws) {
+		OPT4(TCPOPT_NOP, TCPOPT_WSCALE, 3, tp->host->tun.rcv_wscale);
+	    }
+	    if (sack) {
+		OPT4(TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK_PERM, 2);
+	    }
+	    if (ts) {
+		o[n++] = TCPOPT_NOP;
+		o[n++] = TCPOPT_NOP;
+		TSOPT();
+	    }
+	}
+	return n;
     }
+    if (tp->flags & TF_RCVD_TSTMP) {
+	o[n++] = TCPOPT_NOP;
+	o[n++] = TCPOPT_NOP;
+	TSOPT();
+    }
+    if ((tp->flags & TF_SACK_PERMIT) && tp->reass && !(flags & TH_RST)) {
+	uint32_t blocks[4][2];
+	int k, nb = tcp_sack_blocks(tp, blocks, n ? 3 : 4);
+
+	OPT4(TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK, 2 + 8 * nb);
+	for (k = 0; k < nb; k++) {
+	    put32(o + n, blocks[k][0]);
+	    put32(o + n + 4, blocks[k][1]);
+	    n += 8;
+	}
+    }
+#undef OPT4
+#undef TSOPT
     return n;
 }
 
@@ -147,7 +220,7 @@ Emit(
 		len);
     }
     win = (flags & TH_RST) && !TCPS_HAVEESTABLISHED(tp->state) ? 0
-	    : RcvWindow(tp);
+	    : RcvWindow(tp, flags & TH_SYN);
     memset(&th, 0, sizeof(th));
     th.sport = tp->lport;
     th.dport = tp->rport;
@@ -157,10 +230,14 @@ Emit(
     th.win = (uint16_t) win;
     tcp_build(p->data + IP_HDRLEN, &th, opts, optlen, len, tp->laddr,
 	    tp->raddr);
+    if (!(flags & TH_SYN)) {
+	win <<= tp->rcv_wscale;
+    }
     if (SEQ_GT(tp->rcv_nxt + win, tp->rcv_adv)) {
 	tp->rcv_adv = tp->rcv_nxt + win;
     }
     if (flags & TH_ACK) {
+	tp->last_ack_sent = tp->rcv_nxt;
 	tp->flags &= ~(TF_ACKNOW | TF_DELACK);
 	tcp_timer_cancel(tp, TT_DELACK);
     }
@@ -272,7 +349,7 @@ tcp_output(
 	if (!send && TCPS_HAVEESTABLISHED(state) && !TCPS_HAVERCVDFIN(state)) {
 	    /* A window update when the window opened by two segments or
 	     * half the buffer (4.4BSD; RFC 1122 4.2.3.3). */
-	    uint32_t win = TL_MIN(tcp_rcv_space(tp), 65535u);
+	    uint32_t win = TL_MIN(tcp_rcv_space(tp), 65535u << tp->rcv_wscale);
 	    uint32_t adv = SEQ_GT(tp->rcv_adv, tp->rcv_nxt)
 		    ? tp->rcv_adv - tp->rcv_nxt : 0;
 

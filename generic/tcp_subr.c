@@ -39,7 +39,7 @@ tcp_newtcb(
     tp->rto = tcp_ms(h->tun.rto_initial);
     tp->ssthresh = 0x7fffffff;
     if (!ring_init(&tp->sndbuf, (uint32_t) h->tun.sndbuf)
-	    || !ring_init(&tp->rcvbuf, (uint32_t) h->tun.rcvbuf)) {
+	    || !ring_init(&tp->rcvbuf, tcp_rcvbuf_size(h, h->tun.rcvbuf))) {
 	ring_free(&tp->sndbuf);
 	free(tp);
 	return NULL;
@@ -49,6 +49,17 @@ tcp_newtcb(
     tp->next = h->tcbs;
     h->tcbs = tp;
     return tp;
+}
+
+/* The receive ring: the buffer plus one scale unit, since a scaled window
+ * may be rounded up (Linux tcp_select_window()). */
+uint32_t
+tcp_rcvbuf_size(
+    const tl_host *h,
+    int rcvbuf)
+{
+    return (uint32_t) rcvbuf + (h->tun.tcp_window_scaling
+	    ? (1u << h->tun.rcv_wscale) : 0);
 }
 
 /* Tells the user something changed (data, EOF, error or state). */
@@ -363,6 +374,11 @@ tcp_mss_set(
     if (mss > tp->mss_offer) {
 	mss = tp->mss_offer;
     }
+    /* RFC 7323 / RFC 6691: the timestamp option takes 12 bytes of each
+     * segment (1460 -> 1448 in the Linux traces). */
+    if ((tp->flags & TF_RCVD_TSTMP) && mss > 76) {
+	mss -= 12;
+    }
     if (mss < 64) {
 	mss = 64;
     }
@@ -456,12 +472,15 @@ tcp_port_in_use(
     return 0;
 }
 
-/* The receive window we can offer: free space in the receive buffer. */
+/* The receive window we can offer: free buffer space, within the clamp. */
 uint32_t
 tcp_rcv_space(
     const tl_tcb *tp)
 {
-    return ring_space(&tp->rcvbuf);
+    uint32_t space = ring_space(&tp->rcvbuf);
+
+    return tp->rcv_wnd_clamp && space > tp->rcv_wnd_clamp
+	    ? tp->rcv_wnd_clamp : space;
 }
 
 /* How many connections a listener may hold, queued and embryonic. */
@@ -478,4 +497,150 @@ tcp_backlog_limit(
     default:
 	return backlog > 0 ? backlog : 1;
     }
+}
+
+/* Our RFC 7323 timestamp clock: milliseconds plus a per-connection offset. */
+uint32_t
+tcp_ts_now(
+    const tl_tcb *tp)
+{
+    return (uint32_t) (net_now(tp->host->net) / TL_MS) + tp->ts_offset;
+}
+
+/*
+ * tcp_syn_options --
+ *	Records what a SYN (or SYN-ACK) offered: window scaling and timestamps
+ *	are used only when both SYNs carry them (RFC 7323 1.3, 2.2), SACK only
+ *	when both sent SACK-permitted (RFC 2018 2).
+ */
+
+void
+tcp_syn_options(
+    tl_tcb *tp,
+    const tl_tcphdr *th)
+{
+    const tl_tunables *t = &tp->host->tun;
+
+    if (!(tp->flags & TF_REQ_SCALE) && tp->state == TCPS_CLOSED) {
+	/* A passive open offers what the SYN offered and we allow. */
+	if (th->opt.has_ws && t->tcp_window_scaling) {
+	    tp->flags |= TF_REQ_SCALE;
+	}
+	if (th->opt.has_ts && t->tcp_timestamps) {
+	    tp->flags |= TF_REQ_TSTMP;
+	}
+	if (th->opt.sack_ok && t->tcp_sack) {
+	    tp->flags |= TF_REQ_SACK;
+	}
+    }
+    if (th->opt.has_ws && (tp->flags & TF_REQ_SCALE)) {
+	tp->flags |= TF_RCVD_SCALE;
+	tp->snd_wscale = (uint8_t) TL_MIN(th->opt.ws, 14);
+	tp->rcv_wscale = (uint8_t) t->rcv_wscale;
+    } else {
+	tp->snd_wscale = tp->rcv_wscale = 0;
+    }
+    if (th->opt.has_ts && (tp->flags & TF_REQ_TSTMP)) {
+	tp->flags |= TF_RCVD_TSTMP;
+	tp->ts_recent = th->opt.tsval;
+    }
+    if (th->opt.sack_ok && (tp->flags & TF_REQ_SACK)) {
+	tp->flags |= TF_SACK_PERMIT;
+    }
+}
+
+/*
+ * tcp_set_tuple --
+ *	Sets a new connection's addresses, and what derives from them: the
+ *	timestamp offset (Linux secure_tcp_ts_off()) and the window clamp.
+ */
+
+void
+tcp_set_tuple(
+    tl_tcb *tp,
+    tl_addr laddr,
+    uint16_t lport,
+    tl_addr raddr,
+    uint16_t rport)
+{
+    tp->laddr = laddr;
+    tp->lport = lport;
+    tp->raddr = raddr;
+    tp->rport = rport;
+    tp->ts_offset = (uint32_t) Mix(tp->host->net->seed ^ 0x74735f6f6666ull
+	    ^ Mix(((uint64_t) laddr << 32 | raddr)
+	    ^ ((uint64_t) lport << 16 | rport)));
+}
+
+/*
+ * tcp_rcv_clamp --
+ *	The largest window we announce. Linux tcp_select_initial_window():
+ *	the receive space rounded down to a multiple of the MSS, at most 65535
+ *	without scaling. Elsewhere: the buffer.
+ */
+
+void
+tcp_rcv_clamp(
+    tl_tcb *tp,
+    uint32_t mss)
+{
+    const tl_tunables *t = &tp->host->tun;
+    uint32_t space = (uint32_t) tp->rcvbuf.cap
+	    - (t->tcp_window_scaling ? (1u << t->rcv_wscale) : 0);
+
+    if (!t->rcv_win_mss_round) {
+	tp->rcv_wnd_clamp = 0;
+	return;
+    }
+    if (!(tp->flags & TF_REQ_SCALE) && space > 65535) {
+	space = 65535;
+    }
+    if (mss && space > mss) {
+	space -= space % mss;
+    }
+    tp->rcv_wnd_clamp = space;
+}
+
+/*
+ * tcp_sack_blocks --
+ *	The SACK blocks to send (RFC 2018 4): the block holding the most
+ *	recently received segment first, then the others, at most max.
+ */
+
+int
+tcp_sack_blocks(
+    const tl_tcb *tp,
+    uint32_t out[][2],
+    int max)
+{
+    const tl_reass *r;
+    uint32_t blocks[64][2];
+    int n = 0, i, first = -1, k = 0;
+
+    for (r = tp->reass; r && n < 64; r = r->next) {
+	if (n > 0 && blocks[n - 1][1] == r->seq) {
+	    blocks[n - 1][1] = r->seq + r->len;
+	} else {
+	    blocks[n][0] = r->seq;
+	    blocks[n][1] = r->seq + r->len;
+	    n++;
+	}
+    }
+    for (i = 0; i < n; i++) {
+	if (SEQ_GEQ(tp->sack_last, blocks[i][0])
+		&& SEQ_LT(tp->sack_last, blocks[i][1])) {
+	    first = i;
+	}
+    }
+    if (first >= 0 && k < max) {
+	out[k][0] = blocks[first][0];
+	out[k++][1] = blocks[first][1];
+    }
+    for (i = 0; i < n && k < max; i++) {
+	if (i != first) {
+	    out[k][0] = blocks[i][0];
+	    out[k++][1] = blocks[i][1];
+	}
+    }
+    return k;
 }

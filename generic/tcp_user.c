@@ -17,7 +17,7 @@ SetBuffers(
 {
     if (o->rcvbuf > 0) {
 	ring_free(&tp->rcvbuf);
-	if (!ring_init(&tp->rcvbuf, (uint32_t) o->rcvbuf)) {
+	if (!ring_init(&tp->rcvbuf, tcp_rcvbuf_size(tp->host, o->rcvbuf))) {
 	    return 0;
 	}
     }
@@ -101,10 +101,16 @@ tcp_connect(
 	tcp_free(tp);
 	return ENOMEM;
     }
-    tp->laddr = laddr;
-    tp->lport = lport;
-    tp->raddr = raddr;
-    tp->rport = rport;
+    tcp_set_tuple(tp, laddr, lport, raddr, rport);
+    if (h->tun.tcp_window_scaling) {
+	tp->flags |= TF_REQ_SCALE;
+    }
+    if (h->tun.tcp_timestamps) {
+	tp->flags |= TF_REQ_TSTMP;
+    }
+    if (h->tun.tcp_sack) {
+	tp->flags |= TF_REQ_SACK;
+    }
     if (o->nodelay) {
 	tp->flags |= TF_NODELAY;
     }
@@ -117,6 +123,7 @@ tcp_connect(
     tp->snd_buf_seq = tp->iss + 1;
     tp->mss_offer = tcp_mss_offer(h, raddr, o->mss);
     tcp_mss_set(tp, 0);
+    tcp_rcv_clamp(tp, tp->mss_offer);
     tcp_set_state(tp, TCPS_SYN_SENT);
     if (h->tun.conn_timeout) {
 	tcp_timer_set(tp, TT_CONN, tcp_ms(h->tun.conn_timeout));
