@@ -370,7 +370,7 @@ bpf_new(
     size_t errlen)
 {
     tl_bpf *f;
-    char *text, other[PCAP_ERRBUF_SIZE + 64];
+    char *text, other[CAPTURE_ERRLEN];
 
     text = net ? Substitute(net, expr, err, errlen) : tl_strdup(expr);
     if (text == NULL) {
@@ -475,8 +475,8 @@ Filtered(
  *	frames it receives when they arrive (not those lost on the way).
  */
 
-int
-watch_sees(
+static int
+InScope(
     const tl_watch *w,
     const tl_tapinfo *info)
 {
@@ -490,10 +490,15 @@ watch_sees(
     } else if (info->kind != TAP_SEND) {
 	return 0;
     }
-    if (w->link && strcmp(info->link->name, w->link) != 0) {
-	return 0;
-    }
-    return Filtered(w, info);
+    return w->link == NULL || strcmp(info->link->name, w->link) == 0;
+}
+
+int
+watch_sees(
+    const tl_watch *w,
+    const tl_tapinfo *info)
+{
+    return InScope(w, info) && Filtered(w, info);
 }
 
 /*
@@ -606,7 +611,7 @@ CaptureTap(
     uint8_t small[PKT_SMALL + ETH_HDRLEN], *copy = NULL;
     struct pcap_pkthdr h;
 
-    if (!watch_sees(&c->watch, info)) {
+    if (!InScope(&c->watch, info)) {
 	return;
     }
     if (c->kind == CAPTURE_RAW && info->l2len == ETH_HDRLEN) {
@@ -632,6 +637,11 @@ CaptureTap(
 	frame = copy;
 	len += ETH_HDRLEN;
     }
+    /* The filter sees the frame as the file will hold it. */
+    if (c->watch.filter && !bpf_match(c->watch.filter, frame, len,
+	    c->kind == CAPTURE_ETHER ? ETH_HDRLEN : 0)) {
+	goto done;
+    }
     memset(&h, 0, sizeof(h));
     h.ts.tv_sec = (time_t) (c->epoch + info->time / TL_SEC);
     h.ts.tv_usec = (suseconds_t) ((info->time % TL_SEC) / TL_US);
@@ -641,6 +651,7 @@ CaptureTap(
     /* Readable while the network runs (tcpdump -r, tshark). */
     pcap_dump_flush(c->dumper);
     c->frames++;
+  done:
     if (copy != small) {
 	free(copy);
     }
@@ -927,8 +938,7 @@ struct tl_pcapreader {
 
 /*
  * pcapr_open --
- *	Opens a pcap (or pcapng) file with libpcap, optionally with a BPF
- *	filter compiled for the file's link type.
+ *	Opens a pcap (or pcapng) file with libpcap.
  * Results:
  *	The reader, or NULL with libpcap's message in err.
  */
@@ -936,7 +946,6 @@ struct tl_pcapreader {
 tl_pcapreader *
 pcapr_open(
     const char *path,
-    const char *filter,
     char *err,
     size_t errlen)
 {
@@ -967,15 +976,33 @@ pcapr_open(
     }
     r->pd = pd;
     r->dlt = dlt;
-    if (filter) {
-	if (pcap_compile(pd, &r->prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-	    snprintf(err, errlen, "%s", pcap_geterr(pd));
-	    pcapr_close(r);
-	    return NULL;
-	}
-	r->filtered = 1;
-    }
     return r;
+}
+
+/*
+ * pcapr_setfilter --
+ *	Compiles a BPF filter for the file's link type.
+ * Results:
+ *	1, or 0 with libpcap's message in err.
+ */
+
+int
+pcapr_setfilter(
+    tl_pcapreader *r,
+    const char *expr,
+    char *err,
+    size_t errlen)
+{
+    if (r->filtered) {
+	pcap_freecode(&r->prog);
+	r->filtered = 0;
+    }
+    if (pcap_compile(r->pd, &r->prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+	snprintf(err, errlen, "%s", pcap_geterr(r->pd));
+	return 0;
+    }
+    r->filtered = 1;
+    return 1;
 }
 
 void

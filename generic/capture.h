@@ -23,6 +23,8 @@
  */
 typedef struct tl_bpf tl_bpf;
 
+#define CAPTURE_ERRLEN	512	/* Room for libpcap's messages and more. */
+
 tl_bpf	       *bpf_new(tl_net *net, const char *expr, char *err, size_t errlen);
 void		bpf_free(tl_bpf *f);
 const char     *bpf_expr(const tl_bpf *f);
@@ -80,7 +82,8 @@ int		capture_segment(int dlt, const uint8_t *frame, uint32_t caplen,
 /* Reading a pcap file, one TCP segment at a time. */
 typedef struct tl_pcapreader tl_pcapreader;
 
-tl_pcapreader  *pcapr_open(const char *path, const char *filter, char *err,
+tl_pcapreader  *pcapr_open(const char *path, char *err, size_t errlen);
+int		pcapr_setfilter(tl_pcapreader *r, const char *expr, char *err,
 		    size_t errlen);
 int		pcapr_next(tl_pcapreader *r, int64_t *secPtr, long *usecPtr,
 		    tl_pcapseg *s, char *err, size_t errlen);

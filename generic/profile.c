@@ -91,6 +91,24 @@ static const Row rows[] = {
      * tick unless two segments are waiting. */
     {{T(quickack), 0, 1000, "segments ACKed at once after a connection's first data"},
 	{0, 16, 16, 0}},
+    /* Linux tcp_rtt_estimator()/tcp_set_rto(): rttvar is kept at least
+     * tcp_rto_min, so RTO = SRTT + max(4 RTTVAR, 200 ms): 204 ms on a
+     * fast link (ss rto:204, trace 07). RFC 6298 2.4 and 4.4BSD clamp
+     * SRTT + 4 RTTVAR from below instead. */
+    {{T(rto_min_in_var), 0, 1, "RTO = SRTT + max(4 RTTVAR, minimum), as Linux"},
+	{0, 1, 1, 0}},
+    /* Linux tail loss probe (RFC 8985 7, tcp_schedule_loss_probe() with
+     * tcp_early_retrans 3): before the first RTO, the last segment is
+     * sent again after PTO = max(2 SRTT, 1.5 SRTT + 200 ms) when it is
+     * the only one in flight; then the RTO runs unchanged (traces 07, 08:
+     * FIN again after 0.205-0.210 s, then 0.212 s, then doubling). */
+    {{T(tlp), 0, 1, "tail loss probe before the first retransmission timeout"},
+	{0, 1, 1, 0}},
+    /* Linux tcp_check_req(): a retransmitted SYN in SYN_RCVD draws a
+     * SYN-ACK and restarts the request's timer with the current backoff
+     * (trace 03). 4.4BSD answers it without touching the timer. */
+    {{T(dupsyn_restart), 0, 1, "a duplicate SYN in SYN_RCVD restarts the SYN-ACK timer"},
+	{0, 1, 1, 0}},
     /* Linux 6.18: four extra 1 s SYN retransmissions before backoff
      * (trace 02 vs 02b). */
     {{T(tcp_syn_linear_timeouts), 0, 127, "SYN retransmissions at the initial RTO before backing off"},

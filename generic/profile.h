@@ -78,6 +78,9 @@ typedef struct tl_tunables {
     int rcv_win_mss_round;	/* Initial window: a multiple of the MSS */
     int rcv_win_roundup;	/* Scaled window rounded up, not down */
     int quickack;		/* Segments ACKed at once after the first data */
+    int rto_min_in_var;		/* RTO = SRTT + max(4 RTTVAR, rto_min) (Linux) */
+    int tlp;			/* Tail loss probe before the first RTO */
+    int dupsyn_restart;		/* A duplicate SYN restarts the SYN-ACK timer */
     int port_lo, port_hi;	/* Ephemeral range */
     int ttl;
 } tl_tunables;

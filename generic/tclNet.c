@@ -181,6 +181,8 @@ NetDeleteProc(
     netPtr->cmd = NULL;
     FreePending(netPtr);
     TcplabTraceStop(netPtr);
+    TcplabCaptureStopAll(netPtr);
+    TcplabRecordFree(netPtr);
     netPtr->net = NULL;
     net_free(net);
     while (netPtr->conns) {
@@ -539,12 +541,12 @@ NetObjCmd(
     Tcl_Obj *const objv[])
 {
     static const char *const subs[] = {
-	"boot", "cable", "crash", "destroy", "host", "hosts", "lan", "link",
-	"links", "now", "run", "trace", NULL
+	"boot", "cable", "crash", "destroy", "filter", "host", "hosts", "lan",
+	"link", "links", "now", "record", "run", "trace", NULL
     };
     enum {
-	N_BOOT, N_CABLE, N_CRASH, N_DESTROY, N_HOST, N_HOSTS, N_LAN, N_LINK,
-	N_LINKS, N_NOW, N_RUN, N_TRACE
+	N_BOOT, N_CABLE, N_CRASH, N_DESTROY, N_FILTER, N_HOST, N_HOSTS, N_LAN,
+	N_LINK, N_LINKS, N_NOW, N_RECORD, N_RUN, N_TRACE
     };
     NetObj *netPtr = clientData;
     int idx;
@@ -632,10 +634,14 @@ NetObjCmd(
 	}
 	Tcl_SetObjResult(interp, TcplabNewTime(net_now(netPtr->net)));
 	return TCL_OK;
+    case N_RECORD:
+	return TcplabRecordCmd(netPtr, interp, objc, objv);
     case N_RUN:
 	return Run(netPtr, interp, objc, objv);
     case N_TRACE:
 	return TcplabTraceCmd(netPtr, interp, objc, objv);
+    case N_FILTER:
+	return TcplabFilterCmd(netPtr, interp, objc, objv);
     }
     return TCL_OK;
 }

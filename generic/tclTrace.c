@@ -3,6 +3,7 @@
  *
  *	$net trace: segment lines in the book's format, written to a channel
  *	or handed to a command as frames cross the links.
+ *	(Capture files, $net trace -file, are in tclPcap.c.)
  */
 
 #include <string.h>
@@ -19,10 +20,14 @@ TraceTap(
     char line[512];
     size_t n;
 
-    if (info->kind != TAP_SEND || !trace_segment(info, &s)) {
+    if (!watch_sees(&ts->watch, info) || !trace_segment(info, &s)) {
 	return;
     }
-    n = trace_book(&ts->t, netPtr->net, info, &s, line, sizeof(line));
+    if (ts->format == TRACE_TCPDUMP) {
+	n = trace_tcpdump(&ts->t, info, &s, line, sizeof(line));
+    } else {
+	n = trace_book(&ts->t, netPtr->net, info, &s, line, sizeof(line));
+    }
     if (n >= sizeof(line)) {
 	n = sizeof(line) - 1;
     }
@@ -58,13 +63,18 @@ TcplabTraceStop(
 	ts->command = NULL;
     }
     trace_free(&ts->t);
+    watch_free(&ts->watch);
     ts->on = 0;
 }
 
 /*
- * $net trace ?-format book? ?-absolute? ?-channel chan? ?-command cmd?
- * $net trace off
+ * $net trace ?-format book|tcpdump? ?-absolute? ?-channel chan?
+ *	?-command cmd? ?-on host|link? ?-dir in|out? ?-filter expr?
+ * $net trace -file f.pcap ...	(a capture file: see tclPcap.c)
+ * $net trace off ?captureId?
+ * $net trace captures
  *	Starts (or restarts) the trace; line numbers and times start again.
+ *	"off" alone stops the trace and closes every capture file.
  */
 
 int
@@ -75,18 +85,39 @@ TcplabTraceCmd(
     Tcl_Obj *const objv[])
 {
     static const char *const opts[] = {
-	"-absolute", "-channel", "-command", "-format", NULL
+	"-absolute", "-channel", "-command", "-dir", "-filter", "-format",
+	"-on", NULL
     };
-    enum { O_ABSOLUTE, O_CHANNEL, O_COMMAND, O_FORMAT };
-    static const char *const formats[] = { "book", NULL };
+    enum {
+	O_ABSOLUTE, O_CHANNEL, O_COMMAND, O_DIR, O_FILTER, O_FORMAT, O_ON
+    };
+    static const char *const formats[] = { "book", "tcpdump", NULL };
     Tcl_Channel chan = NULL;
-    Tcl_Obj *command = NULL;
-    int absolute = 0, idx, mode, fmt;
+    Tcl_Obj *command = NULL, *on = NULL, *dir = NULL, *filter = NULL;
+    int absolute = 0, idx, mode, fmt = TRACE_BOOK;
     Tcl_Size i;
+    tl_watch w;
 
-    if (objc == 3 && strcmp(Tcl_GetString(objv[2]), "off") == 0) {
+    if (objc >= 3 && strcmp(Tcl_GetString(objv[2]), "off") == 0) {
+	if (objc > 4) {
+	    Tcl_WrongNumArgs(interp, 3, objv, "?captureId?");
+	    return TCL_ERROR;
+	}
+	if (objc == 4) {
+	    return TcplabCaptureStop(netPtr, interp, objv[3]);
+	}
 	TcplabTraceStop(netPtr);
+	TcplabCaptureStopAll(netPtr);
 	return TCL_OK;
+    }
+    if (objc == 3 && strcmp(Tcl_GetString(objv[2]), "captures") == 0) {
+	Tcl_SetObjResult(interp, TcplabCaptureList(netPtr));
+	return TCL_OK;
+    }
+    for (i = 2; i < objc; i++) {
+	if (strcmp(Tcl_GetString(objv[i]), "-file") == 0) {
+	    return TcplabCaptureStart(netPtr, interp, objc, objv);
+	}
     }
     for (i = 2; i < objc; i++) {
 	if (Tcl_GetIndexFromObj(interp, objv[i], opts, "option", TCL_EXACT,
@@ -117,6 +148,15 @@ TcplabTraceCmd(
 	case O_COMMAND:
 	    command = objv[i];
 	    break;
+	case O_DIR:
+	    dir = objv[i];
+	    break;
+	case O_FILTER:
+	    filter = objv[i];
+	    break;
+	case O_ON:
+	    on = objv[i];
+	    break;
 	case O_FORMAT:
 	    if (Tcl_GetIndexFromObj(interp, objv[i], formats, "format", 0,
 		    &fmt) != TCL_OK) {
@@ -128,9 +168,14 @@ TcplabTraceCmd(
     if (chan == NULL && command == NULL) {
 	chan = Tcl_GetStdChannel(TCL_STDOUT);
     }
+    if (TcplabGetWatch(netPtr, interp, on, dir, filter, &w) != TCL_OK) {
+	return TCL_ERROR;
+    }
     TcplabTraceStop(netPtr);
     trace_init(&netPtr->trace.t);
     netPtr->trace.t.absolute = absolute;
+    netPtr->trace.format = fmt;
+    netPtr->trace.watch = w;
     if (chan) {
 	Tcl_RegisterChannel(NULL, chan);
 	netPtr->trace.chan = chan;

@@ -53,6 +53,8 @@ extern const char *const tcp_statenames[TCPS_NSTATES];
 #define TF_REQ_SACK	0x80000	/* We offered SACK. */
 #define TF_SACK_PERMIT	0x100000	/* Both did: SACK in use. */
 #define TF_PINGPONG	0x200000	/* Interactive: delay ACKs (Linux). */
+#define TF_TLP_ARMED	0x400000	/* The rexmt timer is a loss probe. */
+#define TF_TLP_DONE	0x800000	/* A probe went out for this flight. */
 
 /* A queued out-of-order segment (RFC 9293 3.10.7.4, seventh step). */
 typedef struct tl_reass {
@@ -115,7 +117,7 @@ struct tl_tcb {
     tl_time srtt, rttvar, rto;
     int have_rtt;		/* An RTT sample has been taken. */
     int rxtshift;		/* Consecutive timeouts. */
-    tl_time rtt_start;		/* When the timed segment left, 0 = none. */
+    tl_time rtt_start;		/* When the timed segment left, -1 = none. */
     uint32_t rtt_seq;
     tl_time rexmt_first;	/* First retransmission of this episode. */
     int persist_shift;

@@ -266,9 +266,9 @@ SynSent(
 	if (SEQ_LT(tp->snd_nxt, tp->snd_una)) {
 	    tp->snd_nxt = tp->snd_una;
 	}
-	if (tp->rtt_start) {
+	if (tp->rtt_start >= 0) {
 	    tcp_rtt_sample(tp, net_now(h->net) - tp->rtt_start);
-	    tp->rtt_start = 0;
+	    tp->rtt_start = -1;
 	}
 	tp->rxtshift = 0;
 	tp->rexmt_first = 0;
@@ -299,13 +299,14 @@ NewAck(
     if ((tp->flags & TF_RCVD_TSTMP) && th->opt.has_ts && th->opt.tsecr) {
 	/* RFC 7323 4.1 RTTM: every ACK with an echoed timestamp. */
 	tcp_rtt_sample(tp, (tl_time) (tcp_ts_now(tp) - th->opt.tsecr) * TL_MS);
-	tp->rtt_start = 0;
-    } else if (tp->rtt_start && SEQ_GT(ack, tp->rtt_seq)) {
+	tp->rtt_start = -1;
+    } else if (tp->rtt_start >= 0 && SEQ_GT(ack, tp->rtt_seq)) {
 	tcp_rtt_sample(tp, net_now(tp->host->net) - tp->rtt_start);
-	tp->rtt_start = 0;
+	tp->rtt_start = -1;
     }
     tp->rxtshift = 0;
     tp->rexmt_first = 0;
+    tp->flags &= ~TF_TLP_DONE;
     /* Congestion control. */
     if (tp->flags & TF_INRECOVERY) {
 	if (SEQ_GEQ(ack, tp->recover)) {
@@ -369,7 +370,7 @@ DupAck(
 	tp->ssthresh = TL_MAX(flight / 2, 2 * mss);
 	tp->recover = tp->snd_max;
 	tp->flags |= TF_INRECOVERY;
-	tp->rtt_start = 0;
+	tp->rtt_start = -1;
 	tcp_timer_cancel(tp, TT_REXMT);
 	tp->snd_nxt = tp->snd_una;
 	tp->cwnd = mss;
@@ -517,6 +518,17 @@ Synchronized(
 	}
     }
 
+    if (tp->state == TCPS_SYN_RECEIVED && (flags & (TH_SYN | TH_ACK | TH_RST))
+	    == TH_SYN && seq == tp->irs) {
+	/* A duplicate of the SYN that made us: repeat the SYN-ACK. */
+	tp->snd_nxt = tp->iss;
+	tcp_output(tp);
+	if (t->dupsyn_restart) {
+	    tcp_rexmt_arm(tp);
+	}
+	return;
+    }
+
     /* First: sequence number acceptability. */
     if (!Acceptable(tp, seq, seglen)) {
 	if (!(flags & TH_RST)) {
@@ -593,13 +605,6 @@ Synchronized(
 
     /* Fourth: a SYN in a synchronized state. */
     if (flags & TH_SYN) {
-	if (tp->state == TCPS_SYN_RECEIVED && (tp->flags & TF_FROMLISTEN)
-		&& seq == tp->irs) {
-	    /* A duplicate of the SYN that made us: repeat the SYN-ACK. */
-	    tp->snd_nxt = tp->iss;
-	    tcp_output(tp);
-	    return;
-	}
 	if (t->challenge_ack) {
 	    ChallengeAck(tp);		/* RFC 5961 4.2 */
 	    return;

@@ -384,7 +384,7 @@ tcp_output(
 	    }
 	    if (SEQ_GT(tp->snd_nxt, tp->snd_max)) {
 		/* New data: time it if nothing is being timed (Karn). */
-		if (tp->rtt_start == 0 && tp->rxtshift == 0) {
+		if (tp->rtt_start < 0 && tp->rxtshift == 0) {
 		    tp->rtt_start = net_now(h->net);
 		    tp->rtt_seq = seq;
 		}

@@ -37,6 +37,7 @@ tcp_newtcb(
     tp->created = net_now(h->net);
     tp->last_rcv = tp->created;
     tp->rto = tcp_ms(h->tun.rto_initial);
+    tp->rtt_start = -1;
     tp->ssthresh = 0x7fffffff;
     if (!ring_init(&tp->sndbuf, (uint32_t) h->tun.sndbuf)
 	    || !ring_init(&tp->rcvbuf, tcp_rcvbuf_size(h, h->tun.rcvbuf))) {

@@ -148,6 +148,14 @@ tcp_rtt_sample(
 	tp->srtt += (rtt - tp->srtt) / 8;
     }
     tp->rxtshift = 0;
+    if (tp->host->tun.rto_min_in_var) {
+	/* Linux: SRTT + max(4 RTTVAR, rto_min), in whole jiffies. */
+	tl_time min = (tl_time) tp->host->tun.tcp_rto_min_us * TL_US;
+	tl_time v = tp->srtt + (4 * tp->rttvar > min ? 4 * tp->rttvar : min);
+
+	tp->rto = Clamp(tp, g ? (v + g - 1) / g * g : v);
+	return;
+    }
     /* RFC 6298 2.3: RTO = SRTT + max(G, K*RTTVAR). */
     tp->rto = Clamp(tp, tp->srtt + (4 * tp->rttvar > g ? 4 * tp->rttvar : g));
 }
@@ -157,6 +165,48 @@ void
 tcp_rexmt_arm(
     tl_tcb *tp)
 {
+    tl_time pto;
+
+    tp->flags &= ~TF_TLP_ARMED;
+    if (tp->host->tun.tlp && tp->rxtshift == 0 && tp->have_rtt
+	    && !(tp->flags & (TF_TLP_DONE | TF_INRECOVERY))
+	    && TCPS_HAVEESTABLISHED(tp->state)) {
+	/* RFC 8985 7.2: PTO = 2 SRTT; with one segment in flight at least
+	 * 1.5 SRTT + the peer's worst delayed ACK (Linux TCP_DELACK_MAX
+	 * 200 ms); at least 10 ms; never after the RTO. */
+	pto = 2 * tp->srtt;
+	if (tp->snd_max - tp->snd_una <= tp->mss + 1u) {
+	    tl_time w = tp->srtt + tp->srtt / 2 + 200 * TL_MS;
+
+	    pto = pto > w ? pto : w;
+	}
+	pto = pto > 10 * TL_MS ? pto : 10 * TL_MS;
+	if (pto < tp->rto) {
+	    tp->flags |= TF_TLP_ARMED;
+	    tcp_timer_set(tp, TT_REXMT, pto);
+	    return;
+	}
+    }
+    tcp_timer_set(tp, TT_REXMT, tp->rto);
+}
+
+/* The loss probe fires: send the last segment again, then wait an RTO. */
+static void
+LossProbe(
+    tl_tcb *tp)
+{
+    uint32_t nxt = tp->snd_nxt, back = (tp->flags & TF_SENTFIN) ? 1 : 0;
+    uint32_t data = tp->snd_max - back - tp->snd_una;
+
+    tp->flags = (tp->flags & ~TF_TLP_ARMED) | TF_TLP_DONE;
+    tp->snd_nxt = tp->snd_max - back - TL_MIN(data, (uint32_t) tp->mss);
+    tp->rtt_start = -1;
+    tp->retrans++;
+    tp->host->stats.tcp_retrans++;
+    tcp_output(tp);
+    if (SEQ_GT(nxt, tp->snd_nxt)) {
+	tp->snd_nxt = nxt;
+    }
     tcp_timer_set(tp, TT_REXMT, tp->rto);
 }
 
@@ -213,6 +263,10 @@ RexmtTimer(
     uint32_t flight;
 
     (void) ev;
+    if (tp->flags & TF_TLP_ARMED) {
+	LossProbe(tp);
+	return;
+    }
     tp->rxtshift++;
     if (t->retries_by_time && TCPS_HAVEESTABLISHED(tp->state)) {
 	tl_time base = (tl_time) t->tcp_rto_min_us * TL_US;
@@ -246,7 +300,7 @@ RexmtTimer(
     }
     tp->rto = Clamp(tp, BaseRto(tp) * Backoff(tp, shift));
     /* Karn: no RTT sample from a retransmitted segment. */
-    tp->rtt_start = 0;
+    tp->rtt_start = -1;
     /* RFC 5681 3.1 (equation 4) and 4.4BSD: after a timeout, slow start
      * from one segment. */
     flight = tp->snd_max - tp->snd_una;

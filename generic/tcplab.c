@@ -38,5 +38,7 @@ Tcplab_Init(
 	    NULL, NULL);
     Tcl_CreateObjCommand(interp, "::tcplab::wire", TcplabWireCmd, NULL,
 	    NULL);
+    Tcl_CreateObjCommand(interp, "::tcplab::pcap", TcplabPcapCmd, NULL,
+	    NULL);
     return Tcl_PkgProvideEx(interp, PACKAGE_NAME, PACKAGE_VERSION, NULL);
 }

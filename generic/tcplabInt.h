@@ -12,6 +12,7 @@
 #include <limits.h>
 #include "tcp.h"
 #include "trace.h"
+#include "capture.h"
 
 /* Tcl 8.6 has no Tcl_Size; TEA may define it as a macro. */
 #ifndef TCL_SIZE_MAX
@@ -30,6 +31,7 @@ typedef struct NetObj NetObj;
 typedef struct HostObj HostObj;
 typedef struct ConnObj ConnObj;
 typedef struct ListenObj ListenObj;
+typedef struct Capture Capture;
 
 /* A script to run between events, never inside segment processing. */
 typedef struct Pending {
@@ -42,7 +44,11 @@ typedef struct TraceSink {
     int on;
     Tcl_Channel chan;		/* Where lines go, or NULL. */
     Tcl_Obj *command;		/* Or a command prefix that gets each line. */
+    int format;			/* TRACE_BOOK or TRACE_TCPDUMP. */
+    tl_watch watch;		/* -on, -dir, -filter (capture.h). */
 } TraceSink;
+
+enum { TRACE_BOOK, TRACE_TCPDUMP };
 
 struct NetObj {
     tl_net *net;
@@ -54,6 +60,9 @@ struct NetObj {
     ListenObj *listeners;
     Pending *pending, *pendingTail;
     TraceSink trace;
+    Capture *captures;		/* Open pcap files (tclPcap.c). */
+    struct Recorder *recorder;	/* $net record (tclRecord.c). */
+    int nextCapture;
     int running;
     int refCount;		/* Preserved while scripts run. */
 };
@@ -130,6 +139,26 @@ MODULE_SCOPE const tl_upcalls TcplabUpcalls;
 MODULE_SCOPE int	TcplabTraceCmd(NetObj *netPtr, Tcl_Interp *interp,
 			    Tcl_Size objc, Tcl_Obj *const objv[]);
 MODULE_SCOPE void	TcplabTraceStop(NetObj *netPtr);
+
+/* tclPcap.c */
+MODULE_SCOPE int	TcplabGetWatch(NetObj *netPtr, Tcl_Interp *interp,
+			    Tcl_Obj *on, Tcl_Obj *dir, Tcl_Obj *filter,
+			    tl_watch *w);
+MODULE_SCOPE int	TcplabCaptureStart(NetObj *netPtr, Tcl_Interp *interp,
+			    Tcl_Size objc, Tcl_Obj *const objv[]);
+MODULE_SCOPE int	TcplabCaptureStop(NetObj *netPtr, Tcl_Interp *interp,
+			    Tcl_Obj *idObj);
+MODULE_SCOPE void	TcplabCaptureStopAll(NetObj *netPtr);
+MODULE_SCOPE Tcl_Obj   *TcplabCaptureList(NetObj *netPtr);
+MODULE_SCOPE int	TcplabFilterCmd(NetObj *netPtr, Tcl_Interp *interp,
+			    Tcl_Size objc, Tcl_Obj *const objv[]);
+MODULE_SCOPE Tcl_ObjCmdProc TcplabPcapCmd;
+
+/* tclRecord.c */
+MODULE_SCOPE int	TcplabRecordCmd(NetObj *netPtr, Tcl_Interp *interp,
+			    Tcl_Size objc, Tcl_Obj *const objv[]);
+MODULE_SCOPE void	TcplabRecordStop(NetObj *netPtr);
+MODULE_SCOPE void	TcplabRecordFree(NetObj *netPtr);
 
 /* tclWire.c */
 MODULE_SCOPE Tcl_ObjCmdProc TcplabWireCmd;

@@ -39,6 +39,8 @@ void		trace_init(tl_trace *t);
 void		trace_free(tl_trace *t);
 size_t		trace_book(tl_trace *t, tl_net *net, const tl_tapinfo *info,
 		    const tl_seginfo *s, char *buf, size_t cap);
+size_t		trace_tcpdump(tl_trace *t, const tl_tapinfo *info,
+		    const tl_seginfo *s, char *buf, size_t cap);
 size_t		trace_addr(tl_net *net, tl_addr a, char *buf, size_t cap);
 const char     *port_name(uint16_t port);
 int		port_lookup(const char *name);

@@ -72,3 +72,73 @@ proc fixTcpCksum {d} {
     return [string range $d 0 19][string replace $seg 16 17 [binary format S $c]]
 }
 
+
+# lab::summary net: the segments kept by "$net record" as records in the
+# form of the Linux reference traces' summary.txt: time since the first
+# segment, direction (">" from the host that sent the first segment, "<"
+# back), flags (S F R P then A), seq and ack relative to the most recent
+# SYN of each side ("-" when unknown), payload length and window field.
+proc lab::summary {net} {
+    set isn {}
+    set out {}
+    set t0 {}
+    foreach s [$net record get] {
+	dict with s {
+	    set from $src.$sport
+	    set to $dst.$dport
+	    if {$t0 eq ""} {set t0 $time}
+	    set fl ""
+	    foreach f {S F R P} {
+		if {[string match *$f* $flags]} {append fl $f}
+	    }
+	    set hasack [string match *A* $flags]
+	    if {$hasack} {append fl A}
+	    if {[string match *S* $flags]} {dict set isn $from $seq}
+	    set rs [expr {[dict exists $isn $from]
+		? ($seq - [dict get $isn $from]) & 0xffffffff : "-"}]
+	    set ra [expr {$hasack && [dict exists $isn $to]
+		? ($ack - [dict get $isn $to]) & 0xffffffff : "-"}]
+	    if {![info exists client]} {set client $src}
+	    lappend out [list [format %.3f [expr {$time - $t0}]] \
+		[expr {$src eq $client ? ">" : "<"}] $fl $rs $ra $len $win]
+	}
+    }
+    return $out
+}
+
+# lab::compare got expected ?slack?: in each direction, the records must
+# match one for one in flags, relative seq and ack and length, with times
+# within slack seconds plus 10% (segments sent at the same instant in
+# opposite directions may interleave either way). Returns "" or the first
+# difference.
+proc lab::compare {got expected {slack 0.05}} {
+    foreach dir {> <} {
+	set g [lsearch -all -inline -index 1 $got $dir]
+	set e [lsearch -all -inline -index 1 $expected $dir]
+	if {[llength $g] != [llength $e]} {
+	    return "[llength $g] segments $dir, expected [llength $e]:\n[join $got \n]"
+	}
+	foreach gr $g er $e {
+	    lassign $gr gt - gf gs ga gl
+	    lassign $er et - ef es ea el
+	    if {$gf ne $ef || $gs ne $es || $ga ne $ea || $gl != $el} {
+		return "segment {$gr}, expected {$er}"
+	    }
+	    if {abs($gt - $et) > $slack + 0.1 * $et} {
+		return "segment {$gr} at $gt s, expected $et s"
+	    }
+	}
+    }
+    return ""
+}
+
+# lab::linux: the reference traces' setup: client 192.0.2.1, server
+# 192.0.2.2 on a veth-like link, both with the linux profile.
+proc lab::linux {{profile linux}} {
+    set net [tcplab::network create -seed 1]
+    $net host create client -addr 192.0.2.1/24 -profile $profile
+    $net host create server -addr 192.0.2.2/24 -profile $profile
+    $net lan create veth {client server} -delay 20us
+    $net record start
+    return $net
+}
