@@ -39,9 +39,13 @@ host_new(
     strncpy(h->profile, profile, sizeof(h->profile) - 1);
     h->up = 1;
     h->booted = net_now(net);
-    /* Where in a second this host's timer ticks fall: fixed by the seed. */
-    h->tick_phase = (tl_time) (net_random(net, 0x7469636bu + (uint64_t)
-	    h->index) % (uint64_t) TL_SEC);
+    /* Where the timer ticks (and the Linux wheel's buckets) fall: fixed by
+     * the seed, and the
+     * same for every host, as for the namespaces of one kernel in the
+     * reference traces (a host's timers still start at arbitrary points
+     * between ticks). */
+    h->tick_phase = (tl_time) (net_random(net, 0x7469636bu)
+	    % (uint64_t) (3600 * TL_SEC));
     h->ip_id = (uint16_t) net_random(net, 0x6970u + (uint64_t) h->index);
     return h;
 }
@@ -165,8 +169,7 @@ host_is_local(
 /*
  * host_tick_round --
  *	When a timer of the given delay set now fires on a host whose clock
- *	ticks every tickms (4.4BSD's slow and fast timeouts, Linux jiffies;
- *	ticks fall at tick_phase + k*tick).
+ *	ticks every tickms (4.4BSD's slow and fast timeouts, Linux jiffies).
  *	4.4BSD counts n = ceil(delay/tick) ticks, the next tick being the
  *	first, so a 6 s timer fires 5.5 to 6 s later (book fig. 18-7).
  *	The Linux timer wheel (timer_wheel) files an expiry of n jiffies ahead
@@ -188,18 +191,18 @@ host_tick_round(
     }
     g = (tl_time) tickms * TL_MS;
     n = (delay + g - 1) / g;
-    /* j: ticks elapsed since the grid's origin (at or before now). */
-    j = (now - h->tick_phase) >= 0 ? (now - h->tick_phase) / g
-	    : -((h->tick_phase - now + g - 1) / g);
+    /* j: the tick counter now (like jiffies, it did not start at zero:
+     * tick k falls at k*g - tick_phase). */
+    j = (now + h->tick_phase) / g;
     if (!h->tun.timer_wheel) {
-	return h->tick_phase + (j + (n < 1 ? 1 : n)) * g;
+	return (j + (n < 1 ? 1 : n)) * g - h->tick_phase;
     }
     expires = j + n;
     /* Level starts: 63, 504, 4032, 32256, ... jiffies (LVL_START()). */
     for (lvl = 0; lvl < 8 && n >= (tl_time) 63 << (3 * lvl); lvl++) {
     }
     gran = (tl_time) 1 << (3 * lvl);
-    return h->tick_phase + ((expires / gran) + 1) * gran * g;
+    return ((expires / gran) + 1) * gran * g - h->tick_phase;
 }
 
 /*

@@ -225,18 +225,22 @@ OpenOptions(
     int *lingerPtr)
 {
     static const char *const opts[] = {
-	"-accept", "-backlog", "-bind", "-isn", "-keepalive", "-linger",
-	"-mss", "-myaddr", "-nodelay", "-rcvbuf", "-reuseaddr", "-sndbuf",
-	NULL
+	"-accept", "-backlog", "-bind", "-isn", "-keepalive", "-keepcnt",
+	"-keepidle", "-keepintvl", "-linger", "-mss", "-myaddr", "-nodelay",
+	"-rcvbuf", "-reuseaddr", "-sndbuf", NULL
     };
     enum {
-	O_ACCEPT, O_BACKLOG, O_BIND, O_ISN, O_KEEPALIVE, O_LINGER, O_MSS,
-	O_MYADDR, O_NODELAY, O_RCVBUF, O_REUSEADDR, O_SNDBUF
+	O_ACCEPT, O_BACKLOG, O_BIND, O_ISN, O_KEEPALIVE, O_KEEPCNT,
+	O_KEEPIDLE, O_KEEPINTVL, O_LINGER, O_MSS, O_MYADDR, O_NODELAY,
+	O_RCVBUF, O_REUSEADDR, O_SNDBUF
     };
     /* Which options take a value, and which apply to which command. */
-    static const int hasValue[] = { 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0, 1 };
-    static const int forListen[] = { 1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0 };
-    static const int forConnect[] = { 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+    static const int hasValue[] = { 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 0, 1,
+	0, 1 };
+    static const int forListen[] = { 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0,
+	1, 0 };
+    static const int forConnect[] = { 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1 };
     Tcl_Size i;
     int idx, v;
 
@@ -282,6 +286,22 @@ OpenOptions(
 	    o->has_isn = 1;
 	    break;
 	case O_KEEPALIVE:
+	    o->keepalive = 1;
+	    break;
+	case O_KEEPCNT:
+	case O_KEEPIDLE:
+	case O_KEEPINTVL:
+	    /* TCP_KEEPCNT, TCP_KEEPIDLE, TCP_KEEPINTVL; they imply
+	     * -keepalive. */
+	    if (Tcl_GetIntFromObj(interp, objv[i], &v) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    if (v < 1 || v > 32767) {
+		return TcplabError(interp, "VALUE", "RANGE",
+			"%s %d out of range 1-32767", opts[idx], v);
+	    }
+	    *(idx == O_KEEPCNT ? &o->keepcnt : idx == O_KEEPIDLE
+		    ? &o->keepidle : &o->keepintvl) = v;
 	    o->keepalive = 1;
 	    break;
 	case O_LINGER:

@@ -129,6 +129,7 @@ struct tl_tcb {
     /* Keepalive. */
     tl_time last_rcv;		/* When a segment last arrived. */
     int keep_probes;
+    int keepidle, keepintvl, keepcnt;	/* Per socket; 0 = the tunable. */
 
     tl_ring sndbuf;		/* From snd_buf_seq on: unacked then unsent. */
     uint32_t snd_buf_seq;	/* Sequence number of sndbuf's first byte. */
@@ -176,6 +177,7 @@ typedef struct tl_openopts {
     int reuseaddr;
     int nodelay;
     int keepalive;
+    int keepidle, keepintvl, keepcnt;	/* TCP_KEEPIDLE etc.; 0 = tunable */
     int mss;			/* Our MSS clamp, 0 = none. */
     int rcvbuf, sndbuf;		/* 0 = tunable. */
     int has_isn;

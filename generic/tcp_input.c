@@ -232,8 +232,8 @@ SynSent(
 		/* Linux tcp_rcv_synsent_state_process(): the SYN is sent
 		 * again TCP_TIMEOUT_MIN later (trace 06). */
 		if (h->tun.synsent_quick_retry) {
-		    tcp_timer_set_tick(tp, TT_REXMT,
-			    tcp_ms(h->tun.synsent_quick_retry), 0);
+		    tcp_timer_set(tp, TT_REXMT,
+			    tcp_ms(h->tun.synsent_quick_retry));
 		}
 	    }
 	    return;
@@ -566,6 +566,12 @@ Synchronized(
 
     /* Second: the RST bit. */
     if (flags & TH_RST) {
+	if (t->challenge_ack && seq != tp->rcv_nxt
+		&& tp->state == TCPS_TIME_WAIT) {
+	    /* Linux tcp_timewait_state_process(): only an exact RST is
+	     * acted on; others are ignored without a reply (trace 13 C). */
+	    return;
+	}
 	if (t->challenge_ack && seq != tp->rcv_nxt) {
 	    /* RFC 5961 3.2: in the window but not exact. */
 	    ChallengeAck(tp);

@@ -353,11 +353,20 @@ PersistTimer(
 }
 
 /* (Re)arms the keepalive timer from the last segment received. */
+/* Keepalive settings: the socket's (TCP_KEEPIDLE ...) or the tunables. */
+static tl_time
+KeepIdle(
+    const tl_tcb *tp)
+{
+    return (tl_time) (tp->keepidle ? tp->keepidle
+	    : tp->host->tun.tcp_keepalive_time) * TL_SEC;
+}
+
 void
 tcp_keep_arm(
     tl_tcb *tp)
 {
-    tl_time idle = (tl_time) tp->host->tun.tcp_keepalive_time * TL_SEC;
+    tl_time idle = KeepIdle(tp);
 
     if (!(tp->flags & TF_KEEPALIVE) || !TCPS_HAVEESTABLISHED(tp->state)
 	    || tp->state == TCPS_TIME_WAIT) {
@@ -383,21 +392,23 @@ KeepTimer(
     tl_tcb *tp = arg;
     const tl_tunables *t = &tp->host->tun;
     tl_time now = net_now(tp->host->net);
-    tl_time idle = (tl_time) t->tcp_keepalive_time * TL_SEC;
+    tl_time idle = KeepIdle(tp);
+    int probes = tp->keepcnt ? tp->keepcnt : t->tcp_keepalive_probes;
+    int intvl = tp->keepintvl ? tp->keepintvl : t->tcp_keepalive_intvl;
 
     (void) ev;
     if (now - tp->last_rcv < idle && tp->keep_probes == 0) {
 	tcp_timer_set(tp, TT_KEEP, tp->last_rcv + idle - now);
 	return;
     }
-    if (tp->keep_probes >= t->tcp_keepalive_probes) {
+    if (tp->keep_probes >= probes) {
 	tp->host->stats.tcp_timeouts++;
 	tcp_drop(tp, ETIMEDOUT);
 	return;
     }
     tp->keep_probes++;
     tcp_send_ctl(tp, tp->snd_una - 1, TH_ACK);
-    tcp_timer_set(tp, TT_KEEP, (tl_time) t->tcp_keepalive_intvl * TL_SEC);
+    tcp_timer_set(tp, TT_KEEP, (tl_time) intvl * TL_SEC);
 }
 
 /* Arms the FIN_WAIT_2 timer after a full close (never after a half-close). */

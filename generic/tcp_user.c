@@ -117,6 +117,9 @@ tcp_connect(
     if (o->keepalive) {
 	tp->flags |= TF_KEEPALIVE;
     }
+    tp->keepidle = o->keepidle;
+    tp->keepintvl = o->keepintvl;
+    tp->keepcnt = o->keepcnt;
     tp->iss = o->has_isn ? o->isn
 	    : tcp_new_isn(h, laddr, lport, raddr, rport);
     tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
