@@ -33,6 +33,13 @@ net_free(
 {
     int i;
 
+    /* Nothing is sent while the network is taken apart. */
+    for (i = 0; i < net->nhosts; i++) {
+	net->hosts[i]->up = 0;
+    }
+    while (net->faults) {
+	net_fault_remove(net, net->faults->id);
+    }
     for (i = 0; i < net->nhosts; i++) {
 	host_free(net->hosts[i]);
     }

@@ -460,7 +460,9 @@ Run(
     Tcl_Preserve(netPtr);
     netPtr->running = 1;
     while (netPtr->net && clock_next(&net->clock) <= end) {
-	clock_step(&net->clock);
+	if (!clock_step(&net->clock)) {
+	    break;
+	}
 	if (netPtr->pending) {
 	    TcplabDrain(netPtr);
 	}

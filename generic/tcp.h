@@ -242,6 +242,7 @@ void		tcp_rtt_sample(tl_tcb *tp, tl_time rtt);
 void		tcp_enter_timewait(tl_tcb *tp);
 void		tcp_keep_arm(tl_tcb *tp);
 void		tcp_finwait2_arm(tl_tcb *tp);
+tl_time		tcp_delack_time(const tl_tcb *tp);
 
 /* tcp_user.c */
 int		tcp_connect(tl_host *host, tl_addr raddr, uint16_t rport,

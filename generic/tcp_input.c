@@ -398,7 +398,7 @@ Fin(
 	/* Linux tcp_fin(): ESTABLISHED enters pingpong mode and the FIN's
 	 * ACK is delayed (trace 12: +41 ms). */
 	tp->flags |= TF_PINGPONG | TF_DELACK;
-	tcp_timer_set(tp, TT_DELACK, tcp_ms(t->delack_time));
+	tcp_timer_set(tp, TT_DELACK, tcp_delack_time(tp));
     } else {
 	tp->flags |= TF_ACKNOW;
     }
@@ -728,7 +728,7 @@ Synchronized(
 		    tp->flags |= TF_ACKNOW;
 		} else {
 		    tp->flags |= TF_DELACK;
-		    tcp_timer_set(tp, TT_DELACK, tcp_ms(t->delack_time));
+		    tcp_timer_set(tp, TT_DELACK, tcp_delack_time(tp));
 		}
 	    } else {
 		Reassemble(tp, seq, data, len);

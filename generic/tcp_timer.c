@@ -85,15 +85,30 @@ Clamp(
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* The unbacked-off RTO: RFC 6298 2.3, or the profile's base before a sample. */
+/*
+ * BaseRto --
+ *	The RTO before backoff: the profile's base before any RTT sample;
+ *	then RFC 6298 2.3, SRTT + max(G, 4 RTTVAR), or Linux's SRTT +
+ *	max(4 RTTVAR, rto_min) in whole jiffies (tcp_set_rto()).
+ */
+
 static tl_time
 BaseRto(
     const tl_tcb *tp)
 {
+    const tl_tunables *t = &tp->host->tun;
+    tl_time g = (tl_time) t->timer_tick * TL_MS, v;
+
     if (!tp->have_rtt) {
-	return tcp_ms(tp->host->tun.rto_base);
+	return tcp_ms(t->rto_base);
     }
-    return tp->srtt + 4 * tp->rttvar;
+    if (t->rto_min_in_var) {
+	tl_time min = (tl_time) t->tcp_rto_min_us * TL_US;
+
+	v = tp->srtt + (4 * tp->rttvar > min ? 4 * tp->rttvar : min);
+	return g ? (v + g - 1) / g * g : v;
+    }
+    return tp->srtt + (4 * tp->rttvar > g ? 4 * tp->rttvar : g);
 }
 
 static tl_time
@@ -129,8 +144,6 @@ tcp_rtt_sample(
     tl_tcb *tp,
     tl_time rtt)
 {
-    tl_time g = (tl_time) tp->host->tun.timer_tick * TL_MS;
-
     if (rtt <= 0) {
 	rtt = 1;
     }
@@ -148,16 +161,7 @@ tcp_rtt_sample(
 	tp->srtt += (rtt - tp->srtt) / 8;
     }
     tp->rxtshift = 0;
-    if (tp->host->tun.rto_min_in_var) {
-	/* Linux: SRTT + max(4 RTTVAR, rto_min), in whole jiffies. */
-	tl_time min = (tl_time) tp->host->tun.tcp_rto_min_us * TL_US;
-	tl_time v = tp->srtt + (4 * tp->rttvar > min ? 4 * tp->rttvar : min);
-
-	tp->rto = Clamp(tp, g ? (v + g - 1) / g * g : v);
-	return;
-    }
-    /* RFC 6298 2.3: RTO = SRTT + max(G, K*RTTVAR). */
-    tp->rto = Clamp(tp, tp->srtt + (4 * tp->rttvar > g ? 4 * tp->rttvar : g));
+    tp->rto = Clamp(tp, BaseRto(tp));
 }
 
 /* Arms the retransmission timer with the current RTO. */
@@ -453,6 +457,24 @@ MslTimer(
 	return;
     }
     tcp_close(tp);
+}
+
+/*
+ * tcp_delack_time --
+ *	How long an ACK may wait. Linux's ato starts at 0 and becomes
+ *	TCP_ATO_MIN (40 ms) with the first data (tcp_send_delayed_ack()), so
+ *	a FIN that comes before any data is ACKed at the next tick (traces
+ *	05, 06: 1-7 ms) and one after data 40 ms later (trace 12).
+ */
+
+tl_time
+tcp_delack_time(
+    const tl_tcb *tp)
+{
+    if (tp->host->tun.quickack && !tp->got_data) {
+	return 0;
+    }
+    return tcp_ms(tp->host->tun.delack_time);
 }
 
 static void

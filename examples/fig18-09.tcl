@@ -1,0 +1,82 @@
+#!/usr/bin/env tclsh
+# fig18-09.tcl --
+#
+#	TCP/IP Illustrated Vol. 1, figures 18-8 and 18-9: the maximum segment
+#	size over a SLIP link. slip (140.252.13.65) hangs off bsdi
+#	(140.252.13.66) on a point-to-point link with an MTU of 296; sun
+#	(140.252.13.33) reaches it through bsdi, which routes between the
+#	Ethernet and the link. sun opens slip's discard service (the book's
+#	ports and ISNs) and writes 1000 bytes.
+#
+#	What to look at: slip announces <mss 256> (its MTU 296 - 40). sun
+#	announces what its own Ethernet interface allows: on a 4.4BSD host
+#	that is 1460 rounded down to a multiple of 1024 (MCLBYTES), as
+#	4.4BSD counts the other subnets of its class B network 140.252 as
+#	local (in_localaddr with subnetsarelocal); SunOS, the book's sun,
+#	announced 1460. Whatever sun announces, it sends slip no segment with
+#	more than 256 bytes of data: 1000 bytes go as 256+256+256+232, and
+#	bsdi never has to drop a datagram too big for the link. The trace
+#	shows each segment once, as it leaves its sender (tcplab's trace
+#	prints a segment on every link it crosses; the repeat on the second
+#	hop is left out here).
+#
+#	tclsh examples/fig18-09.tcl
+
+package require tcplab
+
+set net [tcplab::network create]
+$net host create sun -addr 140.252.13.33/27 -profile bsd44 \
+    -gateway 140.252.13.35
+$net host create bsdi -addr {140.252.13.35/27 140.252.13.66/27} \
+    -profile bsd44 -forward 1
+$net host create slip -addr 140.252.13.65/27 -profile bsd44 \
+    -gateway 140.252.13.66 -services discard
+$net lan create ether0 {sun bsdi} -delay 1ms -rate 10Mbit
+$net link create slip0 bsdi slip -mtu 296 -delay 1ms
+
+# Print each segment once: the first of the two identical lines (one per
+# hop), renumbered, with times since the first line.
+set seen [dict create]
+set count 0
+proc once {hops line} {
+    global seen count last
+    regexp {^\d+ ([0-9.]+)(?: \([0-9.]+\))? (.*)$} $line -> t seg
+    dict incr seen $seg
+    if {([dict get $seen $seg] - 1) % $hops} {
+	return
+    }
+    if {[incr count] == 1} {
+	puts "1 0.0 $seg"
+    } else {
+	puts [format "%d %.6f (%.4f) %s" $count $t [expr {$t - $last}] $seg]
+    }
+    set last $t
+    if {[regexp {^sun\.\S+ > slip\.\S+: \S+ \d+:\d+\((\d+)\)} $seg -> n]
+	    && $n > 0} {
+	lappend ::sizes $n
+    }
+}
+set sizes {}
+$net trace -format book -command {once 2}
+
+slip isn 509556225
+set c [sun connect slip discard -bind 1093 -isn 517312000]
+$net run -until {[$c state] eq "ESTABLISHED"} -timeout 10s
+$c send [string repeat "0123456789" 100]
+$net run 10s
+
+set s [lindex [slip connections] 0]
+set ci [$c info]
+set si [$s info]
+puts ""
+puts "sun.1093:     announced mss [dict get $ci mss_offer],\
+    slip announced [dict get $ci peer_mss], sun sends at most\
+    [dict get $ci mss] bytes"
+puts "slip.discard: announced mss [dict get $si mss_offer],\
+    sun announced [dict get $si peer_mss], slip sends at most\
+    [dict get $si mss] bytes"
+puts "data segments from sun: $sizes\
+    (largest [tcl::mathfunc::max {*}$sizes], total [tcl::mathop::+ {*}$sizes])"
+puts "bytes slip received: [dict get $si bytes_in];\
+    datagrams bsdi could not forward: [dict get [bsdi stats] ip_noroute]"
+$net destroy
