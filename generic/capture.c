@@ -111,18 +111,38 @@ static const struct {
     {NULL, KW_NONE}
 };
 
+/* Names libpcap reads as numbers (libpcap 1.10's scanner.l). */
+static const char numberNames[] =
+    " icmp-echoreply icmp-unreach icmp-sourcequench icmp-redirect"
+    " icmp-echo icmp-routeradvert icmp-routersolicit icmp-timxceed"
+    " icmp-paramprob icmp-tstamp icmp-tstampreply icmp-ireq icmp-ireqreply"
+    " icmp-maskreq icmp-maskreply icmp6-destinationunreach"
+    " icmp6-packettoobig icmp6-timeexceeded icmp6-parameterproblem"
+    " icmp6-echo icmp6-echoreply icmp6-multicastlistenerquery"
+    " icmp6-multicastlistenerreportv1 icmp6-multicastlistenerdone"
+    " icmp6-routersolicit icmp6-routeradvert icmp6-neighborsolicit"
+    " icmp6-neighboradvert icmp6-redirect icmp6-routerrenum"
+    " icmp6-nodeinformationquery icmp6-nodeinformationresponse"
+    " icmp6-ineighbordiscoverysolicit icmp6-ineighbordiscoveryadvert"
+    " icmp6-multicastlistenerreportv2 icmp6-homeagentdiscoveryrequest"
+    " icmp6-homeagentdiscoveryreply icmp6-mobileprefixsolicit"
+    " icmp6-mobileprefixadvert icmp6-certpathsolicit icmp6-certpathadvert"
+    " icmp6-multicastrouteradvert icmp6-multicastroutersolicit"
+    " icmp6-multicastrouterterm tcp-fin tcp-syn tcp-rst tcp-push tcp-ack"
+    " tcp-urg tcp-ece tcp-cwr ";
+
 static KeywordKind
 Keyword(
     const char *w,
     size_t n)
 {
+    const char *p;
     int i;
 
-    /* tcp-syn, icmp-echo, icmp6-echoreply ... are numbers to libpcap. */
-    if ((n > 4 && strncmp(w, "tcp-", 4) == 0)
-	    || (n > 5 && strncmp(w, "icmp-", 5) == 0)
-	    || (n > 6 && strncmp(w, "icmp6-", 6) == 0)) {
-	return KW_OTHER;
+    for (p = strstr(numberNames, " "); p && p[1]; p = strchr(p + 1, ' ')) {
+	if (strncmp(p + 1, w, n) == 0 && p[n + 1] == ' ') {
+	    return KW_OTHER;
+	}
     }
     for (i = 0; keywords[i].word; i++) {
 	if (strlen(keywords[i].word) == n

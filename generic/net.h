@@ -96,6 +96,30 @@ typedef struct tl_fault {
     struct tl_fault *next;
 } tl_fault;
 
+/* What the stack did that a trace with events shows between segments. */
+typedef enum {
+    EV_STATE,		/* a = old state, b = new state */
+    EV_TIMER_SET,	/* a = timer, t = delay */
+    EV_TIMER_STOP,	/* a = timer */
+    EV_TIMER_FIRE,	/* a = timer */
+    EV_RTT,		/* t = sample, t2 = new RTO */
+    EV_CWND,		/* a = cwnd, b = ssthresh (after a loss) */
+    EV_DROP,		/* why: a segment dropped or ignored without reply */
+    EV_REPLY		/* why: a reply that is not ordinary (challenge ACK) */
+} tl_evkind;
+
+typedef struct tl_evrec {
+    tl_evkind kind;
+    tl_time time;
+    tl_host *host;
+    tl_tcb *tcb;		/* May be NULL (no connection). */
+    int a, b;
+    tl_time t, t2;
+    const char *why;
+    const struct tl_iphdr *ip;	/* The segment concerned, if any. */
+    const struct tl_tcphdr *th;
+} tl_evrec;
+
 /* Upcalls from the stack to whoever drives it (the Tcl layer). */
 typedef struct tl_upcalls {
     void (*state)(void *user, tl_tcb *tcb, int from, int to);
@@ -104,6 +128,7 @@ typedef struct tl_upcalls {
     void (*accepted)(void *user, tl_listener *l);	/* Queue not empty. */
     void (*released)(void *user, tl_tcb *tcb);	/* The stack is done with it. */
     void (*listener_gone)(void *user, tl_listener *l);
+    void (*event)(tl_net *net, const tl_evrec *ev);	/* Every event. */
 } tl_upcalls;
 
 struct tl_net {
@@ -118,6 +143,8 @@ struct tl_net {
     int nextFaultId;
     int nextMac;
     const tl_upcalls *up;
+    int events;			/* Report events (someone listens). */
+    void *user;			/* The driver's handle. */
     uint64_t nframes;		/* Frames put on a wire. */
 };
 

@@ -90,6 +90,12 @@ ConnDeleteProc(
     if (c->onReadable) {
 	Tcl_DecrRefCount(c->onReadable);
     }
+    if (c->onEvent) {
+	if (netPtr->net) {
+	    netPtr->net->events--;
+	}
+	Tcl_DecrRefCount(c->onEvent);
+    }
     ckfree(c);
 }
 
@@ -230,7 +236,8 @@ UpListenerGone(
 }
 
 const tl_upcalls TcplabUpcalls = {
-    UpState, UpReadable, NULL, UpAccepted, UpReleased, UpListenerGone
+    UpState, UpReadable, NULL, UpAccepted, UpReleased, UpListenerGone,
+    TcplabEvent
 };
 
 static Tcl_Obj *
@@ -503,27 +510,33 @@ ConnObjCmd(
 	Tcl_SetObjResult(interp, Info(tp));
 	return TCL_OK;
     case C_ON: {
-	static const char *const evs[] = { "readable", "state", NULL };
+	static const char *const evs[] = { "event", "readable", "state", NULL };
 	Tcl_Obj **slot;
 	int ev;
 
 	if (objc != 3 && objc != 4) {
-	    Tcl_WrongNumArgs(interp, 2, objv, "readable|state ?cmdprefix?");
+	    Tcl_WrongNumArgs(interp, 2, objv, "event|readable|state ?cmdprefix?");
 	    return TCL_ERROR;
 	}
 	if (Tcl_GetIndexFromObj(interp, objv[2], evs, "event", 0, &ev)
 		!= TCL_OK) {
 	    return TCL_ERROR;
 	}
-	slot = ev == 0 ? &c->onReadable : &c->onState;
+	slot = ev == 0 ? &c->onEvent : ev == 1 ? &c->onReadable : &c->onState;
 	if (objc == 4) {
 	    if (*slot) {
 		Tcl_DecrRefCount(*slot);
 		*slot = NULL;
+		if (ev == 0) {
+		    c->netPtr->net->events--;
+		}
 	    }
 	    if (Tcl_GetCharLength(objv[3]) > 0) {
 		*slot = objv[3];
 		Tcl_IncrRefCount(*slot);
+		if (ev == 0) {
+		    c->netPtr->net->events++;
+		}
 	    }
 	}
 	if (*slot) {

@@ -28,8 +28,20 @@ TraceTap(
     } else {
 	n = trace_book(&ts->t, netPtr->net, info, &s, line, sizeof(line));
     }
-    if (n >= sizeof(line)) {
-	n = sizeof(line) - 1;
+    TcplabTraceLine(netPtr, line, n);
+}
+
+/* Writes one line (a segment or an event) where the trace goes. */
+void
+TcplabTraceLine(
+    NetObj *netPtr,
+    char *line,
+    size_t n)
+{
+    TraceSink *ts = &netPtr->trace;
+
+    if (n >= 511) {
+	n = 511;
     }
     if (ts->chan) {
 	line[n] = '\n';
@@ -52,7 +64,11 @@ TcplabTraceStop(
 
     if (ts->on && netPtr->net) {
 	net_tap_remove(netPtr->net, TraceTap, netPtr);
+	if (ts->events) {
+	    netPtr->net->events--;
+	}
     }
+    ts->events = 0;
     if (ts->chan) {
 	Tcl_Flush(ts->chan);
 	Tcl_UnregisterChannel(NULL, ts->chan);
@@ -68,7 +84,7 @@ TcplabTraceStop(
 }
 
 /*
- * $net trace ?-format book|tcpdump? ?-absolute? ?-channel chan?
+ * $net trace ?-format book|tcpdump? ?-absolute? ?-events? ?-channel chan?
  *	?-command cmd? ?-on host|link? ?-dir in|out? ?-filter expr?
  * $net trace -file f.pcap ...	(a capture file: see tclPcap.c)
  * $net trace off ?captureId?
@@ -85,16 +101,17 @@ TcplabTraceCmd(
     Tcl_Obj *const objv[])
 {
     static const char *const opts[] = {
-	"-absolute", "-channel", "-command", "-dir", "-filter", "-format",
-	"-on", NULL
+	"-absolute", "-channel", "-command", "-dir", "-events", "-filter",
+	"-format", "-on", NULL
     };
     enum {
-	O_ABSOLUTE, O_CHANNEL, O_COMMAND, O_DIR, O_FILTER, O_FORMAT, O_ON
+	O_ABSOLUTE, O_CHANNEL, O_COMMAND, O_DIR, O_EVENTS, O_FILTER, O_FORMAT,
+	O_ON
     };
     static const char *const formats[] = { "book", "tcpdump", NULL };
     Tcl_Channel chan = NULL;
     Tcl_Obj *command = NULL, *on = NULL, *dir = NULL, *filter = NULL;
-    int absolute = 0, idx, mode, fmt = TRACE_BOOK;
+    int absolute = 0, events = 0, idx, mode, fmt = TRACE_BOOK;
     Tcl_Size i;
     tl_watch w;
 
@@ -124,7 +141,7 @@ TcplabTraceCmd(
 		&idx) != TCL_OK) {
 	    return TCL_ERROR;
 	}
-	if (idx != O_ABSOLUTE && ++i >= objc) {
+	if (idx != O_ABSOLUTE && idx != O_EVENTS && ++i >= objc) {
 	    Tcl_SetObjResult(interp, Tcl_ObjPrintf(
 		    "no argument given for %s option", opts[idx]));
 	    Tcl_SetErrorCode(interp, "TCL", "ARGUMENT", "MISSING", NULL);
@@ -133,6 +150,9 @@ TcplabTraceCmd(
 	switch (idx) {
 	case O_ABSOLUTE:
 	    absolute = 1;
+	    break;
+	case O_EVENTS:
+	    events = 1;
 	    break;
 	case O_CHANNEL:
 	    chan = Tcl_GetChannel(interp, Tcl_GetString(objv[i]), &mode);
@@ -185,6 +205,11 @@ TcplabTraceCmd(
 	Tcl_IncrRefCount(command);
     }
     netPtr->trace.on = 1;
+    if (events) {
+	/* State changes, timers, RTT and drops with their reasons. */
+	netPtr->trace.events = 1;
+	netPtr->net->events++;
+    }
     net_tap_add(netPtr->net, TraceTap, netPtr);
     return TCL_OK;
 }

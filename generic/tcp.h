@@ -199,6 +199,10 @@ void		tcp_respond(tl_host *host, tl_addr src, uint16_t sport,
 void		tcp_reset_for(tl_host *host, const tl_iphdr *ip,
 		    const tl_tcphdr *th);
 void		tcp_notify(tl_tcb *tp);
+void		tcp_event(tl_host *h, tl_tcb *tp, tl_evkind kind, int a, int b,
+		    tl_time t, tl_time t2, const char *why);
+void		tcp_drop_event(tl_host *h, tl_tcb *tp, const tl_iphdr *ip,
+		    const tl_tcphdr *th, tl_evkind kind, const char *why);
 uint16_t	tcp_mss_offer(tl_host *host, tl_addr raddr, int clamp);
 void		tcp_mss_set(tl_tcb *tp, uint16_t peer);
 void		tcp_syn_options(tl_tcb *tp, const tl_tcphdr *th);

@@ -171,6 +171,7 @@ Listen(
 	    : l->qlen + l->q0len;
     if (count >= tcp_backlog_limit(h, l->backlog)) {
 	h->stats.tcp_listen_overflow++;
+	tcp_drop_event(h, NULL, ip, th, EV_DROP, "listen queue full");
 	return;
     }
     tp = tcp_newtcb(h);
@@ -199,6 +200,7 @@ Listen(
     tp->snd_wl2 = tp->iss;
     tp->last_rcv = net_now(h->net);
     /* The passive open: LISTEN then SYN_RCVD, as the state diagram has it. */
+    tp->state = TCPS_LISTEN;
     tp->hist[0].t = tp->created;
     tp->hist[0].state = TCPS_LISTEN;
     tp->nhist = 1;
@@ -536,6 +538,8 @@ Synchronized(
 	    tcp_send_ctl(tp, tp->snd_nxt, TH_ACK);
 	}
 	h->stats.tcp_dropped++;
+	tcp_drop_event(h, tp, ip, th, EV_DROP, (flags & TH_RST)
+		? "RST outside the window" : "unacceptable sequence number, ACK sent");
 	return;
     }
     /* Trim to the window: the part before rcv_nxt ... */
@@ -570,10 +574,14 @@ Synchronized(
 		&& tp->state == TCPS_TIME_WAIT) {
 	    /* Linux tcp_timewait_state_process(): only an exact RST is
 	     * acted on; others are ignored without a reply (trace 13 C). */
+	    tcp_drop_event(h, tp, ip, th, EV_DROP,
+		    "RST in TIME_WAIT not at RCV.NXT");
 	    return;
 	}
 	if (t->challenge_ack && seq != tp->rcv_nxt) {
 	    /* RFC 5961 3.2: in the window but not exact. */
+	    tcp_drop_event(h, tp, ip, th, EV_REPLY,
+		    "challenge ACK: RST in window, not at RCV.NXT (RFC 5961)");
 	    ChallengeAck(tp);
 	    return;
 	}
@@ -599,6 +607,8 @@ Synchronized(
 	case TCPS_TIME_WAIT:
 	    if (t->tcp_rfc1337) {
 		/* RFC 1337: no TIME_WAIT assassination. */
+		tcp_drop_event(h, tp, ip, th, EV_DROP,
+			"RST ignored in TIME_WAIT (RFC 1337)");
 		return;
 	    }
 	    tcp_close(tp);
@@ -612,6 +622,8 @@ Synchronized(
     /* Fourth: a SYN in a synchronized state. */
     if (flags & TH_SYN) {
 	if (t->challenge_ack) {
+	    tcp_drop_event(h, tp, ip, th, EV_REPLY,
+		    "challenge ACK: SYN in a synchronized state (RFC 5961)");
 	    ChallengeAck(tp);		/* RFC 5961 4.2 */
 	    return;
 	}
@@ -770,6 +782,7 @@ tcp_input(
     err = tcp_parse(pkt->data + off, len, ip->src, ip->dst, &th);
     if (err != WIRE_OK) {
 	h->stats.tcp_bad[err]++;
+	tcp_drop_event(h, NULL, ip, NULL, EV_DROP, wire_errnames[err]);
 	return;
     }
     tp = tcp_lookup(h, ip->dst, th.dport, ip->src, th.sport);
@@ -777,6 +790,9 @@ tcp_input(
 	l = tcp_lookup_listener(h, ip->dst, th.dport);
 	if (l == NULL || l->closed) {
 	    h->stats.tcp_noport++;
+	    tcp_drop_event(h, NULL, ip, &th, (th.flags & TH_RST) ? EV_DROP
+		    : EV_REPLY, (th.flags & TH_RST) ? "RST for no connection"
+		    : "no connection: RST sent");
 	    tcp_reset_for(h, ip, &th);
 	    return;
 	}

@@ -63,6 +63,64 @@ tcp_rcvbuf_size(
 	    ? (1u << h->tun.rcv_wscale) : 0);
 }
 
+/* Reports an event to whoever listens (a trace with -events). */
+void
+tcp_event(
+    tl_host *h,
+    tl_tcb *tp,
+    tl_evkind kind,
+    int a,
+    int b,
+    tl_time t,
+    tl_time t2,
+    const char *why)
+{
+    tl_net *net = h->net;
+    tl_evrec ev;
+
+    if (!net->events || net->up == NULL || net->up->event == NULL) {
+	return;
+    }
+    memset(&ev, 0, sizeof(ev));
+    ev.kind = kind;
+    ev.time = net_now(net);
+    ev.host = h;
+    ev.tcb = tp;
+    ev.a = a;
+    ev.b = b;
+    ev.t = t;
+    ev.t2 = t2;
+    ev.why = why;
+    net->up->event(net, &ev);
+}
+
+/* Reports a segment dropped or answered unusually, and why. */
+void
+tcp_drop_event(
+    tl_host *h,
+    tl_tcb *tp,
+    const tl_iphdr *ip,
+    const tl_tcphdr *th,
+    tl_evkind kind,
+    const char *why)
+{
+    tl_net *net = h->net;
+    tl_evrec ev;
+
+    if (!net->events || net->up == NULL || net->up->event == NULL) {
+	return;
+    }
+    memset(&ev, 0, sizeof(ev));
+    ev.kind = kind;
+    ev.time = net_now(net);
+    ev.host = h;
+    ev.tcb = tp;
+    ev.why = why;
+    ev.ip = ip;
+    ev.th = th;
+    net->up->event(net, &ev);
+}
+
 /* Tells the user something changed (data, EOF, error or state). */
 void
 tcp_notify(
@@ -87,6 +145,7 @@ tcp_set_state(
 	return;
     }
     tp->state = state;
+    tcp_event(tp->host, tp, EV_STATE, from, state, 0, 0, NULL);
     if (tp->nhist < (int) (sizeof(tp->hist) / sizeof(tp->hist[0]))) {
 	tp->hist[tp->nhist].t = net_now(net);
 	tp->hist[tp->nhist++].state = (uint8_t) state;

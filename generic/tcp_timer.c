@@ -41,8 +41,11 @@ tcp_timer_set_tick(
     tl_time delay,
     int tickms)
 {
-    clock_schedule(&tp->host->net->clock, &tp->timers[t],
-	    host_tick_round(tp->host, delay, tickms));
+    tl_time when = host_tick_round(tp->host, delay, tickms);
+
+    clock_schedule(&tp->host->net->clock, &tp->timers[t], when);
+    tcp_event(tp->host, tp, EV_TIMER_SET, t, 0,
+	    when - net_now(tp->host->net), 0, NULL);
 }
 
 void
@@ -60,7 +63,10 @@ tcp_timer_cancel(
     tl_tcb *tp,
     tl_timerid t)
 {
-    clock_cancel(&tp->host->net->clock, &tp->timers[t]);
+    if (event_pending(&tp->timers[t])) {
+	clock_cancel(&tp->host->net->clock, &tp->timers[t]);
+	tcp_event(tp->host, tp, EV_TIMER_STOP, t, 0, 0, 0, NULL);
+    }
 }
 
 void
@@ -162,6 +168,7 @@ tcp_rtt_sample(
     }
     tp->rxtshift = 0;
     tp->rto = Clamp(tp, BaseRto(tp));
+    tcp_event(tp->host, tp, EV_RTT, 0, 0, rtt, tp->rto, NULL);
 }
 
 /* Arms the retransmission timer with the current RTO. */
@@ -267,6 +274,7 @@ RexmtTimer(
     uint32_t flight;
 
     (void) ev;
+    tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_REXMT, 0, 0, 0, NULL);
     if (tp->flags & TF_TLP_ARMED) {
 	LossProbe(tp);
 	return;
@@ -310,6 +318,8 @@ RexmtTimer(
     flight = tp->snd_max - tp->snd_una;
     tp->ssthresh = TL_MAX(flight / 2, 2u * tp->mss);
     tp->cwnd = tp->mss;
+    tcp_event(tp->host, tp, EV_CWND, (int) tp->cwnd, (int) tp->ssthresh, 0,
+	    0, "retransmission timeout");
     tp->dupacks = 0;
     tp->flags &= ~TF_INRECOVERY;
     tp->snd_nxt = tp->snd_una;
@@ -352,6 +362,7 @@ PersistTimer(
     tl_tcb *tp = arg;
 
     (void) ev;
+    tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_PERSIST, 0, 0, 0, NULL);
     tcp_output_probe(tp);
     SetPersist(tp);
 }
@@ -401,6 +412,7 @@ KeepTimer(
     int intvl = tp->keepintvl ? tp->keepintvl : t->tcp_keepalive_intvl;
 
     (void) ev;
+    tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_KEEP, 0, 0, 0, NULL);
     if (now - tp->last_rcv < idle && tp->keep_probes == 0) {
 	tcp_timer_set(tp, TT_KEEP, tp->last_rcv + idle - now);
 	return;
@@ -448,6 +460,7 @@ MslTimer(
     const tl_tunables *t = &tp->host->tun;
 
     (void) ev;
+    tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_2MSL, 0, 0, 0, NULL);
     /* 4.4BSD: a FIN_WAIT_2 whose peer was heard from within tcp_maxidle
      * waits another tcp_keepintvl. */
     if (tp->state == TCPS_FIN_WAIT_2 && t->finwait2_idle_rearm > 0
@@ -485,6 +498,7 @@ DelackTimer(
     tl_tcb *tp = arg;
 
     (void) ev;
+    tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_DELACK, 0, 0, 0, NULL);
     tp->flags |= TF_ACKNOW;
     tcp_output(tp);
 }
@@ -498,6 +512,7 @@ ConnTimer(
     tl_tcb *tp = arg;
 
     (void) ev;
+    tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_CONN, 0, 0, 0, NULL);
     if (!TCPS_HAVEESTABLISHED(tp->state)) {
 	tp->host->stats.tcp_timeouts++;
 	tcp_drop(tp, ETIMEDOUT);

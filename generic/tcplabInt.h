@@ -45,6 +45,7 @@ typedef struct TraceSink {
     Tcl_Channel chan;		/* Where lines go, or NULL. */
     Tcl_Obj *command;		/* Or a command prefix that gets each line. */
     int format;			/* TRACE_BOOK or TRACE_TCPDUMP. */
+    int events;			/* -events: interleave stack events. */
     tl_watch watch;		/* -on, -dir, -filter (capture.h). */
 } TraceSink;
 
@@ -82,7 +83,7 @@ struct ConnObj {
     Tcl_Command cmd;
     Tcl_Obj *name;
     Tcl_Obj *history;		/* {time state} pairs. */
-    Tcl_Obj *onState, *onReadable;
+    Tcl_Obj *onState, *onReadable, *onEvent;
     int lastErr;		/* The error the connection ended with. */
     ConnObj *next;
 };
@@ -139,6 +140,11 @@ MODULE_SCOPE const tl_upcalls TcplabUpcalls;
 MODULE_SCOPE int	TcplabTraceCmd(NetObj *netPtr, Tcl_Interp *interp,
 			    Tcl_Size objc, Tcl_Obj *const objv[]);
 MODULE_SCOPE void	TcplabTraceStop(NetObj *netPtr);
+MODULE_SCOPE void	TcplabTraceLine(NetObj *netPtr, char *line, size_t n);
+
+/* tclEvents.c */
+MODULE_SCOPE void	TcplabEvent(tl_net *net, const tl_evrec *ev);
+MODULE_SCOPE Tcl_Obj   *TcplabEventDict(const tl_evrec *ev);
 
 /* tclPcap.c */
 MODULE_SCOPE int	TcplabGetWatch(NetObj *netPtr, Tcl_Interp *interp,
