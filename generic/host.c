@@ -88,6 +88,15 @@ host_has_addr(
     return 0;
 }
 
+/* The classful network mask of an address (RFC 791). */
+static tl_addr
+ClassMask(
+    tl_addr a)
+{
+    return (a >> 31) == 0 ? 0xff000000u : (a >> 30) == 2 ? 0xffff0000u
+	    : 0xffffff00u;
+}
+
 static int
 OnSubnet(
     const tl_iface *ifc,
@@ -150,7 +159,14 @@ host_source_addr(
     return ifc ? ifc->addr : 0;
 }
 
-/* Is dst on one of our subnets (4.4BSD in_localaddr())? */
+/*
+ * host_is_local --
+ *	Is dst local for the MSS (4.4BSD in_localaddr())? With
+ *	SUBNETSARELOCAL, any subnet of an attached network counts: dst
+ *	shares an interface's classful network (140.252.x.x for the book's
+ *	hosts), so slip is local to sun and vangogh is not (book 18.4).
+ */
+
 int
 host_is_local(
     tl_host *h,
@@ -159,7 +175,9 @@ host_is_local(
     int i;
 
     for (i = 0; i < h->nifaces; i++) {
-	if (OnSubnet(h->ifaces[i], dst)) {
+	tl_addr a = h->ifaces[i]->addr, m = ClassMask(a);
+
+	if ((dst & m) == (a & m)) {
 	    return 1;
 	}
     }
@@ -391,19 +409,43 @@ void
 host_crash(
     tl_host *h)
 {
-    while (h->listeners) {
-	tl_listener *l = h->listeners;
+    tl_tcb *tp, *next;
 
-	/* Embryonic and queued connections vanish with the listener. */
-	tcp_listener_close(l);
-    }
-    while (h->tcbs) {
-	tl_tcb *tp = h->tcbs;
-
-	tp->so_error = 0;
-	tcp_close(tp);
-    }
+    /* Down first: a crash sends nothing. */
     h->up = 0;
+    while (h->listeners) {
+	/* Embryonic and queued connections vanish with the listener. */
+	tcp_listener_close(h->listeners);
+    }
+    for (tp = h->tcbs; tp; tp = next) {
+	next = tp->next;
+	if (tp->state != TCPS_CLOSED) {
+	    tp->so_error = 0;
+	    tcp_close(tp);	/* Frees it unless a script holds it. */
+	}
+    }
+}
+
+/* Starts the built-in services (as inetd does at boot). */
+void
+host_start_services(
+    tl_host *h)
+{
+    static const struct {
+	int svc;
+	uint16_t port;
+    } table[] = { {SVC_DISCARD, 9}, {SVC_ECHO, 7} };
+    size_t i;
+
+    for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+	if (h->services & (1 << table[i].svc)) {
+	    tl_openopts o;
+	    tl_listener *l;
+
+	    memset(&o, 0, sizeof(o));
+	    tcp_listen(h, 0, table[i].port, 5, &o, table[i].svc, &l);
+	}
+    }
 }
 
 void
@@ -414,6 +456,7 @@ host_boot(
     h->booted = net_now(h->net);
     h->iss_count = 0;
     h->isn_next_set = 0;
+    host_start_services(h);
 }
 
 /*

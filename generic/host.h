@@ -45,6 +45,7 @@ struct tl_host {
     uint16_t next_port;
     tl_tcb *tcbs;		/* Every TCB not CLOSED, and listeners' children. */
     tl_listener *listeners;
+    int services;		/* Built-in services, 1 << SVC_*. */
     tl_stats stats;
 };
 
@@ -63,6 +64,7 @@ tl_pkt	       *host_pkt_alloc(tl_host *host, uint32_t iplen, uint32_t *offPtr);
 tl_time		host_tick_round(const tl_host *host, tl_time when, int tickms);
 void		host_crash(tl_host *host);
 void		host_boot(tl_host *host);
+void		host_start_services(tl_host *host);
 int		host_inject(tl_host *host, tl_addr src, tl_addr dst,
 		    const tl_tcphdr *th, const uint8_t *opts, size_t optlen);
 

@@ -15,7 +15,6 @@ static Tcl_CmdDeleteProc HostDeleteProc;
 
 static const char *const serviceNames[] = { "discard", "echo", NULL };
 static const int serviceIds[] = { SVC_DISCARD, SVC_ECHO };
-static const uint16_t servicePorts[] = { 9, 7 };
 
 static int
 OptionValue(
@@ -153,18 +152,14 @@ TcplabHostCreate(
     if (services) {
 	Tcl_Obj **v;
 	Tcl_Size k;
-	int s;
+	int svc;
 
 	Tcl_ListObjGetElements(NULL, services, &n, &v);
 	for (k = 0; k < n; k++) {
-	    tl_openopts o;
-	    tl_listener *l;
-
-	    memset(&o, 0, sizeof(o));
-	    Tcl_GetIndexFromObj(NULL, v[k], serviceNames, "service", 0, &s);
-	    tcp_listen(hostPtr->host, 0, servicePorts[s], 5, &o, serviceIds[s],
-		    &l);
+	    Tcl_GetIndexFromObj(NULL, v[k], serviceNames, "service", 0, &svc);
+	    hostPtr->host->services |= 1 << serviceIds[svc];
 	}
+	host_start_services(hostPtr->host);
     }
     hostPtr->cmd = Tcl_CreateObjCommand(interp, Tcl_GetString(cmdName),
 	    HostObjCmd, hostPtr, HostDeleteProc);

@@ -521,7 +521,17 @@ Synchronized(
     }
 
     if (tp->state == TCPS_SYN_RECEIVED && (flags & (TH_SYN | TH_ACK | TH_RST))
-	    == TH_SYN && seq == tp->irs) {
+	    == (TH_SYN | TH_ACK) && seq + 1 == tp->rcv_nxt
+	    && th->ack == tp->snd_nxt) {
+	/* Simultaneous open (RFC 793 fig. 8, book fig. 18-17): the peer's
+	 * SYN-ACK repeats its SYN; drop the SYN and take the ACK, sending
+	 * nothing (Linux tcp_validate_incoming() lets it pass the same way). */
+	flags &= ~TH_SYN;
+	seq++;
+	seglen--;
+    } else if (tp->state == TCPS_SYN_RECEIVED
+	    && (flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN
+	    && seq == tp->irs) {
 	/* A duplicate of the SYN that made us: repeat the SYN-ACK. */
 	tp->snd_nxt = tp->iss;
 	tcp_output(tp);

@@ -209,11 +209,18 @@ Emit(
 {
     tl_host *h = tp->host;
     uint8_t opts[TCP_MAXOPTLEN];
-    size_t optlen = BuildOptions(tp, flags, opts);
-    uint32_t hl = TCP_HDRLEN + (uint32_t) ((optlen + 3) & ~(size_t) 3);
-    uint32_t iplen = IP_HDRLEN + hl + len, win;
-    tl_pkt *p = host_pkt_alloc(h, iplen, NULL);
+    size_t optlen;
+    uint32_t hl, iplen, win;
+    tl_pkt *p;
     tl_tcphdr th;
+
+    if (!h->up) {
+	return;			/* A crashed host sends nothing. */
+    }
+    optlen = BuildOptions(tp, flags, opts);
+    hl = TCP_HDRLEN + (uint32_t) ((optlen + 3) & ~(size_t) 3);
+    iplen = IP_HDRLEN + hl + len;
+    p = host_pkt_alloc(h, iplen, NULL);
 
     if (len) {
 	ring_peek(&tp->sndbuf, seq - tp->snd_buf_seq, p->data + IP_HDRLEN + hl,

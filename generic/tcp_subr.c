@@ -343,6 +343,9 @@ tcp_respond(
 {
     tl_tcphdr th;
 
+    if (!h->up) {
+	return;
+    }
     memset(&th, 0, sizeof(th));
     th.sport = sport;
     th.dport = dport;
@@ -515,8 +518,10 @@ tcp_port_in_use(
     tl_tcb *tp;
 
     for (l = h->listeners; l; l = l->next) {
-	if (l->lport == lport && (l->laddr == 0 || laddr == 0
-		|| l->laddr == laddr)) {
+	/* With SO_REUSEADDR only the very same address conflicts, so a
+	 * specific and a wildcard listener can share a port (fig. 18-22). */
+	if (l->lport == lport && (reuseaddr ? l->laddr == laddr
+		: l->laddr == 0 || laddr == 0 || l->laddr == laddr)) {
 	    return 1;
 	}
     }
