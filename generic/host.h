@@ -46,6 +46,8 @@ struct tl_host {
     tl_tcb *tcbs;		/* Every TCB not CLOSED, and listeners' children. */
     tl_listener *listeners;
     int services;		/* Built-in services, 1 << SVC_*. */
+    tl_time challenge_second;	/* Start of the current challenge-ACK second. */
+    int challenge_count;	/* Challenge ACKs sent in it. */
     tl_stats stats;
 };
 

@@ -109,6 +109,12 @@ static const Row rows[] = {
      * (trace 03). 4.4BSD answers it without touching the timer. */
     {{T(dupsyn_restart), 0, 1, "a duplicate SYN in SYN_RCVD restarts the SYN-ACK timer"},
 	{0, 1, 1, 0}},
+    /* shutdown(SHUT_RD): 4.4BSD soshutdown() calls sorflush(), dropping
+     * what is queued, and later data is thrown away (still ACKed). Linux
+     * 6.18 keeps queued and later data readable; a read with nothing
+     * queued returns EOF (measured; seed 001 claims otherwise). */
+    {{T(shutrd_discard), 0, 1, "shutdown read discards queued and later data"},
+	{1, 0, 0, 0}},
     /* Linux 6.18: four extra 1 s SYN retransmissions before backoff
      * (trace 02 vs 02b). */
     {{T(tcp_syn_linear_timeouts), 0, 127, "SYN retransmissions at the initial RTO before backing off"},
@@ -233,6 +239,15 @@ static const Row rows[] = {
      * 4.4BSD resets on any in-window RST or SYN. */
     {{T(challenge_ack), 0, 1, "RFC 5961 challenge ACKs"},
 	{0, 1, 1, 1}},
+    /* RFC 5961 7: challenge ACKs are throttled. Linux 6.18: per socket
+     * at most one per tcp_invalid_ratelimit (500 ms), like other
+     * out-of-window ACKs (tcp_oow_rate_limited()), and per host
+     * tcp_challenge_ack_limit per second (INT_MAX since 6.x; 100 in 3.6,
+     * where the limit was introduced, without the per-socket one). */
+    {{T(tcp_challenge_ack_limit), 0, BIG, "challenge ACKs per second and host"},
+	{0, BIG, 100, 100}},
+    {{T(tcp_invalid_ratelimit), 0, 60000, "ms between ACKs for out-of-window segments of one connection"},
+	{0, 500, 0, 0}},
     /* Linux tcp_reset(): a RST in CLOSE_WAIT sets EPIPE, not ECONNRESET
      * (trace 06). */
     {{T(closewait_rst_epipe), 0, 1, "a RST in CLOSE_WAIT reports EPIPE"},

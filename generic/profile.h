@@ -40,6 +40,8 @@ typedef struct tl_tunables {
     int tcp_window_scaling;
     int tcp_sack;
     int tcp_syn_linear_timeouts;
+    int tcp_challenge_ack_limit;	/* Per second, per host */
+    int tcp_invalid_ratelimit;	/* ms between out-of-window ACKs */
     int tcp_rto_min_us;
     /* tcplab's own. */
     int msl;			/* ms */
@@ -80,7 +82,8 @@ typedef struct tl_tunables {
     int quickack;		/* Segments ACKed at once after the first data */
     int rto_min_in_var;		/* RTO = SRTT + max(4 RTTVAR, rto_min) (Linux) */
     int tlp;			/* Tail loss probe before the first RTO */
-    int dupsyn_restart;		/* A duplicate SYN restarts the SYN-ACK timer */
+    int dupsyn_restart;
+    int shutrd_discard;		/* shutdown(SHUT_RD) discards data (BSD) */		/* A duplicate SYN restarts the SYN-ACK timer */
     int port_lo, port_hi;	/* Ephemeral range */
     int ttl;
 } tl_tunables;

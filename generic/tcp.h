@@ -111,6 +111,7 @@ struct tl_tcb {
     uint32_t last_ack_sent;
     int quickacks;		/* Left in quickack mode (Linux). */
     int got_data;		/* Data has arrived at least once. */
+    tl_time last_oow_ack;	/* Last rate-limited ACK (RFC 5961 7). */
     uint32_t sack_last;		/* Start of the latest out-of-order segment. */
 
     /* Retransmission (RFC 6298), times in ns. */

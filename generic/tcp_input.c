@@ -10,11 +10,62 @@
 #include <string.h>
 #include "tcp.h"
 
-/* RFC 5961 3.2 / 4.2 / 5.2: a challenge ACK <SEQ=SND.NXT><ACK=RCV.NXT>. */
-static void
-ChallengeAck(
+/*
+ * OowLimited --
+ *	Whether an ACK for an out-of-window segment must be skipped: at most
+ *	one per tcp_invalid_ratelimit per connection (Linux
+ *	tcp_oow_rate_limited()).
+ */
+
+static int
+OowLimited(
     tl_tcb *tp)
 {
+    tl_time now = net_now(tp->host->net), gap;
+
+    if (tp->host->tun.tcp_invalid_ratelimit <= 0) {
+	return 0;
+    }
+    gap = tcp_ms(tp->host->tun.tcp_invalid_ratelimit);
+    if (tp->last_oow_ack != 0 && now - tp->last_oow_ack < gap) {
+	return 1;
+    }
+    tp->last_oow_ack = now ? now : 1;
+    return 0;
+}
+
+/*
+ * ChallengeAck --
+ *	RFC 5961 3.2 / 4.2 / 5.2: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, within
+ *	the limits of RFC 5961 7 (per connection and per host and second).
+ */
+
+static void
+ChallengeAck(
+    tl_tcb *tp,
+    const tl_iphdr *ip,
+    const tl_tcphdr *th,
+    const char *why)
+{
+    tl_host *h = tp->host;
+    tl_time now = net_now(h->net);
+
+    if (OowLimited(tp)) {
+	tcp_drop_event(h, tp, ip, th, EV_DROP,
+		"challenge ACK skipped: tcp_invalid_ratelimit");
+	return;
+    }
+    if (now - h->challenge_second >= TL_SEC) {
+	h->challenge_second = now;
+	h->challenge_count = 0;
+    }
+    if (h->challenge_count >= h->tun.tcp_challenge_ack_limit) {
+	tcp_drop_event(h, tp, ip, th, EV_DROP,
+		"challenge ACK skipped: tcp_challenge_ack_limit");
+	return;
+    }
+    h->challenge_count++;
+    tcp_drop_event(h, tp, ip, th, EV_REPLY, why);
     tcp_send_ctl(tp, tp->snd_nxt, TH_ACK);
 }
 
@@ -25,8 +76,14 @@ Append(
     const uint8_t *data,
     uint32_t len)
 {
-    uint32_t n = ring_write(&tp->rcvbuf, data, len);
+    uint32_t n;
 
+    if ((tp->flags & TF_SHUT_RD) && tp->host->tun.shutrd_discard) {
+	/* 4.4BSD: nobody will read it; take it and throw it away. */
+	n = len;
+    } else {
+	n = ring_write(&tp->rcvbuf, data, len);
+    }
     tp->rcv_nxt += n;
     tp->bytes_in += n;
     return n;
@@ -543,13 +600,23 @@ Synchronized(
 
     /* First: sequence number acceptability. */
     if (!Acceptable(tp, seq, seglen)) {
-	if (!(flags & TH_RST)) {
+	h->stats.tcp_dropped++;
+	if (flags & TH_RST) {
+	    tcp_drop_event(h, tp, ip, th, EV_DROP, "RST outside the window");
+	} else if ((flags & TH_SYN) && t->challenge_ack) {
+	    /* Linux tcp_validate_incoming(): an out-of-window SYN goes to
+	     * the SYN challenge (traces 04, 06). */
+	    ChallengeAck(tp, ip, th,
+		    "challenge ACK: SYN in a synchronized state (RFC 5961)");
+	} else if (len == 0 && OowLimited(tp)) {
+	    tcp_drop_event(h, tp, ip, th, EV_DROP,
+		    "out-of-window ACK skipped: tcp_invalid_ratelimit");
+	} else {
 	    /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, then drop. */
 	    tcp_send_ctl(tp, tp->snd_nxt, TH_ACK);
+	    tcp_drop_event(h, tp, ip, th, EV_DROP,
+		    "unacceptable sequence number, ACK sent");
 	}
-	h->stats.tcp_dropped++;
-	tcp_drop_event(h, tp, ip, th, EV_DROP, (flags & TH_RST)
-		? "RST outside the window" : "unacceptable sequence number, ACK sent");
 	return;
     }
     /* Trim to the window: the part before rcv_nxt ... */
@@ -590,9 +657,8 @@ Synchronized(
 	}
 	if (t->challenge_ack && seq != tp->rcv_nxt) {
 	    /* RFC 5961 3.2: in the window but not exact. */
-	    tcp_drop_event(h, tp, ip, th, EV_REPLY,
+	    ChallengeAck(tp, ip, th,
 		    "challenge ACK: RST in window, not at RCV.NXT (RFC 5961)");
-	    ChallengeAck(tp);
 	    return;
 	}
 	switch (tp->state) {
@@ -632,9 +698,9 @@ Synchronized(
     /* Fourth: a SYN in a synchronized state. */
     if (flags & TH_SYN) {
 	if (t->challenge_ack) {
-	    tcp_drop_event(h, tp, ip, th, EV_REPLY,
+	    /* RFC 5961 4.2 */
+	    ChallengeAck(tp, ip, th,
 		    "challenge ACK: SYN in a synchronized state (RFC 5961)");
-	    ChallengeAck(tp);		/* RFC 5961 4.2 */
 	    return;
 	}
 	/* RFC 793: reset the connection. */

@@ -374,6 +374,10 @@ tcp_shutdown(
     }
     if (rd) {
 	tp->flags |= TF_SHUT_RD;
+	if (tp->host->tun.shutrd_discard) {
+	    /* 4.4BSD soshutdown(): sorflush() drops what is queued. */
+	    tcp_recv(tp, NULL, tp->rcvbuf.len);
+	}
 	tcp_notify(tp);
     }
     if (wr && !(tp->flags & TF_WANTFIN)) {
