@@ -126,6 +126,10 @@ struct tl_tcb {
     /* Congestion control (RFC 5681, RFC 6582). */
     uint32_t cwnd, ssthresh, recover;
     int dupacks;
+    /* The SACK scoreboard (RFC 6675): blocks above snd_una, sorted. */
+    uint32_t sackblk[8][2];
+    int nsackblk;
+    uint32_t high_rxt;		/* HighRxt: end of the last retransmission. */
 
     /* Keepalive. */
     tl_time last_rcv;		/* When a segment last arrived. */
@@ -232,6 +236,14 @@ void		tcp_output(tl_tcb *tp);
 void		tcp_send_ctl(tl_tcb *tp, uint32_t seq, int flags);
 void		tcp_fill_sndbuf(tl_tcb *tp);
 void		tcp_output_probe(tl_tcb *tp);
+void		tcp_output_range(tl_tcb *tp, uint32_t seq, uint32_t len);
+
+/* tcp_cc.c */
+void		tcp_sack_update(tl_tcb *tp, const tl_tcphdr *th);
+void		tcp_sack_prune(tl_tcb *tp);
+void		tcp_sack_enter(tl_tcb *tp);
+void		tcp_sack_recover(tl_tcb *tp);
+uint32_t	tcp_sack_pipe(const tl_tcb *tp);
 
 /* tcp_timer.c */
 void		tcp_timer_init(tl_tcb *tp);

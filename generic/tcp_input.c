@@ -354,6 +354,7 @@ NewAck(
     const tl_tcphdr *th)
 {
     uint32_t ack = th->ack, acked = ack - tp->snd_una, data, mss = tp->mss;
+    int sack = (tp->flags & TF_SACK_PERMIT) != 0, sackPartial = 0;
 
     if ((tp->flags & TF_RCVD_TSTMP) && th->opt.has_ts && th->opt.tsecr) {
 	/* RFC 7323 4.1 RTTM: every ACK with an echoed timestamp. */
@@ -369,9 +370,14 @@ NewAck(
     /* Congestion control. */
     if (tp->flags & TF_INRECOVERY) {
 	if (SEQ_GEQ(ack, tp->recover)) {
-	    /* Full ACK: leave recovery (RFC 6582 3.2 step 3). */
+	    /* Full ACK: leave recovery (RFC 6582 3.2 step 3; RFC 6675 5:
+	     * cwnd = ssthresh). */
 	    tp->flags &= ~TF_INRECOVERY;
-	    tp->cwnd = TL_MIN(tp->ssthresh, tp->snd_max - ack + mss);
+	    tp->cwnd = sack ? tp->ssthresh
+		    : TL_MIN(tp->ssthresh, tp->snd_max - ack + mss);
+	} else if (sack) {
+	    /* RFC 6675: keep sending what pipe allows, below. */
+	    sackPartial = 1;
 	} else {
 	    /* Partial ACK: retransmit the next hole, deflate (step 4). */
 	    uint32_t nxt = tp->snd_nxt;
@@ -414,6 +420,15 @@ NewAck(
     if (data && (tp->pend || tp->src_left)) {
 	tcp_fill_sndbuf(tp);
     }
+    if (sack) {
+	tcp_sack_prune(tp);
+	if (SEQ_LT(tp->high_rxt, tp->snd_una)) {
+	    tp->high_rxt = tp->snd_una;
+	}
+	if (sackPartial) {
+	    tcp_sack_recover(tp);
+	}
+    }
 }
 
 /* Three duplicate ACKs: fast retransmit (RFC 5681 3.2, RFC 6582). */
@@ -423,6 +438,16 @@ DupAck(
 {
     uint32_t mss = tp->mss;
 
+    if (tp->flags & TF_SACK_PERMIT) {
+	/* RFC 6675: three duplicate ACKs start SACK recovery; each later
+	 * one lets it send what pipe allows. */
+	if (++tp->dupacks == 3 && !(tp->flags & TF_INRECOVERY)) {
+	    tcp_sack_enter(tp);
+	} else if (tp->flags & TF_INRECOVERY) {
+	    tcp_sack_recover(tp);
+	}
+	return;
+    }
     if (++tp->dupacks == 3 && !(tp->flags & TF_INRECOVERY)) {
 	uint32_t nxt = tp->snd_nxt, flight = tp->snd_max - tp->snd_una;
 
@@ -739,6 +764,9 @@ Synchronized(
 		    th->ack, 0, TH_RST, 0);
 	    return;
 	}
+    }
+    if ((tp->flags & TF_SACK_PERMIT) && th->opt.nsack) {
+	tcp_sack_update(tp, th);
     }
     if (SEQ_GT(th->ack, tp->snd_max)) {
 	/* RFC 9293 / RFC 5961 5.2: an ACK for data not yet sent. */

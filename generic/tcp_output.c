@@ -267,6 +267,37 @@ tcp_send_ctl(
     Emit(tp, seq, 0, flags);
 }
 
+/*
+ * tcp_output_range --
+ *	Sends len bytes of data from seq now, whatever the windows say (the
+ *	caller, SACK recovery, decided): a retransmission below snd_max or
+ *	new data at snd_max.
+ */
+
+void
+tcp_output_range(
+    tl_tcb *tp,
+    uint32_t seq,
+    uint32_t len)
+{
+    uint32_t data_end = tp->snd_buf_seq + tp->sndbuf.len;
+
+    Emit(tp, seq, len, TH_ACK | (seq + len == data_end ? TH_PUSH : 0));
+    if (SEQ_LT(seq, tp->snd_max)) {
+	tp->retrans++;
+	tp->host->stats.tcp_retrans++;
+    }
+    if (SEQ_GT(seq + len, tp->snd_max)) {
+	tp->snd_max = seq + len;
+    }
+    if (SEQ_GT(seq + len, tp->snd_nxt)) {
+	tp->snd_nxt = seq + len;
+    }
+    if (!event_pending(&tp->timers[TT_REXMT])) {
+	tcp_rexmt_arm(tp);
+    }
+}
+
 /* A persist-timer window probe: one byte into the zero window. */
 void
 tcp_output_probe(

@@ -322,6 +322,9 @@ RexmtTimer(
 	    0, "retransmission timeout");
     tp->dupacks = 0;
     tp->flags &= ~TF_INRECOVERY;
+    /* RFC 6675 5.1: after a timeout the scoreboard is not trusted. */
+    tp->nsackblk = 0;
+    tp->high_rxt = tp->snd_una;
     tp->snd_nxt = tp->snd_una;
     tp->retrans++;
     tp->host->stats.tcp_retrans++;

@@ -1,0 +1,240 @@
+/*
+ * tcp_cc.c --
+ *
+ *	SACK-based loss recovery (RFC 6675) on the scoreboard of SACK blocks
+ *	the peer reports (RFC 2018). Slow start, congestion avoidance and
+ *	NewReno (RFC 5681, RFC 6582), used when SACK is not in use, are in
+ *	tcp_input.c next to the ACK processing.
+ */
+
+#include <string.h>
+#include "tcp.h"
+
+#define NBLK	((int) (sizeof(((tl_tcb *) 0)->sackblk) / sizeof(((tl_tcb *) 0)->sackblk[0])))
+
+/* Drops what snd_una has passed. */
+void
+tcp_sack_prune(
+    tl_tcb *tp)
+{
+    int i, k = 0;
+
+    for (i = 0; i < tp->nsackblk; i++) {
+	uint32_t a = tp->sackblk[i][0], b = tp->sackblk[i][1];
+
+	if (SEQ_LEQ(b, tp->snd_una)) {
+	    continue;
+	}
+	if (SEQ_LT(a, tp->snd_una)) {
+	    a = tp->snd_una;
+	}
+	tp->sackblk[k][0] = a;
+	tp->sackblk[k++][1] = b;
+    }
+    tp->nsackblk = k;
+}
+
+/* Adds one block, keeping the list sorted and merged. */
+static void
+AddBlock(
+    tl_tcb *tp,
+    uint32_t a,
+    uint32_t b)
+{
+    int i, j;
+
+    for (i = 0; i < tp->nsackblk && SEQ_LT(tp->sackblk[i][1], a); i++) {
+    }
+    /* Merge with every block it touches from i on. */
+    j = i;
+    while (j < tp->nsackblk && SEQ_LEQ(tp->sackblk[j][0], b)) {
+	a = SEQ_MIN(a, tp->sackblk[j][0]);
+	b = SEQ_MAX(b, tp->sackblk[j][1]);
+	j++;
+    }
+    if (j == i && tp->nsackblk == NBLK) {
+	/* Full: forget the highest block rather than a lower one. */
+	if (i == NBLK) {
+	    return;
+	}
+	tp->nsackblk--;
+    }
+    /* Replace blocks i..j-1 by [a, b). */
+    memmove(&tp->sackblk[i + 1], &tp->sackblk[j],
+	    (size_t) (tp->nsackblk - j) * sizeof(tp->sackblk[0]));
+    tp->nsackblk -= j - i - 1;
+    tp->sackblk[i][0] = a;
+    tp->sackblk[i][1] = b;
+}
+
+/* Records the SACK blocks of an arriving ACK (RFC 6675 5, "Update()"). */
+void
+tcp_sack_update(
+    tl_tcb *tp,
+    const tl_tcphdr *th)
+{
+    int k;
+
+    for (k = 0; k < th->opt.nsack; k++) {
+	uint32_t a = th->opt.sack[k][0], b = th->opt.sack[k][1];
+
+	if (SEQ_LT(a, b) && SEQ_GT(b, tp->snd_una)
+		&& SEQ_LEQ(b, tp->snd_max)) {
+	    AddBlock(tp, SEQ_MAX(a, tp->snd_una), b);
+	}
+    }
+    tcp_sack_prune(tp);
+}
+
+/* The end of the highest SACKed byte, or snd_una when nothing is. */
+static uint32_t
+HighSack(
+    const tl_tcb *tp)
+{
+    return tp->nsackblk ? tp->sackblk[tp->nsackblk - 1][1] : tp->snd_una;
+}
+
+/* Unsacked bytes in [snd_una, end). */
+static uint32_t
+Unsacked(
+    const tl_tcb *tp,
+    uint32_t end)
+{
+    uint32_t n, i;
+
+    if (SEQ_LEQ(end, tp->snd_una)) {
+	return 0;
+    }
+    n = end - tp->snd_una;
+    for (i = 0; i < (uint32_t) tp->nsackblk; i++) {
+	uint32_t a = tp->sackblk[i][0], b = tp->sackblk[i][1];
+
+	if (SEQ_GEQ(a, end)) {
+	    break;
+	}
+	n -= SEQ_MIN(b, end) - a;
+    }
+    return n;
+}
+
+/*
+ * tcp_sack_pipe --
+ *	RFC 6675 4 SetPipe(), with IsLost() taken as "below the highest SACKed
+ *	byte": what is in flight, less what was SACKed, less the holes below
+ *	the highest SACK, plus what of those holes was retransmitted.
+ */
+
+uint32_t
+tcp_sack_pipe(
+    const tl_tcb *tp)
+{
+    uint32_t flight = tp->snd_max - tp->snd_una;
+    uint32_t high = HighSack(tp), below = high - tp->snd_una;
+    uint32_t holes = Unsacked(tp, high), sacked = below - holes;
+    uint32_t rexmit = SEQ_GT(tp->high_rxt, tp->snd_una)
+	    ? Unsacked(tp, SEQ_MIN(tp->high_rxt, high)) : 0;
+
+    return flight - sacked - holes + rexmit;
+}
+
+/*
+ * NextSeg --
+ *	RFC 6675 4 NextSeg() rule 1: the first unsacked byte at or above
+ *	HighRxt and below the highest SACK, up to one segment or the next
+ *	SACKed block.
+ */
+
+static int
+NextSeg(
+    const tl_tcb *tp,
+    uint32_t *seqPtr,
+    uint32_t *lenPtr)
+{
+    uint32_t data_end = tp->snd_buf_seq + tp->sndbuf.len;
+    uint32_t s = SEQ_MAX(tp->snd_una, tp->high_rxt), high = HighSack(tp);
+    uint32_t limit = SEQ_MIN(high, data_end);
+    int i;
+
+    for (i = 0; i < tp->nsackblk; i++) {
+	if (SEQ_GEQ(s, tp->sackblk[i][0]) && SEQ_LT(s, tp->sackblk[i][1])) {
+	    s = tp->sackblk[i][1];
+	} else if (SEQ_LT(s, tp->sackblk[i][0])) {
+	    limit = SEQ_MIN(limit, tp->sackblk[i][0]);
+	    break;
+	}
+    }
+    if (!SEQ_LT(s, limit)) {
+	return 0;
+    }
+    *seqPtr = s;
+    *lenPtr = TL_MIN(limit - s, (uint32_t) tp->mss);
+    return 1;
+}
+
+/*
+ * tcp_sack_recover --
+ *	RFC 6675 5 steps (C) and the loop of 5.1: while the congestion window
+ *	allows (cwnd - pipe >= 1 segment), retransmit the next hole, else send
+ *	new data the receiver's window allows.
+ */
+
+void
+tcp_sack_recover(
+    tl_tcb *tp)
+{
+    uint32_t data_end = tp->snd_buf_seq + tp->sndbuf.len, seq, len;
+    int guard;
+
+    for (guard = 0; guard < 1000; guard++) {
+	uint32_t pipe = tcp_sack_pipe(tp);
+
+	if (tp->cwnd <= pipe || tp->cwnd - pipe < tp->mss) {
+	    break;
+	}
+	if (NextSeg(tp, &seq, &len)) {
+	    tcp_output_range(tp, seq, len);
+	    tp->high_rxt = seq + len;
+	    continue;
+	}
+	/* Rule 2: new data, within the receiver's window. */
+	seq = tp->snd_max;
+	if (!SEQ_LT(seq, data_end) || (tp->flags & TF_SENTFIN)) {
+	    break;
+	}
+	len = TL_MIN(data_end - seq, (uint32_t) tp->mss);
+	if (SEQ_GT(seq + len, tp->snd_una + tp->snd_wnd)) {
+	    break;
+	}
+	tcp_output_range(tp, seq, len);
+    }
+}
+
+/*
+ * tcp_sack_enter --
+ *	RFC 6675 5 (entering loss recovery): ssthresh = cwnd = half the
+ *	flight, RecoveryPoint = HighData, and the first segment goes again at
+ *	once; then the loop sends what pipe allows.
+ */
+
+void
+tcp_sack_enter(
+    tl_tcb *tp)
+{
+    uint32_t flight = tp->snd_max - tp->snd_una, mss = tp->mss;
+    uint32_t data_end = tp->snd_buf_seq + tp->sndbuf.len, len;
+
+    tp->ssthresh = TL_MAX(flight / 2, 2 * mss);
+    tp->cwnd = tp->ssthresh;
+    tp->recover = tp->snd_max;
+    tp->flags |= TF_INRECOVERY;
+    tp->rtt_start = -1;
+    tcp_event(tp->host, tp, EV_CWND, (int) tp->cwnd, (int) tp->ssthresh, 0, 0,
+	    "SACK loss recovery (RFC 6675)");
+    len = TL_MIN(SEQ_MIN(data_end, tp->snd_max) - tp->snd_una, mss);
+    if (len) {
+	tcp_timer_cancel(tp, TT_REXMT);
+	tcp_output_range(tp, tp->snd_una, len);
+	tp->high_rxt = tp->snd_una + len;
+    }
+    tcp_sack_recover(tp);
+}
