@@ -35,6 +35,7 @@ struct tl_host {
     int forwarding;		/* Route datagrams not for us. */
     int up;			/* 0 while crashed. */
     tl_time booted;		/* Time of the last boot. */
+    tl_time quiet_until;	/* No TCP segment before (RFC 9293 3.4.3). */
     tl_time tick_phase;		/* Where the timer ticks fall. */
     char profile[16];
     tl_tunables tun;

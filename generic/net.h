@@ -105,7 +105,8 @@ typedef enum {
     EV_RTT,		/* t = sample, t2 = new RTO */
     EV_CWND,		/* a = cwnd, b = ssthresh (after a loss) */
     EV_DROP,		/* why: a segment dropped or ignored without reply */
-    EV_REPLY		/* why: a reply that is not ordinary (challenge ACK) */
+    EV_REPLY,		/* why: a reply that is not ordinary (challenge ACK) */
+    EV_NOTE		/* why: anything else worth saying */
 } tl_evkind;
 
 typedef struct tl_evrec {

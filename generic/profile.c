@@ -219,6 +219,10 @@ static const Row rows[] = {
 	{TWSYN_BSD, TWSYN_LINUX, TWSYN_LINUX, TWSYN_BSD}},
     {{T(tw_isn_incr), 0, BIG, "new incarnation's ISN above old snd_nxt (0 = generator)"},
 	{128000, 65537, 65537, 0}},
+    /* RFC 9293 3.4.3: after a crash, create no segment for one MSL.
+     * Neither 4.4BSD nor Linux does this. */
+    {{T(quiet_time), 0, 3600000, "ms after a reboot during which TCP sends nothing"},
+	{0, 0, 0, 120000}},
     /* Book: BSD/386 and SVR4 announce win 4096 (fig. 18-1); Linux
      * tcp_rmem[1] 131072 with half of it as window (64240 on SYNs). */
     {{T(rcvbuf), 512, 1 << 30, "receive buffer (window space), bytes"},
@@ -248,6 +252,11 @@ static const Row rows[] = {
 	{0, BIG, 100, 100}},
     {{T(tcp_invalid_ratelimit), 0, 60000, "ms between ACKs for out-of-window segments of one connection"},
 	{0, 500, 0, 0}},
+    /* Linux tcp_twsk_unique(): connect() may take over a TIME_WAIT
+     * 4-tuple whose last timestamp is a second old, with ISN = its
+     * snd_nxt + 65537; 2 (the default) allows it for loopback only. */
+    {{T(tcp_tw_reuse), 0, 2, "connect over a TIME_WAIT 4-tuple: 0 no, 1 yes, 2 loopback only"},
+	{0, 2, 0, 0}},
     /* Linux tcp_reset(): a RST in CLOSE_WAIT sets EPIPE, not ECONNRESET
      * (trace 06). */
     {{T(closewait_rst_epipe), 0, 1, "a RST in CLOSE_WAIT reports EPIPE"},

@@ -42,6 +42,7 @@ typedef struct tl_tunables {
     int tcp_syn_linear_timeouts;
     int tcp_challenge_ack_limit;	/* Per second, per host */
     int tcp_invalid_ratelimit;	/* ms between out-of-window ACKs */
+    int tcp_tw_reuse;		/* Reuse a TIME_WAIT 4-tuple to connect */
     int tcp_rto_min_us;
     /* tcplab's own. */
     int msl;			/* ms */
@@ -68,6 +69,7 @@ typedef struct tl_tunables {
     int backlog_formula;	/* BACKLOG_* */
     int tw_syn;			/* TWSYN_* */
     int tw_isn_incr;		/* New incarnation's ISN above snd_nxt */
+    int quiet_time;		/* ms after a reboot before sending */
     int rcvbuf;			/* Receive buffer, bytes */
     int sndbuf;			/* Send buffer, bytes */
     int initial_cwnd;		/* Segments; 0 = RFC 5681 formula */

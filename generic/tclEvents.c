@@ -14,7 +14,7 @@
 
 static const char *const kindNames[] = {
     "state", "timer-set", "timer-stop", "timer-fire", "rtt", "cwnd", "drop",
-    "reply"
+    "reply", "note"
 };
 
 /* "svr4.1037" for a connection's end, or the host name. */
@@ -95,6 +95,9 @@ Describe(
 	OUT(": %s", ev->kind == EV_DROP ? "dropped" : "answered");
 	n += Segment(ev, buf + n, n < cap ? cap - n : 0);
 	OUT(" (%s)", ev->why);
+	break;
+    case EV_NOTE:
+	OUT(": %s", ev->why);
 	break;
     }
 #undef OUT

@@ -555,25 +555,95 @@ Inject(
     tl_addr nh, dst;
     tl_iface *ifc;
 
-    if (objc != 3) {
-	Tcl_WrongNumArgs(interp, 2, objv, "datagram");
+    Tcl_Obj *built = NULL;
+    int code;
+
+    if (objc == 6 || objc == 8) {
+	/* $host inject ?-from addr? -to peer -tcp {sport .. flags R ...}:
+	 * built with tcplab::wire build, from the host's address. */
+	tl_addr to = 0, from = 0;
+	Tcl_Obj *fields = NULL, *cmd;
+	Tcl_Size i;
+
+	for (i = 2; i + 1 < objc; i += 2) {
+	    const char *opt = Tcl_GetString(objv[i]);
+
+	    if (strcmp(opt, "-to") == 0) {
+		if (TcplabGetPeer(interp, hostPtr->netPtr, objv[i + 1], &to)
+			!= TCL_OK) {
+		    return TCL_ERROR;
+		}
+	    } else if (strcmp(opt, "-from") == 0) {
+		if (!TcplabParseAddr(Tcl_GetString(objv[i + 1]), &from)) {
+		    return TcplabError(interp, "VALUE", "ADDRESS",
+			    "expected IPv4 address but got \"%s\"",
+			    Tcl_GetString(objv[i + 1]));
+		}
+	    } else if (strcmp(opt, "-tcp") == 0) {
+		fields = objv[i + 1];
+	    } else {
+		goto usage;
+	    }
+	}
+	if (to == 0 || fields == NULL) {
+	    goto usage;
+	}
+	if (from == 0) {
+	    from = host_source_addr(h, to);
+	}
+	cmd = Tcl_NewStringObj("::tcplab::wire build -src", -1);
+	Tcl_IncrRefCount(cmd);
+	Tcl_ListObjAppendElement(NULL, cmd, TcplabNewAddr(from));
+	Tcl_ListObjAppendElement(NULL, cmd, Tcl_NewStringObj("-dst", -1));
+	Tcl_ListObjAppendElement(NULL, cmd, TcplabNewAddr(to));
+	{
+	    Tcl_Obj **kv;
+	    Tcl_Size n;
+
+	    if (Tcl_ListObjGetElements(interp, fields, &n, &kv) != TCL_OK) {
+		Tcl_DecrRefCount(cmd);
+		return TCL_ERROR;
+	    }
+	    for (i = 0; i + 1 < n; i += 2) {
+		Tcl_ListObjAppendElement(NULL, cmd, Tcl_ObjPrintf("-%s",
+			Tcl_GetString(kv[i])));
+		Tcl_ListObjAppendElement(NULL, cmd, kv[i + 1]);
+	    }
+	}
+	code = Tcl_EvalObjEx(interp, cmd, TCL_EVAL_GLOBAL);
+	Tcl_DecrRefCount(cmd);
+	if (code != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	built = Tcl_GetObjResult(interp);
+	Tcl_IncrRefCount(built);
+	Tcl_ResetResult(interp);
+    } else if (objc != 3) {
+      usage:
+	Tcl_WrongNumArgs(interp, 2, objv,
+		"datagram | ?-from addr? -to peer -tcp fields");
 	return TCL_ERROR;
     }
-    d = Tcl_GetByteArrayFromObj(objv[2], &len);
+    d = Tcl_GetByteArrayFromObj(built ? built : objv[2], &len);
+    code = TCL_OK;
     if (len < IP_HDRLEN || len > 65535) {
-	return TcplabError(interp, "VALUE", "LENGTH",
+	code = TcplabError(interp, "VALUE", "LENGTH",
 		"a datagram needs 20 to 65535 bytes, got %" TCL_SIZE_MODIFIER
 		"d", len);
+    } else if ((ifc = host_route(h, dst = get32(d + 16), &nh)) == NULL) {
+	code = TcplabPosixError(interp, ENETUNREACH, "couldn't inject");
+    } else {
+	p = host_pkt_alloc(h, (uint32_t) len, NULL);
+	memcpy(p->data, d, (size_t) len);
+	if (host_link_send(h, ifc, nh, p) != 0) {
+	    code = TcplabPosixError(interp, EHOSTUNREACH, "couldn't inject");
+	}
     }
-    dst = get32(d + 16);
-    ifc = host_route(h, dst, &nh);
-    if (ifc == NULL) {
-	return TcplabPosixError(interp, ENETUNREACH, "couldn't inject");
+    if (built) {
+	Tcl_DecrRefCount(built);
     }
-    p = host_pkt_alloc(h, (uint32_t) len, NULL);
-    memcpy(p->data, d, (size_t) len);
-    if (host_link_send(h, ifc, nh, p) != 0) {
-	return TcplabPosixError(interp, EHOSTUNREACH, "couldn't inject");
+    if (code != TCL_OK) {
+	return code;
     }
     TcplabDrain(hostPtr->netPtr);
     return TCL_OK;

@@ -217,6 +217,11 @@ Emit(
     if (!h->up) {
 	return;			/* A crashed host sends nothing. */
     }
+    if (net_now(h->net) < h->quiet_until) {
+	tcp_event(h, tp, EV_NOTE, 0, 0, 0, 0,
+		"segment not sent: quiet time after reboot (RFC 9293 3.4.3)");
+	return;
+    }
     optlen = BuildOptions(tp, flags, opts);
     hl = TCP_HDRLEN + (uint32_t) ((optlen + 3) & ~(size_t) 3);
     iplen = IP_HDRLEN + hl + len;

@@ -343,7 +343,7 @@ tcp_respond(
 {
     tl_tcphdr th;
 
-    if (!h->up) {
+    if (!h->up || net_now(h->net) < h->quiet_until) {
 	return;
     }
     memset(&th, 0, sizeof(th));

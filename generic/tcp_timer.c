@@ -304,6 +304,10 @@ RexmtTimer(
     if (tp->rexmt_first == 0) {
 	tp->rexmt_first = net_now(tp->host->net);
     }
+    if (tp->rxtshift == t->tcp_retries1) {
+	tcp_event(tp->host, tp, EV_NOTE, 0, 0, 0, 0,
+		"R1 reached: negative advice to IP (RFC 1122 4.2.3.5)");
+    }
     /* Linux 6.18 tcp_retransmit_timer(): the first tcp_syn_linear_timeouts
      * SYN retransmissions keep the initial RTO (trace 02). */
     shift = tp->rxtshift;

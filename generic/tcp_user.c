@@ -54,6 +54,27 @@ EphemeralPort(
 }
 
 /*
+ * TwReusable --
+ *	Linux tcp_twsk_unique(): a TIME_WAIT connection may be taken over by
+ *	a new connect() when timestamps were in use and the last one came a
+ *	second ago or more (tcp_tw_reuse 1; 2 limits this to loopback).
+ */
+
+static int
+TwReusable(
+    const tl_tcb *tp)
+{
+    int reuse = tp->host->tun.tcp_tw_reuse;
+
+    if (tp->state != TCPS_TIME_WAIT || reuse == 0
+	    || (reuse == 2 && (tp->raddr >> 24) != 127)
+	    || !(tp->flags & TF_RCVD_TSTMP)) {
+	return 0;
+    }
+    return net_now(tp->host->net) - tp->last_rcv >= TL_SEC;
+}
+
+/*
  * tcp_connect --
  *	Active OPEN (RFC 9293 3.10.1): a new TCB in SYN_SENT and its SYN.
  * Results:
@@ -71,6 +92,8 @@ tcp_connect(
     tl_tcb *tp;
     tl_addr laddr;
     uint16_t lport = o->lport;
+    uint32_t tw_iss = 0;
+    int has_tw_iss = 0;
 
     if (!h->up) {
 	return ENETDOWN;
@@ -85,9 +108,17 @@ tcp_connect(
     if (lport) {
 	/* 4.4BSD in_pcbbind and in_pcbconnect: a port in use needs
 	 * SO_REUSEADDR, and even then the same 4-tuple (in TIME_WAIT, say)
-	 * is refused (book 18.6.1). */
-	if (tcp_port_in_use(h, laddr, lport, o->reuseaddr)
-		|| tcp_lookup(h, laddr, lport, raddr, rport)) {
+	 * is refused (book 18.6.1) -- unless tcp_tw_reuse lets Linux take
+	 * the TIME_WAIT connection over. */
+	tl_tcb *old = tcp_lookup(h, laddr, lport, raddr, rport);
+
+	if (old && TwReusable(old)) {
+	    tw_iss = old->snd_nxt + 65535 + 2;
+	    has_tw_iss = 1;
+	    tcp_close(old);
+	    old = NULL;
+	}
+	if (old || tcp_port_in_use(h, laddr, lport, o->reuseaddr)) {
 	    return EADDRINUSE;
 	}
     } else if ((lport = EphemeralPort(h, laddr)) == 0) {
@@ -120,7 +151,7 @@ tcp_connect(
     tp->keepidle = o->keepidle;
     tp->keepintvl = o->keepintvl;
     tp->keepcnt = o->keepcnt;
-    tp->iss = o->has_isn ? o->isn
+    tp->iss = o->has_isn ? o->isn : has_tw_iss ? tw_iss
 	    : tcp_new_isn(h, laddr, lport, raddr, rport);
     tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
     tp->snd_buf_seq = tp->iss + 1;
