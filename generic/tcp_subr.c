@@ -63,7 +63,23 @@ tcp_rcvbuf_size(
 	    ? (1u << h->tun.rcv_wscale) : 0);
 }
 
-/* Reports an event to whoever listens (a trace with -events). */
+/* Hands an event to whoever listens (a trace with -events, $c on event). */
+static void
+Report(
+    tl_host *h,
+    const tl_evrec *proto)
+{
+    tl_net *net = h->net;
+    tl_evrec ev = *proto;
+
+    if (!net->events || net->up == NULL || net->up->event == NULL) {
+	return;
+    }
+    ev.time = net_now(net);
+    ev.host = h;
+    net->up->event(net, &ev);
+}
+
 void
 tcp_event(
     tl_host *h,
@@ -75,23 +91,20 @@ tcp_event(
     tl_time t2,
     const char *why)
 {
-    tl_net *net = h->net;
     tl_evrec ev;
 
-    if (!net->events || net->up == NULL || net->up->event == NULL) {
-	return;
+    if (!h->net->events) {
+	return;			/* Nobody listens: the common case. */
     }
     memset(&ev, 0, sizeof(ev));
     ev.kind = kind;
-    ev.time = net_now(net);
-    ev.host = h;
     ev.tcb = tp;
     ev.a = a;
     ev.b = b;
     ev.t = t;
     ev.t2 = t2;
     ev.why = why;
-    net->up->event(net, &ev);
+    Report(h, &ev);
 }
 
 /* Reports a segment dropped or answered unusually, and why. */
@@ -104,21 +117,18 @@ tcp_drop_event(
     tl_evkind kind,
     const char *why)
 {
-    tl_net *net = h->net;
     tl_evrec ev;
 
-    if (!net->events || net->up == NULL || net->up->event == NULL) {
+    if (!h->net->events) {
 	return;
     }
     memset(&ev, 0, sizeof(ev));
     ev.kind = kind;
-    ev.time = net_now(net);
-    ev.host = h;
     ev.tcb = tp;
     ev.why = why;
     ev.ip = ip;
     ev.th = th;
-    net->up->event(net, &ev);
+    Report(h, &ev);
 }
 
 /* Tells the user something changed (data, EOF, error or state). */

@@ -233,27 +233,35 @@ Options(
 }
 
 /*
- * Relative --
- *	tcpdump's rule for relative sequence numbers: only segments with ACK
- *	are made relative; the first ACK-bearing segment of a connection (or
- *	any with SYN) records the bases and is itself printed absolute.
+ * trace_relative --
+ *	tcpdump's relative sequence numbers. One entry per connection, keyed
+ *	by addresses and ports in a fixed order (by address, as the old
+ *	tcpdump of the book did, or by port first, as tcpdump 4.99 does).
+ *	Only segments with ACK take part; the first of a connection, or any
+ *	with SYN, records the bases (its own sequence number and the peer's,
+ *	ack - 1) and is printed absolute; later ones print seq and ack minus
+ *	the bases.
+ * Results:
+ *	The connection's entry (NULL if memory ran out); *revPtr tells
+ *	whether the segment goes from the key's second end to its first.
  */
 
-static void
-Relative(
+tl_traceconn *
+trace_relative(
     tl_trace *t,
     const tl_seginfo *s,
+    int portOrder,
     uint32_t *seq,
-    uint32_t *ack)
+    uint32_t *ack,
+    int *revPtr)
 {
     tl_addr src = s->ip.src, dst = s->ip.dst;
     uint16_t sp = s->th.sport, dp = s->th.dport;
-    int rev = src > dst || (src == dst && sp > dp), i;
+    int rev = portOrder ? sp > dp || (sp == dp && src > dst)
+	    : src > dst || (src == dst && sp > dp), i;
     tl_traceconn key, *c = NULL;
 
-    if (t->absolute || !(s->th.flags & TH_ACK)) {
-	return;
-    }
+    *revPtr = rev;
     key.a = rev ? dst : src;
     key.b = rev ? src : dst;
     key.pa = rev ? dp : sp;
@@ -274,7 +282,7 @@ Relative(
 		tl_traceconn *v = realloc(t->conns, (size_t) cap * sizeof(*v));
 
 		if (v == NULL) {
-		    return;
+		    return NULL;
 		}
 		t->conns = v;
 		t->capconns = cap;
@@ -282,6 +290,7 @@ Relative(
 	    c = &t->conns[t->nconns++];
 	}
 	*c = key;
+	/* seq_a: the key's first end's base, seq_b: the second's. */
 	if (rev) {
 	    c->seq_b = *seq;
 	    c->seq_a = *ack - 1;
@@ -289,15 +298,14 @@ Relative(
 	    c->seq_a = *seq;
 	    c->seq_b = *ack - 1;
 	}
-	return;
-    }
-    if (rev) {
+    } else if (rev) {
 	*seq -= c->seq_b;
 	*ack -= c->seq_a;
     } else {
 	*seq -= c->seq_a;
 	*ack -= c->seq_b;
     }
+    return c;
 }
 
 /*
@@ -337,7 +345,11 @@ trace_book(
     OUT(" > ");
     n += Endpoint(net, s->ip.dst, th->dport, buf + n, n < cap ? cap - n : 0);
     OUT(": ");
-    Relative(t, s, &seq, &ack);
+    if (!t->absolute && (flags & TH_ACK)) {
+	int rev;
+
+	trace_relative(t, s, 0, &seq, &ack, &rev);
+    }
     if (flags & (TH_SYN | TH_FIN | TH_RST | TH_PUSH)) {
 	OUT("%s%s%s%s", (flags & TH_SYN) ? "S" : "", (flags & TH_FIN) ? "F" : "",
 		(flags & TH_RST) ? "R" : "", (flags & TH_PUSH) ? "P" : "");

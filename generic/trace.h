@@ -41,6 +41,8 @@ size_t		trace_book(tl_trace *t, tl_net *net, const tl_tapinfo *info,
 		    const tl_seginfo *s, char *buf, size_t cap);
 size_t		trace_tcpdump(tl_trace *t, const tl_tapinfo *info,
 		    const tl_seginfo *s, char *buf, size_t cap);
+tl_traceconn   *trace_relative(tl_trace *t, const tl_seginfo *s, int portOrder,
+		    uint32_t *seq, uint32_t *ack, int *revPtr);
 size_t		trace_addr(tl_net *net, tl_addr a, char *buf, size_t cap);
 const char     *port_name(uint16_t port);
 int		port_lookup(const char *name);

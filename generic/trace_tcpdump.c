@@ -297,80 +297,6 @@ Options(
 }
 
 /*
- * Relative --
- *	tcpdump's relative sequence numbers. One entry per connection, keyed
- *	by (addresses, ports) in an order fixed by the ports (then the
- *	addresses). Only segments with ACK take part; the first of a
- *	connection, or any with SYN, records the bases (its own sequence
- *	number and the peer's, ack - 1) and is printed absolute; later ones
- *	print seq and ack minus the bases. thseq and thack are the bases, for
- *	SACK blocks.
- */
-
-static void
-Relative(
-    tl_trace *t,
-    const tl_seginfo *s,
-    uint32_t *seq,
-    uint32_t *ack,
-    int *revPtr,
-    uint32_t *thseqPtr,
-    uint32_t *thackPtr)
-{
-    tl_addr src = s->ip.src, dst = s->ip.dst;
-    uint16_t sp = s->th.sport, dp = s->th.dport;
-    int rev = sp > dp || (sp == dp && src > dst), i;
-    tl_traceconn key, *c = NULL;
-
-    key.a = rev ? dst : src;
-    key.b = rev ? src : dst;
-    key.pa = rev ? dp : sp;
-    key.pb = rev ? sp : dp;
-    for (i = 0; i < t->nconns; i++) {
-	tl_traceconn *x = &t->conns[i];
-
-	if (x->a == key.a && x->b == key.b && x->pa == key.pa
-		&& x->pb == key.pb) {
-	    c = x;
-	    break;
-	}
-    }
-    if (c == NULL || (s->th.flags & TH_SYN)) {
-	if (c == NULL) {
-	    if (t->nconns == t->capconns) {
-		int cap = t->capconns ? 2 * t->capconns : 16;
-		tl_traceconn *v = realloc(t->conns, (size_t) cap * sizeof(*v));
-
-		if (v == NULL) {
-		    abort();
-		}
-		t->conns = v;
-		t->capconns = cap;
-	    }
-	    c = &t->conns[t->nconns++];
-	}
-	*c = key;
-	/* seq_a: the key's first side's base ("seq"), seq_b: "ack". */
-	if (rev) {
-	    c->seq_b = *seq;
-	    c->seq_a = *ack - 1;
-	} else {
-	    c->seq_a = *seq;
-	    c->seq_b = *ack - 1;
-	}
-    } else if (rev) {
-	*seq -= c->seq_b;
-	*ack -= c->seq_a;
-    } else {
-	*seq -= c->seq_a;
-	*ack -= c->seq_b;
-    }
-    *revPtr = rev;
-    *thseqPtr = c->seq_a;
-    *thackPtr = c->seq_b;
-}
-
-/*
  * trace_tcpdump --
  *	One line as tcpdump 4.99 -nn prints it (-S when t->absolute), without
  *	a newline.
@@ -417,7 +343,13 @@ trace_tcpdump(
     }
     OUT("%s]", flags ? "" : "none");
     if (!t->absolute && (flags & TH_ACK)) {
-	Relative(t, s, &seq, &ack, &rev, &thseq, &thack);
+	/* tcpdump 4.99 orders a connection's ends by port. */
+	tl_traceconn *c = trace_relative(t, s, 1, &seq, &ack, &rev);
+
+	if (c) {
+	    thseq = c->seq_a;
+	    thack = c->seq_b;
+	}
     }
     if (length > 0 || (flags & (TH_SYN | TH_FIN | TH_RST))) {
 	OUT(", seq %u", seq);
