@@ -262,16 +262,12 @@ host_link_send(
 tl_pkt *
 host_pkt_alloc(
     tl_host *h,
-    uint32_t iplen,
-    uint32_t *offPtr)
+    uint32_t iplen)
 {
     tl_pkt *p = pkt_alloc(h->net, ETH_HDRLEN + iplen);
 
     p->data = p->buf + ETH_HDRLEN;
     p->len = iplen;
-    if (offPtr) {
-	*offPtr = IP_HDRLEN;
-    }
     return p;
 }
 
@@ -342,7 +338,7 @@ Forward(
 	h->stats.ip_noroute++;
 	return;
     }
-    q = host_pkt_alloc(h, iplen, NULL);
+    q = host_pkt_alloc(h, iplen);
     memcpy(q->data, iph, iplen);
     q->data[8]--;
     put16(q->data + 10, 0);
@@ -482,7 +478,7 @@ host_inject(
     if (optlen > TCP_MAXOPTLEN || iplen > 65535) {
 	return -1;
     }
-    p = host_pkt_alloc(h, iplen, NULL);
+    p = host_pkt_alloc(h, iplen);
     if (th->datalen) {
 	memcpy(p->data + IP_HDRLEN + hl, th->data, th->datalen);
     }

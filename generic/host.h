@@ -63,7 +63,7 @@ int		host_ip_output(tl_host *host, tl_addr src, tl_addr dst,
 		    uint8_t proto, uint8_t tos, tl_pkt *pkt, uint32_t iplen);
 int		host_link_send(tl_host *host, tl_iface *ifc, tl_addr nh,
 		    tl_pkt *pkt);
-tl_pkt	       *host_pkt_alloc(tl_host *host, uint32_t iplen, uint32_t *offPtr);
+tl_pkt	       *host_pkt_alloc(tl_host *host, uint32_t iplen);
 tl_time		host_tick_round(const tl_host *host, tl_time when, int tickms);
 void		host_crash(tl_host *host);
 void		host_boot(tl_host *host);

@@ -633,7 +633,7 @@ Inject(
     } else if ((ifc = host_route(h, dst = get32(d + 16), &nh)) == NULL) {
 	code = TcplabPosixError(interp, ENETUNREACH, "couldn't inject");
     } else {
-	p = host_pkt_alloc(h, (uint32_t) len, NULL);
+	p = host_pkt_alloc(h, (uint32_t) len);
 	memcpy(p->data, d, (size_t) len);
 	if (host_link_send(h, ifc, nh, p) != 0) {
 	    code = TcplabPosixError(interp, EHOSTUNREACH, "couldn't inject");

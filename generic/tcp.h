@@ -44,7 +44,6 @@ extern const char *const tcp_statenames[TCPS_NSTATES];
 #define TF_INRECOVERY	0x0400	/* Fast recovery (RFC 6582). */
 #define TF_ORPHAN	0x0800	/* No user handle left. */
 #define TF_RST_ON_CLOSE	0x1000	/* Linger 0: close sends RST. */
-#define TF_REPORTED	0x2000	/* The user was told of the end. */
 #define TF_FORCE	0x4000	/* Send one byte into a zero window. */
 #define TF_REQ_SCALE	0x8000	/* We offered window scaling. */
 #define TF_RCVD_SCALE	0x10000	/* The peer offered it too. */
@@ -248,11 +247,8 @@ uint32_t	tcp_sack_pipe(const tl_tcb *tp);
 /* tcp_timer.c */
 void		tcp_timer_init(tl_tcb *tp);
 void		tcp_timer_set(tl_tcb *tp, tl_timerid t, tl_time delay);
-void		tcp_timer_set_tick(tl_tcb *tp, tl_timerid t, tl_time delay,
-		    int tickms);
 void		tcp_timer_cancel(tl_tcb *tp, tl_timerid t);
 void		tcp_timers_cancel_all(tl_tcb *tp);
-tl_time		tcp_rexmt_value(const tl_tcb *tp);
 void		tcp_rexmt_arm(tl_tcb *tp);
 void		tcp_persist_arm(tl_tcb *tp);
 void		tcp_rtt_sample(tl_tcb *tp, tl_time rtt);

@@ -225,7 +225,7 @@ Emit(
     optlen = BuildOptions(tp, flags, opts);
     hl = TCP_HDRLEN + (uint32_t) ((optlen + 3) & ~(size_t) 3);
     iplen = IP_HDRLEN + hl + len;
-    p = host_pkt_alloc(h, iplen, NULL);
+    p = host_pkt_alloc(h, iplen);
 
     if (len) {
 	ring_peek(&tp->sndbuf, seq - tp->snd_buf_seq, p->data + IP_HDRLEN + hl,

@@ -34,8 +34,8 @@ tcp_timer_init(
     }
 }
 
-void
-tcp_timer_set_tick(
+static void
+TimerSetTick(
     tl_tcb *tp,
     tl_timerid t,
     tl_time delay,
@@ -54,7 +54,7 @@ tcp_timer_set(
     tl_timerid t,
     tl_time delay)
 {
-    tcp_timer_set_tick(tp, t, delay, t == TT_DELACK
+    TimerSetTick(tp, t, delay, t == TT_DELACK
 	    ? tp->host->tun.delack_tick : tp->host->tun.timer_tick);
 }
 
@@ -129,14 +129,6 @@ Backoff(
 	return bsdBackoff[shift > 12 ? 12 : shift];
     }
     return (tl_time) 1 << (shift > 30 ? 30 : shift);
-}
-
-/* The RTO the next retransmission waits, backoff included. */
-tl_time
-tcp_rexmt_value(
-    const tl_tcb *tp)
-{
-    return tp->rto;
 }
 
 /*
