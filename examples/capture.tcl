@@ -6,13 +6,14 @@
 #	that tcpdump, tshark or Wireshark can open, printed the way tcpdump 4.99
 #	prints it, and read back segment by segment.
 #
-#	tclsh examples/capture.tcl ?file.pcap?
+#	tclsh examples/capture.tcl ?file.pcap? ?-diagram ?file.svg??
 #	    file.pcap	where to write the capture (default: a file in $TMPDIR
 #			or /tmp); then compare with
 #			TZ=UTC tcpdump -nn -r file.pcap
 
 package require tcplab
 
+tcplab::example::diagram          ;# takes -diagram out of argv
 set file [lindex $argv 0]
 if {$file eq ""} {
     set dir [expr {[info exists env(TMPDIR)] ? $env(TMPDIR) : "/tmp"}]
@@ -20,6 +21,7 @@ if {$file eq ""} {
 }
 
 set net [tcplab::network create]
+tcplab::example::diagram $net ;# -diagram: the time line at the end
 $net host create svr4 -addr 140.252.13.34/27 -profile bsd44
 $net host create bsdi -addr 140.252.13.35/27 -profile bsd44 -services discard
 $net lan create ether0 {svr4 bsdi} -delay 1ms -rate 10Mbit

@@ -8,7 +8,7 @@
 #	<mss 1024> and a window of 4096. With the book's ISNs the numbers are
 #	the book's.
 #
-#	tclsh examples/fig18-01.tcl ?-relative?
+#	tclsh examples/fig18-01.tcl ?-relative? ?-diagram ?file.svg??
 #	    -relative	print sequence numbers relative after the handshake,
 #			as tcpdump does by default (the book's figure shows
 #			them absolute)
@@ -18,6 +18,7 @@ package require tcplab
 set relative [expr {"-relative" in $argv}]
 
 set net [tcplab::network create]
+tcplab::example::diagram $net ;# -diagram: the time line at the end
 $net host create svr4 -addr 140.252.13.34/27 -profile bsd44
 $net host create bsdi -addr 140.252.13.35/27 -profile bsd44 -services discard
 $net lan create ether0 {svr4 bsdi} -delay 1ms -rate 10Mbit

@@ -16,11 +16,12 @@
 #	ETIMEDOUT. No RST is sent. The book's SYNs carry [tos 0x10] because
 #	BSD/386's telnet asked for low delay; tcplab's connect sets no TOS.
 #
-#	tclsh examples/fig18-06.tcl
+#	tclsh examples/fig18-06.tcl ?-diagram ?file.svg??
 
 package require tcplab
 
 set net [tcplab::network create]
+tcplab::example::diagram $net ;# -diagram: the time line at the end
 $net host create svr4 -addr 140.252.13.34/27 -profile bsd44 -services discard
 $net host create bsdi -addr 140.252.13.35/27 -profile bsd44
 $net lan create ether0 {svr4 bsdi} -delay 1ms -rate 10Mbit

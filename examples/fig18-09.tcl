@@ -20,11 +20,12 @@
 #	prints a segment on every link it crosses; the repeat on the second
 #	hop is left out here).
 #
-#	tclsh examples/fig18-09.tcl
+#	tclsh examples/fig18-09.tcl ?-diagram ?file.svg??
 
 package require tcplab
 
 set net [tcplab::network create]
+tcplab::example::diagram $net ;# -diagram: the time line at the end
 $net host create sun -addr 140.252.13.33/27 -profile bsd44 \
     -gateway 140.252.13.35
 $net host create bsdi -addr {140.252.13.35/27 140.252.13.66/27} \

@@ -15,11 +15,12 @@
 #	close ("2msl" stays empty in $c timers): the 10 min + 75 s timer of
 #	4.4BSD is only for a connection that can no longer receive.
 #
-#	tclsh examples/fig18-10.tcl
+#	tclsh examples/fig18-10.tcl ?-diagram ?file.svg??
 
 package require tcplab
 
 set net [tcplab::network create]
+tcplab::example::diagram $net ;# -diagram: the time line at the end
 $net host create sun -addr 140.252.13.33/27 -profile bsd44
 $net host create bsdi -addr 140.252.13.35/27 -profile bsd44
 $net lan create ether0 {sun bsdi} -delay 1ms -rate 10Mbit

@@ -11,11 +11,12 @@
 #	297416194 win 0. The client learns ECONNREFUSED ("Connection
 #	refused") without any retransmission.
 #
-#	tclsh examples/fig18-14.tcl
+#	tclsh examples/fig18-14.tcl ?-diagram ?file.svg??
 
 package require tcplab
 
 set net [tcplab::network create]
+tcplab::example::diagram $net ;# -diagram: the time line at the end
 $net host create svr4 -addr 140.252.13.34/27 -profile bsd44
 $net host create bsdi -addr 140.252.13.35/27 -profile bsd44
 $net lan create ether0 {svr4 bsdi} -delay 1ms -rate 10Mbit

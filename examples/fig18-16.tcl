@@ -19,11 +19,12 @@
 #	(svr4's ARP cache was empty after the reboot); tcplab's links need no
 #	ARP, and its trace shows TCP segments only.
 #
-#	tclsh examples/fig18-16.tcl
+#	tclsh examples/fig18-16.tcl ?-diagram ?file.svg??
 
 package require tcplab
 
 set net [tcplab::network create]
+tcplab::example::diagram $net ;# -diagram: the time line at the end
 $net host create svr4 -addr 140.252.13.34/27 -profile bsd44 -services discard
 $net host create bsdi -addr 140.252.13.35/27 -profile bsd44
 $net lan create ether0 {svr4 bsdi} -delay 1ms -rate 10Mbit

@@ -22,11 +22,12 @@
 #	trace prints a segment on each of the three links it crosses; the
 #	repeats are left out here).
 #
-#	tclsh examples/fig18-17.tcl
+#	tclsh examples/fig18-17.tcl ?-diagram ?file.svg??
 
 package require tcplab
 
 set net [tcplab::network create]
+tcplab::example::diagram $net ;# -diagram: the time line at the end
 $net host create bsdi -addr 140.252.13.35/27 -profile bsd44 \
     -gateway 140.252.13.33
 $net host create sun -addr {140.252.13.33/27 140.252.1.29/24} \

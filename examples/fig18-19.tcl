@@ -13,11 +13,12 @@
 #	and both ends (not just one) wait 2MSL (60 s: MSL 30 s, counted in
 #	500 ms ticks) before CLOSED.
 #
-#	tclsh examples/fig18-19.tcl
+#	tclsh examples/fig18-19.tcl ?-diagram ?file.svg??
 
 package require tcplab
 
 set net [tcplab::network create]
+tcplab::example::diagram $net ;# -diagram: the time line at the end
 $net host create svr4 -addr 140.252.13.34/27 -profile bsd44
 $net host create bsdi -addr 140.252.13.35/27 -profile bsd44
 $net lan create ether0 {svr4 bsdi} -delay 1ms -rate 10Mbit

@@ -15,11 +15,12 @@
 #	18-14): R 0:0(0) ack ISN+1 win 0, and connect fails with
 #	ECONNREFUSED. The application never hears of it.
 #
-#	tclsh examples/fig18-21.tcl
+#	tclsh examples/fig18-21.tcl ?-diagram ?file.svg??
 
 package require tcplab
 
 set net [tcplab::network create]
+tcplab::example::diagram $net ;# -diagram: the time line at the end
 $net host create sun -addr {140.252.13.33/27 140.252.1.29/24} -profile bsd44
 $net host create bsdi -addr 140.252.13.35/27 -profile bsd44
 $net host create netb -addr 140.252.1.183/24 -profile bsd44

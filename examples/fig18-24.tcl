@@ -19,11 +19,12 @@
 #	(tcp_listen_overflow). A client whose SYN still found no room would
 #	give up at 75 s with ETIMEDOUT.
 #
-#	tclsh examples/fig18-24.tcl
+#	tclsh examples/fig18-24.tcl ?-diagram ?file.svg??
 
 package require tcplab
 
 set net [tcplab::network create]
+tcplab::example::diagram $net ;# -diagram: the time line at the end
 $net host create sun -addr 140.252.13.33/27 -profile bsd44
 $net host create bsdi -addr 140.252.13.35/27 -profile bsd44
 $net lan create ether0 {sun bsdi} -delay 1ms -rate 10Mbit

@@ -7,12 +7,13 @@
 #	and connect fails with ETIMEDOUT near 131 s. Times run a little late,
 #	as the kernel's timer wheel makes them.
 #
-#	tclsh examples/linux-02-syn-lost.tcl ?linear_timeouts?
+#	tclsh examples/linux-02-syn-lost.tcl ?linear_timeouts? ?-diagram ?file.svg??
 #	    (0 gives the classic 1, 2, 4 ... 32 s schedule of trace 02b)
 
 package require tcplab
 
 set net [tcplab::network create]
+tcplab::example::diagram $net ;# -diagram: the time line at the end
 $net host create client -addr 192.0.2.1/24 -profile linux
 $net host create server -addr 192.0.2.2/24 -profile linux
 $net lan create veth {client server} -delay 20us

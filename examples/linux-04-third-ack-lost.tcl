@@ -10,6 +10,7 @@
 package require tcplab
 
 set net [tcplab::network create]
+tcplab::example::diagram $net ;# -diagram: the time line at the end
 $net host create client -addr 192.0.2.1/24 -profile linux
 $net host create server -addr 192.0.2.2/24 -profile linux
 $net lan create veth {client server} -delay 20us

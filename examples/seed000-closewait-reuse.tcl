@@ -10,12 +10,14 @@
 #	connects: about 10-16 ms later on Linux 6.18, about 1 s later on the
 #	seed's Linux 3.6.
 #
-#	tclsh examples/seed000-closewait-reuse.tcl ?linux|linux-3.6?
+#	tclsh examples/seed000-closewait-reuse.tcl ?linux|linux-3.6? ?-diagram ?file.svg??
 
 package require tcplab
 
+tcplab::example::diagram          ;# takes -diagram out of argv
 set profile [expr {[llength $argv] ? [lindex $argv 0] : "linux"}]
 set net [tcplab::network create]
+tcplab::example::diagram $net ;# -diagram: the time line at the end
 $net host create client -addr 192.0.2.1/24 -profile $profile
 $net host create server -addr 192.0.2.2/24 -profile $profile
 $net lan create veth {client server} -delay 20us

@@ -25,11 +25,12 @@
 #	  - a SYN from another host (svr4) reaches the restarted server too;
 #	  - after 2MSL the port is free again without -reuseaddr.
 #
-#	tclsh examples/twomsl.tcl
+#	tclsh examples/twomsl.tcl ?-diagram ?file.svg??
 
 package require tcplab
 
 set net [tcplab::network create]
+tcplab::example::diagram $net ;# -diagram: the time line at the end
 $net host create sun -addr 140.252.13.33/27 -profile bsd44
 $net host create svr4 -addr 140.252.13.34/27 -profile bsd44 -services discard
 $net host create bsdi -addr 140.252.13.35/27 -profile bsd44

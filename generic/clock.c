@@ -80,6 +80,8 @@ clock_init(
     c->heap = NULL;
     c->n = c->cap = 0;
     c->order = 0;
+    c->wake = NULL;
+    c->wakeArg = NULL;
 }
 
 void
@@ -143,6 +145,9 @@ clock_schedule(
     ev->idx = (long) c->n;
     c->n++;
     SiftUp(c, c->n - 1);
+    if (ev->idx == 0 && c->wake) {
+	c->wake(c->wakeArg, when);
+    }
 }
 
 void

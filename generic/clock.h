@@ -29,6 +29,10 @@ typedef struct tl_clock {
     tl_event **heap;
     size_t n, cap;
     uint64_t order;
+    /* Told when an event becomes the earliest, so that a driver on real
+     * time (the Tcl event loop) can wake up for it; NULL on virtual time. */
+    void (*wake)(void *arg, tl_time when);
+    void *wakeArg;
 } tl_clock;
 
 void		clock_init(tl_clock *c);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "host.h"
+#include "arp.h"
+#include "icmp.h"
 #include "tcp.h"
 
 tl_host *
@@ -67,6 +69,7 @@ host_free(
 	tcp_close(tp);
     }
     for (i = 0; i < h->nifaces; i++) {
+	arp_free(h->ifaces[i]);
 	free(h->ifaces[i]);
     }
     free(h->name);
@@ -240,6 +243,10 @@ host_link_send(
     tl_pkt *p)
 {
     p->to = NULL;
+    if (ifc->arp) {
+	/* A TAP link: the neighbour's address comes from ARP. */
+	return arp_output(ifc, nh, p);
+    }
     if (ifc->link->kind == LINK_LAN) {
 	tl_iface *to = link_resolve(ifc->link, nh);
 
@@ -365,7 +372,20 @@ host_input(
     tl_iphdr ip;
     wire_err err;
 
-    if (ifc->link->kind == LINK_LAN) {
+    if (ifc->arp && len >= ETH_HDRLEN) {
+	/* A real Ethernet: only frames for us, and ARP. */
+	if (!arp_for_us(ifc, d)) {
+	    goto done;
+	}
+	if (get16(d + 12) == ETHERTYPE_ARP) {
+	    arp_input(ifc, d + ETH_HDRLEN, len - ETH_HDRLEN);
+	    goto done;
+	}
+	if (get16(d + 12) != ETHERTYPE_IP) {
+	    goto done;		/* IPv6 and the rest: not spoken here. */
+	}
+    }
+    if (link_is_ether(ifc->link)) {
 	if (len < ETH_HDRLEN || get16(d + 12) != ETHERTYPE_IP) {
 	    h->stats.ip_bad[WIRE_SHORT]++;
 	    goto done;
@@ -390,6 +410,8 @@ host_input(
     if (ip.proto == IPPROTO_TCP_) {
 	tcp_input(h, &ip, p, (uint32_t) (d - p->data) + ip.hlen,
 		ip.len - ip.hlen);
+    } else if (ip.proto == IPPROTO_ICMP_) {
+	icmp_input(h, &ip, d + ip.hlen, ip.len - ip.hlen);
     }
   done:
     pkt_free(h->net, p);

@@ -5,6 +5,7 @@
  *	propagation delay, observers and fault filters.
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "host.h"
@@ -57,6 +58,11 @@ net_free(
 	tl_link *l = net->links;
 
 	net->links = l->next;
+	if (l->peer) {
+	    free(l->peer->host->name);
+	    free(l->peer->host);
+	    free(l->peer);
+	}
 	free(l->name);
 	free(l->ifaces);
 	free(l);
@@ -198,6 +204,79 @@ net_link_attach(
     return 0;
 }
 
+/*
+ * net_tap_link_new --
+ *	Makes a LINK_TAP link: an Ethernet to a device outside the network.
+ *	Its far side is a stand-in interface whose host, named
+ *	"kernel@<link>", is not one of the network's hosts; frames addressed
+ *	to it go to output, after the observers and fault filters.
+ * Results:
+ *	The link, or NULL when memory ran out.
+ */
+
+tl_link *
+net_tap_link_new(
+    tl_net *net,
+    const char *name,
+    uint32_t mtu,
+    tl_output_fn *output,
+    void *outputArg)
+{
+    tl_link *l;
+    tl_iface *peer = calloc(1, sizeof(*peer));
+    tl_host *h = calloc(1, sizeof(*h));
+    size_t n = strlen(name) + 8;
+
+    if (peer == NULL || h == NULL || (h->name = malloc(n)) == NULL) {
+	free(peer);
+	free(h);
+	return NULL;
+    }
+    snprintf(h->name, n, "kernel@%s", name);
+    l = net_link_new(net, name, LINK_TAP, 0, 0, mtu);
+    if (l == NULL) {
+	free(h->name);
+	free(h);
+	free(peer);
+	return NULL;
+    }
+    h->net = net;
+    h->up = 1;
+    h->index = -1;
+    peer->host = h;
+    peer->link = l;
+    peer->mtu = mtu;
+    peer->plugged = 1;
+    l->peer = peer;
+    l->output = output;
+    l->outputArg = outputArg;
+    return l;
+}
+
+/*
+ * net_link_input --
+ *	A frame from the device behind a LINK_TAP link: it is put on the link
+ *	by the far side, so observers and fault filters see it as any frame,
+ *	and is delivered to the link's interface by the clock.
+ */
+
+void
+net_link_input(
+    tl_link *link,
+    const uint8_t *frame,
+    uint32_t len)
+{
+    tl_pkt *p;
+
+    if (link->peer == NULL || link->nifaces == 0 || len == 0) {
+	return;
+    }
+    p = pkt_alloc(link->net, len);
+    memcpy(p->data, frame, len);
+    p->to = link->ifaces[0];
+    net_transmit(link->peer, p);
+}
+
 /* The interface on link that owns addr (static neighbour resolution). */
 tl_iface *
 link_resolve(
@@ -210,6 +289,9 @@ link_resolve(
 	if (link->ifaces[i]->addr == addr) {
 	    return link->ifaces[i];
 	}
+    }
+    if (link->peer && link->peer->addr == addr) {
+	return link->peer;		/* The kernel behind a TAP link. */
     }
     return NULL;
 }
@@ -275,7 +357,7 @@ Tap(
     info.to = p->to;
     info.frame = p->data;
     info.len = p->len;
-    info.l2len = p->from->link->kind == LINK_LAN ? ETH_HDRLEN : 0;
+    info.l2len = link_is_ether(p->from->link) ? ETH_HDRLEN : 0;
     info.reason = reason;
     for (t = net->taps; t; t = t->next) {
 	t->fn(t->arg, &info);
@@ -299,6 +381,14 @@ Deliver(
 	return;
     }
     Tap(net, TAP_DELIVER, p, net->clock.now, NULL);
+    if (to == to->link->peer) {
+	/* Out of the network: to the device behind a TAP link. */
+	if (to->link->output) {
+	    to->link->output(to->link->outputArg, p->data, p->len);
+	}
+	pkt_free(net, p);
+	return;
+    }
     host_input(to, p);
 }
 
@@ -347,6 +437,9 @@ net_transmit(
 	if (link->kind == LINK_P2P) {
 	    p->to = link->ifaces[0] == ifc && link->nifaces > 1
 		    ? link->ifaces[1] : link->ifaces[0];
+	} else if (link->kind == LINK_TAP) {
+	    p->to = ifc == link->peer ? (link->nifaces ? link->ifaces[0]
+		    : NULL) : link->peer;
 	}
 	if (p->to == NULL || p->to == ifc) {
 	    pkt_free(net, p);
@@ -373,7 +466,7 @@ net_transmit(
     info.to = p->to;
     info.frame = p->data;
     info.len = p->len;
-    info.l2len = link->kind == LINK_LAN ? ETH_HDRLEN : 0;
+    info.l2len = link_is_ether(link) ? ETH_HDRLEN : 0;
     info.reason = NULL;
     for (fp = &net->faults; (f = *fp) != NULL; ) {
 	if (f->count != 0 && f->match(f->matchArg, &info)) {

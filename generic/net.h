@@ -28,7 +28,16 @@ struct tl_pkt {
 
 #define PKT_SMALL	2048	/* Frames up to this size are recycled. */
 
-typedef enum { LINK_P2P, LINK_LAN } tl_linkkind;
+/*
+ * LINK_TAP: an Ethernet whose far side is a device outside the network (a
+ * Linux TAP device, the kernel behind it). Frames for the far side go to
+ * the link's output function; frames from it come in through
+ * net_link_input. The far side is a stand-in interface (peer) of a
+ * stand-in host that is not one of the network's hosts.
+ */
+typedef enum { LINK_P2P, LINK_LAN, LINK_TAP } tl_linkkind;
+
+typedef void tl_output_fn(void *arg, const uint8_t *frame, uint32_t len);
 
 struct tl_link {
     tl_net *net;
@@ -40,6 +49,9 @@ struct tl_link {
     tl_iface **ifaces;
     int nifaces;
     tl_link *next;
+    tl_iface *peer;		/* LINK_TAP: the far side. */
+    tl_output_fn *output;	/* LINK_TAP: takes frames for the far side. */
+    void *outputArg;
 };
 
 struct tl_iface {
@@ -51,7 +63,16 @@ struct tl_iface {
     uint8_t mac[6];
     int plugged;		/* 0 while the cable is out. */
     tl_time tx_free;		/* When the transmitter is next free. */
+    struct tl_arp *arp;		/* ARP cache (TAP links), NULL when static. */
 };
+
+/* Frames on LANs and TAP links carry Ethernet headers. */
+static inline int
+link_is_ether(
+    const tl_link *link)
+{
+    return link->kind != LINK_P2P;
+}
 
 /* What an observer is told about a frame. */
 typedef enum {
@@ -158,6 +179,10 @@ tl_link	       *net_link_new(tl_net *net, const char *name, tl_linkkind kind,
 		    tl_time delay, uint64_t rate, uint32_t mtu);
 int		net_link_attach(tl_link *link, tl_host *host, tl_addr addr,
 		    int prefix);
+tl_link	       *net_tap_link_new(tl_net *net, const char *name, uint32_t mtu,
+		    tl_output_fn *output, void *outputArg);
+void		net_link_input(tl_link *link, const uint8_t *frame,
+		    uint32_t len);
 tl_pkt	       *pkt_alloc(tl_net *net, uint32_t len);
 void		pkt_free(tl_net *net, tl_pkt *pkt);
 void		net_transmit(tl_iface *ifc, tl_pkt *pkt);

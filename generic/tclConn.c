@@ -68,6 +68,7 @@ ConnDeleteProc(
     NetObj *netPtr = c->netPtr;
 
     c->cmd = NULL;
+    TcplabChanDetach(c);
     for (pp = &netPtr->conns; *pp; pp = &(*pp)->next) {
 	if (*pp == c) {
 	    *pp = c->next;
@@ -144,6 +145,9 @@ ListenDeleteProc(
     if (lp->acceptCmd) {
 	Tcl_DecrRefCount(lp->acceptCmd);
     }
+    if (lp->onPending) {
+	Tcl_DecrRefCount(lp->onPending);
+    }
     ckfree(lp);
 }
 
@@ -170,6 +174,7 @@ UpState(
     if (to == TCPS_CLOSED && tp->so_error) {
 	c->lastErr = tp->so_error;
     }
+    TcplabChanNotify(c);
 }
 
 static void
@@ -188,6 +193,7 @@ UpReadable(
 	Tcl_ListObjAppendElement(NULL, s, c->name);
 	TcplabQueue(c->netPtr, s);
     }
+    TcplabChanNotify(c);
 }
 
 static void
@@ -198,11 +204,24 @@ UpAccepted(
     ListenObj *lp = user;
     tl_tcb *tp;
 
+    if (lp->onPending && !lp->acceptCmd) {
+	Tcl_Obj *s = Tcl_DuplicateObj(lp->onPending);
+
+	Tcl_ListObjAppendElement(NULL, s, lp->name);
+	TcplabQueue(lp->netPtr, s);
+    }
     while (lp->acceptCmd && (tp = tcp_accept(l)) != NULL) {
 	ConnObj *c = TcplabConnNew(lp->netPtr, tp);
 	Tcl_Obj *s = Tcl_DuplicateObj(lp->acceptCmd);
 
-	Tcl_ListObjAppendElement(NULL, s, c->name);
+	if (lp->channel) {
+	    TcplabChanGet(c, lp->netPtr->interp);
+	    Tcl_ListObjAppendElement(NULL, s,
+		    Tcl_GetObjResult(lp->netPtr->interp));
+	    Tcl_ResetResult(lp->netPtr->interp);
+	} else {
+	    Tcl_ListObjAppendElement(NULL, s, c->name);
+	}
 	Tcl_ListObjAppendElement(NULL, s, TcplabNewAddr(tp->raddr));
 	Tcl_ListObjAppendElement(NULL, s, Tcl_NewIntObj(tp->rport));
 	TcplabQueue(lp->netPtr, s);
@@ -265,6 +284,7 @@ Info(
     NUM("snd_una", tp->snd_una);
     NUM("snd_nxt", tp->snd_nxt);
     NUM("snd_max", tp->snd_max);
+    NUM("snd_up", tp->snd_up);
     NUM("snd_wnd", tp->snd_wnd);
     NUM("snd_wl1", tp->snd_wl1);
     NUM("snd_wl2", tp->snd_wl2);
@@ -272,6 +292,7 @@ Info(
     NUM("rcv_nxt", tp->rcv_nxt);
     NUM("rcv_wnd", tcp_rcv_space(tp));
     NUM("rcv_adv", tp->rcv_adv);
+    NUM("rcv_up", tp->rcv_up);
     NUM("mss", tp->mss);
     NUM("mss_offer", tp->mss_offer);
     NUM("peer_mss", tp->peer_mss);
@@ -342,7 +363,7 @@ Closed(
 	    "connection \"%s\" no longer exists", Tcl_GetString(c->name));
 }
 
-/* $c recv ?-max n? */
+/* $c recv ?-max n? | $c recv -urgent */
 static int
 Recv(
     ConnObj *c,
@@ -356,8 +377,17 @@ Recv(
     Tcl_Obj *res;
     unsigned char *buf;
 
+    if (objc == 3 && strcmp(Tcl_GetString(objv[2]), "-urgent") == 0) {
+	/* The urgent byte (out of band), or nothing when none came. */
+	uint8_t b;
+
+	if (tcp_recv_urgent(tp, &b) == 0) {
+	    Tcl_SetObjResult(interp, Tcl_NewByteArrayObj(&b, 1));
+	}
+	return TCL_OK;
+    }
     if (objc != 2 && (objc != 4 || strcmp(Tcl_GetString(objv[2]), "-max"))) {
-	Tcl_WrongNumArgs(interp, 2, objv, "?-max bytes?");
+	Tcl_WrongNumArgs(interp, 2, objv, "?-max bytes? | -urgent");
 	return TCL_ERROR;
     }
     if (objc == 4 && Tcl_GetIntFromObj(interp, objv[3], &max) != TCL_OK) {
@@ -386,12 +416,14 @@ Recv(
     return TCL_OK;
 }
 
-/* $c send data: bytes as given, or the string's UTF-8 encoding. */
+/* $c send ?-urgent? data: bytes as given, or the string's UTF-8
+ * encoding; -urgent sends them as urgent data (URG). */
 static int
 Send(
     ConnObj *c,
     Tcl_Interp *interp,
-    Tcl_Obj *data)
+    Tcl_Obj *data,
+    int urgent)
 {
     Tcl_Size len;
     const unsigned char *bytes;
@@ -411,7 +443,8 @@ Send(
 	bytes = (const unsigned char *) Tcl_DStringValue(&ds);
 	len = Tcl_DStringLength(&ds);
     }
-    err = tcp_send(c->tcb, bytes, (uint32_t) len);
+    err = urgent ? tcp_send_urgent(c->tcb, bytes, (uint32_t) len)
+	    : tcp_send(c->tcb, bytes, (uint32_t) len);
     Tcl_DStringFree(&ds);
     if (err) {
 	Tcl_Obj *prefix = Tcl_ObjPrintf("error writing \"%s\"",
@@ -434,18 +467,18 @@ ConnObjCmd(
     Tcl_Obj *const objv[])
 {
     static const char *const subs[] = {
-	"abort", "close", "destroy", "eof", "error", "history", "info", "on",
-	"readable", "recv", "send", "shutdown", "source", "state", "states",
-	"timers", NULL
+	"abort", "channel", "close", "destroy", "eof", "error", "history",
+	"info", "on", "readable", "recv", "send", "shutdown", "source",
+	"state", "states", "timers", NULL
     };
     enum {
-	C_ABORT, C_CLOSE, C_DESTROY, C_EOF, C_ERROR, C_HISTORY, C_INFO, C_ON,
-	C_READABLE, C_RECV, C_SEND, C_SHUTDOWN, C_SOURCE, C_STATE, C_STATES,
-	C_TIMERS
+	C_ABORT, C_CHANNEL, C_CLOSE, C_DESTROY, C_EOF, C_ERROR, C_HISTORY,
+	C_INFO, C_ON, C_READABLE, C_RECV, C_SEND, C_SHUTDOWN, C_SOURCE,
+	C_STATE, C_STATES, C_TIMERS
     };
     /* Subcommands that still answer once the stack let the TCB go. */
-    static const int afterEnd[] = { 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0, 1,
-	1, 0 };
+    static const int afterEnd[] = { 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0,
+	1, 1, 0 };
     ConnObj *c = clientData;
     tl_tcb *tp = c->tcb;
     int idx;
@@ -461,6 +494,7 @@ ConnObjCmd(
     if (tp == NULL && !afterEnd[idx]) {
 	return Closed(c, interp);
     }
+    TcplabClockSync(c->netPtr);
     switch (idx) {
     case C_ABORT:
     case C_CLOSE:
@@ -477,6 +511,13 @@ ConnObjCmd(
 	}
 	TcplabDrain(c->netPtr);
 	return TCL_OK;
+    case C_CHANNEL:
+	/* $c channel: a Tcl channel over the connection (tclChan.c). */
+	if (objc != 2) {
+	    Tcl_WrongNumArgs(interp, 2, objv, NULL);
+	    return TCL_ERROR;
+	}
+	return TcplabChanGet(c, interp);
     case C_DESTROY:
 	Tcl_DeleteCommandFromToken(interp, c->cmd);
 	return TCL_OK;
@@ -550,11 +591,14 @@ ConnObjCmd(
     case C_RECV:
 	return Recv(c, interp, objc, objv);
     case C_SEND:
+	if (objc == 4 && strcmp(Tcl_GetString(objv[2]), "-urgent") == 0) {
+	    return Send(c, interp, objv[3], 1);
+	}
 	if (objc != 3) {
 	    Tcl_WrongNumArgs(interp, 2, objv, "data");
 	    return TCL_ERROR;
 	}
-	return Send(c, interp, objv[2]);
+	return Send(c, interp, objv[2], 0);
     case C_SHUTDOWN: {
 	static const char *const hows[] = { "both", "read", "write", NULL };
 	int how, err;
@@ -615,19 +659,55 @@ ListenObjCmd(
     Tcl_Obj *const objv[])
 {
     static const char *const subs[] = {
-	"accept", "close", "info", "pending", NULL
+	"accept", "close", "info", "on", "pending", NULL
     };
-    enum { L_ACCEPT, L_CLOSE, L_INFO, L_PENDING };
+    enum { L_ACCEPT, L_CLOSE, L_INFO, L_ON, L_PENDING };
     ListenObj *lp = clientData;
     tl_listener *l = lp->l;
-    int idx;
+    int idx, asChannel = 0;
 
-    if (objc != 2) {
-	Tcl_WrongNumArgs(interp, 1, objv, "accept|close|info|pending");
+    if (objc < 2) {
+	Tcl_WrongNumArgs(interp, 1, objv, "accept|close|info|on|pending");
 	return TCL_ERROR;
     }
     if (Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)
 	    != TCL_OK) {
+	return TCL_ERROR;
+    }
+    if (idx == L_ON) {
+	/* $l on pending ?cmdprefix?: told when a connection waits. */
+	static const char *const evs[] = { "pending", NULL };
+	int ev;
+
+	if (objc != 3 && objc != 4) {
+	    Tcl_WrongNumArgs(interp, 2, objv, "pending ?cmdprefix?");
+	    return TCL_ERROR;
+	}
+	if (Tcl_GetIndexFromObj(interp, objv[2], evs, "event", 0, &ev)
+		!= TCL_OK) {
+	    return TCL_ERROR;
+	}
+	if (objc == 4) {
+	    if (lp->onPending) {
+		Tcl_DecrRefCount(lp->onPending);
+		lp->onPending = NULL;
+	    }
+	    if (Tcl_GetCharLength(objv[3]) > 0) {
+		lp->onPending = objv[3];
+		Tcl_IncrRefCount(lp->onPending);
+	    }
+	}
+	if (lp->onPending) {
+	    Tcl_SetObjResult(interp, lp->onPending);
+	}
+	return TCL_OK;
+    }
+    if (idx == L_ACCEPT && objc == 3
+	    && strcmp(Tcl_GetString(objv[2]), "-channel") == 0) {
+	asChannel = 1;
+    } else if (objc != 2) {
+	Tcl_WrongNumArgs(interp, 2, objv, idx == L_ACCEPT ? "?-channel?"
+		: NULL);
 	return TCL_ERROR;
     }
     if (idx == L_CLOSE) {
@@ -638,12 +718,18 @@ ListenObjCmd(
 	return TcplabError(interp, "STATE", "GONE",
 		"listener \"%s\" no longer exists", Tcl_GetString(lp->name));
     }
+    TcplabClockSync(lp->netPtr);
     switch (idx) {
     case L_ACCEPT: {
 	tl_tcb *tp = tcp_accept(l);
 
 	if (tp) {
-	    Tcl_SetObjResult(interp, TcplabConnNew(lp->netPtr, tp)->name);
+	    ConnObj *c = TcplabConnNew(lp->netPtr, tp);
+
+	    if (asChannel || lp->channel) {
+		return TcplabChanGet(c, interp);
+	    }
+	    Tcl_SetObjResult(interp, c->name);
 	}
 	return TCL_OK;
     }

@@ -217,25 +217,26 @@ OpenOptions(
     tl_openopts *o,
     int *backlogPtr,
     Tcl_Obj **acceptPtr,
-    int *lingerPtr)
+    int *lingerPtr,
+    int *channelPtr)
 {
     static const char *const opts[] = {
-	"-accept", "-backlog", "-bind", "-isn", "-keepalive", "-keepcnt",
-	"-keepidle", "-keepintvl", "-linger", "-mss", "-myaddr", "-nodelay",
-	"-rcvbuf", "-reuseaddr", "-sndbuf", NULL
+	"-accept", "-backlog", "-bind", "-channel", "-isn", "-keepalive",
+	"-keepcnt", "-keepidle", "-keepintvl", "-linger", "-mss", "-myaddr",
+	"-nodelay", "-rcvbuf", "-reuseaddr", "-sndbuf", NULL
     };
     enum {
-	O_ACCEPT, O_BACKLOG, O_BIND, O_ISN, O_KEEPALIVE, O_KEEPCNT,
-	O_KEEPIDLE, O_KEEPINTVL, O_LINGER, O_MSS, O_MYADDR, O_NODELAY,
-	O_RCVBUF, O_REUSEADDR, O_SNDBUF
+	O_ACCEPT, O_BACKLOG, O_BIND, O_CHANNEL, O_ISN, O_KEEPALIVE,
+	O_KEEPCNT, O_KEEPIDLE, O_KEEPINTVL, O_LINGER, O_MSS, O_MYADDR,
+	O_NODELAY, O_RCVBUF, O_REUSEADDR, O_SNDBUF
     };
     /* Which options take a value, and which apply to which command. */
-    static const int hasValue[] = { 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 0, 1,
-	0, 1 };
-    static const int forListen[] = { 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0,
-	1, 0 };
+    static const int hasValue[] = { 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 0,
+	1, 0, 1 };
+    static const int forListen[] = { 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1,
+	1, 1, 1 };
     static const int forConnect[] = { 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1 };
+	1, 1, 1 };
     Tcl_Size i;
     int idx, v;
 
@@ -273,6 +274,10 @@ OpenOptions(
 	    if (TcplabGetPort(interp, objv[i], &o->lport) != TCL_OK) {
 		return TCL_ERROR;
 	    }
+	    break;
+	case O_CHANNEL:
+	    /* Give a Tcl channel (tclChan.c) instead of the handle. */
+	    *channelPtr = 1;
 	    break;
 	case O_ISN:
 	    if (TcplabGetUInt32(interp, objv[i], &o->isn) != TCL_OK) {
@@ -348,7 +353,7 @@ Connect(
     tl_openopts o;
     tl_addr raddr;
     uint16_t rport;
-    int linger = -1, err;
+    int linger = -1, err, channel = 0;
     tl_tcb *tp;
     ConnObj *connPtr;
 
@@ -359,7 +364,7 @@ Connect(
     if (TcplabGetPeer(interp, hostPtr->netPtr, objv[2], &raddr) != TCL_OK
 	    || TcplabGetPort(interp, objv[3], &rport) != TCL_OK
 	    || OpenOptions(hostPtr, interp, objc, objv, 4, 0, &o, NULL, NULL,
-		&linger) != TCL_OK) {
+		&linger, &channel) != TCL_OK) {
 	return TCL_ERROR;
     }
     err = tcp_connect(hostPtr->host, raddr, rport, &o, &tp);
@@ -370,7 +375,11 @@ Connect(
     if (linger == 0) {
 	tp->flags |= TF_RST_ON_CLOSE;
     }
-    Tcl_SetObjResult(interp, connPtr->name);
+    if (channel) {
+	TcplabChanGet(connPtr, interp);
+    } else {
+	Tcl_SetObjResult(interp, connPtr->name);
+    }
     TcplabDrain(hostPtr->netPtr);
     return TCL_OK;
 }
@@ -385,7 +394,7 @@ Listen(
 {
     tl_openopts o;
     uint16_t port;
-    int backlog = 5, err;
+    int backlog = 5, err, channel = 0;
     Tcl_Obj *accept = NULL;
     tl_listener *l;
     ListenObj *lPtr;
@@ -396,7 +405,7 @@ Listen(
     }
     if (TcplabGetPort(interp, objv[2], &port) != TCL_OK
 	    || OpenOptions(hostPtr, interp, objc, objv, 3, 1, &o, &backlog,
-		&accept, NULL) != TCL_OK) {
+		&accept, NULL, &channel) != TCL_OK) {
 	return TCL_ERROR;
     }
     err = tcp_listen(hostPtr->host, o.laddr, port, backlog, &o, SVC_NONE, &l);
@@ -404,6 +413,7 @@ Listen(
 	return TcplabPosixError(interp, err, "couldn't open socket");
     }
     lPtr = TcplabListenNew(hostPtr->netPtr, l);
+    lPtr->channel = channel;
     if (accept) {
 	lPtr->acceptCmd = accept;
 	Tcl_IncrRefCount(accept);
@@ -676,6 +686,7 @@ HostObjCmd(
 	    != TCL_OK) {
 	return TCL_ERROR;
     }
+    TcplabClockSync(hostPtr->netPtr);
     switch (idx) {
     case H_ADDRESSES: {
 	Tcl_Obj *list = Tcl_NewListObj(0, NULL);

@@ -49,7 +49,10 @@ TcplabQueue(
 /*
  * TcplabDrain --
  *	Runs the queued scripts at global level; an error becomes a background
- *	error, as in a Tcl event handler.
+ *	error, as in a Tcl event handler. Never nested: a command called by
+ *	one of the scripts leaves what it queues to the loop already running,
+ *	so scripts run one after the other, in order (a readable script that
+ *	reads must not see the next readable script run inside its read).
  */
 
 void
@@ -59,11 +62,12 @@ TcplabDrain(
     Tcl_Interp *interp = netPtr->interp;
     Tcl_InterpState saved;
 
-    if (netPtr->pending == NULL) {
+    if (netPtr->pending == NULL || netPtr->draining) {
 	return;
     }
     Tcl_Preserve(netPtr);
     Tcl_Preserve(interp);
+    netPtr->draining = 1;
     saved = Tcl_SaveInterpState(interp, TCL_OK);
     while (netPtr->pending && netPtr->net) {
 	Pending *p = netPtr->pending;
@@ -78,6 +82,7 @@ TcplabDrain(
 	Tcl_DecrRefCount(p->script);
 	ckfree(p);
     }
+    netPtr->draining = 0;
     Tcl_RestoreInterpState(interp, saved);
     Tcl_Release(interp);
     Tcl_Release(netPtr);
@@ -111,7 +116,7 @@ TcplabNetworkCmd(
     static const char *const subs[] = { "create", NULL };
     static const char *const opts[] = { "-clock", "-seed", NULL };
     enum { OPT_CLOCK, OPT_SEED };
-    int idx, i;
+    int idx, i, real = 0;
     Tcl_WideInt seed = 1;
     NetObj *netPtr;
 
@@ -142,9 +147,13 @@ TcplabNetworkCmd(
 	    }
 	    break;
 	case OPT_CLOCK:
-	    if (strcmp(Tcl_GetString(objv[i]), "virtual") != 0) {
+	    if (strcmp(Tcl_GetString(objv[i]), "real") == 0) {
+		real = 1;
+	    } else if (strcmp(Tcl_GetString(objv[i]), "virtual") == 0) {
+		real = 0;
+	    } else {
 		return TcplabError(interp, "VALUE", "CLOCK",
-			"bad clock \"%s\": must be virtual",
+			"bad clock \"%s\": must be virtual or real",
 			Tcl_GetString(objv[i]));
 	    }
 	    break;
@@ -157,6 +166,9 @@ TcplabNetworkCmd(
     netPtr->net->user = netPtr;
     netPtr->interp = interp;
     trace_init(&netPtr->trace.t);
+    if (real) {
+	TcplabRealInit(netPtr);
+    }
     netPtr->name = TcplabNewName(interp, "net");
     Tcl_IncrRefCount(netPtr->name);
     netPtr->cmd = Tcl_CreateObjCommand(interp, Tcl_GetString(netPtr->name),
@@ -181,9 +193,12 @@ NetDeleteProc(
 
     netPtr->cmd = NULL;
     FreePending(netPtr);
+    TcplabAfterFreeAll(netPtr);
     TcplabTraceStop(netPtr);
     TcplabCaptureStopAll(netPtr);
     TcplabRecordFree(netPtr);
+    TcplabRealFree(netPtr);
+    TcplabTapCloseAll(netPtr);
     netPtr->net = NULL;
     net_free(net);
     while (netPtr->conns) {
@@ -458,6 +473,17 @@ Run(
 	    return TCL_OK;
 	}
     }
+    if (netPtr->real) {
+	/* Real time: serve the event loop until the end or the condition. */
+	code = TcplabRealRun(netPtr, interp, end, cond, &ok);
+	if (cond) {
+	    Tcl_DecrRefCount(cond);
+	    if (code == TCL_OK) {
+		Tcl_SetObjResult(interp, Tcl_NewIntObj(ok));
+	    }
+	}
+	return code;
+    }
     Tcl_Preserve(netPtr);
     netPtr->running = 1;
     while (netPtr->net && clock_next(&net->clock) <= end) {
@@ -544,12 +570,12 @@ NetObjCmd(
     Tcl_Obj *const objv[])
 {
     static const char *const subs[] = {
-	"boot", "cable", "crash", "destroy", "filter", "host", "hosts", "lan",
-	"link", "links", "now", "record", "run", "trace", NULL
+	"after", "boot", "cable", "crash", "destroy", "filter", "host", "hosts",
+	"lan", "link", "links", "now", "record", "run", "tap", "trace", NULL
     };
     enum {
-	N_BOOT, N_CABLE, N_CRASH, N_DESTROY, N_FILTER, N_HOST, N_HOSTS, N_LAN,
-	N_LINK, N_LINKS, N_NOW, N_RECORD, N_RUN, N_TRACE
+	N_AFTER, N_BOOT, N_CABLE, N_CRASH, N_DESTROY, N_FILTER, N_HOST, N_HOSTS, N_LAN,
+	N_LINK, N_LINKS, N_NOW, N_RECORD, N_RUN, N_TAP, N_TRACE
     };
     NetObj *netPtr = clientData;
     int idx;
@@ -562,7 +588,10 @@ NetObjCmd(
 	    != TCL_OK) {
 	return TCL_ERROR;
     }
+    TcplabClockSync(netPtr);
     switch (idx) {
+    case N_AFTER:
+	return TcplabAfterCmd(netPtr, interp, objc, objv);
     case N_BOOT:
 	return HostOp(netPtr, interp, 1, objc, objv);
     case N_CABLE:
@@ -641,6 +670,8 @@ NetObjCmd(
 	return TcplabRecordCmd(netPtr, interp, objc, objv);
     case N_RUN:
 	return Run(netPtr, interp, objc, objv);
+    case N_TAP:
+	return TcplabTapCmd(netPtr, interp, objc, objv);
     case N_TRACE:
 	return TcplabTraceCmd(netPtr, interp, objc, objv);
     case N_FILTER:

@@ -2,7 +2,10 @@
  * tclRecord.c --
  *
  *	$net record: keeps every TCP segment put on a wire as a dict, for
- *	scripts and tests that check a trace field by field.
+ *	scripts and tests that check a trace field by field, and for time-line
+ *	diagrams (library/diagram.tcl): each dict also says which host put
+ *	the frame on the wire (from) and which host it was for on that link
+ *	(to), when it arrived there (arrive) or why it was lost (drop).
  *
  *	$net record start ?-on host?	start (again: forget what was kept)
  *	$net record stop		stop keeping
@@ -12,11 +15,63 @@
 #include <string.h>
 #include "tcplabInt.h"
 
+/* A recorded frame still on the wire: its dict's place in the list. */
+typedef struct InFlight {
+    const uint8_t *frame;	/* The frame's bytes (same until delivered). */
+    Tcl_Size index;
+} InFlight;
+
 typedef struct Recorder {
     Tcl_Obj *list;		/* Dicts, oldest first. */
     tl_host *on;		/* Only frames this host sends or gets. */
     int active;
+    InFlight *flight;		/* Frames not yet delivered or dropped. */
+    int nflight, maxflight;
 } Recorder;
+
+/*
+ * RecordFate --
+ *	A recorded frame arrived (arrive: the time) or was lost (drop: why):
+ *	update its dict, copying what a script may share.
+ */
+
+static void
+RecordFate(
+    Recorder *r,
+    const tl_tapinfo *info)
+{
+    int i;
+    Tcl_Obj *d;
+
+    for (i = r->nflight - 1; i >= 0; i--) {
+	if (r->flight[i].frame == info->frame) {
+	    break;
+	}
+    }
+    if (i < 0) {
+	return;
+    }
+    if (Tcl_IsShared(r->list)) {
+	Tcl_Obj *copy = Tcl_DuplicateObj(r->list);
+
+	Tcl_IncrRefCount(copy);
+	Tcl_DecrRefCount(r->list);
+	r->list = copy;
+    }
+    if (Tcl_ListObjIndex(NULL, r->list, r->flight[i].index, &d) == TCL_OK
+	    && d != NULL) {
+	d = Tcl_DuplicateObj(d);
+	if (info->kind == TAP_DELIVER) {
+	    Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("arrive", -1),
+		    TcplabNewTime(info->time));
+	} else {
+	    Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("drop", -1),
+		    Tcl_NewStringObj(info->reason ? info->reason : "lost", -1));
+	}
+	Tcl_ListObjReplace(NULL, r->list, r->flight[i].index, 1, 1, &d);
+    }
+    r->flight[i] = r->flight[--r->nflight];
+}
 
 static void
 RecordTap(
@@ -28,7 +83,13 @@ RecordTap(
     tl_seginfo s;
     Tcl_Obj *d;
 
-    if (info->kind != TAP_SEND || !trace_segment(info, &s)) {
+    if (info->kind != TAP_SEND) {
+	if (r->nflight) {
+	    RecordFate(r, info);
+	}
+	return;
+    }
+    if (!trace_segment(info, &s)) {
 	return;
     }
     if (r->on && info->from->host != r->on
@@ -49,8 +110,27 @@ RecordTap(
     PUT("win", Tcl_NewIntObj(s.th.win));
     PUT("urp", Tcl_NewIntObj(s.th.urp));
     PUT("options", TcplabOptionsObj(s.th.optbytes, s.th.optlen));
+    PUT("from", Tcl_NewStringObj(info->from->host->name, -1));
+    PUT("to", Tcl_NewStringObj(info->to && info->to->host
+	    ? info->to->host->name : "", -1));
+    PUT("arrive", Tcl_NewObj());
+    PUT("drop", Tcl_NewObj());
 #undef PUT
+    if (Tcl_IsShared(r->list)) {
+	Tcl_Obj *copy = Tcl_DuplicateObj(r->list);
+
+	Tcl_IncrRefCount(copy);
+	Tcl_DecrRefCount(r->list);
+	r->list = copy;
+    }
     Tcl_ListObjAppendElement(NULL, r->list, d);
+    if (r->nflight == r->maxflight) {
+	r->maxflight = r->maxflight ? 2 * r->maxflight : 16;
+	r->flight = ckrealloc(r->flight, r->maxflight * sizeof(InFlight));
+    }
+    r->flight[r->nflight].frame = info->frame;
+    Tcl_ListObjLength(NULL, r->list, &r->flight[r->nflight].index);
+    r->flight[r->nflight++].index--;
 }
 
 void
@@ -77,6 +157,9 @@ TcplabRecordFree(
     if (r) {
 	TcplabRecordStop(netPtr);
 	Tcl_DecrRefCount(r->list);
+	if (r->flight) {
+	    ckfree(r->flight);
+	}
 	ckfree(r);
 	netPtr->recorder = NULL;
     }
@@ -122,6 +205,7 @@ TcplabRecordCmd(
 	}
 	r->list = Tcl_NewListObj(0, NULL);
 	Tcl_IncrRefCount(r->list);
+	r->nflight = 0;
 	r->on = hostPtr ? hostPtr->host : NULL;
 	r->active = 1;
 	net_tap_add(netPtr->net, RecordTap, netPtr);

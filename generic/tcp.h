@@ -54,6 +54,9 @@ extern const char *const tcp_statenames[TCPS_NSTATES];
 #define TF_PINGPONG	0x200000	/* Interactive: delay ACKs (Linux). */
 #define TF_TLP_ARMED	0x400000	/* The rexmt timer is a loss probe. */
 #define TF_TLP_DONE	0x800000	/* A probe went out for this flight. */
+#define TF_URG_SEND	0x1000000	/* Urgent data below snd_up to announce. */
+#define TF_URG_PEND	0x2000000	/* The peer's urgent byte is yet to come. */
+#define TF_URG_HAVE	0x4000000	/* The peer's urgent byte is in iobc. */
 
 /* A queued out-of-order segment (RFC 9293 3.10.7.4, seventh step). */
 typedef struct tl_reass {
@@ -98,6 +101,7 @@ struct tl_tcb {
     uint32_t max_sndwnd;
     /* Receive sequence variables. */
     uint32_t rcv_nxt, rcv_wnd, rcv_up, irs;
+    uint8_t iobc;		/* The urgent byte, out of band (4.4BSD t_iobc). */
     uint32_t rcv_adv;		/* Right edge of the window we announced. */
 
     uint16_t mss;		/* Effective send MSS. */
@@ -170,6 +174,7 @@ struct tl_listener {
     int service;		/* SVC_* for built-in services. */
     int reuseaddr;
     int nodelay;
+    int rcvbuf, sndbuf;		/* For its connections; 0 = tunable. */
     void *user;
     int closed;
 };
@@ -267,6 +272,9 @@ tl_tcb	       *tcp_accept(tl_listener *l);
 void		tcp_listener_close(tl_listener *l);
 int		tcp_send(tl_tcb *tp, const uint8_t *data, uint32_t len);
 int		tcp_source(tl_tcb *tp, uint64_t nbytes);
+int		tcp_set_buffers(tl_tcb *tp, int rcvbuf, int sndbuf);
+int		tcp_send_urgent(tl_tcb *tp, const uint8_t *data, uint32_t len);
+int		tcp_recv_urgent(tl_tcb *tp, uint8_t *bytePtr);
 uint32_t	tcp_recv(tl_tcb *tp, uint8_t *buf, uint32_t max);
 uint32_t	tcp_readable(const tl_tcb *tp);
 int		tcp_at_eof(const tl_tcb *tp);

@@ -81,6 +81,17 @@ Append(
     if ((tp->flags & TF_SHUT_RD) && tp->host->tun.shutrd_discard) {
 	/* 4.4BSD: nobody will read it; take it and throw it away. */
 	n = len;
+    } else if ((tp->flags & TF_URG_PEND)
+	    && tp->rcv_up - 1 - tp->rcv_nxt < len) {
+	/* The urgent byte leaves the stream (4.4BSD tcp_pulloutofband). */
+	uint32_t k = tp->rcv_up - 1 - tp->rcv_nxt;
+
+	n = ring_write(&tp->rcvbuf, data, k);
+	if (n == k) {
+	    tp->iobc = data[k];
+	    tp->flags = (tp->flags & ~TF_URG_PEND) | TF_URG_HAVE;
+	    n += 1 + ring_write(&tp->rcvbuf, data + k + 1, len - k - 1);
+	}
     } else {
 	n = ring_write(&tp->rcvbuf, data, len);
     }
@@ -233,6 +244,11 @@ Listen(
     }
     tp = tcp_newtcb(h);
     if (tp == NULL) {
+	return;
+    }
+    if ((l->rcvbuf || l->sndbuf) && !tcp_set_buffers(tp, l->rcvbuf,
+	    l->sndbuf)) {
+	tcp_free(tp);
 	return;
     }
     tcp_set_tuple(tp, ip->dst, th->dport, ip->src, th->sport);
@@ -815,6 +831,19 @@ Synchronized(
 	    return;
 	default:
 	    break;
+	}
+    }
+
+    /* Sixth: the URG bit (RFC 9293 3.10.7.4): the urgent pointer, after
+     * the urgent data as 4.4BSD reads it (RFC 6093). */
+    if ((flags & TH_URG) && th->urp && !TCPS_HAVERCVDFIN(tp->state)) {
+	uint32_t up = th->seq + th->urp;
+
+	if (SEQ_GT(up, tp->rcv_nxt) && (!(tp->flags & TF_URG_PEND)
+		|| SEQ_GT(up, tp->rcv_up))) {
+	    tp->rcv_up = up;
+	    tp->flags = (tp->flags & ~TF_URG_HAVE) | TF_URG_PEND;
+	    tcp_notify(tp);
 	}
     }
 

@@ -234,6 +234,16 @@ Emit(
     win = (flags & TH_RST) && !TCPS_HAVEESTABLISHED(tp->state) ? 0
 	    : RcvWindow(tp, flags & TH_SYN);
     memset(&th, 0, sizeof(th));
+    if (tp->flags & TF_URG_SEND) {
+	/* Urgent mode (RFC 9293 3.8.5): until the peer has acknowledged the
+	 * urgent data, every segment points at its end. */
+	if (!SEQ_GT(tp->snd_up, tp->snd_una)) {
+	    tp->flags &= ~TF_URG_SEND;
+	} else if (SEQ_GT(tp->snd_up, seq) && !(flags & (TH_SYN | TH_RST))) {
+	    flags |= TH_URG;
+	    th.urp = (uint16_t) TL_MIN(tp->snd_up - seq, 65535u);
+	}
+    }
     th.sport = tp->lport;
     th.dport = tp->rport;
     th.seq = seq;
@@ -367,6 +377,8 @@ tcp_output(
 			    && seq + len == data_end && tp->pend == NULL
 			    && tp->src_left == 0)
 			|| (tp->flags & TF_FORCE)
+			|| ((tp->flags & TF_URG_SEND)
+			    && SEQ_GT(tp->snd_up, seq))
 			|| len >= tp->max_sndwnd / 2
 			|| SEQ_LT(seq, tp->snd_max)) {
 		    send = 1;

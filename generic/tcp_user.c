@@ -30,6 +30,21 @@ SetBuffers(
     return 1;
 }
 
+/* SO_RCVBUF and SO_SNDBUF of a new TCB (0 = the tunable); 0 if no memory. */
+int
+tcp_set_buffers(
+    tl_tcb *tp,
+    int rcvbuf,
+    int sndbuf)
+{
+    tl_openopts o;
+
+    memset(&o, 0, sizeof(o));
+    o.rcvbuf = rcvbuf;
+    o.sndbuf = sndbuf;
+    return SetBuffers(tp, &o);
+}
+
 static uint16_t
 EphemeralPort(
     tl_host *h,
@@ -203,6 +218,8 @@ tcp_listen(
     l->service = service;
     l->reuseaddr = o->reuseaddr;
     l->nodelay = o->nodelay;
+    l->rcvbuf = o->rcvbuf;
+    l->sndbuf = o->sndbuf;
     l->next = h->listeners;
     h->listeners = l;
     *lPtr = l;
@@ -307,6 +324,60 @@ tcp_send(
     }
     tcp_output(tp);
     return 0;
+}
+
+/*
+ * tcp_send_urgent --
+ *	SEND with the URGENT flag (RFC 9293 3.8.5, 3.10.2; 4.4BSD
+ *	PRU_SENDOOB): the data is queued and the urgent pointer set after its
+ *	last byte, the BSD convention RFC 6093 describes; segments carry URG
+ *	until the peer has acknowledged that far.
+ * Results:
+ *	0, or an error as tcp_send gives.
+ */
+
+int
+tcp_send_urgent(
+    tl_tcb *tp,
+    const uint8_t *data,
+    uint32_t len)
+{
+    int err;
+
+    if (len == 0) {
+	return 0;
+    }
+    if (tp->so_error || tp->state == TCPS_CLOSED
+	    || (tp->flags & TF_WANTFIN)) {
+	return tcp_send(tp, data, len);
+    }
+    tp->snd_up = tp->snd_buf_seq + tp->sndbuf.len + (uint32_t) tp->pend_bytes
+	    + len;
+    tp->flags |= TF_URG_SEND;
+    err = tcp_send(tp, data, len);
+    return err;
+}
+
+/*
+ * tcp_recv_urgent --
+ *	Reads the peer's urgent byte, which 4.4BSD takes out of the stream
+ *	(tcp_pulloutofband; SO_OOBINLINE off).
+ * Results:
+ *	0 with the byte, EWOULDBLOCK when the urgent pointer came but its byte
+ *	not yet, EINVAL when there is none.
+ */
+
+int
+tcp_recv_urgent(
+    tl_tcb *tp,
+    uint8_t *bytePtr)
+{
+    if (tp->flags & TF_URG_HAVE) {
+	tp->flags &= ~TF_URG_HAVE;
+	*bytePtr = tp->iobc;
+	return 0;
+    }
+    return (tp->flags & TF_URG_PEND) ? EWOULDBLOCK : EINVAL;
 }
 
 /* Queues nbytes of generated data (the sock program's source mode). */

@@ -40,5 +40,6 @@ Tcplab_Init(
 	    NULL);
     Tcl_CreateObjCommand(interp, "::tcplab::pcap", TcplabPcapCmd, NULL,
 	    NULL);
+    TcplabChanInit(interp);
     return Tcl_PkgProvideEx(interp, PACKAGE_NAME, PACKAGE_VERSION, NULL);
 }

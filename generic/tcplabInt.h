@@ -65,7 +65,12 @@ struct NetObj {
     struct Recorder *recorder;	/* $net record (tclRecord.c). */
     int nextCapture;
     int running;
+    int draining;		/* TcplabDrain is running the queue. */
     int refCount;		/* Preserved while scripts run. */
+    struct RealClock *real;	/* -clock real (tclReal.c), else NULL. */
+    struct TapDev *tapdevs;	/* TAP devices (tclTap.c). */
+    struct After *afters;	/* $net after: scripts waiting (tclAfter.c). */
+    int nextAfter;
 };
 
 struct HostObj {
@@ -85,6 +90,7 @@ struct ConnObj {
     Tcl_Obj *history;		/* {time state} pairs. */
     Tcl_Obj *onState, *onReadable, *onEvent;
     int lastErr;		/* The error the connection ended with. */
+    struct ChanState *chan;	/* Its Tcl channel (tclChan.c), or NULL. */
     ConnObj *next;
 };
 
@@ -94,6 +100,8 @@ struct ListenObj {
     Tcl_Command cmd;
     Tcl_Obj *name;
     Tcl_Obj *acceptCmd;
+    Tcl_Obj *onPending;		/* $l on pending: a connection waits. */
+    int channel;		/* -channel: -accept gets channels. */
     ListenObj *next;
 };
 
@@ -175,7 +183,46 @@ MODULE_SCOPE int	TcplabGetOptions(Tcl_Interp *interp, Tcl_Obj *obj,
 			    uint8_t *out, size_t *lenPtr);
 MODULE_SCOPE Tcl_Obj   *TcplabOptionsObj(const uint8_t *p, size_t n);
 
+/* tclChan.c: channels over connections. */
+MODULE_SCOPE void	TcplabChanInit(Tcl_Interp *interp);
+MODULE_SCOPE int	TcplabChanGet(ConnObj *connPtr, Tcl_Interp *interp);
+MODULE_SCOPE void	TcplabChanNotify(ConnObj *connPtr);
+MODULE_SCOPE void	TcplabChanDetach(ConnObj *connPtr);
+MODULE_SCOPE int	TcplabRunUntil(NetObj *netPtr, int (*cond)(void *),
+			    void *arg, tl_time end);
+
+/* tclAfter.c: $net after, scripts at a time of the network's clock. */
+MODULE_SCOPE int	TcplabAfterCmd(NetObj *netPtr, Tcl_Interp *interp,
+			    Tcl_Size objc, Tcl_Obj *const objv[]);
+MODULE_SCOPE void	TcplabAfterFreeAll(NetObj *netPtr);
+
 /* tclProfile.c */
 MODULE_SCOPE Tcl_ObjCmdProc TcplabProfileCmd;
+
+/* tclReal.c: a network on real time, driven by Tcl's event loop. */
+MODULE_SCOPE void	TcplabRealInit(NetObj *netPtr);
+MODULE_SCOPE void	TcplabRealFree(NetObj *netPtr);
+MODULE_SCOPE void	TcplabRealSync(NetObj *netPtr);
+MODULE_SCOPE void	TcplabRealStep(NetObj *netPtr);
+MODULE_SCOPE int	TcplabRealRun(NetObj *netPtr, Tcl_Interp *interp,
+			    tl_time end, Tcl_Obj *cond, int *okPtr);
+
+/*
+ * Every command that reaches into a network on real time first brings
+ * its clock up to the present (virtual networks: nothing to do).
+ */
+static inline void
+TcplabClockSync(
+    NetObj *netPtr)
+{
+    if (netPtr->real) {
+	TcplabRealSync(netPtr);
+    }
+}
+
+/* tclTap.c */
+MODULE_SCOPE int	TcplabTapCmd(NetObj *netPtr, Tcl_Interp *interp,
+			    Tcl_Size objc, Tcl_Obj *const objv[]);
+MODULE_SCOPE void	TcplabTapCloseAll(NetObj *netPtr);
 
 #endif /* TCPLAB_INT_H */

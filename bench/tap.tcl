@@ -1,0 +1,231 @@
+#!/usr/bin/env tclsh
+# tap.tcl --
+#
+#	Benchmark (not a test): bulk transfer between tcplab and the Linux
+#	kernel over a TAP device (MTU 1500) in a network namespace, both ways,
+#	next to kernel -> kernel over a veth pair between two namespaces in
+#	the same run. Prints Mbit/s of payload for each. Needs root and
+#	/dev/net/tun; every namespace it makes is removed at the end.
+#
+#	TCLLIBPATH=. tclsh bench/tap.tcl ?megabytes? ?repeats?
+#
+#	The kernel's ends are tclsh programs with Tcl's own sockets (1 MiB
+#	writes and reads), the same on the TAP and the veth runs. tcplab
+#	receives with its discard service (in C), and again with `$c recv` on
+#	each readable event (a Tcl callback per segment), and sends with
+#	`$c source` (generated data, as the sock program's source mode).
+#	Each figure is the best of the repeats; times run from the first byte
+#	sent to the receiver's end of stream.
+
+package require tcplab
+
+set mb [expr {[llength $argv] > 0 ? [lindex $argv 0] : 256}]
+set repeats [expr {[llength $argv] > 1 ? [lindex $argv 1] : 3}]
+set bytes [expr {$mb * 1048576}]
+
+# The kernel's side: a sender or a receiver, reporting on stdout.
+set peer {
+    fconfigure stdout -buffering line
+    lassign $argv role addr port bytes
+    proc sink {s} {
+	fconfigure $s -translation binary -buffersize 1048576
+	set n 0
+	while {1} {
+	    set d [read $s 1048576]
+	    incr n [string length $d]
+	    if {[eof $s]} break
+	}
+	close $s
+	puts "received $n [clock microseconds]"
+	exit
+    }
+    proc source {s bytes} {
+	fconfigure $s -translation binary -buffersize 1048576
+	# A byte array: written as it is, with no conversion.
+	set chunk [binary format x1048576]
+	set t0 [clock microseconds]
+	puts "start $t0"
+	for {set left $bytes} {$left >= 1048576} {incr left -1048576} {
+	    puts -nonewline $s $chunk
+	}
+	if {$left > 0} {
+	    puts -nonewline $s [binary format x$left]
+	}
+	close $s
+	puts "sent $bytes [clock microseconds]"
+	exit
+    }
+    switch $role {
+	listen-sink {
+	    socket -server {apply {{s a p} {after 0 [list sink $s]}}} $port
+	    puts ready
+	}
+	listen-source {
+	    socket -server [list apply {{bytes s a p} {after 0 [list source $s $bytes]}} $bytes] $port
+	    puts ready
+	}
+	connect-sink {
+	    sink [socket $addr $port]
+	}
+	connect-source {
+	    source [socket $addr $port] $bytes
+	}
+    }
+    vwait forever
+}
+set peerFile [file join /tmp tcplab-bench-peer-[pid].tcl]
+set f [open $peerFile w]
+puts $f $peer
+close $f
+
+set tclsh [info nameofexecutable]
+set namespaces {}
+
+proc spawn {ns args} {
+    global tclsh peerFile
+    set ch [open |[list ip netns exec $ns $tclsh $peerFile {*}$args 2>@1] r]
+    fconfigure $ch -blocking 0 -buffering line
+    set ::lines($ch) {}
+    fileevent $ch readable [list apply {{ch} {
+	while {[gets $ch line] >= 0} {lappend ::lines($ch) $line}
+	if {[eof $ch]} {fileevent $ch readable {}; lappend ::lines($ch) exit}
+    }} $ch]
+    return $ch
+}
+
+proc line {ch pattern} {
+    set i [lsearch -glob $::lines($ch) $pattern]
+    expr {$i < 0 ? "" : [lindex $::lines($ch) $i]}
+}
+
+# Waits (serving the event loop) until the script is true.
+proc waitFor {script {ms 60000}} {
+    set end [expr {[clock milliseconds] + $ms}]
+    while {![uplevel 1 [list expr $script]]} {
+	if {[clock milliseconds] > $end} {
+	    error "timed out waiting for $script: [array get ::lines]"
+	}
+	after 1 {set ::tick 1}
+	vwait ::tick
+    }
+}
+
+proc mbits {bytes us} {
+    expr {$bytes * 8.0 / $us}
+}
+
+# The discard service's connection that is not in the list before.
+proc newDiscard {before} {
+    foreach c [me connections] {
+	if {$c ni $before && [dict get [$c info] lport] == 9} {
+	    return $c
+	}
+    }
+}
+
+# kernel -> tcplab: the kernel connects to the discard service (RFC 863,
+# in C: no Tcl per segment) and sends; timed to the FIN's arrival.
+proc tapDiscard {net bytes} {
+    set before [me connections]
+    set ch [spawn $::ns connect-source 192.0.2.2 9 $bytes]
+    $net run -until {[llength [set c [newDiscard $before]]]} -timeout 10s
+    $net run -until {[$c state] ni {SYN_RCVD ESTABLISHED}} -timeout 120s
+    set t1 [clock microseconds]
+    waitFor {[line $ch "start *"] ne ""}
+    set t0 [lindex [line $ch "start *"] 1]
+    set n [dict get [$c info] bytes_in]
+    catch {close $ch}
+    $net run -until {[$c state] eq "CLOSED"} -timeout 5s
+    $c destroy
+    if {$n != $bytes} {error "kernel -> tcplab discard: got $n of $bytes bytes"}
+    mbits $bytes [expr {$t1 - $t0}]
+}
+
+# kernel -> tcplab: the kernel connects and sends; tcplab reads.
+proc tapIn {net bytes} {
+    set l [me listen 5001]
+    set ch [spawn $::ns connect-source 192.0.2.2 5001 $bytes]
+    $net run -until {[$l pending] > 0} -timeout 10s
+    set c [$l accept]
+    $l close
+    set ::got 0
+    $c on readable [list apply {{c} {incr ::got [string length [$c recv]]}}]
+    $net run -until {[$c eof]} -timeout 120s
+    set t1 [clock microseconds]
+    set t0 [lindex [line $ch "start *"] 1]
+    $c close
+    catch {close $ch}
+    if {$::got != $bytes} {error "kernel -> tcplab: got $::got of $bytes bytes"}
+    mbits $bytes [expr {$t1 - $t0}]
+}
+
+# tcplab -> kernel: tcplab connects and sends; the kernel reads.
+proc tapOut {net bytes} {
+    set ch [spawn $::ns listen-sink 0 5002]
+    waitFor {[line $ch ready] ne ""}
+    set c [me connect 192.0.2.1 5002]
+    $net run -until {[$c state] eq "ESTABLISHED"} -timeout 10s
+    set t0 [clock microseconds]
+    $c source $bytes
+    $c close
+    $net run -until {[line $ch "received *"] ne ""} -timeout 120s
+    lassign [line $ch "received *"] - n t1
+    catch {close $ch}
+    if {$n != $bytes} {error "tcplab -> kernel: got $n of $bytes bytes"}
+    mbits $bytes [expr {$t1 - $t0}]
+}
+
+# kernel -> kernel over veth, between namespaces ns and ns2.
+proc veth {bytes} {
+    set rx [spawn $::ns2 listen-sink 0 5003]
+    waitFor {[line $rx ready] ne ""}
+    set tx [spawn $::ns connect-source 198.51.100.2 5003 $bytes]
+    waitFor {[line $rx "received *"] ne ""} 120000
+    lassign [line $rx "received *"] - n t1
+    set t0 [lindex [line $tx "start *"] 1]
+    catch {close $rx}
+    catch {close $tx}
+    if {$n != $bytes} {error "veth: got $n of $bytes bytes"}
+    mbits $bytes [expr {$t1 - $t0}]
+}
+
+try {
+    set ns [tcplab::netns create]
+    lappend namespaces $ns
+    set ns2 [tcplab::netns create]
+    lappend namespaces $ns2
+    exec ip link add tlbench0 netns $ns type veth peer name tlbench1 netns $ns2
+    tcplab::netns exec $ns ip addr add 198.51.100.1/24 dev tlbench0
+    tcplab::netns exec $ns2 ip addr add 198.51.100.2/24 dev tlbench1
+    tcplab::netns exec $ns ip link set tlbench0 up
+    tcplab::netns exec $ns2 ip link set tlbench1 up
+
+    set net [tcplab::network create -clock real]
+    $net host create me -profile linux -services discard
+    # Windows large enough not to limit the transfer.
+    me sysctl rcvbuf 4194304
+    me sysctl sndbuf 4194304
+    $net tap create tap0 me -netns $ns -kernel 192.0.2.1/24 -addr 192.0.2.2/24 -mtu 1500
+
+    set best {discard 0 in 0 out 0 veth 0}
+    for {set i 0} {$i < $repeats} {incr i} {
+	dict set best discard [expr {max([dict get $best discard], [tapDiscard $net $bytes])}]
+	dict set best in [expr {max([dict get $best in], [tapIn $net $bytes])}]
+	dict set best out [expr {max([dict get $best out], [tapOut $net $bytes])}]
+	dict set best veth [expr {max([dict get $best veth], [veth $bytes])}]
+    }
+    puts [format "transfer              %d MiB, best of %d, MTU 1500" $mb $repeats]
+    puts [format "kernel -> tcplab TAP  %8.0f Mbit/s (discard service)" [dict get $best discard]]
+    puts [format "kernel -> tcplab TAP  %8.0f Mbit/s (\$c recv in a Tcl callback per readable event)" [dict get $best in]]
+    puts [format "tcplab -> kernel TAP  %8.0f Mbit/s (\$c source)" [dict get $best out]]
+    puts [format "kernel -> kernel veth %8.0f Mbit/s (tclsh on both ends; veth offloads on)" [dict get $best veth]]
+    set i [$net tap info tap0]
+    puts [format "TAP frames            %d in, %d out, %d write errors" \
+	[dict get $i frames_in] [dict get $i frames_out] [dict get $i write_errors]]
+    $net destroy
+} finally {
+    foreach n $namespaces {
+	catch {tcplab::netns delete $n}
+    }
+    file delete $peerFile
+}

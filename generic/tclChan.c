@@ -1,0 +1,878 @@
+/*
+ * tclChan.c --
+ *
+ *	Tcl channels over tcplab connections: `$conn channel` (or -channel at
+ *	connect and accept) gives a channel that puts, gets, read, fileevent,
+ *	chan configure -blocking and close $ch write (the half-close) work on,
+ *	with the errors a socket reports as POSIX codes. In virtual time a
+ *	blocking read runs the network until data, the end of the stream or an
+ *	error arrives (or the -timeout passes); readiness is told to Tcl
+ *	between events, never from inside segment processing.
+ *
+ *	Also here: TcplabRunUntil, the virtual-time run loop with a C
+ *	condition, which the blocking read uses.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "tcplabInt.h"
+
+/*
+ * One per channel. The connection handle points back at it (connPtr->chan)
+ * while both exist; either may go first.
+ */
+
+typedef struct ChanState {
+    Tcl_Channel chan;
+    Tcl_Interp *interp;		/* Where the channel is registered. */
+    NetObj *netPtr;		/* Preserved while the channel lives. */
+    ConnObj *connPtr;		/* NULL once the connection handle is gone. */
+    int interest;		/* TCL_READABLE | TCL_WRITABLE from watchProc. */
+    int blocking;		/* Blocking mode (the default). */
+    Tcl_TimerToken timer;	/* A 0 ms notification timer, or NULL. */
+    int queued;			/* A notification waits in the network's queue. */
+    int inInput;		/* Inside a blocking read: don't notify. */
+    int closed;			/* close2Proc ran; freed once released. */
+    int errReported;		/* The connection's error went to a read. */
+    int linger;			/* -linger: -1 off, else seconds. */
+    tl_time timeout;		/* -timeout of a blocking read, 0 = none. */
+} ChanState;
+
+static Tcl_DriverClose2Proc	ChanClose2Proc;
+static Tcl_DriverInputProc	ChanInputProc;
+static Tcl_DriverOutputProc	ChanOutputProc;
+static Tcl_DriverSetOptionProc	ChanSetOptionProc;
+static Tcl_DriverGetOptionProc	ChanGetOptionProc;
+static Tcl_DriverWatchProc	ChanWatchProc;
+static Tcl_DriverGetHandleProc	ChanGetHandleProc;
+static Tcl_DriverBlockModeProc	ChanBlockModeProc;
+static Tcl_TimerProc		ChanTimerProc;
+static Tcl_IdleProc		ChanKickProc;
+
+#if TCL_MAJOR_VERSION < 9
+static void	ChanFree(char *blockPtr);
+#else
+static void	ChanFree(void *blockPtr);
+#endif
+
+static const Tcl_ChannelType chanType = {
+    "tcplab",			/* Type name. */
+    TCL_CHANNEL_VERSION_5,
+    TCL_CLOSE2PROC,		/* All closing is in close2Proc. */
+    ChanInputProc,
+    ChanOutputProc,
+    NULL,			/* seekProc */
+    ChanSetOptionProc,
+    ChanGetOptionProc,
+    ChanWatchProc,
+    ChanGetHandleProc,
+    ChanClose2Proc,
+    ChanBlockModeProc,
+    NULL,			/* flushProc */
+    NULL,			/* handlerProc */
+    NULL,			/* wideSeekProc */
+    NULL,			/* threadActionProc */
+    NULL			/* truncateProc */
+};
+
+/* The TCB behind a channel, or NULL once it or its handle is gone. */
+static inline tl_tcb *
+ChanTcb(
+    const ChanState *cs)
+{
+    return cs->connPtr ? cs->connPtr->tcb : NULL;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * TcplabRunUntil --
+ *
+ *	Runs a virtual-time network, as `$net run -until` does, until
+ *	cond(arg) is true, the clock passes end (TL_NEVER: no end) or nothing
+ *	is left to happen. Queued scripts run between events. A network on
+ *	real time, or one already running (a callback of `$net run`), is not
+ *	run: the condition is only tested.
+ *
+ * Results:
+ *	1 if the condition came true.
+ *
+ * Side effects:
+ *	Time passes: the clock ends at end when the condition stayed false.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+TcplabRunUntil(
+    NetObj *netPtr,		/* The network to run. */
+    int (*cond)(void *arg),	/* Stop when this returns nonzero. */
+    void *arg,			/* Its argument. */
+    tl_time end)		/* Give up at this time. */
+{
+    tl_net *net = netPtr->net;
+    int ok;
+
+    if (net == NULL || netPtr->running || netPtr->real) {
+	return cond(arg);
+    }
+    Tcl_Preserve(netPtr);
+    netPtr->running = 1;
+    if (netPtr->pending) {
+	TcplabDrain(netPtr);
+    }
+    while (!(ok = cond(arg)) && netPtr->net
+	    && clock_next(&net->clock) <= end) {
+	if (!clock_step(&net->clock)) {
+	    break;
+	}
+	if (netPtr->pending) {
+	    TcplabDrain(netPtr);
+	}
+    }
+    if (netPtr->net) {
+	netPtr->running = 0;
+	if (!ok && end != TL_NEVER && net->clock.now < end) {
+	    net->clock.now = end;
+	}
+    }
+    Tcl_Release(netPtr);
+    return ok;
+}
+
+/*
+ * ChanReady --
+ *	What the connection allows now: readable when data, the end of the
+ *	stream or an error waits; writable once established (or when a write
+ *	would fail at once).
+ */
+
+static int
+ChanReady(
+    const ChanState *cs)
+{
+    const tl_tcb *tp = ChanTcb(cs);
+    int mask = 0;
+
+    if (tp == NULL) {
+	return TCL_READABLE | TCL_WRITABLE;
+    }
+    if (tcp_readable(tp) > 0 || tp->so_error || tcp_at_eof(tp)) {
+	mask |= TCL_READABLE;
+    }
+    if (tp->so_error || tp->state == TCPS_CLOSED
+	    || TCPS_HAVEESTABLISHED(tp->state)) {
+	mask |= TCL_WRITABLE;
+    }
+    return mask;
+}
+
+static int
+ChanReadReady(
+    void *arg)
+{
+    return (ChanReady(arg) & TCL_READABLE) != 0;
+}
+
+/*
+ * ChanFire --
+ *	Tells Tcl what the channel is ready for, among what it watches; also
+ *	readable when Tcl's own buffer holds input it would announce with its
+ *	timer (which on virtual time would wait for the next `update`). The
+ *	handlers may close the channel: callers must not touch cs afterwards.
+ */
+
+static int
+ChanBuffered(
+    const ChanState *cs)
+{
+    return !(cs->interest & TCL_READABLE) && Tcl_InputBuffered(cs->chan) > 0;
+}
+
+static void
+ChanFire(
+    ChanState *cs)
+{
+    int mask;
+
+    if (cs->inInput) {
+	/* Tcl asks again (watchProc) once the read returns. */
+	return;
+    }
+    mask = ChanReady(cs) & cs->interest;
+    if (ChanBuffered(cs)) {
+	mask |= TCL_READABLE;
+    }
+    if (mask) {
+	Tcl_NotifyChannel(cs->chan, mask);
+    }
+}
+
+static void
+ChanTimerProc(
+    void *clientData)
+{
+    ChanState *cs = clientData;
+
+    cs->timer = NULL;
+    ChanFire(cs);
+}
+
+/*
+ * ChanSchedule --
+ *	Arranges for Tcl to be told of the channel's readiness: a 0 ms timer
+ *	(Tcl's event loop), and on virtual time also a script in the
+ *	network's queue, so that fileevent handlers run while `$net run` runs,
+ *	at the virtual time the data came. Never notifies directly.
+ */
+
+static void
+ChanSchedule(
+    ChanState *cs)
+{
+    NetObj *netPtr = cs->netPtr;
+    int ready = ChanReady(cs) & cs->interest;
+
+    if (!ready && !ChanBuffered(cs)) {
+	return;
+    }
+    if (ready && cs->timer == NULL) {
+	cs->timer = Tcl_CreateTimerHandler(0, ChanTimerProc, cs);
+    }
+    if (!cs->queued && netPtr->net && !netPtr->real) {
+	Tcl_Obj *script = Tcl_NewStringObj("::tcplab::ChanNotify", -1);
+
+	Tcl_ListObjAppendElement(NULL, script,
+		Tcl_NewStringObj(Tcl_GetChannelName(cs->chan), -1));
+	cs->queued = 1;
+	TcplabQueue(netPtr, script);
+    }
+}
+
+/*
+ * ::tcplab::ChanNotify channel --
+ *	Internal: a notification queued by ChanSchedule runs between events.
+ */
+
+static int
+ChanNotifyCmd(
+    void *clientData,
+    Tcl_Interp *interp,
+    int objc,
+    Tcl_Obj *const objv[])
+{
+    Tcl_Channel chan;
+    ChanState *cs;
+
+    (void) clientData;
+    if (objc != 2) {
+	Tcl_WrongNumArgs(interp, 1, objv, "channel");
+	return TCL_ERROR;
+    }
+    chan = Tcl_GetChannel(interp, Tcl_GetString(objv[1]), NULL);
+    Tcl_ResetResult(interp);
+    if (chan == NULL || Tcl_GetChannelType(chan) != &chanType) {
+	return TCL_OK;		/* Closed since. */
+    }
+    cs = Tcl_GetChannelInstanceData(chan);
+    cs->queued = 0;
+    if (cs->timer) {
+	Tcl_DeleteTimerHandler(cs->timer);
+	cs->timer = NULL;
+    }
+    ChanFire(cs);
+    return TCL_OK;
+}
+
+void
+TcplabChanInit(
+    Tcl_Interp *interp)
+{
+    Tcl_CreateObjCommand(interp, "::tcplab::ChanNotify", ChanNotifyCmd, NULL,
+	    NULL);
+}
+
+/*
+ * ChanKick --
+ *	After a driver call changed the stack, run the scripts it queued once
+ *	Tcl is idle (never from inside the driver).
+ */
+
+static void
+ChanKick(
+    NetObj *netPtr)
+{
+    if (netPtr->net && netPtr->pending) {
+	Tcl_Preserve(netPtr);
+	Tcl_DoWhenIdle(ChanKickProc, netPtr);
+    }
+}
+
+static void
+ChanKickProc(
+    void *clientData)
+{
+    NetObj *netPtr = clientData;
+
+    if (netPtr->net && !netPtr->running) {
+	TcplabDrain(netPtr);
+    }
+    Tcl_Release(netPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * TcplabChanNotify, TcplabChanDetach --
+ *
+ *	The connection's upcalls say something changed (data, end of
+ *	stream, error, state); the connection handle goes.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+TcplabChanNotify(
+    ConnObj *connPtr)
+{
+    if (connPtr->chan) {
+	ChanSchedule(connPtr->chan);
+    }
+}
+
+void
+TcplabChanDetach(
+    ConnObj *connPtr)
+{
+    ChanState *cs = connPtr->chan;
+
+    if (cs) {
+	connPtr->chan = NULL;
+	cs->connPtr = NULL;
+	ChanSchedule(cs);
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * TcplabChanGet --
+ *
+ *	The channel of a connection, made on first use and registered in
+ *	the interpreter; its name is left as the result.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+TcplabChanGet(
+    ConnObj *connPtr,
+    Tcl_Interp *interp)
+{
+    ChanState *cs = connPtr->chan;
+    const char *name;
+    char chanName[64];
+
+    if (cs == NULL) {
+	name = strrchr(Tcl_GetString(connPtr->name), ':');
+	name = name ? name + 1 : Tcl_GetString(connPtr->name);
+	if (strncmp(name, "conn", 4) == 0) {
+	    name += 4;
+	}
+	snprintf(chanName, sizeof(chanName), "tcplab%s", name);
+	cs = ckalloc(sizeof(*cs));
+	memset(cs, 0, sizeof(*cs));
+	cs->interp = interp;
+	cs->netPtr = connPtr->netPtr;
+	Tcl_Preserve(cs->netPtr);
+	cs->connPtr = connPtr;
+	cs->blocking = 1;
+	cs->linger = connPtr->tcb && (connPtr->tcb->flags & TF_RST_ON_CLOSE)
+		? 0 : -1;
+	cs->chan = Tcl_CreateChannel(&chanType, chanName, cs,
+		TCL_READABLE | TCL_WRITABLE);
+	connPtr->chan = cs;
+	Tcl_RegisterChannel(interp, cs->chan);
+	/* Bytes, not text: the stream is what TCP carries. */
+	Tcl_SetChannelOption(NULL, cs->chan, "-translation", "binary");
+	Tcl_SetChannelOption(NULL, cs->chan, "-buffering", "none");
+    }
+    Tcl_SetObjResult(interp, Tcl_NewStringObj(
+	    Tcl_GetChannelName(cs->chan), -1));
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ChanClose2Proc --
+ *
+ *	close $ch: an orderly release of the connection (a RST with
+ *	-linger 0); close $ch write: shutdown for writing, a FIN after the
+ *	queued data; close $ch read: shutdown for reading.
+ *
+ * Results:
+ *	0 or a POSIX error code.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ChanClose2Proc(
+    void *instanceData,		/* The channel's state. */
+    Tcl_Interp *interp,		/* Unused. */
+    int flags)			/* TCL_CLOSE_READ, TCL_CLOSE_WRITE or 0. */
+{
+    ChanState *cs = instanceData;
+    NetObj *netPtr = cs->netPtr;
+    tl_tcb *tp = ChanTcb(cs);
+    int err = 0;
+
+    (void) interp;
+    if (netPtr->net) {
+	TcplabClockSync(netPtr);
+    }
+    if ((flags & (TCL_CLOSE_READ | TCL_CLOSE_WRITE)) == 0) {
+	if (cs->timer) {
+	    Tcl_DeleteTimerHandler(cs->timer);
+	}
+	cs->timer = NULL;
+	if (cs->connPtr) {
+	    cs->connPtr->chan = NULL;
+	    cs->connPtr = NULL;
+	}
+	if (tp && netPtr->net && !(tp->flags & TF_CLOSED)) {
+	    tcp_usr_close(tp);
+	}
+	ChanKick(netPtr);
+	cs->closed = 1;
+	Tcl_EventuallyFree(cs, ChanFree);
+	return 0;
+    }
+    if (tp == NULL || netPtr->net == NULL) {
+	return ENOTCONN;
+    }
+    if (flags & TCL_CLOSE_READ) {
+	err = tcp_shutdown(tp, 1, 0);
+    }
+    if ((flags & TCL_CLOSE_WRITE) && err == 0) {
+	err = tcp_shutdown(tp, 0, 1);
+    }
+    ChanKick(netPtr);
+    return err;
+}
+
+/* The last use of a closed channel's state is over. */
+static void
+ChanFree(
+#if TCL_MAJOR_VERSION < 9
+    char *blockPtr)
+#else
+    void *blockPtr)
+#endif
+{
+    ChanState *cs = (ChanState *) blockPtr;
+
+    Tcl_Release(cs->netPtr);
+    ckfree(cs);
+}
+
+/*
+ * ChanWait --
+ *	A blocking read found nothing: let time pass until the connection is
+ *	readable or -timeout passes. Virtual time runs the network; real time
+ *	serves Tcl's event loop.
+ * Results:
+ *	1 if readable.
+ */
+
+static void
+ChanWaitTimeout(
+    void *clientData)
+{
+    *(int *) clientData = 1;
+}
+
+static int
+ChanWait(
+    ChanState *cs)
+{
+    NetObj *netPtr = cs->netPtr;
+    int ok;
+
+    if (netPtr->net == NULL) {
+	return 1;
+    }
+    Tcl_Preserve(cs);
+    cs->inInput = 1;
+    if (netPtr->real) {
+	int timedOut = 0;
+	Tcl_TimerToken t = NULL;
+
+	if (cs->timeout) {
+	    t = Tcl_CreateTimerHandler((int) ((cs->timeout + TL_MS - 1)
+		    / TL_MS), ChanWaitTimeout, &timedOut);
+	}
+	while (!(ok = ChanReadReady(cs)) && !timedOut && netPtr->net) {
+	    Tcl_DoOneEvent(TCL_ALL_EVENTS);
+	}
+	if (t && !timedOut) {
+	    Tcl_DeleteTimerHandler(t);
+	}
+    } else {
+	ok = TcplabRunUntil(netPtr, ChanReadReady, cs, cs->timeout
+		? net_now(netPtr->net) + cs->timeout : TL_NEVER);
+    }
+    cs->inInput = 0;
+    Tcl_Release(cs);
+    return ok;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ChanInputProc --
+ *
+ *	Reads what the connection holds. A pending error (a RST:
+ *	ECONNRESET; a timeout: ETIMEDOUT) is reported once, then reads give
+ *	the end of the stream. With nothing to read: EAGAIN when nonblocking,
+ *	else wait (ChanWait); EAGAIN too when the wait ends without data.
+ *
+ * Results:
+ *	Bytes read, 0 at the end of the stream, or -1 with *errorCodePtr.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ChanInputProc(
+    void *instanceData,		/* The channel's state. */
+    char *buf,			/* Where to put the bytes. */
+    int toRead,			/* At most this many. */
+    int *errorCodePtr)		/* POSIX error code, with -1. */
+{
+    ChanState *cs = instanceData;
+
+    if (cs->netPtr->net) {
+	TcplabClockSync(cs->netPtr);
+    }
+    for (;;) {
+	tl_tcb *tp = ChanTcb(cs);
+	uint32_t n;
+
+	if (tp == NULL || cs->netPtr->net == NULL) {
+	    if (cs->connPtr && cs->connPtr->lastErr && !cs->errReported) {
+		cs->errReported = 1;
+		*errorCodePtr = cs->connPtr->lastErr;
+		return -1;
+	    }
+	    return 0;
+	}
+	n = tcp_readable(tp);
+	if (n > 0) {
+	    if (n > (uint32_t) toRead) {
+		n = (uint32_t) toRead;
+	    }
+	    n = tcp_recv(tp, (uint8_t *) buf, n);
+	    ChanKick(cs->netPtr);
+	    return (int) n;
+	}
+	if (tp->so_error) {
+	    *errorCodePtr = tp->so_error;
+	    tp->so_error = 0;
+	    cs->errReported = 1;
+	    return -1;
+	}
+	if (tcp_at_eof(tp)) {
+	    return 0;
+	}
+	if (!cs->blocking || !ChanWait(cs)) {
+	    *errorCodePtr = EAGAIN;
+	    return -1;
+	}
+	if (cs->closed) {
+	    return 0;		/* Closed by a handler while waiting. */
+	}
+    }
+}
+
+/*
+ * ChanOutputProc --
+ *	Queues the bytes (nothing is refused, as with $conn send).
+ * Results:
+ *	toWrite, or -1 with EPIPE, ECONNRESET, ... in *errorCodePtr.
+ */
+
+static int
+ChanOutputProc(
+    void *instanceData,		/* The channel's state. */
+    const char *buf,		/* The bytes. */
+    int toWrite,		/* How many. */
+    int *errorCodePtr)		/* POSIX error code, with -1. */
+{
+    ChanState *cs = instanceData;
+    tl_tcb *tp = ChanTcb(cs);
+    int err;
+
+    if (tp == NULL || cs->netPtr->net == NULL) {
+	*errorCodePtr = EPIPE;
+	return -1;
+    }
+    TcplabClockSync(cs->netPtr);
+    err = tcp_send(tp, (const uint8_t *) buf, (uint32_t) toWrite);
+    ChanKick(cs->netPtr);
+    if (err) {
+	cs->errReported = 1;
+	*errorCodePtr = err;
+	return -1;
+    }
+    return toWrite;
+}
+
+/*
+ * ChanWatchProc --
+ *	Tcl says what it watches; if that is ready already, say so soon.
+ */
+
+static void
+ChanWatchProc(
+    void *instanceData,
+    int mask)
+{
+    ChanState *cs = instanceData;
+
+    cs->interest = mask;
+    if (!(ChanReady(cs) & mask) && cs->timer) {
+	Tcl_DeleteTimerHandler(cs->timer);
+	cs->timer = NULL;
+    }
+    if (!cs->closed) {
+	ChanSchedule(cs);
+    }
+}
+
+static int
+ChanGetHandleProc(
+    void *instanceData,
+    int direction,
+    void **handlePtr)
+{
+    (void) instanceData;
+    (void) direction;
+    (void) handlePtr;
+    return TCL_ERROR;		/* No OS handle. */
+}
+
+static int
+ChanBlockModeProc(
+    void *instanceData,
+    int mode)
+{
+    ChanState *cs = instanceData;
+
+    cs->blocking = (mode == TCL_MODE_BLOCKING);
+    return 0;
+}
+
+/* {address hostname port}, as -peername of Tcl's sockets. */
+static Tcl_Obj *
+ChanEndpoint(
+    NetObj *netPtr,
+    tl_addr a,
+    uint16_t port)
+{
+    Tcl_Obj *l = Tcl_NewListObj(0, NULL);
+    tl_host *h = netPtr->net ? net_find_host_by_addr(netPtr->net, a) : NULL;
+
+    Tcl_ListObjAppendElement(NULL, l, TcplabNewAddr(a));
+    Tcl_ListObjAppendElement(NULL, l, h ? Tcl_NewStringObj(h->name, -1)
+	    : TcplabNewAddr(a));
+    Tcl_ListObjAppendElement(NULL, l, Tcl_NewIntObj(port));
+    return l;
+}
+
+static const char *const chanOptions[] = {
+    "-connection", "-error", "-keepalive", "-linger", "-nodelay",
+    "-peername", "-sockname", "-state", "-timeout", NULL
+};
+enum {
+    CO_CONNECTION, CO_ERROR, CO_KEEPALIVE, CO_LINGER, CO_NODELAY,
+    CO_PEERNAME, CO_SOCKNAME, CO_STATE, CO_TIMEOUT
+};
+
+/* The value of one option; -error clears the error it reports. */
+static Tcl_Obj *
+ChanOptionValue(
+    ChanState *cs,
+    int idx)
+{
+    tl_tcb *tp = ChanTcb(cs);
+
+    switch (idx) {
+    case CO_CONNECTION:
+	return cs->connPtr ? cs->connPtr->name : Tcl_NewObj();
+    case CO_ERROR:
+	if (tp && tp->so_error) {
+	    int err = tp->so_error;
+
+	    tp->so_error = 0;
+	    cs->errReported = 1;
+	    return Tcl_NewStringObj(Tcl_ErrnoMsg(err), -1);
+	}
+	return Tcl_NewObj();
+    case CO_KEEPALIVE:
+	return Tcl_NewBooleanObj(tp && (tp->flags & TF_KEEPALIVE));
+    case CO_LINGER:
+	return Tcl_NewIntObj(cs->linger);
+    case CO_NODELAY:
+	return Tcl_NewBooleanObj(tp && (tp->flags & TF_NODELAY));
+    case CO_PEERNAME:
+	return tp ? ChanEndpoint(cs->netPtr, tp->raddr, tp->rport)
+		: Tcl_NewObj();
+    case CO_SOCKNAME:
+	return tp ? ChanEndpoint(cs->netPtr, tp->laddr, tp->lport)
+		: Tcl_NewObj();
+    case CO_STATE:
+	return Tcl_NewStringObj(tp ? tcp_statenames[tp->state] : "CLOSED", -1);
+    case CO_TIMEOUT:
+	return cs->timeout ? TcplabNewTime(cs->timeout) : Tcl_NewObj();
+    }
+    return Tcl_NewObj();
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ChanGetOptionProc --
+ *
+ *	chan configure $ch ?-option?: -peername and -sockname as {address
+ *	hostname port}, -state (the TCP state), -error (the pending error,
+ *	cleared by reading it), -connection (the connection handle),
+ *	-keepalive, -nodelay, -linger, -timeout.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ChanGetOptionProc(
+    void *instanceData,
+    Tcl_Interp *interp,
+    const char *optionName,
+    Tcl_DString *dsPtr)
+{
+    ChanState *cs = instanceData;
+    int i;
+
+    if (optionName == NULL) {
+	for (i = 0; chanOptions[i]; i++) {
+	    Tcl_Obj *v;
+
+	    if (i == CO_ERROR) {
+		continue;	/* Reading it would clear it. */
+	    }
+	    v = ChanOptionValue(cs, i);
+	    Tcl_IncrRefCount(v);
+	    Tcl_DStringAppendElement(dsPtr, chanOptions[i]);
+	    Tcl_DStringAppendElement(dsPtr, Tcl_GetString(v));
+	    Tcl_DecrRefCount(v);
+	}
+	return TCL_OK;
+    }
+    for (i = 0; chanOptions[i]; i++) {
+	if (strcmp(optionName, chanOptions[i]) == 0) {
+	    Tcl_Obj *v = ChanOptionValue(cs, i);
+
+	    Tcl_IncrRefCount(v);
+	    Tcl_DStringAppend(dsPtr, Tcl_GetString(v), -1);
+	    Tcl_DecrRefCount(v);
+	    return TCL_OK;
+	}
+    }
+    return Tcl_BadChannelOption(interp, optionName,
+	    "connection error keepalive linger nodelay peername sockname "
+	    "state timeout");
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ChanSetOptionProc --
+ *
+ *	chan configure $ch -keepalive bool | -nodelay bool | -linger n |
+ *	-timeout duration: SO_KEEPALIVE, TCP_NODELAY, SO_LINGER (0: close
+ *	sends a RST) on an open connection, and how long a blocking read
+ *	waits ("" or 0: until something happens).
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ChanSetOptionProc(
+    void *instanceData,
+    Tcl_Interp *interp,
+    const char *optionName,
+    const char *value)
+{
+    ChanState *cs = instanceData;
+    tl_tcb *tp = ChanTcb(cs);
+    Tcl_Obj *v;
+    int b, code = TCL_OK;
+
+    if (strcmp(optionName, "-timeout") == 0) {
+	tl_time t = 0;
+
+	v = Tcl_NewStringObj(value, -1);
+	Tcl_IncrRefCount(v);
+	if (*value && TcplabGetDuration(interp, v, &t) != TCL_OK) {
+	    code = TCL_ERROR;
+	} else {
+	    cs->timeout = t;
+	}
+	Tcl_DecrRefCount(v);
+	return code;
+    }
+    if (strcmp(optionName, "-keepalive") && strcmp(optionName, "-nodelay")
+	    && strcmp(optionName, "-linger")) {
+	return Tcl_BadChannelOption(interp, optionName,
+		"keepalive linger nodelay timeout");
+    }
+    if (tp == NULL || cs->netPtr->net == NULL) {
+	if (interp) {
+	    TcplabPosixError(interp, ENOTCONN, "can't set option");
+	}
+	return TCL_ERROR;
+    }
+    TcplabClockSync(cs->netPtr);
+    if (strcmp(optionName, "-linger") == 0) {
+	if (Tcl_GetInt(interp, value, &b) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	cs->linger = b < 0 ? -1 : b;
+	if (b == 0) {
+	    tp->flags |= TF_RST_ON_CLOSE;
+	} else {
+	    tp->flags &= ~TF_RST_ON_CLOSE;
+	}
+	return TCL_OK;
+    }
+    if (Tcl_GetBoolean(interp, value, &b) != TCL_OK) {
+	return TCL_ERROR;
+    }
+    if (optionName[1] == 'k') {
+	if (b) {
+	    tp->flags |= TF_KEEPALIVE;
+	    tcp_keep_arm(tp);
+	} else {
+	    tp->flags &= ~TF_KEEPALIVE;
+	    tcp_timer_cancel(tp, TT_KEEP);
+	}
+    } else if (b) {
+	tp->flags |= TF_NODELAY;
+	tcp_output(tp);
+    } else {
+	tp->flags &= ~TF_NODELAY;
+    }
+    ChanKick(cs->netPtr);
+    return TCL_OK;
+}

@@ -1,0 +1,962 @@
+# diagram.tcl --
+#
+#	tcplab::diagram: the time-line figures of TCP/IP Illustrated, Vol. 1
+#	(figs. 18-3, 18-13, 18-17, 18-19), drawn from segments: one vertical
+#	axis per host, time going down, each segment a slanted arrow from the
+#	sender's axis to the receiver's, labelled as the book labels them
+#	(SYN 1415531521:1415531521(0) <mss 1024>, ack 1415531522, FIN, RST),
+#	and each end's state names beside its axis where they change. As text
+#	(80 columns) or SVG.
+#
+#	tcplab::diagram ?-format text|svg? ?-file name? ?-times? ?-relative?
+#		?-names {addr name ...}? ?-title text? source
+#
+#	source is a network (its `$net record` segments, with their arrival
+#	times and losses; names from its hosts), a pcap file (tcplab::pcap
+#	read), or a list of segment dicts in either form.
+
+namespace eval ::tcplab {
+    namespace export diagram
+}
+
+namespace eval ::tcplab::diagram {
+    # Well-known ports, named as the trace names them.
+    variable services {7 echo 9 discard 13 daytime 19 chargen 20 ftp-data
+	21 ftp 23 telnet 25 smtp 37 time 53 domain 79 finger 80 www
+	111 sunrpc 512 exec 513 login 514 shell}
+    variable flagWords {S SYN F FIN R RST}
+}
+
+proc ::tcplab::diagram {args} {
+    set opts {-format text -file {} -times 0 -relative 0 -names {} -title {}}
+    set n [llength $args]
+    if {$n == 0} {
+	return -code error -errorcode {TCL WRONGARGS} "wrong # args: should be\
+	    \"tcplab::diagram ?-format text|svg? ?-file name? ?-times?\
+	    ?-relative? ?-names dict? ?-title text? source\""
+    }
+    for {set i 0} {$i < $n - 1} {incr i} {
+	set a [lindex $args $i]
+	switch -exact -- $a {
+	    -times - -relative {
+		dict set opts $a 1
+	    }
+	    -format - -file - -names - -title {
+		if {$i + 1 >= $n - 1} {
+		    return -code error -errorcode {TCL ARGUMENT MISSING} \
+			"no argument given for $a option"
+		}
+		dict set opts $a [lindex $args [incr i]]
+	    }
+	    default {
+		return -code error \
+		    -errorcode [list TCL LOOKUP INDEX option $a] \
+		    "bad option \"$a\": must be -file, -format, -names,\
+		    -relative, -times, or -title"
+	    }
+	}
+    }
+    set format [dict get $opts -format]
+    if {$format ni {text svg}} {
+	return -code error -errorcode [list TCPLAB VALUE FORMAT $format] \
+	    "bad format \"$format\": must be svg or text"
+    }
+    set source [lindex $args end]
+    lassign [diagram::Load $source] segs names
+    set names [dict merge $names [dict get $opts -names]]
+    set model [diagram::Model $segs $names [dict get $opts -relative]]
+    if {$format eq "svg"} {
+	set out [diagram::Svg $model $opts]
+    } else {
+	set out [diagram::Text $model $opts]
+    }
+    if {[dict get $opts -file] ne ""} {
+	set f [open [dict get $opts -file] w]
+	fconfigure $f -encoding utf-8
+	puts -nonewline $f $out
+	close $f
+    }
+    return $out
+}
+
+#
+# Input: a network, a pcap file, or segment dicts.
+#
+
+proc ::tcplab::diagram::Load {source} {
+    set names {}
+    if {[llength $source] == 1 && [string match ::tcplab::net* $source]
+	    && [llength [info commands $source]]} {
+	foreach h [$source hosts] {
+	    foreach a [$h addresses] {
+		dict set names [lindex [split $a /] 0] $h
+	    }
+	}
+	return [list [$source record get] $names]
+    }
+    if {[llength $source] == 1 && [file isfile $source]} {
+	return [list [tcplab::pcap read $source] $names]
+    }
+    return [list $source $names]
+}
+
+# Segments that are one hop of a longer path (a router forwarded what it
+# received) are joined to the first hop: one arrow from the sender to the
+# last receiver.
+proc ::tcplab::diagram::Join {segs} {
+    set out {}
+    set open {}
+    foreach s $segs {
+	if {![dict exists $s arrive]} {
+	    lappend out $s
+	    continue
+	}
+	set key [list [dict get $s src] [dict get $s sport] [dict get $s dst] \
+	    [dict get $s dport] [dict get $s flags] [dict get $s seq] \
+	    [dict get $s ack] [dict get $s len]]
+	set joined 0
+	if {[dict exists $open $key]} {
+	    set k [dict get $open $key]
+	    set p [lindex $out $k]
+	    set pa [dict get $p arrive]
+	    if {$pa ne "" && [dict get $p to] eq [dict get $s from]
+		    && $pa <= [dict get $s time] + 1e-9} {
+		foreach f {to arrive drop} {
+		    dict set p $f [dict get $s $f]
+		}
+		lset out $k $p
+		set joined 1
+	    }
+	}
+	if {!$joined} {
+	    lappend out $s
+	    dict set open $key [expr {[llength $out] - 1}]
+	}
+    }
+    return $out
+}
+
+#
+# The model: axes, arrows with their times, states.
+#
+
+proc ::tcplab::diagram::Name {names addr} {
+    if {[dict exists $names $addr]} {
+	return [dict get $names $addr]
+    }
+    return $addr
+}
+
+proc ::tcplab::diagram::PortName {port} {
+    variable services
+    if {[dict exists $services $port]} {
+	return [dict get $services $port]
+    }
+    return $port
+}
+
+# 32-bit sequence comparisons.
+proc ::tcplab::diagram::SeqGt {a b} {
+    expr {(($a - $b) & 0xffffffff) != 0 && (($a - $b) & 0x80000000) == 0}
+}
+
+proc ::tcplab::diagram::Label {s rel isn} {
+    variable flagWords
+    set flags [dict get $s flags]
+    set words {}
+    foreach {f w} $flagWords {
+	if {[string first $f $flags] >= 0} {
+	    lappend words $w
+	}
+    }
+    set seq [dict get $s seq]
+    set ack [dict get $s ack]
+    set len [dict get $s len]
+    set from [dict get $s src].[dict get $s sport]
+    set to [dict get $s dst].[dict get $s dport]
+    if {$rel && [string first S $flags] < 0} {
+	if {[dict exists $isn $from]} {
+	    set seq [expr {($seq - [dict get $isn $from]) & 0xffffffff}]
+	}
+	if {[dict exists $isn $to]} {
+	    set ack [expr {($ack - [dict get $isn $to]) & 0xffffffff}]
+	}
+    }
+    if {$len > 0 || [llength $words]} {
+	lappend words [format %u:%u(%u) $seq \
+	    [expr {($seq + $len) & 0xffffffff}] $len]
+    }
+    if {[string first A $flags] >= 0} {
+	lappend words "ack $ack"
+    }
+    set urp [expr {[dict exists $s urp] ? [dict get $s urp]
+	: [dict exists $s urg] ? [dict get $s urg] : 0}]
+    if {[string first U $flags] >= 0} {
+	lappend words "urg $urp"
+    }
+    set o {}
+    foreach opt [dict get $s options] {
+	if {[lindex $opt 0] eq "ts"} {
+	    # Timestamps' values would fill the figure; say they are there.
+	    lappend o ts
+	} elseif {$opt ni {nop eol}} {
+	    lappend o [join $opt " "]
+	}
+    }
+    if {[llength $o]} {
+	lappend words "<[join $o ,]>"
+    }
+    return [join $words " "]
+}
+
+#
+# Model --
+#	Returns a dict: axes (list of {key title}), arrows (list of dicts:
+#	from to t a lost label), states (list of {axisIndex time name
+#	kind}), where kind is send, arrive or start.
+#
+proc ::tcplab::diagram::Model {segs names rel} {
+    set segs [Join $segs]
+    set timed 1
+    foreach s $segs {
+	if {![dict exists $s arrive]} {
+	    set timed 0
+	    break
+	}
+    }
+    # Axes: one per address, in order of appearance.
+    set axes {}
+    set ports {}
+    foreach s $segs {
+	foreach {a p} [list [dict get $s src] [dict get $s sport] \
+		[dict get $s dst] [dict get $s dport]] {
+	    if {![dict exists $axes $a]} {
+		dict set axes $a [dict size $axes]
+	    }
+	    dict lappend ports $a $p
+	}
+    }
+    set titles {}
+    set multi 0
+    dict for {a i} $axes {
+	set t [Name $names $a]
+	set ps [lsort -unique [dict get $ports $a]]
+	if {[llength $ps] == 1} {
+	    append t .[PortName [lindex $ps 0]]
+	} else {
+	    set multi 1
+	}
+	lappend titles $t
+    }
+    # ISNs per endpoint, for -relative.
+    set isn {}
+    foreach s $segs {
+	if {[string first S [dict get $s flags]] >= 0} {
+	    dict set isn [dict get $s src].[dict get $s sport] [dict get $s seq]
+	}
+    }
+    # Arrows. Without arrival times (a pcap), a segment arrives just
+    # after it leaves, unless the next segment the other way does not
+    # acknowledge it: then the two crossed (simultaneous open or close).
+    set arrows {}
+    set n [llength $segs]
+    for {set i 0} {$i < $n} {incr i} {
+	set s [lindex $segs $i]
+	set t [dict get $s time]
+	set lost 0
+	if {$timed} {
+	    set a [dict get $s arrive]
+	    if {$a eq ""} {
+		set lost 1
+		set a $t
+	    }
+	} else {
+	    set a [expr {$t + 1e-6}]
+	    set next [lindex $segs [expr {$i + 1}]]
+	    if {$next ne "" && [dict get $next src] eq [dict get $s dst]
+		    && [dict get $next sport] == [dict get $s dport]
+		    && [Consumes $s] && ![Acks $next $s]} {
+		set a [expr {max($a, [dict get $next time] + 1e-6)}]
+	    }
+	}
+	set label [Label $s $rel $isn]
+	if {$multi} {
+	    # Several connections share an axis: say which.
+	    set label "[dict get $s sport]>[dict get $s dport] $label"
+	}
+	lappend arrows [dict create from [dict get $axes [dict get $s src]] \
+	    to [dict get $axes [dict get $s dst]] t $t a $a lost $lost \
+	    label $label seg $s]
+    }
+    set states [States $segs $arrows]
+    return [dict create axes $titles arrows $arrows states $states]
+}
+
+# The segment an axis sends at the instant another arrives, or -1.
+proc ::tcplab::diagram::Reaction {arrows axis time i} {
+    set j 0
+    foreach ar $arrows {
+	if {$j > $i && [dict get $ar from] == $axis
+		&& abs([dict get $ar t] - $time) < 1e-9} {
+	    return $j
+	}
+	incr j
+    }
+    return -1
+}
+
+# Whether a segment occupies sequence space (needs an acknowledgment).
+proc ::tcplab::diagram::Consumes {s} {
+    expr {[dict get $s len] > 0 || [string match {*[SF]*} [dict get $s flags]]}
+}
+
+# Whether r acknowledges all of s.
+proc ::tcplab::diagram::Acks {r s} {
+    if {[string first A [dict get $r flags]] < 0} {
+	return 0
+    }
+    set end [expr {([dict get $s seq] + [dict get $s len]
+	+ [string match *S* [dict get $s flags]]
+	+ [string match *F* [dict get $s flags]]) & 0xffffffff}]
+    expr {![SeqGt $end [dict get $r ack]]}
+}
+
+#
+# States --
+#	Each end's states, inferred from what it sends and receives as the
+#	state diagram (book fig. 18-12) has it.
+#
+proc ::tcplab::diagram::States {segs arrows} {
+    # Events in time order: arrivals before sends at the same instant.
+    set ev {}
+    set i 0
+    foreach s $segs ar $arrows {
+	lappend ev [list [dict get $ar t] 1 $i send]
+	if {![dict get $ar lost]} {
+	    lappend ev [list [dict get $ar a] 0 $i arrive]
+	}
+	incr i
+    }
+    set ev [lsort -real -index 0 [lsort -integer -index 1 \
+	[lsort -integer -index 2 $ev]]]
+    set st {}
+    set out {}
+    foreach e $ev {
+	lassign $e time - i kind
+	set s [lindex $segs $i]
+	set ar [lindex $arrows $i]
+	set flags [dict get $s flags]
+	set src [dict get $s src].[dict get $s sport]
+	set dst [dict get $s dst].[dict get $s dport]
+	set conn [lsort [list $src $dst]]
+	if {$kind eq "send"} {
+	    set me $src
+	    set axis [dict get $ar from]
+	} else {
+	    set me $dst
+	    set axis [dict get $ar to]
+	}
+	set key [list $conn $me]
+	set cur [expr {[dict exists $st $key state] ? [dict get $st $key state]
+	    : ""}]
+	set new $cur
+	if {$kind eq "send"} {
+	    if {[string match *R* $flags]} {
+		if {$cur ne ""} {
+		    set new CLOSED
+		}
+	    } elseif {[string match *S* $flags] && ![string match *A* $flags]} {
+		if {$cur in {"" CLOSED}} {
+		    set new SYN_SENT
+		}
+		dict set st $key iss [dict get $s seq]
+	    } elseif {[string match *S* $flags]} {
+		if {$cur in {"" CLOSED LISTEN}} {
+		    # A passive open: LISTEN, then SYN_RCVD when the SYN came.
+		    lappend out [list $axis 0 LISTEN start]
+		    set new SYN_RCVD
+		}
+		dict set st $key iss [dict get $s seq]
+	    }
+	    if {[string match *F* $flags] && ![string match *R* $flags]} {
+		dict set st $key fin [dict get $s seq]
+		switch -- $new {
+		    ESTABLISHED - SYN_RCVD {set new FIN_WAIT_1}
+		    CLOSE_WAIT {set new LAST_ACK}
+		}
+	    }
+	} else {
+	    set acksSyn [expr {[string match *A* $flags]
+		&& [dict exists $st $key iss]
+		&& [SeqGt [dict get $s ack] [dict get $st $key iss]]}]
+	    set acksFin [expr {[string match *A* $flags]
+		&& [dict exists $st $key fin]
+		&& [SeqGt [dict get $s ack] [dict get $st $key fin]]}]
+	    if {[string match *R* $flags]} {
+		if {$cur ni {"" CLOSED LISTEN}} {
+		    set new CLOSED
+		}
+	    } else {
+		if {[string match *S* $flags] && $cur eq "SYN_SENT"} {
+		    set new [expr {$acksSyn ? "ESTABLISHED" : "SYN_RCVD"}]
+		} elseif {$cur eq "SYN_RCVD" && $acksSyn} {
+		    set new ESTABLISHED
+		}
+		if {[string match *F* $flags]} {
+		    switch -- $new {
+			ESTABLISHED {set new CLOSE_WAIT}
+			FIN_WAIT_1 {
+			    set new [expr {$acksFin ? "TIME_WAIT" : "CLOSING"}]
+			}
+			FIN_WAIT_2 {set new TIME_WAIT}
+		    }
+		} elseif {$acksFin} {
+		    switch -- $new {
+			FIN_WAIT_1 {set new FIN_WAIT_2}
+			CLOSING {set new TIME_WAIT}
+			LAST_ACK {set new CLOSED}
+		    }
+		}
+	    }
+	}
+	if {$new ne $cur} {
+	    dict set st $key state $new
+	    # A change on arrival shows where the end answers at once.
+	    if {$kind eq "arrive"} {
+		set j [Reaction $arrows $axis $time $i]
+		if {$j >= 0} {
+		    set kind send
+		    set i $j
+		}
+	    }
+	    lappend out [list $axis $time $new $kind $i]
+	}
+    }
+    return $out
+}
+
+#
+# Layout: a y for every send and arrival. Time is compressed: a gap of
+# 1 ms or less is a fraction of a row, longer gaps grow slowly; each
+# segment leaves at least a little below the one before (room for its
+# label) and arrives at least one row below where it left.
+#
+proc ::tcplab::diagram::Gap {dt} {
+    if {$dt <= 0} {
+	return 0.0
+    }
+    if {$dt < 0.001} {
+	return [expr {0.2 + 0.4 * $dt / 0.001}]
+    }
+    return [expr {min(2.4, 0.6 + 0.45 * log10($dt / 0.001))}]
+}
+
+proc ::tcplab::diagram::Layout {model} {
+    set arrows [dict get $model arrows]
+    set ev {}
+    set i 0
+    foreach ar $arrows {
+	lappend ev [list [dict get $ar t] 1 $i send]
+	if {![dict get $ar lost]} {
+	    lappend ev [list [dict get $ar a] 0 $i arrive]
+	}
+	incr i
+    }
+    set ev [lsort -real -index 0 [lsort -integer -index 1 \
+	[lsort -integer -index 2 $ev]]]
+    set cur 0.0
+    set lastT {}
+    set lastSend -1e9
+    set ys {}
+    set ya {}
+    foreach e $ev {
+	lassign $e t - i kind
+	if {$lastT ne "" && $t > $lastT} {
+	    set cur [expr {$cur + [Gap [expr {$t - $lastT}]]}]
+	}
+	set lastT $t
+	if {$kind eq "send"} {
+	    set y [expr {max($cur, $lastSend + 0.75)}]
+	    set lastSend $y
+	    dict set ys $i $y
+	} else {
+	    set y [expr {max($cur, [dict get $ys $i] + 1.0)}]
+	    dict set ya $i $y
+	}
+	set cur $y
+    }
+    # Lost segments end half way down.
+    set i 0
+    foreach ar $arrows {
+	if {[dict get $ar lost]} {
+	    dict set ya $i [expr {[dict get $ys $i] + 1.0}]
+	}
+	incr i
+    }
+    return [list $ys $ya]
+}
+
+# The y of a state change: where its event is drawn.
+proc ::tcplab::diagram::StateY {st ys ya} {
+    lassign $st axis time name kind i
+    if {$kind eq "start"} {
+	return -0.35
+    }
+    if {$kind eq "send"} {
+	return [dict get $ys $i]
+    }
+    return [dict get $ya $i]
+}
+
+#
+# SVG
+#
+
+proc ::tcplab::diagram::Xml {s} {
+    string map {& &amp; < &lt; > &gt; \" &quot;} $s
+}
+
+proc ::tcplab::diagram::Svg {model opts} {
+    lassign [Layout $model] ys ya
+    set axes [dict get $model axes]
+    set nax [llength $axes]
+    set row 34.0
+    set times [dict get $opts -times]
+    set left [expr {($times ? 86 : 14) + 104}]
+    set span [expr {$nax > 1 ? max(300, 520 / ($nax - 1)) : 0}]
+    set span [expr {$nax == 2 ? 540 : $span}]
+    set width [expr {$left + $span * ($nax - 1) + 118}]
+    set title [dict get $opts -title]
+    set top [expr {$title ne "" ? 96 : 72}]
+    set maxy 0.0
+    dict for {i y} $ya {
+	set maxy [expr {max($maxy, $y)}]
+    }
+    dict for {i y} $ys {
+	set maxy [expr {max($maxy, $y)}]
+    }
+    set bottom [format %.1f [expr {$top + ($maxy + 1.2) * $row}]]
+    set height [expr {int($bottom + 24)}]
+    set font {font-family="Helvetica, Arial, sans-serif"}
+    set o {}
+    lappend o {<?xml version="1.0" encoding="UTF-8"?>}
+    lappend o "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"$width\"\
+	height=\"$height\" viewBox=\"0 0 $width $height\">"
+    lappend o "<title>[Xml [expr {$title ne "" ? $title
+	: "TCP time line: [join $axes { - }]"}]]</title>"
+    lappend o {<defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5"\
+	markerWidth="9" markerHeight="9" orient="auto-start-reverse">\
+	<path d="M0,1 L10,5 L0,9 z" fill="#000"/></marker></defs>}
+    lappend o "<rect x=\"0\" y=\"0\" width=\"$width\" height=\"$height\"\
+	fill=\"#fff\"/>"
+    if {$title ne ""} {
+	lappend o "<text x=\"[expr {$width / 2}]\" y=\"26\" $font\
+	    font-size=\"15\" font-weight=\"bold\"\
+	    text-anchor=\"middle\">[Xml $title]</text>"
+    }
+    set x {}
+    set k 0
+    foreach name $axes {
+	set ax [expr {$left + $k * $span}]
+	lappend x $ax
+	lappend o "<text x=\"$ax\" y=\"[expr {$top - 30}]\" $font\
+	    font-size=\"14\" font-weight=\"bold\"\
+	    text-anchor=\"middle\">[Xml $name]</text>"
+	lappend o "<line x1=\"$ax\" y1=\"[expr {$top - 20}]\" x2=\"$ax\"\
+	    y2=\"$bottom\" stroke=\"#000\" stroke-width=\"2\"/>"
+	incr k
+    }
+    if {$times} {
+	lappend o "<text x=\"10\" y=\"[expr {$top - 30}]\" $font\
+	    font-size=\"12\" fill=\"#555\">time (s)</text>"
+    }
+    # The arrows first, then their labels placed clear of each other.
+    set lines {}
+    set i 0
+    foreach ar [dict get $model arrows] {
+	set x1 [lindex $x [dict get $ar from]]
+	set x2 [lindex $x [dict get $ar to]]
+	set y1 [format %.1f [expr {$top + [dict get $ys $i] * $row}]]
+	set y2 [format %.1f [expr {$top + [dict get $ya $i] * $row}]]
+	set dir [expr {$x2 > $x1 ? 1 : -1}]
+	set xs [expr {$x1 + 2 * $dir}]
+	if {[dict get $ar lost]} {
+	    set xe [format %.1f [expr {($x1 + $x2) / 2.0}]]
+	    set ye [format %.1f [expr {($y1 + $y2) / 2.0}]]
+	    lappend o "<line x1=\"$xs\" y1=\"$y1\" x2=\"$xe\" y2=\"$ye\"\
+		stroke=\"#000\" stroke-width=\"1.4\"\
+		stroke-dasharray=\"6,3\"/>"
+	    lappend o "<path d=\"M[expr {$xe - 6}],[expr {$ye - 6}]\
+		L[expr {$xe + 6}],[expr {$ye + 6}] M[expr {$xe - 6}],[expr {$ye + 6}]\
+		L[expr {$xe + 6}],[expr {$ye - 6}]\" stroke=\"#c00\"\
+		stroke-width=\"2\"/>"
+	} else {
+	    set xe [expr {$x2 - 2 * $dir}]
+	    set ye $y2
+	    lappend o "<line x1=\"$xs\" y1=\"$y1\" x2=\"$xe\" y2=\"$ye\"\
+		stroke=\"#000\" stroke-width=\"1.4\" marker-end=\"url(#head)\"/>"
+	}
+	# Where the label goes: along the whole way, even when lost.
+	lappend lines [list $xs $y1 [expr {$x2 - 2 * $dir}] $y2]
+	if {$times} {
+	    lappend o "<text x=\"10\" y=\"[format %.1f [expr {$y1 + 4}]]\"\
+		font-family=\"monospace\" font-size=\"11\"\
+		fill=\"#555\">[format %.6f [dict get $ar t]]</text>"
+	}
+	incr i
+    }
+    set placed {}
+    set i 0
+    foreach ar [dict get $model arrows] {
+	set label [dict get $ar label]
+	if {[dict get $ar lost]} {
+	    append label " (lost)"
+	}
+	# A label longer than its arrow is written smaller.
+	lassign [lindex $lines $i] lx1 - lx2
+	set size [expr {max(8.5, min(12.0, 12.0 * (abs($lx2 - $lx1) - 24)
+	    / ([string length $label] * 6.6)))}]
+	lassign [PlaceLabel [lindex $lines $i] \
+	    [expr {[string length $label] * $size / 12.0}] \
+	    $placed $lines $i] bx by deg center
+	lappend placed $center
+	set bx [format %.1f $bx]
+	set by [format %.1f $by]
+	lappend o "<text x=\"$bx\" y=\"$by\" $font font-size=\"[format %.1f $size]\"\
+	    text-anchor=\"middle\"\
+	    transform=\"rotate([format %.2f $deg] $bx $by)\">[Xml $label]</text>"
+	incr i
+    }
+    # States beside the axes: left of the first, right of the others.
+    set used {}
+    foreach st [dict get $model states] {
+	set axis [lindex $st 0]
+	set y [expr {$top + [StateY $st $ys $ya] * $row + 4}]
+	set prev [expr {[dict exists $used $axis] ? [dict get $used $axis]
+	    : -1e9}]
+	if {$y < $prev + 14} {
+	    set y [expr {$prev + 14}]
+	}
+	dict set used $axis $y
+	set ax [lindex $x $axis]
+	if {$axis == 0 && $nax > 1} {
+	    set tx [expr {$ax - 8}]
+	    set anchor end
+	} else {
+	    set tx [expr {$ax + 8}]
+	    set anchor start
+	}
+	lappend o "<text x=\"$tx\" y=\"[format %.1f $y]\" $font\
+	    font-size=\"11\" fill=\"#124\" text-anchor=\"$anchor\">[Xml [lindex $st 2]]</text>"
+    }
+    lappend o </svg>
+    return [join $o \n]\n
+}
+
+# Distance between segments p1-p2 and q1-q2.
+proc ::tcplab::diagram::PointSeg {px py ax ay bx by} {
+    set dx [expr {$bx - $ax}]
+    set dy [expr {$by - $ay}]
+    set l2 [expr {$dx * $dx + $dy * $dy}]
+    set t [expr {$l2 > 0 ? (($px - $ax) * $dx + ($py - $ay) * $dy) / $l2 : 0}]
+    set t [expr {max(0.0, min(1.0, $t))}]
+    expr {hypot($px - ($ax + $t * $dx), $py - ($ay + $t * $dy))}
+}
+
+proc ::tcplab::diagram::SegDist {a b} {
+    lassign $a ax1 ay1 ax2 ay2
+    lassign $b bx1 by1 bx2 by2
+    # Do they cross?
+    set d1 [expr {($bx2 - $bx1) * ($ay1 - $by1) - ($by2 - $by1) * ($ax1 - $bx1)}]
+    set d2 [expr {($bx2 - $bx1) * ($ay2 - $by1) - ($by2 - $by1) * ($ax2 - $bx1)}]
+    set d3 [expr {($ax2 - $ax1) * ($by1 - $ay1) - ($ay2 - $ay1) * ($bx1 - $ax1)}]
+    set d4 [expr {($ax2 - $ax1) * ($by2 - $ay1) - ($ay2 - $ay1) * ($bx2 - $ax1)}]
+    if {$d1 * $d2 < 0 && $d3 * $d4 < 0} {
+	return 0.0
+    }
+    expr {min([PointSeg $ax1 $ay1 {*}$b], [PointSeg $ax2 $ay2 {*}$b],
+	[PointSeg $bx1 $by1 {*}$a], [PointSeg $bx2 $by2 {*}$a])}
+}
+
+#
+# PlaceLabel --
+#	Where an arrow's label goes: along the arrow, upright, above or below
+#	it, at the point that keeps it clearest of the labels placed so far
+#	and of the other arrows. Returns the text's baseline point, its angle
+#	and its centre line (for the next labels).
+#
+proc ::tcplab::diagram::PlaceLabel {line nchars placed lines self} {
+    lassign $line xs ys xe ye
+    set len [expr {hypot($xe - $xs, $ye - $ys)}]
+    set ux [expr {($xe - $xs) / $len}]
+    set uy [expr {($ye - $ys) / $len}]
+    if {$ux < 0} {
+	set ux [expr {-$ux}]
+	set uy [expr {-$uy}]
+    }
+    # The normal pointing up the page.
+    set nx $uy
+    set ny [expr {-$ux}]
+    set w [expr {$nchars * 6.6}]
+    set half [expr {min(0.5, ($w / 2 + 6) / $len)}]
+    set best {}
+    set bestScore 1e9
+    foreach t {0.5 0.38 0.62 0.28 0.72 0.2 0.8} {
+	foreach side {above below high low} {
+	    set t2 [expr {max($half, min(1 - $half, $t))}]
+	    set px [expr {$xs + ($xe - $xs) * $t2}]
+	    set py [expr {$ys + ($ye - $ys) * $t2}]
+	    set off [dict get {above 5 below -15 high 19 low -29} $side]
+	    set bx [expr {$px + $nx * $off}]
+	    set by [expr {$py + $ny * $off}]
+	    set cx [expr {$bx + $nx * 4}]
+	    set cy [expr {$by + $ny * 4}]
+	    set c [list [expr {$cx - $ux * $w / 2}] [expr {$cy - $uy * $w / 2}] \
+		[expr {$cx + $ux * $w / 2}] [expr {$cy + $uy * $w / 2}]]
+	    set score [expr {abs($t - 0.5) * 4
+		+ [dict get {above 0 below 1.5 high 6 low 7} $side]}]
+	    foreach p $placed {
+		if {[SegDist $c $p] < 14} {
+		    set score [expr {$score + 100}]
+		}
+	    }
+	    set k 0
+	    foreach l $lines {
+		if {$k != $self && [SegDist $c $l] < 6} {
+		    set score [expr {$score + 8}]
+		}
+		incr k
+	    }
+	    if {$score < $bestScore} {
+		set bestScore $score
+		set best [list $bx $by [expr {atan2($uy, $ux) * 180 / acos(-1)}] $c]
+	    }
+	}
+    }
+    return $best
+}
+
+#
+# Text: 80 columns. Each segment is its label, then a horizontal arrow
+# between the two axes; states in the outer columns on the line where they
+# change.
+#
+
+proc ::tcplab::diagram::Wrap {text width} {
+    set lines {}
+    set line {}
+    # Options stay on one line: <mss 1024>.
+    set words {}
+    foreach w [regexp -all -inline {<[^>]*>|[^ ]+} $text] {
+	lappend words $w
+    }
+    foreach w $words {
+	if {$line eq ""} {
+	    set line $w
+	} elseif {[string length "$line $w"] <= $width} {
+	    append line " " $w
+	} else {
+	    lappend lines $line
+	    set line $w
+	}
+    }
+    lappend lines $line
+    return $lines
+}
+
+proc ::tcplab::diagram::Text {model opts} {
+    lassign [Layout $model] ys ya
+    set axes [dict get $model axes]
+    set nax [llength $axes]
+    set times [dict get $opts -times]
+    set tw [expr {$times ? 11 : 0}]
+    set sw 12
+    set x0 [expr {$tw + $sw}]
+    set avail [expr {80 - $x0 - $sw - 1}]
+    set span [expr {$nax > 1 ? $avail / ($nax - 1) : 0}]
+    set x {}
+    for {set k 0} {$k < $nax} {incr k} {
+	lappend x [expr {$x0 + $k * $span}]
+    }
+    set width [expr {[lindex $x end] + $sw + 1}]
+    # Blocks: one per segment, in the order they leave.
+    set arrows [dict get $model arrows]
+    set order {}
+    set i 0
+    foreach ar $arrows {
+	lappend order [list [dict get $ys $i] $i]
+	incr i
+    }
+    set order [lsort -real -index 0 [lsort -integer -index 1 $order]]
+    # Which block and line each state change goes on.
+    set blockOf {}
+    set k 0
+    foreach b $order {
+	dict set blockOf [lindex $b 1] $k
+	incr k
+    }
+    set notes {}
+    set starts {}
+    foreach st [dict get $model states] {
+	lassign $st axis time name kind i
+	if {$kind eq "start"} {
+	    dict lappend starts $axis $name
+	    continue
+	}
+	set y [StateY $st $ys $ya]
+	# The last block that left at or before y.
+	set blk 0
+	set k 0
+	foreach b $order {
+	    if {[lindex $b 0] <= $y + 1e-9} {
+		set blk $k
+	    }
+	    incr k
+	}
+	# A change where the block's segment leaves the same axis at the
+	# same height (it answers what arrived) goes with its label.
+	set bi [lindex $order $blk 1]
+	set bar [lindex $arrows $bi]
+	if {$kind eq "send" && [dict get $blockOf $i] == $blk} {
+	    set line label
+	} elseif {$bi != $i && [dict get $bar from] == $axis
+		&& abs([dict get $ys $bi] - $y) < 1e-9} {
+	    set line label
+	} else {
+	    set line arrow
+	}
+	dict lappend notes $blk,$line $axis $name
+    }
+    set out {}
+    # Header: host names centred on their axes.
+    set hdr [string repeat " " $width]
+    set k 0
+    foreach name $axes {
+	set c [expr {[lindex $x $k] - [string length $name] / 2}]
+	set c [expr {max(0, min($c, $width - [string length $name]))}]
+	set hdr [string replace $hdr $c [expr {$c + [string length $name] - 1}] $name]
+	incr k
+    }
+    if {[dict get $opts -title] ne ""} {
+	lappend out [dict get $opts -title] ""
+    }
+    lappend out [string trimright $hdr]
+    set base [Blank $x $width]
+    if {[dict size $starts]} {
+	set l $base
+	dict for {axis names} $starts {
+	    set l [State $l $x $axis [join [lsort -unique $names] " "] $nax]
+	}
+	lappend out [string trimright $l]
+    } else {
+	lappend out [string trimright $base]
+    }
+    set k 0
+    foreach b $order {
+	set i [lindex $b 1]
+	set ar [lindex $arrows $i]
+	set from [dict get $ar from]
+	set to [dict get $ar to]
+	set xa [lindex $x [expr {min($from, $to)}]]
+	set xb [lindex $x [expr {max($from, $to)}]]
+	set inner [expr {$xb - $xa - 3}]
+	set label [dict get $ar label]
+	if {[dict get $ar lost]} {
+	    append label " (lost)"
+	}
+	set lines [Wrap $label $inner]
+	set n 0
+	foreach text $lines {
+	    set l $base
+	    set l [string replace $l [expr {$xa + 2}] \
+		[expr {$xa + 1 + [string length $text]}] $text]
+	    if {$n == 0} {
+		if {$times} {
+		    set t [format %10.6f [dict get $ar t]]
+		    set l [string replace $l 0 [expr {[string length $t] - 1}] $t]
+		}
+		set moved {}
+		set l [Notes $l $x $notes $k,label $nax moved]
+		if {[llength $moved]} {
+		    dict set notes $k,arrow [concat {*}$moved \
+			[expr {[dict exists $notes $k,arrow]
+			    ? [dict get $notes $k,arrow] : {}}]]
+		}
+	    }
+	    lappend out [string trimright $l]
+	    incr n
+	}
+	set l $base
+	set len [expr {$xb - $xa - 1}]
+	if {[dict get $ar lost]} {
+	    set half [expr {$len / 2}]
+	    set seg [string repeat - [expr {$half - 1}]]X
+	    if {$to > $from} {
+		set l [string replace $l [expr {$xa + 1}] [expr {$xa + $half}] $seg]
+	    } else {
+		set seg X[string repeat - [expr {$half - 1}]]
+		set l [string replace $l [expr {$xb - $half}] [expr {$xb - 1}] $seg]
+	    }
+	} elseif {$to > $from} {
+	    set l [string replace $l [expr {$xa + 1}] [expr {$xb - 1}] \
+		[string repeat - [expr {$len - 1}]]>]
+	} else {
+	    set l [string replace $l [expr {$xa + 1}] [expr {$xb - 1}] \
+		<[string repeat - [expr {$len - 1}]]]
+	}
+	set extra {}
+	set l [Notes $l $x $notes $k,arrow $nax extra]
+	lappend out [string trimright $l]
+	foreach e $extra {
+	    lappend out [string trimright [State $base $x {*}$e $nax]]
+	}
+	incr k
+    }
+    lappend out [string trimright $base]
+    return [join $out \n]\n
+}
+
+# A line with only the axes.
+proc ::tcplab::diagram::Blank {x width} {
+    set l [string repeat " " $width]
+    foreach c $x {
+	set l [string replace $l $c $c |]
+    }
+    return $l
+}
+
+# Writes a state name beside an axis: left of the first, right of others.
+proc ::tcplab::diagram::State {l x axis name nax} {
+    set c [lindex $x $axis]
+    if {$axis == 0 && $nax > 1} {
+	set s [expr {$c - 1 - [string length $name]}]
+	if {$s < 0} {
+	    set name [string range $name end-[expr {$c - 2}] end]
+	    set s 0
+	}
+    } else {
+	set s [expr {$c + 2}]
+    }
+    string replace $l $s [expr {$s + [string length $name] - 1}] $name
+}
+
+# Writes the state changes noted for a line; a second change of the same
+# axis on that line goes to extra lines.
+proc ::tcplab::diagram::Notes {l x notes key nax {extraVar ""}} {
+    if {$extraVar ne ""} {
+	upvar 1 $extraVar extra
+    }
+    if {![dict exists $notes $key]} {
+	return $l
+    }
+    set done {}
+    foreach {axis name} [dict get $notes $key] {
+	if {[dict exists $done $axis]} {
+	    lappend extra [list $axis $name]
+	    continue
+	}
+	dict set done $axis 1
+	set l [State $l $x $axis $name $nax]
+    }
+    return $l
+}
