@@ -18,10 +18,22 @@ Pattern(
     uint32_t n)
 {
     static const char alpha[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-    uint32_t i;
+    static uint8_t block[4096 + 36];
+    uint32_t k;
 
-    for (i = 0; i < n; i++) {
-	p[i] = (uint8_t) alpha[(pos + i) % 36];
+    if (block[0] == 0) {
+	for (k = 0; k < sizeof(block); k++) {
+	    block[k] = (uint8_t) alpha[k % 36];
+	}
+    }
+    /* Copy whole blocks that start at the right phase of the cycle. */
+    while (n > 0) {
+	uint32_t off = (uint32_t) (pos % 36), m = n < 4096 ? n : 4096;
+
+	memcpy(p, block + off, m);
+	p += m;
+	pos += m;
+	n -= m;
     }
 }
 
