@@ -2,7 +2,7 @@
  * tclEvents.c --
  *
  *	What the stack reports besides segments: state changes, timers being
- *	set, stopped and fired, RTT samples, congestion-window cuts, and every
+ *	set, stopped and fired, RTT samples, congestion-window changes, and every
  *	segment dropped or answered unusually, with the reason. A trace with
  *	-events prints them between the segment lines; `$c on event cmd`
  *	hands the connection's events to a script as dicts.

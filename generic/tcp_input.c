@@ -410,8 +410,12 @@ NewAck(
 	}
     } else if (tp->cwnd < tp->ssthresh) {
 	tp->cwnd += TL_MIN(acked, mss);		/* Slow start. */
+	tcp_event(tp->host, tp, EV_CWND, (int) tp->cwnd, (int) tp->ssthresh,
+		0, 0, "slow start");
     } else {
 	tp->cwnd += TL_MAX(1u, mss * mss / tp->cwnd);	/* Avoidance. */
+	tcp_event(tp->host, tp, EV_CWND, (int) tp->cwnd, (int) tp->ssthresh,
+		0, 0, "congestion avoidance");
     }
     if (!(tp->flags & TF_INRECOVERY)) {
 	tp->dupacks = 0;
