@@ -8,9 +8,7 @@
  *	blocking read runs the network until data, the end of the stream or an
  *	error arrives (or the -timeout passes); readiness is told to Tcl
  *	between events, never from inside segment processing.
- *
- *	Also here: TcplabRunUntil, the virtual-time run loop with a C
- *	condition, which the blocking read uses.
+ *	The blocking read runs the network with TcplabRunUntil (tclNet.c).
  */
 
 #include <errno.h>
@@ -82,63 +80,6 @@ ChanTcb(
     const ChanState *cs)
 {
     return cs->connPtr ? cs->connPtr->tcb : NULL;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * TcplabRunUntil --
- *
- *	Runs a virtual-time network, as `$net run -until` does, until
- *	cond(arg) is true, the clock passes end (TL_NEVER: no end) or nothing
- *	is left to happen. Queued scripts run between events. A network on
- *	real time, or one already running (a callback of `$net run`), is not
- *	run: the condition is only tested.
- *
- * Results:
- *	1 if the condition came true.
- *
- * Side effects:
- *	Time passes: the clock ends at end when the condition stayed false.
- *
- *----------------------------------------------------------------------
- */
-
-int
-TcplabRunUntil(
-    NetObj *netPtr,		/* The network to run. */
-    int (*cond)(void *arg),	/* Stop when this returns nonzero. */
-    void *arg,			/* Its argument. */
-    tl_time end)		/* Give up at this time. */
-{
-    tl_net *net = netPtr->net;
-    int ok;
-
-    if (net == NULL || netPtr->running || netPtr->real) {
-	return cond(arg);
-    }
-    Tcl_Preserve(netPtr);
-    netPtr->running = 1;
-    if (netPtr->pending) {
-	TcplabDrain(netPtr);
-    }
-    while (!(ok = cond(arg)) && netPtr->net
-	    && clock_next(&net->clock) <= end) {
-	if (!clock_step(&net->clock)) {
-	    break;
-	}
-	if (netPtr->pending) {
-	    TcplabDrain(netPtr);
-	}
-    }
-    if (netPtr->net) {
-	netPtr->running = 0;
-	if (!ok && end != TL_NEVER && net->clock.now < end) {
-	    net->clock.now = end;
-	}
-    }
-    Tcl_Release(netPtr);
-    return ok;
 }
 
 /*

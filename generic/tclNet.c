@@ -404,6 +404,87 @@ Until(
 }
 
 /*
+ *----------------------------------------------------------------------
+ *
+ * TcplabRunUntil --
+ *
+ *	Runs a virtual-time network, as `$net run -until` does, until
+ *	cond(arg) is true, the clock passes end (TL_NEVER: no end) or nothing
+ *	is left to happen. Queued scripts run between events. A network on
+ *	real time, or one already running (a callback of `$net run`), is not
+ *	run: the condition is only tested.
+ *
+ * Results:
+ *	1 if the condition came true.
+ *
+ * Side effects:
+ *	Time passes: the clock ends at end when the condition stayed false.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+TcplabRunUntil(
+    NetObj *netPtr,		/* The network to run. */
+    int (*cond)(void *arg),	/* Stop when this returns nonzero. */
+    void *arg,			/* Its argument. */
+    tl_time end)		/* Give up at this time. */
+{
+    tl_net *net = netPtr->net;
+    int ok;
+
+    if (net == NULL || netPtr->running || netPtr->real) {
+	return cond(arg);
+    }
+    Tcl_Preserve(netPtr);
+    netPtr->running = 1;
+    if (netPtr->pending) {
+	TcplabDrain(netPtr);
+    }
+    while (!(ok = cond(arg)) && netPtr->net
+	    && clock_next(&net->clock) <= end) {
+	if (!clock_step(&net->clock)) {
+	    break;
+	}
+	if (netPtr->pending) {
+	    TcplabDrain(netPtr);
+	}
+    }
+    if (netPtr->net) {
+	netPtr->running = 0;
+	if (!ok && end != TL_NEVER && net->clock.now < end) {
+	    net->clock.now = end;
+	}
+    }
+    Tcl_Release(netPtr);
+    return ok;
+}
+
+/* A Tcl expression as a TcplabRunUntil condition. */
+typedef struct {
+    NetObj *netPtr;
+    Tcl_Obj *cond;
+    int code;
+} ExprCond;
+
+static int
+ExprTrue(
+    void *arg)
+{
+    ExprCond *e = arg;
+    int ok;
+
+    if (e->cond == NULL) {
+	return 0;
+    }
+    if (Until(e->netPtr, e->cond, &ok) != TCL_OK) {
+	e->code = TCL_ERROR;
+	return 1;
+    }
+    return ok;
+}
+
+/*
  * $net run duration
  * $net run -until condition ?-timeout duration?
  *	Runs the clock. With -until, stops as soon as the condition is true
@@ -484,28 +565,15 @@ Run(
 	}
 	return code;
     }
-    Tcl_Preserve(netPtr);
-    netPtr->running = 1;
-    while (netPtr->net && clock_next(&net->clock) <= end) {
-	if (!clock_step(&net->clock)) {
-	    break;
-	}
-	if (netPtr->pending) {
-	    TcplabDrain(netPtr);
-	}
-	if (cond && netPtr->net) {
-	    if ((code = Until(netPtr, cond, &ok)) != TCL_OK || ok) {
-		break;
-	    }
-	}
+    {
+	ExprCond e;
+
+	e.netPtr = netPtr;
+	e.cond = cond;
+	e.code = TCL_OK;
+	ok = TcplabRunUntil(netPtr, ExprTrue, &e, end);
+	code = e.code;
     }
-    if (netPtr->net) {
-	netPtr->running = 0;
-	if (code == TCL_OK && !ok && end != TL_NEVER && net->clock.now < end) {
-	    net->clock.now = end;
-	}
-    }
-    Tcl_Release(netPtr);
     if (cond) {
 	Tcl_DecrRefCount(cond);
     }
