@@ -16,22 +16,6 @@ static Tcl_CmdDeleteProc HostDeleteProc;
 static const char *const serviceNames[] = { "discard", "echo", NULL };
 static const int serviceIds[] = { SVC_DISCARD, SVC_ECHO };
 
-static int
-OptionValue(
-    Tcl_Interp *interp,
-    Tcl_Size objc,
-    Tcl_Size i,
-    const char *name)
-{
-    if (i + 1 >= objc) {
-	Tcl_SetObjResult(interp, Tcl_ObjPrintf(
-		"no argument given for %s option", name));
-	Tcl_SetErrorCode(interp, "TCL", "ARGUMENT", "MISSING", NULL);
-	return TCL_ERROR;
-    }
-    return TCL_OK;
-}
-
 /*
  * $net host create name ?-addr {a.b.c.d/n ...}? ?-profile name?
  *	?-services {discard echo}? ?-gateway a.b.c.d? ?-forward bool?
@@ -64,8 +48,8 @@ TcplabHostCreate(
     name = Tcl_GetString(objv[3]);
     for (i = 4; i < objc; i += 2) {
 	if (Tcl_GetIndexFromObj(interp, objv[i], opts, "option", TCL_EXACT,
-		&idx) != TCL_OK || OptionValue(interp, objc, i,
-		opts[idx]) != TCL_OK) {
+		&idx) != TCL_OK || (i + 1 >= objc
+		&& TcplabMissingArg(interp, opts[idx]) != TCL_OK)) {
 	    return TCL_ERROR;
 	}
 	switch (idx) {
@@ -252,8 +236,8 @@ OpenOptions(
 		    listen ? "listen" : "connect");
 	}
 	if (hasValue[idx]) {
-	    if (OptionValue(interp, objc, i, opts[idx]) != TCL_OK) {
-		return TCL_ERROR;
+	    if (i + 1 >= objc) {
+		return TcplabMissingArg(interp, opts[idx]);
 	    }
 	    i++;
 	}

@@ -27,17 +27,6 @@ struct Capture {
     Capture *next;
 };
 
-static int
-MissingArg(
-    Tcl_Interp *interp,
-    const char *opt)
-{
-    Tcl_SetObjResult(interp, Tcl_ObjPrintf("no argument given for %s option",
-	    opt));
-    Tcl_SetErrorCode(interp, "TCL", "ARGUMENT", "MISSING", NULL);
-    return TCL_ERROR;
-}
-
 /*
  * TcplabGetWatch --
  *	Builds the scope of an observer or a fault rule from the values of
@@ -158,7 +147,7 @@ TcplabCaptureStart(
 	    return TCL_ERROR;
 	}
 	if (++i >= objc) {
-	    return MissingArg(interp, opts[idx]);
+	    return TcplabMissingArg(interp, opts[idx]);
 	}
 	switch (idx) {
 	case O_DIR:
@@ -342,7 +331,7 @@ FilterAdd(
 	    return TCL_ERROR;
 	}
 	if (++i >= objc) {
-	    return MissingArg(interp, opts[idx]);
+	    return TcplabMissingArg(interp, opts[idx]);
 	}
 	switch (idx) {
 	case O_ACTION:
@@ -537,7 +526,7 @@ PcapRead(
 	    return TCL_ERROR;
 	}
 	if (++i >= objc) {
-	    return MissingArg(interp, opts[idx]);
+	    return TcplabMissingArg(interp, opts[idx]);
 	}
 	filter = objv[i];
     }

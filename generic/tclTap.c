@@ -193,10 +193,7 @@ TapCreate(
 	    return TCL_ERROR;
 	}
 	if (++i >= objc) {
-	    Tcl_SetObjResult(interp, Tcl_ObjPrintf(
-		    "no argument given for %s option", opts[idx]));
-	    Tcl_SetErrorCode(interp, "TCL", "ARGUMENT", "MISSING", NULL);
-	    return TCL_ERROR;
+	    return TcplabMissingArg(interp, opts[idx]);
 	}
 	switch (idx) {
 	case O_ADDR:

@@ -142,10 +142,7 @@ TcplabTraceCmd(
 	    return TCL_ERROR;
 	}
 	if (idx != O_ABSOLUTE && idx != O_EVENTS && ++i >= objc) {
-	    Tcl_SetObjResult(interp, Tcl_ObjPrintf(
-		    "no argument given for %s option", opts[idx]));
-	    Tcl_SetErrorCode(interp, "TCL", "ARGUMENT", "MISSING", NULL);
-	    return TCL_ERROR;
+	    return TcplabMissingArg(interp, opts[idx]);
 	}
 	switch (idx) {
 	case O_ABSOLUTE:

@@ -321,3 +321,16 @@ TcplabNewName(
     Tcl_SetHashValue(e, (void *) (intptr_t) n);
     return name;
 }
+
+/* The error of an option given without its value, as Tcl's own commands
+ * report it. */
+int
+TcplabMissingArg(
+    Tcl_Interp *interp,
+    const char *opt)
+{
+    Tcl_SetObjResult(interp, Tcl_ObjPrintf("no argument given for %s option",
+	    opt));
+    Tcl_SetErrorCode(interp, "TCL", "ARGUMENT", "MISSING", (char *) NULL);
+    return TCL_ERROR;
+}

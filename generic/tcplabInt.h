@@ -124,6 +124,7 @@ MODULE_SCOPE int	TcplabPosixError(Tcl_Interp *interp, int err,
 MODULE_SCOPE int	TcplabError(Tcl_Interp *interp, const char *cls,
 			    const char *detail, const char *fmt, ...);
 MODULE_SCOPE Tcl_Obj   *TcplabNewName(Tcl_Interp *interp, const char *kind);
+MODULE_SCOPE int	TcplabMissingArg(Tcl_Interp *interp, const char *opt);
 MODULE_SCOPE int	TcplabGetUInt32(Tcl_Interp *interp, Tcl_Obj *obj,
 			    uint32_t *vPtr);
 
