@@ -16,9 +16,7 @@
 #	announced 1460. Whatever sun announces, it sends slip no segment with
 #	more than 256 bytes of data: 1000 bytes go as 256+256+256+232, and
 #	bsdi never has to drop a datagram too big for the link. The trace
-#	shows each segment once, as it leaves its sender (tcplab's trace
-#	prints a segment on every link it crosses; the repeat on the second
-#	hop is left out here).
+#	is taken at sun (-on sun), so it shows each segment once.
 #
 #	tclsh examples/fig18-09.tcl ?-diagram ?file.svg??
 
@@ -35,30 +33,10 @@ $net host create slip -addr 140.252.13.65/27 -profile bsd44 \
 $net lan create ether0 {sun bsdi} -delay 1ms -rate 10Mbit
 $net link create slip0 bsdi slip -mtu 296 -delay 1ms
 
-# Print each segment once: the first of the two identical lines (one per
-# hop), renumbered, with times since the first line.
-set seen [dict create]
-set count 0
-proc once {hops line} {
-    global seen count last
-    regexp {^\d+ ([0-9.]+)(?: \([0-9.]+\))? (.*)$} $line -> t seg
-    dict incr seen $seg
-    if {([dict get $seen $seg] - 1) % $hops} {
-	return
-    }
-    if {[incr count] == 1} {
-	puts "1 0.0 $seg"
-    } else {
-	puts [format "%d %.6f (%.4f) %s" $count $t [expr {$t - $last}] $seg]
-    }
-    set last $t
-    if {[regexp {^sun\.\S+ > slip\.\S+: \S+ \d+:\d+\((\d+)\)} $seg -> n]
-	    && $n > 0} {
-	lappend ::sizes $n
-    }
-}
-set sizes {}
-$net trace -format book -command {once 2}
+# Trace at sun: each segment once, as sun sends or receives it (without
+# -on, a segment is printed on every link it crosses).
+$net trace -format book -on sun
+$net record start -on sun
 
 slip isn 509556225
 set c [sun connect slip discard -bind 1093 -isn 517312000]
@@ -76,6 +54,11 @@ puts "sun.1093:     announced mss [dict get $ci mss_offer],\
 puts "slip.discard: announced mss [dict get $si mss_offer],\
     sun announced [dict get $si peer_mss], slip sends at most\
     [dict get $si mss] bytes"
+set sizes [lmap r [$net record get] {
+    if {[dict get $r src] eq "140.252.13.33" && [dict get $r len] > 0} {
+	dict get $r len
+    } else continue
+}]
 puts "data segments from sun: $sizes\
     (largest [tcl::mathfunc::max {*}$sizes], total [tcl::mathop::+ {*}$sizes])"
 puts "bytes slip received: [dict get $si bytes_in];\

@@ -18,9 +18,8 @@
 #	three-way handshake, and no separate ACK (4.4BSD tcp_input lets a
 #	SYN-ACK that repeats the SYN through, acknowledged by nothing). Both
 #	ends announce <mss 512>: 4.4BSD's tcp_mssdflt for a nonlocal peer.
-#	The trace shows each segment once, as it leaves its sender (tcplab's
-#	trace prints a segment on each of the three links it crosses; the
-#	repeats are left out here).
+#	The trace is taken at bsdi (-on bsdi): bsdi's segments as they leave,
+#	vangogh's as they arrive.
 #
 #	tclsh examples/fig18-17.tcl ?-diagram ?file.svg??
 
@@ -40,23 +39,9 @@ $net lan create ether0 {bsdi sun} -delay 1ms -rate 10Mbit
 $net link create internet sun gateway -delay 100ms
 $net lan create berkeley {gateway vangogh} -delay 1ms -rate 10Mbit
 
-set seen [dict create]
-set count 0
-proc once {hops line} {
-    global seen count last
-    regexp {^\d+ ([0-9.]+)(?: \([0-9.]+\))? (.*)$} $line -> t seg
-    dict incr seen $seg
-    if {([dict get $seen $seg] - 1) % $hops} {
-	return
-    }
-    if {[incr count] == 1} {
-	puts "1 0.0 $seg"
-    } else {
-	puts [format "%d %.6f (%.4f) %s" $count $t [expr {$t - $last}] $seg]
-    }
-    set last $t
-}
-$net trace -format book -command {once 3}
+# Trace at bsdi, as tcpdump there would: each segment once (without -on,
+# a segment is printed on each of the three links it crosses).
+$net trace -format book -on bsdi
 
 # The ISNs are not in the book; any two distinct values will do.
 set a [bsdi connect vangogh 8888 -bind 7777 -isn 1540160001]
