@@ -3,8 +3,9 @@
 #
 #	Benchmark (not a test): bulk transfer between tcplab and the Linux
 #	kernel over a TAP device (MTU 1500) in a network namespace, both ways,
-#	next to kernel -> kernel over a veth pair between two namespaces in
-#	the same run. Prints Mbit/s of payload for each. Needs root and
+#	on a device without offloads and on one with them (-offload 1), next
+#	to kernel -> kernel over a veth pair between two namespaces in the
+#	same run. Prints Mbit/s of payload for each. Needs root and
 #	/dev/net/tun; every namespace it makes is removed at the end.
 #
 #	TCLLIBPATH=. tclsh bench/tap.tcl ?megabytes? ?repeats?
@@ -200,29 +201,51 @@ try {
     tcplab::netns exec $ns ip link set tlbench0 up
     tcplab::netns exec $ns2 ip link set tlbench1 up
 
-    set net [tcplab::network create -clock real]
-    $net host create me -profile linux -services discard
-    # Windows large enough not to limit the transfer.
-    me sysctl rcvbuf 4194304
-    me sysctl sndbuf 4194304
-    $net tap create tap0 me -netns $ns -kernel 192.0.2.1/24 -addr 192.0.2.2/24 -mtu 1500
-
-    set best {discard 0 in 0 out 0 veth 0}
-    for {set i 0} {$i < $repeats} {incr i} {
-	dict set best discard [expr {max([dict get $best discard], [tapDiscard $net $bytes])}]
-	dict set best in [expr {max([dict get $best in], [tapIn $net $bytes])}]
-	dict set best out [expr {max([dict get $best out], [tapOut $net $bytes])}]
-	dict set best veth [expr {max([dict get $best veth], [veth $bytes])}]
+    # The same runs on a device without offloads (one frame per segment)
+    # and on one with them (-offload 1: segments of up to 64 KiB).
+    set best {}
+    foreach offload {0 1} {
+	set net [tcplab::network create -clock real]
+	$net host create me -profile linux -services discard
+	# Windows large enough not to limit the transfer.
+	me sysctl rcvbuf 4194304
+	me sysctl sndbuf 4194304
+	$net tap create tap0 me -netns $ns -kernel 192.0.2.1/24 \
+	    -addr 192.0.2.2/24 -mtu 1500 -offload $offload
+	dict set best $offload {discard 0 in 0 out 0}
+	for {set i 0} {$i < $repeats} {incr i} {
+	    foreach {key run} {discard tapDiscard in tapIn out tapOut} {
+		dict set best $offload $key [expr {max([dict get $best $offload $key],
+		    [$run $net $bytes])}]
+	    }
+	}
+	dict set frames $offload [$net tap info tap0]
+	$net destroy
     }
-    puts [format "transfer              %d MiB, best of %d, MTU 1500" $mb $repeats]
-    puts [format "kernel -> tcplab TAP  %8.0f Mbit/s (discard service)" [dict get $best discard]]
-    puts [format "kernel -> tcplab TAP  %8.0f Mbit/s (\$c recv in a Tcl callback per readable event)" [dict get $best in]]
-    puts [format "tcplab -> kernel TAP  %8.0f Mbit/s (\$c source)" [dict get $best out]]
-    puts [format "kernel -> kernel veth %8.0f Mbit/s (tclsh on both ends; veth offloads on)" [dict get $best veth]]
-    set i [$net tap info tap0]
-    puts [format "TAP frames            %d in, %d out, %d write errors" \
-	[dict get $i frames_in] [dict get $i frames_out] [dict get $i write_errors]]
-    $net destroy
+    set vethBest 0
+    for {set i 0} {$i < $repeats} {incr i} {
+	set vethBest [expr {max($vethBest, [veth $bytes])}]
+    }
+    puts [format "transfer %d MiB each run, best of %d, MTU 1500, Mbit/s of payload" $mb $repeats]
+    puts [format "%-62s %9s %9s" "" "TAP" "TAP with"]
+    puts [format "%-62s %9s %9s" "" "" "-offload"]
+    foreach {key what} {
+	discard "kernel -> tcplab (discard service)"
+	in      "kernel -> tcplab (\$c recv in a Tcl callback per readable)"
+	out     "tcplab -> kernel (\$c source)"
+    } {
+	puts [format "%-62s %9.0f %9.0f" $what [dict get $best 0 $key] [dict get $best 1 $key]]
+    }
+    foreach offload {0 1} {
+	set i [dict get $frames $offload]
+	lappend fin [dict get $i frames_in]
+	lappend fout [dict get $i frames_out]
+	lappend werr [dict get $i write_errors]
+    }
+    puts [format "%-62s %9d %9d" "frames from the kernel, all runs" {*}$fin]
+    puts [format "%-62s %9d %9d" "frames to the kernel, all runs" {*}$fout]
+    puts [format "%-62s %9d %9d" "write errors (device queue full)" {*}$werr]
+    puts [format "%-62s %9.0f" "kernel -> kernel over veth (tclsh both ends, offloads on)" $vethBest]
 } finally {
     foreach n $namespaces {
 	catch {tcplab::netns delete $n}

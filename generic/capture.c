@@ -16,7 +16,7 @@
 #include "host.h"
 #include "capture.h"
 
-#define BPF_SNAPLEN	65535
+#define BPF_SNAPLEN	262144	/* tcpdump's default: frames of 64 KiB segments fit */
 
 /* LINKTYPE_RAW; libpcap maps it to DLT_RAW when reading, but be lenient. */
 #define LINKTYPE_RAW_	101

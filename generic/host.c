@@ -235,6 +235,61 @@ host_tick_round(
  *	0, or -1 when no interface on the link owns nh (p is freed).
  */
 
+/*
+ * Segment --
+ *	Software segmentation (Linux's GSO): the TCP segment in p (an IPv4
+ *	datagram at p->data) stands for several of p->gso bytes each but the
+ *	interface does not take it whole, so it goes as those segments: IP
+ *	IDs counted up, sequence numbers advanced, FIN and PSH on the last
+ *	only, CWR on the first only, checksums computed. Frees p.
+ */
+
+static int
+Segment(
+    tl_host *h,
+    tl_iface *ifc,
+    tl_addr nh,
+    tl_pkt *p)
+{
+    const uint8_t *ip = p->data;
+    uint32_t ihl = (ip[0] & 15u) * 4, thl, hl, off, n, total;
+    int rc = 0;
+
+    total = TL_MIN(p->len, (uint32_t) get16(ip + 2));
+    thl = (uint32_t) (ip[ihl + 12] >> 4) * 4;
+    hl = ihl + thl;
+    for (off = 0; hl + off < total; off += n) {
+	tl_pkt *q;
+	uint8_t *d, *th;
+
+	n = TL_MIN(p->gso, total - hl - off);
+	q = host_pkt_alloc(h, hl + n);
+	d = q->data;
+	memcpy(d, ip, hl);
+	memcpy(d + hl, ip + hl + off, n);
+	put16(d + 2, (uint16_t) (hl + n));
+	put16(d + 4, (uint16_t) (get16(ip + 4) + off / p->gso));
+	put16(d + 10, 0);
+	put16(d + 10, cksum_fold(cksum_add(0, d, ihl)));
+	th = d + ihl;
+	put32(th + 4, get32(ip + ihl + 4) + off);
+	if (off) {
+	    th[13] &= (uint8_t) ~TH_CWR;
+	}
+	if (hl + off + n < total) {
+	    th[13] &= (uint8_t) ~(TH_FIN | TH_PUSH);
+	}
+	put16(th + 16, 0);
+	put16(th + 16, cksum_fold(cksum_add(cksum_pseudo(get32(d + 12),
+		get32(d + 16), IPPROTO_TCP_, thl + n), th, thl + n)));
+	if (host_link_send(h, ifc, nh, q) != 0) {
+	    rc = -1;
+	}
+    }
+    pkt_free(h->net, p);
+    return rc;
+}
+
 int
 host_link_send(
     tl_host *h,
@@ -243,6 +298,15 @@ host_link_send(
     tl_pkt *p)
 {
     p->to = NULL;
+    if (p->gso && (ifc->link->tso == 0 || p->len > ifc->link->tso
+	    + IP_HDRLEN + TCP_HDRLEN + TCP_MAXOPTLEN)) {
+	if (p->len <= IP_HDRLEN + TCP_HDRLEN || p->data[9] != IPPROTO_TCP_
+		|| (p->data[0] & 15u) * 4 + TCP_HDRLEN >= p->len) {
+	    pkt_free(h->net, p);
+	    return -1;
+	}
+	return Segment(h, ifc, nh, p);
+    }
     if (ifc->arp) {
 	/* A TAP link: the neighbour's address comes from ARP. */
 	return arp_output(ifc, nh, p);
@@ -334,18 +398,21 @@ static void
 Forward(
     tl_host *h,
     const uint8_t *iph,
-    uint32_t iplen)
+    uint32_t iplen,
+    uint32_t gso)
 {
     tl_pkt *q;
     tl_addr nh;
     tl_iface *ifc;
 
+    /* A segment that stands for several (gso) is cut up if need be. */
     if (iph[8] <= 1 || (ifc = host_route(h, get32(iph + 16), &nh)) == NULL
-	    || iplen > ifc->mtu) {
+	    || (iplen > ifc->mtu && !gso)) {
 	h->stats.ip_noroute++;
 	return;
     }
     q = host_pkt_alloc(h, iplen);
+    q->gso = gso;
     memcpy(q->data, iph, iplen);
     q->data[8]--;
     put16(q->data + 10, 0);
@@ -401,7 +468,7 @@ host_input(
     }
     if (!host_has_addr(h, ip.dst)) {
 	if (h->forwarding) {
-	    Forward(h, d, ip.len);
+	    Forward(h, d, ip.len, p->gso);
 	} else {
 	    h->stats.ip_notme++;
 	}

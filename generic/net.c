@@ -73,6 +73,12 @@ net_free(
 	net->freepkts = p->next;
 	free(p);
     }
+    while (net->freebig) {
+	tl_pkt *p = net->freebig;
+
+	net->freebig = p->next;
+	free(p);
+    }
     while (net->taps) {
 	tl_tap *t = net->taps;
 
@@ -273,6 +279,20 @@ net_link_input(
     }
     p = pkt_alloc(link->net, len);
     memcpy(p->data, frame, len);
+    net_link_input_pkt(link, p);
+}
+
+/* The same with the frame already in a packet (p->data, p->len, p->gso),
+ * which the link takes over. */
+void
+net_link_input_pkt(
+    tl_link *link,
+    tl_pkt *p)
+{
+    if (link->peer == NULL || link->nifaces == 0 || p->len == 0) {
+	pkt_free(link->net, p);
+	return;
+    }
     p->to = link->ifaces[0];
     net_transmit(link->peer, p);
 }
@@ -301,12 +321,19 @@ pkt_alloc(
     tl_net *net,
     uint32_t len)
 {
-    tl_pkt *p;
-    uint32_t cap = len <= PKT_SMALL ? PKT_SMALL : len;
+    tl_pkt *p, **freep = NULL;
+    uint32_t cap = len;
 
-    if (cap == PKT_SMALL && net->freepkts) {
-	p = net->freepkts;
-	net->freepkts = p->next;
+    if (len <= PKT_SMALL) {
+	cap = PKT_SMALL;
+	freep = &net->freepkts;
+    } else if (len <= PKT_BIG) {
+	cap = PKT_BIG;
+	freep = &net->freebig;
+    }
+    if (freep && *freep) {
+	p = *freep;
+	*freep = p->next;
     } else {
 	p = malloc(sizeof(*p) + cap);
 	if (p == NULL) {
@@ -318,6 +345,7 @@ pkt_alloc(
     p->net = net;
     p->from = p->to = NULL;
     p->len = len;
+    p->gso = 0;
     p->data = p->buf;
     event_init(&p->ev, NULL, p);
     return p;
@@ -331,6 +359,9 @@ pkt_free(
     if (p->cap == PKT_SMALL) {
 	p->next = net->freepkts;
 	net->freepkts = p;
+    } else if (p->cap == PKT_BIG) {
+	p->next = net->freebig;
+	net->freebig = p;
     } else {
 	free(p);
     }
@@ -384,7 +415,7 @@ Deliver(
     if (to == to->link->peer) {
 	/* Out of the network: to the device behind a TAP link. */
 	if (to->link->output) {
-	    to->link->output(to->link->outputArg, p->data, p->len);
+	    to->link->output(to->link->outputArg, p->data, p->len, p->gso);
 	}
 	pkt_free(net, p);
 	return;
@@ -409,6 +440,7 @@ Copy(
     tl_pkt *c = pkt_alloc(p->net, p->len);
 
     memcpy(c->data, p->data, p->len);
+    c->gso = p->gso;
     c->from = p->from;
     c->to = p->to;
     return c;

@@ -21,12 +21,14 @@ struct tl_pkt {
     tl_iface *from;		/* Sending interface. */
     tl_iface *to;		/* Receiving interface while in flight. */
     uint32_t len;		/* Frame length (link header included). */
+    uint32_t gso;		/* A TCP segment of several: their MSS, else 0. */
     uint32_t cap;
     uint8_t *data;
     uint8_t buf[];
 };
 
-#define PKT_SMALL	2048	/* Frames up to this size are recycled. */
+#define PKT_SMALL	2048	/* Frames up to these sizes are recycled. */
+#define PKT_BIG		(65536 + 128)	/* A 64 KiB datagram and headers. */
 
 /*
  * LINK_TAP: an Ethernet whose far side is a device outside the network (a
@@ -37,7 +39,10 @@ struct tl_pkt {
  */
 typedef enum { LINK_P2P, LINK_LAN, LINK_TAP } tl_linkkind;
 
-typedef void tl_output_fn(void *arg, const uint8_t *frame, uint32_t len);
+/* gso: the frame is a TCP segment larger than the link's MTU, to be cut
+ * into segments of that many bytes (TCP segmentation offload), else 0. */
+typedef void tl_output_fn(void *arg, const uint8_t *frame, uint32_t len,
+		    uint32_t gso);
 
 struct tl_link {
     tl_net *net;
@@ -52,6 +57,8 @@ struct tl_link {
     tl_iface *peer;		/* LINK_TAP: the far side. */
     tl_output_fn *output;	/* LINK_TAP: takes frames for the far side. */
     void *outputArg;
+    uint32_t tso;		/* Largest TCP segment the far side takes in
+				 * one frame (segmentation offload), else 0. */
 };
 
 struct tl_iface {
@@ -159,7 +166,8 @@ struct tl_net {
     tl_host **hosts;
     int nhosts;
     tl_link *links;
-    tl_pkt *freepkts;
+    tl_pkt *freepkts;		/* Recycled frames of PKT_SMALL... */
+    tl_pkt *freebig;		/* ...and PKT_BIG bytes. */
     tl_tap *taps;
     tl_fault *faults;
     int nextFaultId;
@@ -183,6 +191,7 @@ tl_link	       *net_tap_link_new(tl_net *net, const char *name, uint32_t mtu,
 		    tl_output_fn *output, void *outputArg);
 void		net_link_input(tl_link *link, const uint8_t *frame,
 		    uint32_t len);
+void		net_link_input_pkt(tl_link *link, tl_pkt *p);
 tl_pkt	       *pkt_alloc(tl_net *net, uint32_t len);
 void		pkt_free(tl_net *net, tl_pkt *pkt);
 void		net_transmit(tl_iface *ifc, tl_pkt *pkt);

@@ -5,6 +5,12 @@
  *	(IFF_TAP | IFF_NO_PI) created inside a network namespace, with the
  *	kernel's side of it addressed and up. No Tcl here; the Tcl glue
  *	(tclTap.c) owns the file descriptor and watches it.
+ *
+ *	With offload, the device also has IFF_VNET_HDR and the kernel's
+ *	checksum and TCP segmentation offloads (TUNSETOFFLOAD): a virtio-net
+ *	header comes before every frame, and a frame may be a TCP segment of
+ *	up to 64 KiB standing for several (its gso size says how large each
+ *	is on a wire).
  */
 
 #ifndef TCPLAB_TAPDEV_H
@@ -20,12 +26,18 @@ typedef struct tl_tapcfg {
     uint32_t mtu;
     tl_addr kaddr;		/* The kernel's address on it... */
     int kprefix;		/* ...and prefix length. */
+    int offload;		/* Checksum and segmentation offload. */
 } tl_tapcfg;
+
+#define TAPDEV_HDRLEN	10	/* struct virtio_net_hdr, with offload. */
+#define TAPDEV_MAXFRAME	(TAPDEV_HDRLEN + 18 + 65535)	/* Ethernet, VLAN. */
 
 int		tapdev_open(const tl_tapcfg *cfg, uint8_t kmac[6], char *err,
 		    size_t errlen);
 void		tapdev_close(int fd);
-long		tapdev_read(int fd, uint8_t *buf, uint32_t cap);
-int		tapdev_write(int fd, const uint8_t *frame, uint32_t len);
+long		tapdev_read(int fd, int offload, uint8_t *buf, uint32_t cap,
+		    uint32_t *gso);
+int		tapdev_write(int fd, int offload, const uint8_t *frame,
+		    uint32_t len, uint32_t gso);
 
 #endif /* TCPLAB_TAPDEV_H */

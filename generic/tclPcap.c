@@ -133,7 +133,7 @@ TcplabCaptureStart(
     static const char *const kinds[] = { "ether", "raw", NULL };
     Tcl_Obj *file = NULL, *on = NULL, *dir = NULL, *filter = NULL;
     Tcl_WideInt epoch = 0;
-    int snaplen = 65535, kind = -1, idx;
+    int snaplen = 262144, kind = -1, idx;
     Tcl_Size i;
     tl_watch w;
     tl_capture *cap;
@@ -181,9 +181,9 @@ TcplabCaptureStart(
 	    if (Tcl_GetIntFromObj(interp, objv[i], &snaplen) != TCL_OK) {
 		return TCL_ERROR;
 	    }
-	    if (snaplen < 1 || snaplen > 65535) {
+	    if (snaplen < 1 || snaplen > 262144) {
 		return TcplabError(interp, "VALUE", "SNAPLEN",
-			"snap length %d out of range 1-65535", snaplen);
+			"snap length %d out of range 1-262144", snaplen);
 	    }
 	    break;
 	}

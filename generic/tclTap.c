@@ -10,7 +10,7 @@
  *	(tclReal.c).
  *
  *	$net tap create name host -netns ns -kernel a.b.c.d/n -addr a.b.c.d/n
- *		?-mtu n?
+ *		?-mtu n? ?-offload bool?
  *	$net tap info name
  *	$net tap list
  */
@@ -28,9 +28,10 @@ typedef struct TapDev {
     tl_iface *ifc;		/* The host's interface on the link. */
     int fd;			/* The device, -1 once closed. */
     char *netns;
-    uint8_t *buf;		/* One frame read from the device. */
-    uint32_t bufSize;
+    int offload;		/* Checksum and segmentation offload. */
+    uint32_t bufSize;		/* Room for one frame read from the device. */
     uint64_t framesIn, framesOut, bytesIn, bytesOut;
+    uint64_t gsoIn, gsoOut;	/* Frames standing for several segments. */
     uint64_t writeErrors, readErrors;
     int lastError;		/* errno of the last failed read or write. */
     int broken;			/* Reading failed: no longer watched. */
@@ -51,7 +52,8 @@ static void
 TapOutput(
     void *arg,
     const uint8_t *frame,
-    uint32_t len)
+    uint32_t len,
+    uint32_t gso)
 {
     TapDev *t = arg;
     int err;
@@ -59,13 +61,14 @@ TapOutput(
     if (t->fd < 0) {
 	return;
     }
-    err = tapdev_write(t->fd, frame, len);
+    err = tapdev_write(t->fd, t->offload, frame, len, gso);
     if (err) {
 	t->writeErrors++;
 	t->lastError = err;
     } else {
 	t->framesOut++;
 	t->bytesOut += len;
+	t->gsoOut += gso != 0;
     }
 }
 
@@ -93,22 +96,29 @@ TapReadable(
 	}
 	TcplabClockSync(netPtr);
 	for (i = 0; i < TAP_BATCH; i++) {
-	    long n = tapdev_read(t->fd, t->buf, t->bufSize);
+	    /* Read straight into the packet that carries the frame on. */
+	    tl_pkt *p = pkt_alloc(netPtr->net, t->bufSize);
+	    uint32_t gso;
+	    long n = tapdev_read(t->fd, t->offload, p->buf, t->bufSize, &gso);
 
-	    if (n == 0) {
-		break;
-	    }
-	    if (n < 0) {
-		/* The device is gone or broken: stop watching it. */
-		t->readErrors++;
-		t->lastError = errno;
-		t->broken = 1;
-		Tcl_DeleteFileHandler(t->fd);
+	    if (n <= 0) {
+		pkt_free(netPtr->net, p);
+		if (n < 0) {
+		    /* The device is gone or broken: stop watching it. */
+		    t->readErrors++;
+		    t->lastError = errno;
+		    t->broken = 1;
+		    Tcl_DeleteFileHandler(t->fd);
+		}
 		break;
 	    }
 	    t->framesIn++;
 	    t->bytesIn += (uint64_t) n;
-	    net_link_input(t->link, t->buf, (uint32_t) n);
+	    t->gsoIn += gso != 0;
+	    p->data = p->buf + (t->offload ? TAPDEV_HDRLEN : 0);
+	    p->len = (uint32_t) n;
+	    p->gso = gso;
+	    net_link_input_pkt(t->link, p);
 	}
 	if (i == 0 && round > 0) {
 	    break;
@@ -158,7 +168,7 @@ AddrPrefixObj(
 /*
  * TapCreate --
  *	$net tap create name host -netns ns -kernel a.b.c.d/n -addr a.b.c.d/n
- *	?-mtu n?
+ *	?-mtu n? ?-offload bool?
  */
 
 static int
@@ -169,14 +179,14 @@ TapCreate(
     Tcl_Obj *const objv[])
 {
     static const char *const opts[] = {
-	"-addr", "-kernel", "-mtu", "-netns", NULL
+	"-addr", "-kernel", "-mtu", "-netns", "-offload", NULL
     };
-    enum { O_ADDR, O_KERNEL, O_MTU, O_NETNS };
+    enum { O_ADDR, O_KERNEL, O_MTU, O_NETNS, O_OFFLOAD };
     Tcl_Obj *addrObj = NULL, *kernelObj = NULL, *nsObj = NULL;
     const char *name;
     HostObj *hostPtr;
     tl_addr addr, kaddr;
-    int prefix, kprefix, mtu = 1500, idx, fd;
+    int prefix, kprefix, mtu = 1500, offload = 0, idx, fd;
     Tcl_Size i;
     tl_tapcfg cfg;
     uint8_t kmac[6];
@@ -213,6 +223,11 @@ TapCreate(
 	    break;
 	case O_NETNS:
 	    nsObj = objv[i];
+	    break;
+	case O_OFFLOAD:
+	    if (Tcl_GetBooleanFromObj(interp, objv[i], &offload) != TCL_OK) {
+		return TCL_ERROR;
+	    }
 	    break;
 	}
     }
@@ -255,6 +270,7 @@ TapCreate(
     cfg.mtu = (uint32_t) mtu;
     cfg.kaddr = kaddr;
     cfg.kprefix = kprefix;
+    cfg.offload = offload;
     fd = tapdev_open(&cfg, kmac, err, sizeof(err));
     if (fd < 0) {
 	return TcplabError(interp, "TAP", "OPEN", "%s", err);
@@ -266,8 +282,8 @@ TapCreate(
     t->fd = fd;
     t->netns = ckalloc(strlen(cfg.netns) + 1);
     strcpy(t->netns, cfg.netns);
-    t->bufSize = (uint32_t) mtu + ETH_HDRLEN + 4;
-    t->buf = ckalloc(t->bufSize);
+    t->offload = offload;
+    t->bufSize = offload ? TAPDEV_MAXFRAME : (uint32_t) mtu + ETH_HDRLEN + 4;
     TcplabClockSync(netPtr);
     link = net_tap_link_new(netPtr->net, name, (uint32_t) mtu, TapOutput, t);
     if (link == NULL || net_link_attach(link, hostPtr->host, addr, prefix)
@@ -277,13 +293,16 @@ TapCreate(
 	    link->output = NULL;
 	}
 	tapdev_close(fd);
-	ckfree(t->buf);
 	ckfree(t->netns);
 	ckfree(t);
 	return TcplabError(interp, "LIMIT", "MEMORY", "out of memory");
     }
     t->link = link;
     t->ifc = link->ifaces[0];
+    if (offload) {
+	/* The kernel takes TCP segments of up to 64 KiB with headers. */
+	link->tso = 65535 - IP_HDRLEN - TCP_HDRLEN - TCP_MAXOPTLEN;
+    }
     arp_new(t->ifc);
     link->peer->addr = kaddr;
     link->peer->prefix = kprefix;
@@ -297,7 +316,7 @@ TapCreate(
 
   usage:
     Tcl_WrongNumArgs(interp, 3, objv, "name host -netns ns -kernel "
-	    "a.b.c.d/n -addr a.b.c.d/n ?-mtu n?");
+	    "a.b.c.d/n -addr a.b.c.d/n ?-mtu n? ?-offload bool?");
     return TCL_ERROR;
 }
 
@@ -321,10 +340,13 @@ TapInfo(
     PUT("kernel", AddrPrefixObj(peer->addr, peer->prefix));
     PUT("kernelmac", MacObj(peer->mac));
     NUM("mtu", t->link->mtu);
+    NUM("offload", t->offload);
     NUM("frames_in", t->framesIn);
     NUM("frames_out", t->framesOut);
     NUM("bytes_in", t->bytesIn);
     NUM("bytes_out", t->bytesOut);
+    NUM("gso_frames_in", t->gsoIn);
+    NUM("gso_frames_out", t->gsoOut);
     NUM("write_errors", t->writeErrors);
     NUM("read_errors", t->readErrors);
     if (t->lastError) {
@@ -433,7 +455,6 @@ TapFree(
 {
     TapDev *t = (TapDev *) blockPtr;
 
-    ckfree(t->buf);
     ckfree(t->netns);
     ckfree(t);
 }

@@ -107,6 +107,9 @@ struct tl_tcb {
     uint16_t mss;		/* Effective send MSS. */
     uint16_t mss_offer;		/* What we announced. */
     uint16_t peer_mss;		/* What the peer announced (0 = none). */
+    uint32_t tso;		/* Largest segment the interface cuts into
+				 * mss-sized ones (segmentation offload: a
+				 * multiple of mss), 0 without. */
     uint8_t snd_wscale, rcv_wscale;	/* RFC 7323 shifts in use. */
     uint32_t rcv_wnd_clamp;	/* Largest window we announce. */
     uint32_t ts_recent;		/* RFC 7323: the peer's latest TSval. */

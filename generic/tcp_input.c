@@ -409,11 +409,16 @@ NewAck(
 		    + tp->dupacks * mss;
 	}
     } else if (tp->cwnd < tp->ssthresh) {
-	tp->cwnd += TL_MIN(acked, mss);		/* Slow start. */
+	/* Slow start: one MSS per ACK, or with segmentation offload (one
+	 * ACK for many segments) what it acknowledges (RFC 3465 2.2; Linux
+	 * counts segments acknowledged). */
+	tp->cwnd += tp->tso ? acked : TL_MIN(acked, mss);
 	tcp_event(tp->host, tp, EV_CWND, (int) tp->cwnd, (int) tp->ssthresh,
 		0, 0, "slow start");
     } else {
-	tp->cwnd += TL_MAX(1u, mss * mss / tp->cwnd);	/* Avoidance. */
+	/* Congestion avoidance: about one MSS per window acknowledged. */
+	tp->cwnd += TL_MAX(1u, (uint32_t) ((uint64_t) mss
+		* (tp->tso ? acked : mss) / tp->cwnd));
 	tcp_event(tp->host, tp, EV_CWND, (int) tp->cwnd, (int) tp->ssthresh,
 		0, 0, "congestion avoidance");
     }
@@ -873,7 +878,9 @@ Synchronized(
 		if (tp->quickacks > 0 && !(tp->flags & TF_PINGPONG)) {
 		    tp->quickacks--;
 		    tp->flags |= TF_ACKNOW;
-		} else if (tp->flags & TF_DELACK) {
+		} else if ((tp->flags & TF_DELACK) || len >= 2u * tp->mss) {
+		    /* The second segment, or one that stands for several
+		     * (segmentation offload at the peer's device). */
 		    tp->flags |= TF_ACKNOW;
 		} else {
 		    tp->flags |= TF_DELACK;

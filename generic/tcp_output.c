@@ -238,6 +238,7 @@ Emit(
     hl = TCP_HDRLEN + (uint32_t) ((optlen + 3) & ~(size_t) 3);
     iplen = IP_HDRLEN + hl + len;
     p = host_pkt_alloc(h, iplen);
+    p->gso = len > tp->mss ? tp->mss : 0;
 
     if (len) {
 	ring_peek(&tp->sndbuf, seq - tp->snd_buf_seq, p->data + IP_HDRLEN + hl,
@@ -379,12 +380,18 @@ tcp_output(
 		len = 1;
 	    }
 	    if (len > tp->mss) {
-		len = tp->mss;
+		/* With segmentation offload, whole segments up to tp->tso at
+		 * once; the rest goes on its own (Linux tcp_mss_split_point). */
+		uint32_t max = tp->tso && !(tp->flags & TF_URG_SEND)
+			? tp->tso : tp->mss;
+
+		len = TL_MIN(len, max);
+		len -= len % tp->mss;
 		sendalot = 1;
 	    }
 	    if (len) {
 		/* Nagle (RFC 1122 4.2.3.4) and 4.4BSD's send conditions. */
-		if (len == tp->mss
+		if (len >= tp->mss
 			|| ((idle || (tp->flags & TF_NODELAY))
 			    && seq + len == data_end && tp->pend == NULL
 			    && tp->src_left == 0)

@@ -456,6 +456,15 @@ tcp_mss_set(
 	mss = 64;
     }
     tp->mss = (uint16_t) mss;
+    {
+	tl_addr nh;
+	tl_iface *ifc = host_route(tp->host, tp->raddr, &nh);
+
+	/* A device with segmentation offload (a TAP device with -offload)
+	 * takes segments of several MSS at once. */
+	tp->tso = ifc && ifc->link->tso >= 2 * mss
+		? ifc->link->tso - ifc->link->tso % mss : 0;
+    }
     /* RFC 5681 3.1 initial window, or the profile's segment count. */
     if (t->initial_cwnd > 0) {
 	tp->cwnd = (uint32_t) t->initial_cwnd * mss;

@@ -8,6 +8,13 @@
  *	socket of that namespace (the connected route follows), and goes back
  *	to its own namespace. The descriptor stays bound to the device, so
  *	every frame stays in the namespace. No Tcl here, and no clock.
+ *
+ *	With offload the device has IFF_VNET_HDR too, and TUNSETOFFLOAD
+ *	lets the kernel hand over TCP segments of up to 64 KiB with their
+ *	checksums left for the device to fill in (TUN_F_TSO4, TUN_F_CSUM).
+ *	Reading completes those checksums, so the rest of tcplab only ever
+ *	sees whole, checksummed segments; writing marks segments larger
+ *	than the MTU for the kernel to take as several (GSO).
  */
 
 #define _GNU_SOURCE
@@ -17,12 +24,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <endian.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 #include "tapdev.h"
+#include "wire.h"
 
 static void
 Fail(
@@ -113,11 +124,21 @@ Configure(
 	return -1;
     }
     memset(&ifr, 0, sizeof(ifr));
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (cfg->offload ? IFF_VNET_HDR : 0);
     strncpy(ifr.ifr_name, cfg->ifname, IFNAMSIZ - 1);
     if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 	Fail(err, errlen, "can't create TAP device", cfg->ifname, errno);
 	goto fail;
+    }
+    if (cfg->offload) {
+	int hdrlen = TAPDEV_HDRLEN;
+
+	if (ioctl(fd, TUNSETVNETHDRSZ, &hdrlen) < 0
+		|| ioctl(fd, TUNSETOFFLOAD, (unsigned long) (TUN_F_CSUM
+		| TUN_F_TSO4)) < 0) {
+	    Fail(err, errlen, "can't turn on offloads of", cfg->ifname, errno);
+	    goto fail;
+	}
     }
     NoIpv6(cfg->ifname);
     s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -239,28 +260,61 @@ tapdev_close(
 
 /*
  * tapdev_read --
- *	One frame from the device.
+ *	One frame from the device into buf. With offload, buf gets the
+ *	virtio-net header first and the frame after it (at TAPDEV_HDRLEN); a
+ *	checksum the kernel left to the device is filled in, and *gso gets
+ *	the segment size of a TCP segment that stands for several (else 0).
  * Results:
- *	Its length, 0 when none is waiting, -1 on error (errno set).
+ *	The frame's length, 0 when none is waiting, -1 on error (errno set).
  */
 
 long
 tapdev_read(
     int fd,
+    int offload,
     uint8_t *buf,
-    uint32_t cap)
+    uint32_t cap,
+    uint32_t *gso)
 {
+    struct virtio_net_hdr vh;
     ssize_t n = read(fd, buf, cap);
+    uint8_t *frame = buf + TAPDEV_HDRLEN;
+    uint32_t len, start, off;
 
+    *gso = 0;
     if (n < 0) {
 	return errno == EAGAIN || errno == EINTR ? 0 : -1;
     }
-    return (long) n;
+    if (!offload) {
+	return (long) n;
+    }
+    if (n <= TAPDEV_HDRLEN) {
+	return 0;			/* Nothing after the header: skip it. */
+    }
+    len = (uint32_t) n - TAPDEV_HDRLEN;
+    memcpy(&vh, buf, sizeof(vh));
+    if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+	/* The kernel summed the pseudo-header into the checksum field;
+	 * the rest is the device's job (virtio 1.1, 5.1.6.2). */
+	start = le16toh(vh.csum_start);
+	off = le16toh(vh.csum_offset);
+	if (start + off + 2 <= len) {
+	    put16(frame + start + off, cksum_fold(cksum_add(0, frame + start,
+		    len - start)));
+	}
+    }
+    if ((vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) == VIRTIO_NET_HDR_GSO_TCPV4) {
+	*gso = le16toh(vh.gso_size);
+    }
+    return (long) len;
 }
 
 /*
  * tapdev_write --
- *	Hands one frame to the kernel.
+ *	Hands one frame to the kernel. With offload, a TCP segment larger
+ *	than the MTU goes as one GSO frame of segments of gso bytes, its
+ *	checksum left to the kernel (which, delivering it locally, need not
+ *	compute it).
  * Results:
  *	0, or an errno value (EAGAIN: the device's queue is full and the
  *	frame is lost, as on a busy wire).
@@ -269,13 +323,54 @@ tapdev_read(
 int
 tapdev_write(
     int fd,
+    int offload,
     const uint8_t *frame,
-    uint32_t len)
+    uint32_t len,
+    uint32_t gso)
 {
+    struct virtio_net_hdr vh;
+    uint8_t head[ETH_HDRLEN + 60 + 60];
+    struct iovec iov[3];
+    int iovcnt = 0;
     ssize_t n;
 
+    if (offload) {
+	memset(&vh, 0, sizeof(vh));
+	iov[iovcnt].iov_base = &vh;
+	iov[iovcnt++].iov_len = sizeof(vh);
+    }
+    iov[iovcnt].iov_base = (void *) frame;
+    iov[iovcnt++].iov_len = len;
+    if (offload && gso && len > ETH_HDRLEN + IP_HDRLEN + TCP_HDRLEN
+	    && get16(frame + 12) == ETHERTYPE_IP
+	    && frame[ETH_HDRLEN + 9] == IPPROTO_TCP_) {
+	const uint8_t *ip = frame + ETH_HDRLEN;
+	uint32_t ihl = (ip[0] & 15u) * 4, hlen = len;
+
+	if (ETH_HDRLEN + ihl + TCP_HDRLEN < len) {
+	    hlen = ETH_HDRLEN + ihl + (uint32_t) (ip[ihl + 12] >> 4) * 4;
+	}
+	if (hlen <= sizeof(head) && hlen < len) {
+	    /* The checksum field holds the pseudo-header's sum only. */
+	    memcpy(head, frame, hlen);
+	    put16(head + ETH_HDRLEN + ihl + 16, (uint16_t) ~cksum_fold(
+		    cksum_pseudo(get32(ip + 12), get32(ip + 16), IPPROTO_TCP_,
+		    get16(ip + 2) - ihl)));
+	    vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	    vh.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	    vh.gso_size = htole16((uint16_t) gso);
+	    vh.hdr_len = htole16((uint16_t) hlen);
+	    vh.csum_start = htole16((uint16_t) (ETH_HDRLEN + ihl));
+	    vh.csum_offset = htole16(16);
+	    iov[1].iov_base = head;
+	    iov[1].iov_len = hlen;
+	    iov[2].iov_base = (void *) (frame + hlen);
+	    iov[2].iov_len = len - hlen;
+	    iovcnt = 3;
+	}
+    }
     do {
-	n = write(fd, frame, len);
+	n = writev(fd, iov, iovcnt);
     } while (n < 0 && errno == EINTR);
     return n < 0 ? errno : 0;
 }
