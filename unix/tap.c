@@ -14,7 +14,9 @@
  *	checksums left for the device to fill in (TUN_F_TSO4, TUN_F_CSUM).
  *	Reading completes those checksums, so the rest of tcplab only ever
  *	sees whole, checksummed segments; writing marks segments larger
- *	than the MTU for the kernel to take as several (GSO).
+ *	than the MTU for the kernel to take as several (GSO). The header's
+ *	fields are in the machine's byte order (the device's default, legacy
+ *	virtio).
  */
 
 #define _GNU_SOURCE
@@ -24,7 +26,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <endian.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -296,15 +297,15 @@ tapdev_read(
     if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
 	/* The kernel summed the pseudo-header into the checksum field;
 	 * the rest is the device's job (virtio 1.1, 5.1.6.2). */
-	start = le16toh(vh.csum_start);
-	off = le16toh(vh.csum_offset);
+	start = vh.csum_start;
+	off = vh.csum_offset;
 	if (start + off + 2 <= len) {
 	    put16(frame + start + off, cksum_fold(cksum_add(0, frame + start,
 		    len - start)));
 	}
     }
     if ((vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) == VIRTIO_NET_HDR_GSO_TCPV4) {
-	*gso = le16toh(vh.gso_size);
+	*gso = vh.gso_size;
     }
     return (long) len;
 }
@@ -358,10 +359,10 @@ tapdev_write(
 		    get16(ip + 2) - ihl)));
 	    vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 	    vh.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
-	    vh.gso_size = htole16((uint16_t) gso);
-	    vh.hdr_len = htole16((uint16_t) hlen);
-	    vh.csum_start = htole16((uint16_t) (ETH_HDRLEN + ihl));
-	    vh.csum_offset = htole16(16);
+	    vh.gso_size = (uint16_t) gso;
+	    vh.hdr_len = (uint16_t) hlen;
+	    vh.csum_start = (uint16_t) (ETH_HDRLEN + ihl);
+	    vh.csum_offset = 16;
 	    iov[1].iov_base = head;
 	    iov[1].iov_len = hlen;
 	    iov[2].iov_base = (void *) (frame + hlen);
