@@ -227,15 +227,6 @@ host_tick_round(
 }
 
 /*
- * host_link_send --
- *	Sends the datagram in p out of ifc toward the next hop nh, adding the
- *	Ethernet header on a LAN (neighbours are resolved from the link's own
- *	table: no ARP on simulated links).
- * Results:
- *	0, or -1 when no interface on the link owns nh (p is freed).
- */
-
-/*
  * Segment --
  *	Software segmentation (Linux's GSO): the TCP segment in p (an IPv4
  *	datagram at p->data) stands for several of p->gso bytes each but the
@@ -290,6 +281,17 @@ Segment(
     return rc;
 }
 
+/*
+ * host_link_send --
+ *	Sends the datagram in p out of ifc toward the next hop nh, adding the
+ *	Ethernet header on a LAN (neighbours are resolved from the link's own
+ *	table: no ARP on simulated links). A TCP segment that stands for
+ *	several (p->gso) goes whole onto a link with segmentation offload and
+ *	is cut up for any other.
+ * Results:
+ *	0, or -1 when no interface on the link owns nh (p is freed).
+ */
+
 int
 host_link_send(
     tl_host *h,
@@ -298,8 +300,7 @@ host_link_send(
     tl_pkt *p)
 {
     p->to = NULL;
-    if (p->gso && (ifc->link->tso == 0 || p->len > ifc->link->tso
-	    + IP_HDRLEN + TCP_HDRLEN + TCP_MAXOPTLEN)) {
+    if (p->gso && ifc->link->tso == 0) {
 	if (p->len <= IP_HDRLEN + TCP_HDRLEN || p->data[9] != IPPROTO_TCP_
 		|| (p->data[0] & 15u) * 4 + TCP_HDRLEN >= p->len) {
 	    pkt_free(h->net, p);
