@@ -89,6 +89,13 @@ static const Row rows[] = {
      * 12: every segment ACKed); a FIN enters pingpong mode, whose ACK is
      * delayed (trace 12: +41 ms). 4.4BSD delays every ACK to the 200 ms
      * tick unless two segments are waiting. */
+    /* After the application reads: 4.4BSD tcp_output() sends a window
+     * update when the window opened by two segments or half the buffer
+     * (RFC 1122 4.2.3.3, RFC 9293 3.8.6.2.2); Linux tcp_cleanup_rbuf()
+     * only when the window it announced had fallen to half the clamp and
+     * would at least double. */
+    {{T(win_update_double), 0, 1, "window updates only when the window would double, as Linux"},
+	{0, 1, 1, 0}},
     {{T(quickack), 0, 1000, "segments ACKed at once after a connection's first data"},
 	{0, 16, 16, 0}},
     /* Linux tcp_rtt_estimator()/tcp_set_rto(): rttvar is kept at least

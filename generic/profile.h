@@ -84,8 +84,9 @@ typedef struct tl_tunables {
     int quickack;		/* Segments ACKed at once after the first data */
     int rto_min_in_var;		/* RTO = SRTT + max(4 RTTVAR, rto_min) (Linux) */
     int tlp;			/* Tail loss probe before the first RTO */
-    int dupsyn_restart;
-    int shutrd_discard;		/* shutdown(SHUT_RD) discards data (BSD) */		/* A duplicate SYN restarts the SYN-ACK timer */
+    int dupsyn_restart;		/* A duplicate SYN restarts the SYN-ACK timer */
+    int shutrd_discard;		/* shutdown(SHUT_RD) discards data (BSD) */
+    int win_update_double;	/* Window updates only when it doubles (Linux) */
     int port_lo, port_hi;	/* Ephemeral range */
     int ttl;
 } tl_tunables;

@@ -98,13 +98,19 @@ FinState(
  * RcvWindow --
  *	The window field to announce: free space with receiver-side silly
  *	window avoidance, never shrinking the right edge (RFC 9293 3.8.6.2.2),
- *	unscaled on a SYN and scaled otherwise (RFC 7323 2.2, 2.3).
+ *	unscaled on a SYN and scaled otherwise (RFC 7323 2.2, 2.3). *edgePtr
+ *	gets the bytes it stands for before the field's rounding: rounded up,
+ *	the field may reach up to a scale unit past them, but the right edge
+ *	kept for "never shrink" must not creep forward by that much on every
+ *	segment (Linux tcp_select_window() leaves rcv_wnd alone then; RFC
+ *	7323 2.4 lets the window shrink by less than a unit).
  */
 
 static uint32_t
 RcvWindow(
     tl_tcb *tp,
-    int syn)
+    int syn,
+    uint32_t *edgePtr)
 {
     const tl_tunables *t = &tp->host->tun;
     uint32_t win = tcp_rcv_space(tp), shift = syn ? 0 : tp->rcv_wscale;
@@ -119,6 +125,10 @@ RcvWindow(
     if (win < edge) {
 	win = edge;
     }
+    if (win > 65535u << shift) {
+	win = 65535u << shift;
+    }
+    *edgePtr = win;
     if (shift && t->rcv_win_roundup) {
 	win = (win + (1u << shift) - 1) >> shift;
     } else {
@@ -222,7 +232,7 @@ Emit(
     tl_host *h = tp->host;
     uint8_t opts[TCP_MAXOPTLEN];
     size_t optlen;
-    uint32_t hl, iplen, win;
+    uint32_t hl, iplen, win, edge = 0;
     tl_pkt *p;
     tl_tcphdr th;
 
@@ -245,7 +255,7 @@ Emit(
 		len);
     }
     win = (flags & TH_RST) && !TCPS_HAVEESTABLISHED(tp->state) ? 0
-	    : RcvWindow(tp, flags & TH_SYN);
+	    : RcvWindow(tp, flags & TH_SYN, &edge);
     memset(&th, 0, sizeof(th));
     if (tp->flags & TF_URG_SEND) {
 	/* Urgent mode (RFC 9293 3.8.5): until the peer has acknowledged the
@@ -265,11 +275,8 @@ Emit(
     th.win = (uint16_t) win;
     tcp_build(p->data + IP_HDRLEN, &th, opts, optlen, len, tp->laddr,
 	    tp->raddr);
-    if (!(flags & TH_SYN)) {
-	win <<= tp->rcv_wscale;
-    }
-    if (SEQ_GT(tp->rcv_nxt + win, tp->rcv_adv)) {
-	tp->rcv_adv = tp->rcv_nxt + win;
+    if (win && SEQ_GT(tp->rcv_nxt + edge, tp->rcv_adv)) {
+	tp->rcv_adv = tp->rcv_nxt + edge;
     }
     if (flags & TH_ACK) {
 	tp->last_ack_sent = tp->rcv_nxt;
@@ -422,12 +429,22 @@ tcp_output(
 	}
 	if (!send && TCPS_HAVEESTABLISHED(state) && !TCPS_HAVERCVDFIN(state)) {
 	    /* A window update when the window opened by two segments or
-	     * half the buffer (4.4BSD; RFC 1122 4.2.3.3). */
+	     * half the buffer (4.4BSD; RFC 1122 4.2.3.3), or as Linux. */
 	    uint32_t win = TL_MIN(tcp_rcv_space(tp), 65535u << tp->rcv_wscale);
 	    uint32_t adv = SEQ_GT(tp->rcv_adv, tp->rcv_nxt)
 		    ? tp->rcv_adv - tp->rcv_nxt : 0;
 
-	    if (win > adv && (win - adv >= 2u * tp->mss
+	    if (tp->host->tun.win_update_double) {
+		/* Linux tcp_cleanup_rbuf(): only when the window announced
+		 * would at least double and had fallen to half the clamp
+		 * (and not into silly-window territory). */
+		uint32_t clamp = tp->rcv_wnd_clamp ? tp->rcv_wnd_clamp
+			: tp->rcvbuf.cap;
+
+		if (win >= tp->mss && win >= 2 * adv && 2 * adv <= clamp) {
+		    send = 1;
+		}
+	    } else if (win > adv && (win - adv >= 2u * tp->mss
 		    || 2 * (win - adv) >= tp->rcvbuf.cap)) {
 		send = 1;
 	    }

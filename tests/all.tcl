@@ -15,6 +15,19 @@ if {[info exists env(TCPLAB_TEST_SHELL)]} {
     interpreter $env(TCPLAB_TEST_SHELL)
 }
 
+# A test placed after its file's cleanupTests runs, but is in no total: it
+# could fail unseen. Such a file fails the run.
+set misplaced {}
+foreach f [glob -directory [testsDirectory] *.test] {
+    set fd [open $f]
+    set text [read $fd]
+    close $fd
+    set end [string last "\ncleanupTests" $text]
+    if {$end >= 0 && [regexp -line {^\s*test\s} [string range $text $end end]]} {
+	lappend misplaced [file tail $f]
+    }
+}
+
 # Each child's "file: Total N Passed N Skipped N Failed N" line adds to
 # numTests(Total) once; count those writes so that a file which exits
 # without reporting (no cleanupTests) is noticed.
@@ -38,6 +51,10 @@ if {$nfiles == 0} {
     set bad 1
 } elseif {![singleProcess] && $reports < $nfiles} {
     puts "[expr {$nfiles - $reports}] test file(s) did not report results (crashed or exited early)."
+    set bad 1
+}
+if {[llength $misplaced]} {
+    puts "Tests after cleanupTests (not counted) in: [join [lsort $misplaced] {, }]"
     set bad 1
 }
 if {$sum(Failed) > 0} {set bad 1}
