@@ -578,6 +578,12 @@ ConnObjCmd(
 		if (ev == 0) {
 		    c->netPtr->net->events++;
 		}
+		/* As with fileevent: what is already waiting (data, the
+		 * end, an error) calls the new readable callback too. */
+		if (ev == 1 && tp && (tcp_readable(tp) || tcp_at_eof(tp)
+			|| tp->so_error)) {
+		    UpReadable(c, tp);
+		}
 	    }
 	}
 	if (*slot) {
