@@ -406,11 +406,21 @@ Forward(
     tl_addr nh;
     tl_iface *ifc;
 
-    /* A segment that stands for several (gso) is cut up if need be. */
-    if (iph[8] <= 1 || (ifc = host_route(h, get32(iph + 16), &nh)) == NULL
-	    || (iplen > ifc->mtu && !gso)) {
+    if (iph[8] <= 1 || (ifc = host_route(h, get32(iph + 16), &nh)) == NULL) {
 	h->stats.ip_noroute++;
 	return;
+    }
+    if (iplen > ifc->mtu && !ifc->link->tso) {
+	/* A segment that stands for several (gso) is cut up into segments
+	 * of its size, if they fit the link's MTU; nothing else too large
+	 * goes on (no fragmentation here). */
+	uint32_t ihl = (iph[0] & 15u) * 4;
+
+	if (!gso || iph[9] != IPPROTO_TCP_ || ihl + TCP_HDRLEN > iplen
+		|| ihl + (uint32_t) (iph[ihl + 12] >> 4) * 4 + gso > ifc->mtu) {
+	    h->stats.ip_noroute++;
+	    return;
+	}
     }
     q = host_pkt_alloc(h, iplen);
     q->gso = gso;

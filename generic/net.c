@@ -327,13 +327,16 @@ pkt_alloc(
     if (len <= PKT_SMALL) {
 	cap = PKT_SMALL;
 	freep = &net->freepkts;
-    } else if (len <= PKT_BIG) {
+    } else if (len > PKT_BIG / 4 && len <= PKT_BIG) {
 	cap = PKT_BIG;
 	freep = &net->freebig;
     }
     if (freep && *freep) {
 	p = *freep;
 	*freep = p->next;
+	if (cap == PKT_BIG) {
+	    net->nfreebig--;
+	}
     } else {
 	p = malloc(sizeof(*p) + cap);
 	if (p == NULL) {
@@ -359,9 +362,10 @@ pkt_free(
     if (p->cap == PKT_SMALL) {
 	p->next = net->freepkts;
 	net->freepkts = p;
-    } else if (p->cap == PKT_BIG) {
+    } else if (p->cap == PKT_BIG && net->nfreebig < PKT_BIGKEEP) {
 	p->next = net->freebig;
 	net->freebig = p;
+	net->nfreebig++;
     } else {
 	free(p);
     }

@@ -27,8 +27,12 @@ struct tl_pkt {
     uint8_t buf[];
 };
 
-#define PKT_SMALL	2048	/* Frames up to these sizes are recycled. */
-#define PKT_BIG		(65536 + 128)	/* A 64 KiB datagram and headers. */
+/* Frames are recycled in two sizes: up to PKT_SMALL bytes, and from
+ * PKT_BIG / 4 to PKT_BIG (a 64 KiB datagram and headers), of which at
+ * most PKT_BIGKEEP are kept; the rest are allocated to measure. */
+#define PKT_SMALL	2048
+#define PKT_BIG		(65536 + 128)
+#define PKT_BIGKEEP	64
 
 /*
  * LINK_TAP: an Ethernet whose far side is a device outside the network (a
@@ -167,7 +171,8 @@ struct tl_net {
     int nhosts;
     tl_link *links;
     tl_pkt *freepkts;		/* Recycled frames of PKT_SMALL... */
-    tl_pkt *freebig;		/* ...and PKT_BIG bytes. */
+    tl_pkt *freebig;		/* ...and PKT_BIG bytes, */
+    int nfreebig;		/* this many. */
     tl_tap *taps;
     tl_fault *faults;
     int nextFaultId;

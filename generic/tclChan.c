@@ -46,7 +46,6 @@ static Tcl_DriverWatchProc	ChanWatchProc;
 static Tcl_DriverGetHandleProc	ChanGetHandleProc;
 static Tcl_DriverBlockModeProc	ChanBlockModeProc;
 static Tcl_TimerProc		ChanTimerProc;
-static Tcl_IdleProc		ChanKickProc;
 
 #if TCL_MAJOR_VERSION < 9
 static void	ChanFree(char *blockPtr);
@@ -235,34 +234,6 @@ TcplabChanInit(
 }
 
 /*
- * ChanKick --
- *	After a driver call changed the stack, run the scripts it queued once
- *	Tcl is idle (never from inside the driver).
- */
-
-static void
-ChanKick(
-    NetObj *netPtr)
-{
-    if (netPtr->net && netPtr->pending) {
-	Tcl_Preserve(netPtr);
-	Tcl_DoWhenIdle(ChanKickProc, netPtr);
-    }
-}
-
-static void
-ChanKickProc(
-    void *clientData)
-{
-    NetObj *netPtr = clientData;
-
-    if (netPtr->net && !netPtr->running) {
-	TcplabDrain(netPtr);
-    }
-    Tcl_Release(netPtr);
-}
-
-/*
  *----------------------------------------------------------------------
  *
  * TcplabChanNotify, TcplabChanDetach --
@@ -386,7 +357,7 @@ ChanClose2Proc(
 	if (tp && netPtr->net && !(tp->flags & TF_CLOSED)) {
 	    tcp_usr_close(tp);
 	}
-	ChanKick(netPtr);
+	TcplabKick(netPtr);
 	cs->closed = 1;
 	Tcl_EventuallyFree(cs, ChanFree);
 	return 0;
@@ -400,7 +371,7 @@ ChanClose2Proc(
     if ((flags & TCL_CLOSE_WRITE) && err == 0) {
 	err = tcp_shutdown(tp, 0, 1);
     }
-    ChanKick(netPtr);
+    TcplabKick(netPtr);
     return err;
 }
 
@@ -516,7 +487,7 @@ ChanInputProc(
 		n = (uint32_t) toRead;
 	    }
 	    n = tcp_recv(tp, (uint8_t *) buf, n);
-	    ChanKick(cs->netPtr);
+	    TcplabKick(cs->netPtr);
 	    return (int) n;
 	}
 	if (tp->so_error) {
@@ -562,7 +533,7 @@ ChanOutputProc(
     }
     TcplabClockSync(cs->netPtr);
     err = tcp_send(tp, (const uint8_t *) buf, (uint32_t) toWrite);
-    ChanKick(cs->netPtr);
+    TcplabKick(cs->netPtr);
     if (err) {
 	cs->errReported = 1;
 	*errorCodePtr = err;
@@ -814,6 +785,6 @@ ChanSetOptionProc(
     } else {
 	tp->flags &= ~TF_NODELAY;
     }
-    ChanKick(cs->netPtr);
+    TcplabKick(cs->netPtr);
     return TCL_OK;
 }

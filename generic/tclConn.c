@@ -583,6 +583,7 @@ ConnObjCmd(
 		if (ev == 1 && tp && (tcp_readable(tp) || tcp_at_eof(tp)
 			|| tp->so_error)) {
 		    UpReadable(c, tp);
+		    TcplabKick(c->netPtr);
 		}
 	    }
 	}

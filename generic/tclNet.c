@@ -46,6 +46,8 @@ TcplabQueue(
     netPtr->pendingTail = p;
 }
 
+static Tcl_IdleProc KickProc;
+
 /*
  * TcplabDrain --
  *	Runs the queued scripts at global level; an error becomes a background
@@ -85,6 +87,35 @@ TcplabDrain(
     netPtr->draining = 0;
     Tcl_RestoreInterpState(interp, saved);
     Tcl_Release(interp);
+    Tcl_Release(netPtr);
+}
+
+/*
+ * TcplabKick --
+ *	After a command or a channel driver call changed the stack, run the
+ *	scripts it queued once Tcl is idle (never from inside the call), also
+ *	when no network event is due.
+ */
+
+void
+TcplabKick(
+    NetObj *netPtr)
+{
+    if (netPtr->net && netPtr->pending) {
+	Tcl_Preserve(netPtr);
+	Tcl_DoWhenIdle(KickProc, netPtr);
+    }
+}
+
+static void
+KickProc(
+    void *clientData)
+{
+    NetObj *netPtr = clientData;
+
+    if (netPtr->net && !netPtr->running) {
+	TcplabDrain(netPtr);
+    }
     Tcl_Release(netPtr);
 }
 

@@ -118,6 +118,15 @@ TapReadable(
 	    p->data = p->buf + (t->offload ? TAPDEV_HDRLEN : 0);
 	    p->len = (uint32_t) n;
 	    p->gso = gso;
+	    if (p->cap > PKT_SMALL && n <= PKT_SMALL) {
+		/* An ACK or the like: no 64 KiB buffer held in flight. */
+		tl_pkt *q = pkt_alloc(netPtr->net, (uint32_t) n);
+
+		memcpy(q->data, p->data, (size_t) n);
+		q->gso = gso;
+		pkt_free(netPtr->net, p);
+		p = q;
+	    }
 	    net_link_input_pkt(t->link, p);
 	}
 	if (i == 0 && round > 0) {

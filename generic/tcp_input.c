@@ -409,10 +409,14 @@ NewAck(
 		    + tp->dupacks * mss;
 	}
     } else if (tp->cwnd < tp->ssthresh) {
-	/* Slow start: one MSS per ACK, or with segmentation offload (one
-	 * ACK for many segments) what it acknowledges (RFC 3465 2.2; Linux
-	 * counts segments acknowledged). */
-	tp->cwnd += tp->tso ? acked : TL_MIN(acked, mss);
+	/* Slow start: one MSS per ACK; with segmentation offload, where one
+	 * ACK covers many segments, what it acknowledges up to ssthresh
+	 * (Linux tcp_slow_start() counts segments acknowledged). */
+	if (!tp->tso) {
+	    tp->cwnd += TL_MIN(acked, mss);
+	} else {
+	    tp->cwnd = TL_MAX(tp->cwnd, TL_MIN(tp->cwnd + acked, tp->ssthresh));
+	}
 	tcp_event(tp->host, tp, EV_CWND, (int) tp->cwnd, (int) tp->ssthresh,
 		0, 0, "slow start");
     } else {
@@ -878,9 +882,10 @@ Synchronized(
 		if (tp->quickacks > 0 && !(tp->flags & TF_PINGPONG)) {
 		    tp->quickacks--;
 		    tp->flags |= TF_ACKNOW;
-		} else if ((tp->flags & TF_DELACK) || len >= 2u * tp->mss) {
-		    /* The second segment, or one that stands for several
-		     * (segmentation offload at the peer's device). */
+		} else if ((tp->flags & TF_DELACK) || len > tp->mss_offer) {
+		    /* The second segment, or one larger than we allow on a
+		     * wire: several at once (the peer's device offloads
+		     * segmentation). */
 		    tp->flags |= TF_ACKNOW;
 		} else {
 		    tp->flags |= TF_DELACK;

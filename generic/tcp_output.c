@@ -98,23 +98,23 @@ FinState(
  * RcvWindow --
  *	The window field to announce: free space with receiver-side silly
  *	window avoidance, never shrinking the right edge (RFC 9293 3.8.6.2.2),
- *	unscaled on a SYN and scaled otherwise (RFC 7323 2.2, 2.3). *edgePtr
- *	gets the bytes it stands for before the field's rounding: rounded up,
- *	the field may reach up to a scale unit past them, but the right edge
- *	kept for "never shrink" must not creep forward by that much on every
- *	segment (Linux tcp_select_window() leaves rcv_wnd alone then; RFC
- *	7323 2.4 lets the window shrink by less than a unit).
+ *	unscaled on a SYN and scaled otherwise (RFC 7323 2.2, 2.3). Rounding
+ *	the scaled field up (Linux) may announce part of a unit more than the
+ *	free space only while the buffer has that room. The edge already
+ *	announced is kept with the field rounded down, which RFC 7323 2.4
+ *	allows (a shrink by less than a unit): rounded up, it would move the
+ *	edge forward on every segment of a receiver that does not read, past
+ *	its buffer, so that the window never reached zero.
  */
 
 static uint32_t
 RcvWindow(
     tl_tcb *tp,
-    int syn,
-    uint32_t *edgePtr)
+    int syn)
 {
     const tl_tunables *t = &tp->host->tun;
     uint32_t win = tcp_rcv_space(tp), shift = syn ? 0 : tp->rcv_wscale;
-    uint32_t edge = SEQ_GT(tp->rcv_adv, tp->rcv_nxt)
+    uint32_t unit = 1u << shift, edge = SEQ_GT(tp->rcv_adv, tp->rcv_nxt)
 	    ? tp->rcv_adv - tp->rcv_nxt : 0;
 
     /* RFC 1122 4.2.3.3; 4.4BSD: not less than a quarter of the buffer or
@@ -122,17 +122,16 @@ RcvWindow(
     if (win < tp->rcvbuf.cap / 4 && win < tp->mss) {
 	win = 0;
     }
-    if (win < edge) {
-	win = edge;
-    }
     if (win > 65535u << shift) {
 	win = 65535u << shift;
     }
-    *edgePtr = win;
-    if (shift && t->rcv_win_roundup) {
-	win = (win + (1u << shift) - 1) >> shift;
-    } else {
-	win >>= shift;
+    if (shift && t->rcv_win_roundup
+	    && win + unit - 1 <= ring_space(&tp->rcvbuf)) {
+	win += unit - 1;
+    }
+    win >>= shift;
+    if (win < edge >> shift) {
+	win = edge >> shift;
     }
     return win > 65535 ? 65535 : win;
 }
@@ -232,7 +231,7 @@ Emit(
     tl_host *h = tp->host;
     uint8_t opts[TCP_MAXOPTLEN];
     size_t optlen;
-    uint32_t hl, iplen, win, edge = 0;
+    uint32_t hl, iplen, win;
     tl_pkt *p;
     tl_tcphdr th;
 
@@ -255,7 +254,7 @@ Emit(
 		len);
     }
     win = (flags & TH_RST) && !TCPS_HAVEESTABLISHED(tp->state) ? 0
-	    : RcvWindow(tp, flags & TH_SYN, &edge);
+	    : RcvWindow(tp, flags & TH_SYN);
     memset(&th, 0, sizeof(th));
     if (tp->flags & TF_URG_SEND) {
 	/* Urgent mode (RFC 9293 3.8.5): until the peer has acknowledged the
@@ -275,8 +274,11 @@ Emit(
     th.win = (uint16_t) win;
     tcp_build(p->data + IP_HDRLEN, &th, opts, optlen, len, tp->laddr,
 	    tp->raddr);
-    if (win && SEQ_GT(tp->rcv_nxt + edge, tp->rcv_adv)) {
-	tp->rcv_adv = tp->rcv_nxt + edge;
+    if (!(flags & TH_SYN)) {
+	win <<= tp->rcv_wscale;
+    }
+    if (SEQ_GT(tp->rcv_nxt + win, tp->rcv_adv)) {
+	tp->rcv_adv = tp->rcv_nxt + win;
     }
     if (flags & TH_ACK) {
 	tp->last_ack_sent = tp->rcv_nxt;

@@ -132,6 +132,7 @@ MODULE_SCOPE int	TcplabGetUInt32(Tcl_Interp *interp, Tcl_Obj *obj,
 MODULE_SCOPE Tcl_ObjCmdProc TcplabNetworkCmd;
 MODULE_SCOPE void	TcplabQueue(NetObj *netPtr, Tcl_Obj *script);
 MODULE_SCOPE void	TcplabDrain(NetObj *netPtr);
+MODULE_SCOPE void	TcplabKick(NetObj *netPtr);
 MODULE_SCOPE HostObj   *TcplabFindHost(NetObj *netPtr, const char *name);
 
 /* tclHost.c */

@@ -18,12 +18,14 @@ if {[info exists env(TCPLAB_TEST_SHELL)]} {
 # A test placed after its file's cleanupTests runs, but is in no total: it
 # could fail unseen. Such a file fails the run.
 set misplaced {}
-foreach f [glob -directory [testsDirectory] *.test] {
+foreach f [tcltest::GetMatchingFiles] {
     set fd [open $f]
     set text [read $fd]
     close $fd
-    set end [string last "\ncleanupTests" $text]
-    if {$end >= 0 && [regexp -line {^\s*test\s} [string range $text $end end]]} {
+    set ends [regexp -all -inline -indices -line \
+	{^\s*(?:::)?(?:tcltest::)?cleanupTests\M} $text]
+    if {[llength $ends] && [regexp -line {^\s*test\s} \
+	    [string range $text [lindex $ends end 0] end]]} {
 	lappend misplaced [file tail $f]
     }
 }
