@@ -452,9 +452,12 @@ tcp_output(
 	    }
 	}
 	if (!send) {
-	    /* Data waiting on a zero window: probe it (RFC 9293 3.8.6.1). */
+	    /* Data waiting on a zero window, or on one too small to use
+	     * with nothing in flight to bring an ACK: the persist timer
+	     * probes it, or sends what it allows (RFC 9293 3.8.6.1; 4.4BSD
+	     * tcp_output() "just wait"; Linux tcp_check_probe_timer()). */
 	    if (TCPS_HAVEESTABLISHED(state) && SEQ_GT(data_end, seq)
-		    && tp->snd_wnd == 0
+		    && (tp->snd_wnd == 0 || tp->snd_nxt == tp->snd_una)
 		    && !event_pending(&tp->timers[TT_REXMT])) {
 		tcp_persist_arm(tp);
 	    }

@@ -363,7 +363,11 @@ PersistTimer(
     (void) ev;
     tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_PERSIST, 0, 0, 0, NULL);
     tcp_output_probe(tp);
-    SetPersist(tp);
+    /* Data sent into a small window is timed by the retransmission
+     * timer; a zero window is probed again. */
+    if (tp->snd_wnd == 0 || !event_pending(&tp->timers[TT_REXMT])) {
+	SetPersist(tp);
+    }
 }
 
 /* (Re)arms the keepalive timer from the last segment received. */
