@@ -183,6 +183,13 @@ static const Row rows[] = {
 	{5000, 200, 200, 1000}},
     {{T(persist_max), 1, 3600000, "largest persist interval, ms"},
 	{60000, 120000, 120000, 60000}},
+    /* A zero-window probe: 4.4BSD (and RFC 9293 3.8.6.1, "at least one
+     * octet of new data") send one byte past the window; Linux
+     * tcp_write_wakeup() -> tcp_xmit_probe_skb() sends an empty segment
+     * one below snd_una (seen against the kernel: seq snd_una - 1, len 0,
+     * at 206, 412, 832, 1664 ms). */
+    {{T(zwp_empty), 0, 1, "zero-window probes are empty segments below snd_una, as Linux"},
+	{0, 1, 1, 0}},
     /* 4.4BSD TCPTV_KEEP_INIT 75 s connection-establishment timer. */
     {{T(conn_timeout), 0, 3600000, "connection-establishment timer, ms (0 = none)"},
 	{75000, 0, 0, 0}},

@@ -87,6 +87,7 @@ typedef struct tl_tunables {
     int dupsyn_restart;		/* A duplicate SYN restarts the SYN-ACK timer */
     int shutrd_discard;		/* shutdown(SHUT_RD) discards data (BSD) */
     int win_update_double;	/* Window updates only when it doubles (Linux) */
+    int zwp_empty;		/* Zero-window probes carry no data (Linux) */
     int port_lo, port_hi;	/* Ephemeral range */
     int ttl;
 } tl_tunables;

@@ -335,11 +335,17 @@ tcp_output_range(
     }
 }
 
-/* A persist-timer window probe: one byte into the zero window. */
+/* A persist-timer window probe: one byte into the zero window, or (Linux)
+ * an empty segment the peer must answer with an ACK; into a small window,
+ * what it allows. */
 void
 tcp_output_probe(
     tl_tcb *tp)
 {
+    if (tp->host->tun.zwp_empty && tp->snd_wnd == 0) {
+	Emit(tp, tp->snd_una - 1, 0, TH_ACK);
+	return;
+    }
     tp->flags |= TF_FORCE;
     tcp_output(tp);
     tp->flags &= ~TF_FORCE;
