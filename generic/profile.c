@@ -94,7 +94,7 @@ static const Row rows[] = {
      * (RFC 1122 4.2.3.3, RFC 9293 3.8.6.2.2); Linux tcp_cleanup_rbuf()
      * only when the window it announced had fallen to half the clamp and
      * would at least double. */
-    {{T(win_update_double), 0, 1, "window updates only when the window would double, as Linux"},
+    {{T(win_update_double), 0, 1, "window updates only when the window fell to half and would double, as Linux"},
 	{0, 1, 1, 0}},
     {{T(quickack), 0, 1000, "segments ACKed at once after a connection's first data"},
 	{0, 16, 16, 0}},

@@ -236,7 +236,8 @@ CheckCond(
  * TcplabRealStep --
  *	Runs every event that is due, with the queued scripts between them
  *	(and the -until condition of a running $net run after each, as on
- *	virtual time), then sets the timer for the next one. Called by the
+ *	virtual time, until it is true), then sets the timer for the next
+ *	one. Called by the
  *	timer handler and by the TAP file handlers once frames are in.
  */
 
@@ -258,8 +259,11 @@ TcplabRealStep(
     TcplabRealSync(netPtr);
     net = netPtr->net;
     limit = net->clock.now;
-    while (!rc->dead && netPtr->net && clock_next(&net->clock) <= limit
-	    && !(rc->running && rc->done)) {
+    /* Everything due runs, also after the -until condition came true:
+     * a frame due now (an ACK for the kernel) must not wait for the next
+     * turn of the event loop, which may not come before the script reads
+     * the kernel's view. */
+    while (!rc->dead && netPtr->net && clock_next(&net->clock) <= limit) {
 	clock_step(&net->clock);
 	if (netPtr->pending) {
 	    TcplabDrain(netPtr);
