@@ -113,7 +113,9 @@ KickProc(
 {
     NetObj *netPtr = clientData;
 
-    if (netPtr->net && !netPtr->running) {
+    /* A run on virtual time drains between its own events; one on real
+     * time waits in the event loop, where this may drain. */
+    if (netPtr->net && (!netPtr->running || netPtr->real)) {
 	TcplabDrain(netPtr);
     }
     Tcl_Release(netPtr);

@@ -128,6 +128,7 @@ struct tl_tcb {
     uint32_t rtt_seq;
     tl_time rexmt_first;	/* First retransmission of this episode. */
     int persist_shift;
+    int probes_out;		/* Unanswered empty window probes (Linux). */
 
     /* Congestion control (RFC 5681, RFC 6582). */
     uint32_t cwnd, ssthresh, recover;

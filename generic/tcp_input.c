@@ -802,10 +802,15 @@ Synchronized(
 	tcp_send_ctl(tp, tp->snd_nxt, TH_ACK);
 	return;
     }
+    /* An acceptable ACK answers the window probes (Linux tcp_ack()). */
+    tp->probes_out = 0;
     if (SEQ_LEQ(th->ack, tp->snd_una)) {
+	/* A duplicate ACK counts only while data is being timed (4.4BSD:
+	 * not the answers to window probes). */
 	if (th->ack == tp->snd_una && len == 0 && !(flags & TH_FIN)
 		&& ((uint32_t) th->win << tp->snd_wscale) == tp->snd_wnd
-		&& tp->snd_max != tp->snd_una) {
+		&& tp->snd_max != tp->snd_una
+		&& event_pending(&tp->timers[TT_REXMT])) {
 	    DupAck(tp);
 	} else {
 	    tp->dupacks = 0;

@@ -119,7 +119,7 @@ RcvWindow(
 
     /* RFC 1122 4.2.3.3; 4.4BSD: not less than a quarter of the buffer or
      * one segment. */
-    if (win < tp->rcvbuf.cap / 4 && win < tp->mss) {
+    if (!syn && win < tp->rcvbuf.cap / 4 && win < tp->mss) {
 	win = 0;
     }
     if (win > 65535u << shift) {
@@ -470,6 +470,16 @@ tcp_output(
 	    return;
 	}
 	Emit(tp, seq, len, flags);
+	if ((tp->flags & TF_FORCE) && !tp->host->tun.zwp_empty
+		&& event_pending(&tp->timers[TT_PERSIST])) {
+	    /* 4.4BSD: a send forced by the persist timer moves only snd_max;
+	     * the persist timer, not the retransmission timer, repeats it
+	     * (a probe, not a retransmission). */
+	    if (SEQ_GT(seq + len, tp->snd_max)) {
+		tp->snd_max = seq + len;
+	    }
+	    return;
+	}
 	if (len && SEQ_LT(seq, tp->snd_max)) {
 	    tp->retrans++;
 	}

@@ -362,12 +362,26 @@ PersistTimer(
 
     (void) ev;
     tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_PERSIST, 0, 0, 0, NULL);
-    tcp_output_probe(tp);
-    /* Data sent into a small window is timed by the retransmission
-     * timer; a zero window is probed again. */
-    if (tp->snd_wnd == 0 || !event_pending(&tp->timers[TT_REXMT])) {
-	SetPersist(tp);
+    if (tp->host->tun.zwp_empty && tp->snd_wnd == 0) {
+	/* Linux tcp_probe_timer(): after tcp_retries2 unanswered probes
+	 * (tcp_orphan_retries once closed) the connection is given up. */
+	if (tp->probes_out >= RetryLimit(tp)) {
+	    tp->host->stats.tcp_timeouts++;
+	    tp->so_error = ETIMEDOUT;
+	    if (tp->host->tun.rst_on_timeout) {
+		tcp_drop(tp, ETIMEDOUT);
+	    } else {
+		tcp_close(tp);
+	    }
+	    return;
+	}
+	tp->probes_out++;
     }
+    /* 4.4BSD tcp_timers(): the timer is set again before the probe, which
+     * then goes without the retransmission timer (tcp_output()); data
+     * sent into a small window the Linux way stops it again. */
+    SetPersist(tp);
+    tcp_output_probe(tp);
 }
 
 /* (Re)arms the keepalive timer from the last segment received. */
