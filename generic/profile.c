@@ -188,7 +188,7 @@ static const Row rows[] = {
      * tcp_write_wakeup() -> tcp_xmit_probe_skb() sends an empty segment
      * one below snd_una (seen against the kernel: seq snd_una - 1, len 0,
      * at 206, 412, 832, 1664 ms). */
-    {{T(zwp_empty), 0, 1, "zero-window probes are empty segments below snd_una, as Linux"},
+    {{T(zwp_empty), 0, 1, "zero-window probes are empty segments below snd_una, given up after tcp_retries2 unanswered, as Linux"},
 	{0, 1, 1, 0}},
     /* 4.4BSD TCPTV_KEEP_INIT 75 s connection-establishment timer. */
     {{T(conn_timeout), 0, 3600000, "connection-establishment timer, ms (0 = none)"},
