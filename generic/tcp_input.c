@@ -802,8 +802,10 @@ Synchronized(
 	tcp_send_ctl(tp, tp->snd_nxt, TH_ACK);
 	return;
     }
-    /* An acceptable ACK answers the window probes (Linux tcp_ack()). */
-    tp->probes_out = 0;
+    /* An ACK that is not old answers the window probes (Linux tcp_ack()). */
+    if (SEQ_GEQ(th->ack, tp->snd_una)) {
+	tp->probes_out = 0;
+    }
     if (SEQ_LEQ(th->ack, tp->snd_una)) {
 	/* A duplicate ACK counts only while data is being timed (4.4BSD:
 	 * not the answers to window probes). */

@@ -255,6 +255,20 @@ RetryLimit(
     }
 }
 
+/* Retries exhausted: ETIMEDOUT, with a RST where the profile sends one. */
+static void
+GiveUp(
+    tl_tcb *tp)
+{
+    tp->host->stats.tcp_timeouts++;
+    tp->so_error = ETIMEDOUT;
+    if (tp->host->tun.rst_on_timeout) {
+	tcp_drop(tp, ETIMEDOUT);
+    } else {
+	tcp_close(tp);
+    }
+}
+
 static void
 RexmtTimer(
     void *arg,
@@ -284,13 +298,7 @@ RexmtTimer(
 	expired = tp->rxtshift > limit;
     }
     if (expired) {
-	tp->host->stats.tcp_timeouts++;
-	tp->so_error = ETIMEDOUT;
-	if (t->rst_on_timeout) {
-	    tcp_drop(tp, ETIMEDOUT);
-	} else {
-	    tcp_close(tp);
-	}
+	GiveUp(tp);
 	return;
     }
     if (tp->rexmt_first == 0) {
@@ -366,13 +374,7 @@ PersistTimer(
 	/* Linux tcp_probe_timer(): after tcp_retries2 unanswered probes
 	 * (tcp_orphan_retries once closed) the connection is given up. */
 	if (tp->probes_out >= RetryLimit(tp)) {
-	    tp->host->stats.tcp_timeouts++;
-	    tp->so_error = ETIMEDOUT;
-	    if (tp->host->tun.rst_on_timeout) {
-		tcp_drop(tp, ETIMEDOUT);
-	    } else {
-		tcp_close(tp);
-	    }
+	    GiveUp(tp);
 	    return;
 	}
 	tp->probes_out++;
