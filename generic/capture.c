@@ -481,7 +481,7 @@ watch_free(
 static int
 Filtered(
     const tl_watch *w,
-    const tl_tapinfo *info)
+    const tl_obsinfo *info)
 {
     return w->filter == NULL || bpf_match(w->filter, info->frame, info->len,
 	    info->l2len);
@@ -498,16 +498,16 @@ Filtered(
 static int
 InScope(
     const tl_watch *w,
-    const tl_tapinfo *info)
+    const tl_obsinfo *info)
 {
     if (w->host) {
-	if (!((info->kind == TAP_SEND && w->dir != WATCH_IN
+	if (!((info->kind == OBS_SEND && w->dir != WATCH_IN
 		&& strcmp(info->from->host->name, w->host) == 0)
-		|| (info->kind == TAP_DELIVER && w->dir != WATCH_OUT
+		|| (info->kind == OBS_DELIVER && w->dir != WATCH_OUT
 		&& strcmp(info->to->host->name, w->host) == 0))) {
 	    return 0;
 	}
-    } else if (info->kind != TAP_SEND) {
+    } else if (info->kind != OBS_SEND) {
 	return 0;
     }
     return w->link == NULL || strcmp(info->link->name, w->link) == 0;
@@ -516,7 +516,7 @@ InScope(
 int
 watch_sees(
     const tl_watch *w,
-    const tl_tapinfo *info)
+    const tl_obsinfo *info)
 {
     return InScope(w, info) && Filtered(w, info);
 }
@@ -530,7 +530,7 @@ watch_sees(
 int
 watch_matches(
     const tl_watch *w,
-    const tl_tapinfo *info)
+    const tl_obsinfo *info)
 {
     if (w->host) {
 	int out = strcmp(info->from->host->name, w->host) == 0;
@@ -564,7 +564,7 @@ watch_new_fault(
 int
 watch_fault_match(
     void *arg,
-    const tl_tapinfo *info)
+    const tl_obsinfo *info)
 {
     return watch_matches(arg, info);
 }
@@ -623,7 +623,7 @@ capture_kind_for(
 static void
 CaptureTap(
     void *arg,
-    const tl_tapinfo *info)
+    const tl_obsinfo *info)
 {
     tl_capture *c = arg;
     const uint8_t *frame = info->frame;
@@ -729,7 +729,7 @@ capture_open(
     watch_init(w);
     c->epoch = epoch;
     c->snaplen = snaplen;
-    net_tap_add(net, CaptureTap, c);
+    net_observer_add(net, CaptureTap, c);
     return c;
 }
 
@@ -740,7 +740,7 @@ capture_close(
     if (c == NULL) {
 	return;
     }
-    net_tap_remove(c->net, CaptureTap, c);
+    net_observer_remove(c->net, CaptureTap, c);
     pcap_dump_close(c->dumper);
     pcap_close(c->pd);
     watch_free(&c->watch);

@@ -43,8 +43,8 @@ typedef struct tl_watch {
 
 void		watch_init(tl_watch *w);
 void		watch_free(tl_watch *w);
-int		watch_sees(const tl_watch *w, const tl_tapinfo *info);
-int		watch_matches(const tl_watch *w, const tl_tapinfo *info);
+int		watch_sees(const tl_watch *w, const tl_obsinfo *info);
+int		watch_matches(const tl_watch *w, const tl_obsinfo *info);
 tl_watch       *watch_new_fault(tl_watch *w);
 tl_match_fn	watch_fault_match;
 void		watch_fault_free(void *arg);

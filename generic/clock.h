@@ -11,7 +11,7 @@
 #ifndef TCPLAB_CLOCK_H
 #define TCPLAB_CLOCK_H
 
-#include "tcplab.h"
+#include "tlcore.h"
 
 typedef struct tl_event tl_event;
 typedef void tl_event_fn(void *arg, tl_event *evPtr);

@@ -79,10 +79,10 @@ net_free(
 	net->freebig = p->next;
 	free(p);
     }
-    while (net->taps) {
-	tl_tap *t = net->taps;
+    while (net->observers) {
+	tl_observer *t = net->observers;
 
-	net->taps = t->next;
+	net->observers = t->next;
 	free(t);
     }
     while (net->faults) {
@@ -374,15 +374,15 @@ pkt_free(
 static void
 Tap(
     tl_net *net,
-    tl_tapkind kind,
+    tl_obskind kind,
     tl_pkt *p,
     tl_time when,
     const char *reason)
 {
-    tl_tapinfo info;
-    tl_tap *t;
+    tl_obsinfo info;
+    tl_observer *t;
 
-    if (net->taps == NULL) {
+    if (net->observers == NULL) {
 	return;
     }
     info.kind = kind;
@@ -394,7 +394,7 @@ Tap(
     info.len = p->len;
     info.l2len = link_is_ether(p->from->link) ? ETH_HDRLEN : 0;
     info.reason = reason;
-    for (t = net->taps; t; t = t->next) {
+    for (t = net->observers; t; t = t->next) {
 	t->fn(t->arg, &info);
     }
 }
@@ -410,12 +410,12 @@ Deliver(
 
     (void) ev;
     if (!to->plugged || !to->host->up) {
-	Tap(net, TAP_DROP, p, net->clock.now,
+	Tap(net, OBS_DROP, p, net->clock.now,
 		to->plugged ? "host down" : "cable unplugged");
 	pkt_free(net, p);
 	return;
     }
-    Tap(net, TAP_DELIVER, p, net->clock.now, NULL);
+    Tap(net, OBS_DELIVER, p, net->clock.now, NULL);
     if (to == to->link->peer) {
 	/* Out of the network: to the device behind a TAP link. */
 	if (to->link->output) {
@@ -466,7 +466,7 @@ net_transmit(
     tl_link *link = ifc->link;
     tl_time start, arrive;
     tl_fault *f, **fp;
-    tl_tapinfo info;
+    tl_obsinfo info;
 
     p->from = ifc;
     if (p->to == NULL) {
@@ -488,14 +488,14 @@ net_transmit(
 	    * (uint64_t) TL_SEC) / link->rate) : 0);
     arrive = ifc->tx_free + link->delay;
     net->nframes++;
-    Tap(net, TAP_SEND, p, start, NULL);
+    Tap(net, OBS_SEND, p, start, NULL);
     if (!ifc->plugged) {
-	Tap(net, TAP_DROP, p, start, "cable unplugged");
+	Tap(net, OBS_DROP, p, start, "cable unplugged");
 	pkt_free(net, p);
 	return;
     }
 
-    info.kind = TAP_SEND;
+    info.kind = OBS_SEND;
     info.time = start;
     info.link = link;
     info.from = ifc;
@@ -512,7 +512,7 @@ net_transmit(
 	    }
 	    switch (f->action) {
 	    case FAULT_DROP:
-		Tap(net, TAP_DROP, p, start, "fault filter");
+		Tap(net, OBS_DROP, p, start, "fault filter");
 		pkt_free(net, p);
 		return;
 	    case FAULT_DELAY:
@@ -529,12 +529,12 @@ net_transmit(
 }
 
 void
-net_tap_add(
+net_observer_add(
     tl_net *net,
-    tl_tap_fn *fn,
+    tl_obs_fn *fn,
     void *arg)
 {
-    tl_tap *t = malloc(sizeof(*t)), **tp;
+    tl_observer *t = malloc(sizeof(*t)), **tp;
 
     if (t == NULL) {
 	abort();
@@ -542,20 +542,20 @@ net_tap_add(
     t->fn = fn;
     t->arg = arg;
     t->next = NULL;
-    for (tp = &net->taps; *tp; tp = &(*tp)->next) {
+    for (tp = &net->observers; *tp; tp = &(*tp)->next) {
     }
     *tp = t;
 }
 
 void
-net_tap_remove(
+net_observer_remove(
     tl_net *net,
-    tl_tap_fn *fn,
+    tl_obs_fn *fn,
     void *arg)
 {
-    tl_tap **tp, *t;
+    tl_observer **tp, *t;
 
-    for (tp = &net->taps; (t = *tp) != NULL; tp = &t->next) {
+    for (tp = &net->observers; (t = *tp) != NULL; tp = &t->next) {
 	if (t->fn == fn && t->arg == arg) {
 	    *tp = t->next;
 	    free(t);

@@ -87,34 +87,34 @@ link_is_ether(
 
 /* What an observer is told about a frame. */
 typedef enum {
-    TAP_SEND,			/* Put on the wire by an interface. */
-    TAP_DROP,			/* Dropped by a fault filter or unplugged cable. */
-    TAP_DELIVER			/* Handed to the receiving interface. */
-} tl_tapkind;
+    OBS_SEND,			/* Put on the wire by an interface. */
+    OBS_DROP,			/* Dropped by a fault filter or unplugged cable. */
+    OBS_DELIVER			/* Handed to the receiving interface. */
+} tl_obskind;
 
-typedef struct tl_tapinfo {
-    tl_tapkind kind;
+typedef struct tl_obsinfo {
+    tl_obskind kind;
     tl_time time;
     tl_link *link;
     tl_iface *from, *to;
     const uint8_t *frame;	/* Link header first. */
     uint32_t len;
     uint32_t l2len;		/* Link header length: 14 on a LAN, 0 on a wire. */
-    const char *reason;		/* For TAP_DROP. */
-} tl_tapinfo;
+    const char *reason;		/* For OBS_DROP. */
+} tl_obsinfo;
 
-typedef void tl_tap_fn(void *arg, const tl_tapinfo *info);
+typedef void tl_obs_fn(void *arg, const tl_obsinfo *info);
 
-typedef struct tl_tap {
-    tl_tap_fn *fn;
+typedef struct tl_observer {
+    tl_obs_fn *fn;
     void *arg;
-    struct tl_tap *next;
-} tl_tap;
+    struct tl_observer *next;
+} tl_observer;
 
 /* A fault filter: matches frames and drops, delays or duplicates them. */
 typedef enum { FAULT_DROP, FAULT_DELAY, FAULT_DUP } tl_faultaction;
 
-typedef int tl_match_fn(void *arg, const tl_tapinfo *info);
+typedef int tl_match_fn(void *arg, const tl_obsinfo *info);
 
 typedef struct tl_fault {
     int id;
@@ -173,7 +173,7 @@ struct tl_net {
     tl_pkt *freepkts;		/* Recycled frames of PKT_SMALL... */
     tl_pkt *freebig;		/* ...and PKT_BIG bytes, */
     int nfreebig;		/* this many. */
-    tl_tap *taps;
+    tl_observer *observers;	/* Traces, captures, records: see every frame. */
     tl_fault *faults;
     int nextFaultId;
     int nextMac;
@@ -201,8 +201,8 @@ tl_pkt	       *pkt_alloc(tl_net *net, uint32_t len);
 void		pkt_free(tl_net *net, tl_pkt *pkt);
 void		net_transmit(tl_iface *ifc, tl_pkt *pkt);
 tl_iface       *link_resolve(tl_link *link, tl_addr addr);
-void		net_tap_add(tl_net *net, tl_tap_fn *fn, void *arg);
-void		net_tap_remove(tl_net *net, tl_tap_fn *fn, void *arg);
+void		net_observer_add(tl_net *net, tl_obs_fn *fn, void *arg);
+void		net_observer_remove(tl_net *net, tl_obs_fn *fn, void *arg);
 tl_fault       *net_fault_add(tl_net *net, tl_match_fn *match, void *arg,
 		    void (*freeArg)(void *), tl_faultaction action,
 		    tl_time delay, long count);

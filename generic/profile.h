@@ -11,7 +11,7 @@
 #ifndef TCPLAB_PROFILE_H
 #define TCPLAB_PROFILE_H
 
-#include "tcplab.h"
+#include "tlcore.h"
 
 /* ISN generators. */
 enum { ISN_BSD = 0, ISN_HASHED = 1 };

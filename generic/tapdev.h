@@ -16,7 +16,7 @@
 #ifndef TCPLAB_TAPDEV_H
 #define TCPLAB_TAPDEV_H
 
-#include "tcplab.h"
+#include "tlcore.h"
 
 #define TAPDEV_NAMELEN	16	/* IFNAMSIZ */
 

@@ -38,7 +38,7 @@ typedef struct Recorder {
 static void
 RecordFate(
     Recorder *r,
-    const tl_tapinfo *info)
+    const tl_obsinfo *info)
 {
     int i;
     Tcl_Obj *d;
@@ -61,7 +61,7 @@ RecordFate(
     if (Tcl_ListObjIndex(NULL, r->list, r->flight[i].index, &d) == TCL_OK
 	    && d != NULL) {
 	d = Tcl_DuplicateObj(d);
-	if (info->kind == TAP_DELIVER) {
+	if (info->kind == OBS_DELIVER) {
 	    Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("arrive", -1),
 		    TcplabNewTime(info->time));
 	} else {
@@ -76,14 +76,14 @@ RecordFate(
 static void
 RecordTap(
     void *arg,
-    const tl_tapinfo *info)
+    const tl_obsinfo *info)
 {
     NetObj *netPtr = arg;
     Recorder *r = netPtr->recorder;
     tl_seginfo s;
     Tcl_Obj *d;
 
-    if (info->kind != TAP_SEND) {
+    if (info->kind != OBS_SEND) {
 	if (r->nflight) {
 	    RecordFate(r, info);
 	}
@@ -143,7 +143,7 @@ TcplabRecordStop(
 	return;
     }
     if (r->active && netPtr->net) {
-	net_tap_remove(netPtr->net, RecordTap, netPtr);
+	net_observer_remove(netPtr->net, RecordTap, netPtr);
     }
     r->active = 0;
 }
@@ -208,7 +208,7 @@ TcplabRecordCmd(
 	r->nflight = 0;
 	r->on = hostPtr ? hostPtr->host : NULL;
 	r->active = 1;
-	net_tap_add(netPtr->net, RecordTap, netPtr);
+	net_observer_add(netPtr->net, RecordTap, netPtr);
 	return TCL_OK;
     }
     if (objc != 3) {

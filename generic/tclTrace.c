@@ -12,7 +12,7 @@
 static void
 TraceTap(
     void *arg,
-    const tl_tapinfo *info)
+    const tl_obsinfo *info)
 {
     NetObj *netPtr = arg;
     TraceSink *ts = &netPtr->trace;
@@ -63,7 +63,7 @@ TcplabTraceStop(
     TraceSink *ts = &netPtr->trace;
 
     if (ts->on && netPtr->net) {
-	net_tap_remove(netPtr->net, TraceTap, netPtr);
+	net_observer_remove(netPtr->net, TraceTap, netPtr);
 	if (ts->events) {
 	    netPtr->net->events--;
 	}
@@ -207,6 +207,6 @@ TcplabTraceCmd(
 	netPtr->trace.events = 1;
 	netPtr->net->events++;
     }
-    net_tap_add(netPtr->net, TraceTap, netPtr);
+    net_observer_add(netPtr->net, TraceTap, netPtr);
     return TCL_OK;
 }

@@ -59,7 +59,7 @@ port_lookup(
 
 int
 trace_segment(
-    const tl_tapinfo *info,
+    const tl_obsinfo *info,
     tl_seginfo *s)
 {
     const uint8_t *d = info->frame + info->l2len, *t;
@@ -320,7 +320,7 @@ size_t
 trace_book(
     tl_trace *t,
     tl_net *net,
-    const tl_tapinfo *info,
+    const tl_obsinfo *info,
     const tl_seginfo *s,
     char *buf,
     size_t cap)

@@ -34,12 +34,12 @@ typedef struct tl_seginfo {
     tl_tcphdr th;
 } tl_seginfo;
 
-int		trace_segment(const tl_tapinfo *info, tl_seginfo *s);
+int		trace_segment(const tl_obsinfo *info, tl_seginfo *s);
 void		trace_init(tl_trace *t);
 void		trace_free(tl_trace *t);
-size_t		trace_book(tl_trace *t, tl_net *net, const tl_tapinfo *info,
+size_t		trace_book(tl_trace *t, tl_net *net, const tl_obsinfo *info,
 		    const tl_seginfo *s, char *buf, size_t cap);
-size_t		trace_tcpdump(tl_trace *t, const tl_tapinfo *info,
+size_t		trace_tcpdump(tl_trace *t, const tl_obsinfo *info,
 		    const tl_seginfo *s, char *buf, size_t cap);
 tl_traceconn   *trace_relative(tl_trace *t, const tl_seginfo *s, int portOrder,
 		    uint32_t *seq, uint32_t *ack, int *revPtr);

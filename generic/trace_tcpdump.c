@@ -307,7 +307,7 @@ Options(
 size_t
 trace_tcpdump(
     tl_trace *t,
-    const tl_tapinfo *info,
+    const tl_obsinfo *info,
     const tl_seginfo *s,
     char *buf,
     size_t cap)

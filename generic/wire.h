@@ -10,7 +10,7 @@
 #ifndef TCPLAB_WIRE_H
 #define TCPLAB_WIRE_H
 
-#include "tcplab.h"
+#include "tlcore.h"
 
 #define IP_HDRLEN	20
 #define TCP_HDRLEN	20

@@ -1,13 +1,13 @@
 /*
- * tcplab.h --
+ * tlcore.h --
  *
  *	Types shared by every layer of the stack core: time, addresses and
  *	the forward declarations of the core objects. The core never includes
  *	tcl.h, never reads a clock and never does I/O (see DESIGN.md).
  */
 
-#ifndef TCPLAB_H
-#define TCPLAB_H
+#ifndef TLCORE_H
+#define TLCORE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -46,4 +46,4 @@ tl_strdup(const char *s)
 #define TL_MIN(a, b)	((a) < (b) ? (a) : (b))
 #define TL_MAX(a, b)	((a) > (b) ? (a) : (b))
 
-#endif /* TCPLAB_H */
+#endif /* TLCORE_H */
