@@ -281,6 +281,12 @@ static const Row rows[] = {
      * ordinary retransmission (seed 000: about 1 s). */
     {{T(synsent_quick_retry), 0, 10000, "ms before the SYN is re-sent after a RST for a bad ACK (0 = normal timer)"},
 	{0, 8, 0, 0}},
+    /* The congestion-control module of new connections (Linux sysctl
+     * net.ipv4.tcp_congestion_control; FreeBSD net.inet.tcp.cc.algorithm):
+     * NewReno (RFC 5681, RFC 6582) in every profile for now; 4.4BSD's
+     * Reno (tcp_input.c) is there to choose. Names as tcp_cc_modules[]. */
+    {{T(tcp_congestion_control), 0, 1, "congestion control of new connections: newreno or reno"},
+	{0, 0, 0, 0}},
     /* Ephemeral ports: 4.4BSD 1024-5000 (IPPORT_RESERVED to
      * IPPORT_USERRESERVED); Linux ip_local_port_range 32768-60999;
      * RFC 6335 49152-65535. */
@@ -345,6 +351,59 @@ tunable_set(
     int value)
 {
     *(int *) ((char *) t + rows[idx].def.offset) = value;
+}
+
+/* Tunables whose values are names (min, min + 1, ...), as in Linux. */
+static const char *const ccNames[] = { "newreno", "reno", NULL };
+static const struct {
+    const char *tunable;
+    const char *const *names;
+} named[] = {
+    {"tcp_congestion_control", ccNames}	/* tcp_cc_modules[] order */
+};
+
+/* The names of a tunable's values, or NULL when they are numbers. */
+const char *const *
+tunable_names(
+    int idx)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+	if (strcmp(named[i].tunable, rows[idx].def.name) == 0) {
+	    return named[i].names;
+	}
+    }
+    return NULL;
+}
+
+/* The name of a tunable's value, or NULL when its values have none. */
+const char *
+tunable_value_name(
+    int idx,
+    int value)
+{
+    const char *const *names = tunable_names(idx);
+
+    return names && value >= rows[idx].def.min && value <= rows[idx].def.max
+	    ? names[value - rows[idx].def.min] : NULL;
+}
+
+/* The value of a tunable with that name, or -1. */
+int
+tunable_value_find(
+    int idx,
+    const char *name)
+{
+    const char *const *names = tunable_names(idx);
+    int i;
+
+    for (i = 0; names && names[i]; i++) {
+	if (strcmp(names[i], name) == 0) {
+	    return rows[idx].def.min + i;
+	}
+    }
+    return -1;
 }
 
 /* Loads every tunable of a profile; returns 0 for an unknown name. */

@@ -88,6 +88,7 @@ typedef struct tl_tunables {
     int shutrd_discard;		/* shutdown(SHUT_RD) discards data (BSD) */
     int win_update_double;	/* Window updates only when it doubles (Linux) */
     int zwp_empty;		/* Zero-window probes carry no data (Linux) */
+    int tcp_congestion_control;	/* CC_* module (tcp.h) */
     int port_lo, port_hi;	/* Ephemeral range */
     int ttl;
 } tl_tunables;
@@ -108,5 +109,8 @@ int		tunable_find(const char *name);
 const tl_tunable_def *tunable_def(int idx);
 int		tunable_get(const tl_tunables *t, int idx);
 void		tunable_set(tl_tunables *t, int idx, int value);
+const char *const *tunable_names(int idx);
+const char     *tunable_value_name(int idx, int value);
+int		tunable_value_find(int idx, const char *name);
 
 #endif /* TCPLAB_PROFILE_H */

@@ -466,7 +466,7 @@ Sysctl(
 
 	for (idx = 0; idx < tl_ntunables; idx++) {
 	    Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(tunable_def(idx)->name, -1),
-		    Tcl_NewIntObj(tunable_get(t, idx)));
+		    TcplabTunableObj(idx, tunable_get(t, idx)));
 	}
 	Tcl_SetObjResult(interp, d);
 	return TCL_OK;
@@ -482,8 +482,27 @@ Sysctl(
     }
     if (objc == 4) {
 	const tl_tunable_def *d = tunable_def(idx);
+	const char *const *names = tunable_names(idx);
 
-	if (Tcl_GetIntFromObj(interp, objv[3], &v) != TCL_OK) {
+	if (names) {
+	    /* A tunable whose values have names takes a name. */
+	    v = tunable_value_find(idx, Tcl_GetString(objv[3]));
+	    if (v < 0) {
+		Tcl_Obj *l = Tcl_NewObj();
+		int k;
+
+		for (k = 0; names[k]; k++) {
+		    Tcl_ListObjAppendElement(NULL, l,
+			    Tcl_NewStringObj(names[k], -1));
+		}
+		Tcl_IncrRefCount(l);
+		TcplabError(interp, "VALUE", "NAME",
+			"bad value \"%s\" for %s: must be one of %s",
+			Tcl_GetString(objv[3]), d->name, Tcl_GetString(l));
+		Tcl_DecrRefCount(l);
+		return TCL_ERROR;
+	    }
+	} else if (Tcl_GetIntFromObj(interp, objv[3], &v) != TCL_OK) {
 	    return TCL_ERROR;
 	}
 	if (v < d->min || v > d->max) {
@@ -492,7 +511,7 @@ Sysctl(
 	}
 	tunable_set(t, idx, v);
     }
-    Tcl_SetObjResult(interp, Tcl_NewIntObj(tunable_get(t, idx)));
+    Tcl_SetObjResult(interp, TcplabTunableObj(idx, tunable_get(t, idx)));
     return TCL_OK;
 }
 

@@ -274,6 +274,18 @@ TcplabError(
     return TCL_ERROR;
 }
 
+/* A tunable's value as scripts see it: its name when its values have
+ * names (tcp_congestion_control), else the number. */
+Tcl_Obj *
+TcplabTunableObj(
+    int idx,
+    int value)
+{
+    const char *name = tunable_value_name(idx, value);
+
+    return name ? Tcl_NewStringObj(name, -1) : Tcl_NewIntObj(value);
+}
+
 /* Per-interpreter counters for handle names: ::tcplab::conn3. */
 typedef struct {
     Tcl_HashTable counts;

@@ -72,6 +72,54 @@ typedef struct tl_chunk {
     uint8_t data[];
 } tl_chunk;
 
+/*
+ * Congestion control: one table of operations per algorithm, as Linux's
+ * struct tcp_congestion_ops and FreeBSD's struct cc_algo. The loss
+ * detection (duplicate ACKs, SACK, timeouts) is TCP's; a module says what
+ * the windows become. Every change of cwnd or ssthresh a module makes is
+ * reported as an EV_CWND event with its cause.
+ */
+
+/* Where a connection stands in loss recovery (Linux enum tcp_ca_state,
+ * tcpi_ca_state). */
+enum { CA_OPEN = 0, CA_DISORDER = 1, CA_CWR = 2, CA_RECOVERY = 3,
+    CA_LOSS = 4 };
+
+/* What a module is told besides ACKs (Linux enum tcp_ca_event). */
+typedef enum {
+    CC_EV_TX_START,		/* First send after the connection was idle. */
+    CC_EV_LOSS			/* A retransmission timeout. */
+} tl_cc_event;
+
+typedef struct tl_cc_ops {
+    const char *name;
+    /* A connection starts using the module (NULL: nothing to do). */
+    void (*init)(tl_tcb *tp);
+    /* ssthresh after a loss, fast retransmit or timeout. */
+    uint32_t (*ssthresh)(const tl_tcb *tp);
+    /* New data acknowledged outside recovery: slow start or congestion
+     * avoidance. */
+    void (*cong_avoid)(tl_tcb *tp, uint32_t acked);
+    /* A duplicate ACK without SACK (RFC 5681 3.2): fast retransmit on
+     * the third (tcp_cc_fast_retransmit()), fast recovery after it. */
+    void (*dupack)(tl_tcb *tp);
+    /* New data acknowledged in fast recovery without SACK (RFC 6582,
+     * 4.4BSD): the module decides whether recovery ends and sets cwnd.
+     * Returns 1 while recovery goes on. */
+    int (*recovery_ack)(tl_tcb *tp, uint32_t ack, uint32_t acked);
+    /* Events: idle restart, timeout (NULL: ignored). */
+    void (*cwnd_event)(tl_tcb *tp, tl_cc_event ev);
+    /* cwnd to restore when a loss proves spurious (NULL: no undo). */
+    uint32_t (*undo_cwnd)(tl_tcb *tp);
+    /* The recovery state changed (NULL: ignored). */
+    void (*set_state)(tl_tcb *tp, int ca_state);
+} tl_cc_ops;
+
+/* The modules, in the order of the tcp_congestion_control tunable. */
+enum { CC_NEWRENO = 0, CC_RENO = 1, CC_NMODULES };
+extern const tl_cc_ops *const tcp_cc_modules[CC_NMODULES + 1];
+extern const tl_cc_ops tcp_cc_newreno, tcp_cc_reno;
+
 typedef enum {
     TT_REXMT, TT_PERSIST, TT_KEEP, TT_2MSL, TT_DELACK, TT_CONN, TT_NTIMERS
 } tl_timerid;
@@ -131,8 +179,11 @@ struct tl_tcb {
     int probes_out;		/* Unanswered empty window probes (Linux). */
 
     /* Congestion control (RFC 5681, RFC 6582). */
+    const tl_cc_ops *cc;	/* The module (TCP_CONGESTION). */
     uint32_t cwnd, ssthresh, recover;
     int dupacks;
+    int ca_state;		/* CA_*. */
+    uint32_t loss_high;		/* CA_LOSS ends when this is acknowledged. */
     /* The SACK scoreboard (RFC 6675): blocks above snd_una, sorted. */
     uint32_t sackblk[8][2];
     int nsackblk;
@@ -247,6 +298,14 @@ void		tcp_output_probe(tl_tcb *tp);
 void		tcp_output_range(tl_tcb *tp, uint32_t seq, uint32_t len);
 
 /* tcp_cc.c */
+const tl_cc_ops *tcp_cc_find(const char *name);
+int		tcp_cc_set(tl_tcb *tp, const char *name);
+const char     *tcp_cc_name(const tl_tcb *tp);
+void		tcp_cc_state(tl_tcb *tp, int ca_state);
+void		tcp_cc_report(tl_tcb *tp, const char *why);
+uint32_t	tcp_cc_halve_flight(const tl_tcb *tp);
+void		tcp_cc_fast_retransmit(tl_tcb *tp);
+void		tcp_cc_timeout(tl_tcb *tp);
 void		tcp_sack_update(tl_tcb *tp, const tl_tcphdr *th);
 void		tcp_sack_prune(tl_tcb *tp);
 void		tcp_sack_enter(tl_tcb *tp);

@@ -1,14 +1,149 @@
 /*
  * tcp_cc.c --
  *
- *	SACK-based loss recovery (RFC 6675) on the scoreboard of SACK blocks
- *	the peer reports (RFC 2018). Slow start, congestion avoidance and
- *	NewReno (RFC 5681, RFC 6582), used when SACK is not in use, are in
- *	tcp_input.c next to the ACK processing.
+ *	The congestion-control modules (tcp_cc_newreno.c, tcp_cc_reno.c):
+ *	looking one up by name, setting it on a connection, and what they
+ *	share. SACK-based loss recovery (RFC 6675) on the scoreboard of SACK
+ *	blocks the peer reports (RFC 2018).
  */
 
 #include <string.h>
 #include "tcp.h"
+
+const tl_cc_ops *const tcp_cc_modules[CC_NMODULES + 1] = {
+    &tcp_cc_newreno, &tcp_cc_reno, NULL
+};
+
+/* The module of that name (Linux tcp_ca_find()), or NULL. */
+const tl_cc_ops *
+tcp_cc_find(
+    const char *name)
+{
+    int i;
+
+    for (i = 0; tcp_cc_modules[i]; i++) {
+	if (strcmp(tcp_cc_modules[i]->name, name) == 0) {
+	    return tcp_cc_modules[i];
+	}
+    }
+    return NULL;
+}
+
+/*
+ * tcp_cc_set --
+ *	TCP_CONGESTION (Linux tcp_set_congestion_control()): the connection
+ *	uses the named module from now on; the windows it has stay.
+ * Results:
+ *	0, or ENOENT for an unknown name.
+ */
+
+int
+tcp_cc_set(
+    tl_tcb *tp,
+    const char *name)
+{
+    const tl_cc_ops *cc = tcp_cc_find(name);
+
+    if (cc == NULL) {
+	return ENOENT;
+    }
+    tp->cc = cc;
+    if (cc->init) {
+	cc->init(tp);
+    }
+    return 0;
+}
+
+const char *
+tcp_cc_name(
+    const tl_tcb *tp)
+{
+    return tp->cc->name;
+}
+
+/* Moves the connection to another recovery state, telling the module. */
+void
+tcp_cc_state(
+    tl_tcb *tp,
+    int ca_state)
+{
+    if (tp->ca_state != ca_state) {
+	tp->ca_state = ca_state;
+	if (tp->cc->set_state) {
+	    tp->cc->set_state(tp, ca_state);
+	}
+    }
+}
+
+/* Reports the windows as they now are, and why they changed. */
+void
+tcp_cc_report(
+    tl_tcb *tp,
+    const char *why)
+{
+    tcp_event(tp->host, tp, EV_CWND, (int) tp->cwnd, (int) tp->ssthresh, 0,
+	    0, why);
+}
+
+/*
+ * tcp_cc_fast_retransmit --
+ *	The third duplicate ACK (RFC 5681 3.2 steps 2-3; 4.4BSD tcp_input):
+ *	ssthresh from the module, the first unacknowledged segment sent again
+ *	alone (cwnd one segment for the send, snd_nxt put back after), then
+ *	cwnd = ssthresh + 3 segments for the three that left the network.
+ */
+
+void
+tcp_cc_fast_retransmit(
+    tl_tcb *tp)
+{
+    uint32_t nxt = tp->snd_nxt, mss = tp->mss;
+
+    tp->ssthresh = tp->cc->ssthresh(tp);
+    tp->recover = tp->snd_max;
+    tp->flags |= TF_INRECOVERY;
+    tp->rtt_start = -1;
+    tcp_timer_cancel(tp, TT_REXMT);
+    tp->snd_nxt = tp->snd_una;
+    tp->cwnd = mss;
+    tcp_output(tp);
+    tp->cwnd = tp->ssthresh + 3 * mss;
+    if (SEQ_GT(nxt, tp->snd_nxt)) {
+	tp->snd_nxt = nxt;
+    }
+    tcp_cc_state(tp, CA_RECOVERY);
+}
+
+/*
+ * tcp_cc_timeout --
+ *	A retransmission timeout: ssthresh from the module, slow start again
+ *	from one segment (RFC 5681 3.1 equation 4 and the loss window; 4.4BSD
+ *	tcp_timers()), recovery abandoned.
+ */
+
+void
+tcp_cc_timeout(
+    tl_tcb *tp)
+{
+    tp->ssthresh = tp->cc->ssthresh(tp);
+    tp->cwnd = tp->mss;
+    tcp_cc_report(tp, "retransmission timeout");
+    tp->dupacks = 0;
+    tp->flags &= ~TF_INRECOVERY;
+    tp->loss_high = tp->snd_max;
+    tcp_cc_state(tp, CA_LOSS);
+    if (tp->cc->cwnd_event) {
+	tp->cc->cwnd_event(tp, CC_EV_LOSS);
+    }
+}
+
+/* RFC 5681 equation (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
+uint32_t
+tcp_cc_halve_flight(
+    const tl_tcb *tp)
+{
+    return TL_MAX((tp->snd_max - tp->snd_una) / 2, 2u * tp->mss);
+}
 
 #define NBLK	((int) (sizeof(((tl_tcb *) 0)->sackblk) / sizeof(((tl_tcb *) 0)->sackblk[0])))
 
@@ -211,8 +346,8 @@ tcp_sack_recover(
 
 /*
  * tcp_sack_enter --
- *	RFC 6675 5 (entering loss recovery): ssthresh = cwnd = half the
- *	flight, RecoveryPoint = HighData, and the first segment goes again at
+ *	RFC 6675 5 (entering loss recovery): ssthresh = cwnd = the module's
+ *	ssthresh (half the flight for NewReno), RecoveryPoint = HighData, and the first segment goes again at
  *	once; then the loop sends what pipe allows.
  */
 
@@ -220,16 +355,16 @@ void
 tcp_sack_enter(
     tl_tcb *tp)
 {
-    uint32_t flight = tp->snd_max - tp->snd_una, mss = tp->mss;
+    uint32_t mss = tp->mss;
     uint32_t data_end = tp->snd_buf_seq + tp->sndbuf.len, len;
 
-    tp->ssthresh = TL_MAX(flight / 2, 2 * mss);
+    tp->ssthresh = tp->cc->ssthresh(tp);
     tp->cwnd = tp->ssthresh;
     tp->recover = tp->snd_max;
     tp->flags |= TF_INRECOVERY;
     tp->rtt_start = -1;
-    tcp_event(tp->host, tp, EV_CWND, (int) tp->cwnd, (int) tp->ssthresh, 0, 0,
-	    "SACK loss recovery (RFC 6675)");
+    tcp_cc_report(tp, "SACK loss recovery (RFC 6675)");
+    tcp_cc_state(tp, CA_RECOVERY);
     len = TL_MIN(SEQ_MIN(data_end, tp->snd_max) - tp->snd_una, mss);
     if (len) {
 	tcp_timer_cancel(tp, TT_REXMT);

@@ -369,7 +369,7 @@ NewAck(
     tl_tcb *tp,
     const tl_tcphdr *th)
 {
-    uint32_t ack = th->ack, acked = ack - tp->snd_una, data, mss = tp->mss;
+    uint32_t ack = th->ack, acked = ack - tp->snd_una, data;
     int sack = (tp->flags & TF_SACK_PERMIT) != 0, sackPartial = 0;
 
     if ((tp->flags & TF_RCVD_TSTMP) && th->opt.has_ts && th->opt.tsecr) {
@@ -383,48 +383,27 @@ NewAck(
     tp->rxtshift = 0;
     tp->rexmt_first = 0;
     tp->flags &= ~TF_TLP_DONE;
-    /* Congestion control. */
+    /* Congestion control: the module's (tcp_cc_*.c). */
     if (tp->flags & TF_INRECOVERY) {
-	if (SEQ_GEQ(ack, tp->recover)) {
-	    /* Full ACK: leave recovery (RFC 6582 3.2 step 3; RFC 6675 5:
-	     * cwnd = ssthresh). */
+	if (sack ? SEQ_GEQ(ack, tp->recover)
+		: !tp->cc->recovery_ack(tp, ack, acked)) {
+	    /* Recovery is over (RFC 6582 3.2 step 3; RFC 6675 5: a full
+	     * ACK leaves SACK recovery with cwnd = ssthresh). */
 	    tp->flags &= ~TF_INRECOVERY;
-	    tp->cwnd = sack ? tp->ssthresh
-		    : TL_MIN(tp->ssthresh, tp->snd_max - ack + mss);
+	    if (sack) {
+		tp->cwnd = tp->ssthresh;
+	    }
+	    tcp_cc_state(tp, CA_OPEN);
 	} else if (sack) {
 	    /* RFC 6675: keep sending what pipe allows, below. */
 	    sackPartial = 1;
-	} else {
-	    /* Partial ACK: retransmit the next hole, deflate (step 4). */
-	    uint32_t nxt = tp->snd_nxt;
-
-	    tp->snd_una = ack;
-	    tp->snd_nxt = ack;
-	    tp->cwnd = mss;
-	    tcp_output(tp);
-	    if (SEQ_GT(nxt, tp->snd_nxt)) {
-		tp->snd_nxt = nxt;
-	    }
-	    tp->cwnd = (tp->cwnd > acked ? tp->cwnd - acked : 0) + mss
-		    + tp->dupacks * mss;
 	}
-    } else if (tp->cwnd < tp->ssthresh) {
-	/* Slow start: one MSS per ACK; with segmentation offload, where one
-	 * ACK covers many segments, what it acknowledges up to ssthresh
-	 * (Linux tcp_slow_start() counts segments acknowledged). */
-	if (!tp->tso) {
-	    tp->cwnd += TL_MIN(acked, mss);
-	} else {
-	    tp->cwnd = TL_MAX(tp->cwnd, TL_MIN(tp->cwnd + acked, tp->ssthresh));
-	}
-	tcp_event(tp->host, tp, EV_CWND, (int) tp->cwnd, (int) tp->ssthresh,
-		0, 0, "slow start");
     } else {
-	/* Congestion avoidance: about one MSS per window acknowledged. */
-	tp->cwnd += TL_MAX(1u, (uint32_t) ((uint64_t) mss
-		* (tp->tso ? acked : mss) / tp->cwnd));
-	tcp_event(tp->host, tp, EV_CWND, (int) tp->cwnd, (int) tp->ssthresh,
-		0, 0, "congestion avoidance");
+	tp->cc->cong_avoid(tp, acked);
+	if (tp->ca_state != CA_OPEN && (tp->ca_state != CA_LOSS
+		|| SEQ_GEQ(ack, tp->loss_high))) {
+	    tcp_cc_state(tp, CA_OPEN);
+	}
     }
     if (!(tp->flags & TF_INRECOVERY)) {
 	tp->dupacks = 0;
@@ -460,13 +439,15 @@ NewAck(
     }
 }
 
-/* Three duplicate ACKs: fast retransmit (RFC 5681 3.2, RFC 6582). */
+/* A duplicate ACK: fast retransmit and recovery (RFC 5681 3.2, RFC 6582,
+ * RFC 6675). */
 static void
 DupAck(
     tl_tcb *tp)
 {
-    uint32_t mss = tp->mss;
-
+    if (tp->ca_state == CA_OPEN) {
+	tcp_cc_state(tp, CA_DISORDER);
+    }
     if (tp->flags & TF_SACK_PERMIT) {
 	/* RFC 6675: three duplicate ACKs start SACK recovery; each later
 	 * one lets it send what pipe allows. */
@@ -477,25 +458,7 @@ DupAck(
 	}
 	return;
     }
-    if (++tp->dupacks == 3 && !(tp->flags & TF_INRECOVERY)) {
-	uint32_t nxt = tp->snd_nxt, flight = tp->snd_max - tp->snd_una;
-
-	tp->ssthresh = TL_MAX(flight / 2, 2 * mss);
-	tp->recover = tp->snd_max;
-	tp->flags |= TF_INRECOVERY;
-	tp->rtt_start = -1;
-	tcp_timer_cancel(tp, TT_REXMT);
-	tp->snd_nxt = tp->snd_una;
-	tp->cwnd = mss;
-	tcp_output(tp);
-	tp->cwnd = tp->ssthresh + 3 * mss;
-	if (SEQ_GT(nxt, tp->snd_nxt)) {
-	    tp->snd_nxt = nxt;
-	}
-    } else if (tp->dupacks > 3 && (tp->flags & TF_INRECOVERY)) {
-	tp->cwnd += mss;
-	tcp_output(tp);
-    }
+    tp->cc->dupack(tp);
 }
 
 /* The peer's FIN (RFC 9293 3.10.7.4, eighth step). */

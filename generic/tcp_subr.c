@@ -39,6 +39,11 @@ tcp_newtcb(
     tp->rto = tcp_ms(h->tun.rto_initial);
     tp->rtt_start = -1;
     tp->ssthresh = 0x7fffffff;
+    tp->cc = tcp_cc_modules[(unsigned) h->tun.tcp_congestion_control
+	    < CC_NMODULES ? h->tun.tcp_congestion_control : CC_NEWRENO];
+    if (tp->cc->init) {
+	tp->cc->init(tp);
+    }
     if (!ring_init(&tp->sndbuf, (uint32_t) h->tun.sndbuf)
 	    || !ring_init(&tp->rcvbuf, tcp_rcvbuf_size(h, h->tun.rcvbuf))) {
 	ring_free(&tp->sndbuf);

@@ -277,7 +277,6 @@ RexmtTimer(
     tl_tcb *tp = arg;
     const tl_tunables *t = &tp->host->tun;
     int limit = RetryLimit(tp), shift, expired;
-    uint32_t flight;
 
     (void) ev;
     tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_REXMT, 0, 0, 0, NULL);
@@ -319,13 +318,7 @@ RexmtTimer(
     tp->rtt_start = -1;
     /* RFC 5681 3.1 (equation 4) and 4.4BSD: after a timeout, slow start
      * from one segment. */
-    flight = tp->snd_max - tp->snd_una;
-    tp->ssthresh = TL_MAX(flight / 2, 2u * tp->mss);
-    tp->cwnd = tp->mss;
-    tcp_event(tp->host, tp, EV_CWND, (int) tp->cwnd, (int) tp->ssthresh, 0,
-	    0, "retransmission timeout");
-    tp->dupacks = 0;
-    tp->flags &= ~TF_INRECOVERY;
+    tcp_cc_timeout(tp);
     /* RFC 6675 5.1: after a timeout the scoreboard is not trusted. */
     tp->nsackblk = 0;
     tp->high_rxt = tp->snd_una;

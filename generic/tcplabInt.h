@@ -127,6 +127,7 @@ MODULE_SCOPE Tcl_Obj   *TcplabNewName(Tcl_Interp *interp, const char *kind);
 MODULE_SCOPE int	TcplabMissingArg(Tcl_Interp *interp, const char *opt);
 MODULE_SCOPE int	TcplabGetUInt32(Tcl_Interp *interp, Tcl_Obj *obj,
 			    uint32_t *vPtr);
+MODULE_SCOPE Tcl_Obj   *TcplabTunableObj(int idx, int value);
 
 /* tclNet.c */
 MODULE_SCOPE Tcl_ObjCmdProc TcplabNetworkCmd;
