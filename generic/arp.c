@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "net.h"
 #include "host.h"
 #include "arp.h"
 

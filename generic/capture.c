@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pcap/pcap.h>
+#include "net.h"
 #include "host.h"
 #include "capture.h"
 

@@ -7,10 +7,112 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "net.h"
 #include "host.h"
 #include "arp.h"
 #include "icmp.h"
 #include "tcp.h"
+
+/*
+ * The host's side of TCP's interface (tcp_env.h): segments go out through
+ * IP, timers are events on the network's clock kept in the TCB (hostev),
+ * routes are the host's.
+ */
+
+static uint8_t *
+TcpSegAlloc(
+    void *ctx,
+    uint32_t len,
+    void **segPtr)
+{
+    tl_pkt *p = host_pkt_alloc(ctx, IP_HDRLEN + len);
+
+    *segPtr = p;
+    return p->data + IP_HDRLEN;
+}
+
+static void
+TcpSegSend(
+    void *ctx,
+    void *seg,
+    tl_addr src,
+    tl_addr dst,
+    uint32_t len,
+    uint32_t gso)
+{
+    tl_pkt *p = seg;
+
+    p->gso = gso;
+    host_ip_output(ctx, src, dst, IPPROTO_TCP_, 0, p, IP_HDRLEN + len);
+}
+
+static void
+TcpTimerFire(
+    void *arg,
+    tl_event *ev)
+{
+    tl_tcb *tp = arg;
+
+    tcp_timer_expire(tp, (int) (ev - tp->hostev));
+}
+
+static void
+TcpTimer(
+    void *ctx,
+    tl_tcb *tp,
+    int which,
+    tl_time when)
+{
+    tl_host *h = ctx;
+    tl_event *ev = &tp->hostev[which];
+
+    if (ev->fn == NULL) {
+	/* Never used yet (the TCB was zeroed). */
+	if (when == TL_NEVER) {
+	    return;
+	}
+	event_init(ev, TcpTimerFire, tp);
+    }
+    if (when == TL_NEVER) {
+	clock_cancel(&h->net->clock, ev);
+    } else {
+	clock_schedule(&h->net->clock, ev, when);
+    }
+}
+
+static int
+TcpRoute(
+    void *ctx,
+    tl_addr dst,
+    tl_tcp_route *r)
+{
+    tl_host *h = ctx;
+    tl_addr nh;
+    tl_iface *ifc = host_route(h, dst, &nh);
+
+    memset(r, 0, sizeof(*r));
+    r->src = host_source_addr(h, dst);
+    r->local = host_is_local(h, dst);
+    if (ifc == NULL) {
+	return 0;
+    }
+    r->mtu = ifc->mtu;
+    r->tso = ifc->link->tso;
+    return 1;
+}
+
+static int
+TcpHasAddr(
+    void *ctx,
+    tl_addr a)
+{
+    return host_has_addr(ctx, a);
+}
+
+static const tl_tcp_ops tcpOps = {
+    TcpSegAlloc, TcpSegSend, TcpTimer, TcpRoute, TcpHasAddr
+};
+static const int noEvents = 0;
 
 tl_host *
 host_new(
@@ -49,6 +151,11 @@ host_new(
     h->tick_phase = (tl_time) (net_random(net, 0x7469636bu)
 	    % (uint64_t) (3600 * TL_SEC));
     h->ip_id = (uint16_t) net_random(net, 0x6970u + (uint64_t) h->index);
+    h->tcp.ops = &tcpOps;
+    h->tcp.ctx = h;
+    h->tcp.now = &net->clock.now;
+    h->tcp.seed = net->seed;
+    h->tcp.events = &noEvents;
     return h;
 }
 
@@ -185,45 +292,6 @@ host_is_local(
 	}
     }
     return 0;
-}
-
-/*
- * host_tick_round --
- *	When a timer of the given delay set now fires on a host whose clock
- *	ticks every tickms (4.4BSD's slow and fast timeouts, Linux jiffies).
- *	4.4BSD counts n = ceil(delay/tick) ticks, the next tick being the
- *	first, so a 6 s timer fires 5.5 to 6 s later (book fig. 18-7).
- *	The Linux timer wheel (timer_wheel) files an expiry of n jiffies ahead
- *	in a level whose buckets are 8^level jiffies wide and fires it at the
- *	next bucket boundary past it (calc_index()), never early.
- */
-
-tl_time
-host_tick_round(
-    const tl_host *h,
-    tl_time delay,
-    int tickms)
-{
-    tl_time now = net_now(h->net), g, n, j, expires, gran;
-    int lvl;
-
-    if (tickms <= 0) {
-	return now + delay;
-    }
-    g = (tl_time) tickms * TL_MS;
-    n = (delay + g - 1) / g;
-    /* j: the tick counter now (like jiffies, it did not start at zero:
-     * tick k falls at k*g - tick_phase). */
-    j = (now + h->tick_phase) / g;
-    if (!h->tun.timer_wheel) {
-	return (j + (n < 1 ? 1 : n)) * g - h->tick_phase;
-    }
-    expires = j + n;
-    /* Level starts: 63, 504, 4032, 32256, ... jiffies (LVL_START()). */
-    for (lvl = 0; lvl < 8 && n >= (tl_time) 63 << (3 * lvl); lvl++) {
-    }
-    gran = (tl_time) 1 << (3 * lvl);
-    return ((expires / gran) + 1) * gran * g - h->tick_phase;
 }
 
 /*
@@ -486,8 +554,7 @@ host_input(
 	goto done;
     }
     if (ip.proto == IPPROTO_TCP_) {
-	tcp_input(h, &ip, p, (uint32_t) (d - p->data) + ip.hlen,
-		ip.len - ip.hlen);
+	tcp_input(h, &ip, d + ip.hlen, ip.len - ip.hlen);
     } else if (ip.proto == IPPROTO_ICMP_) {
 	icmp_input(h, &ip, d + ip.hlen, ip.len - ip.hlen);
     }

@@ -8,8 +8,8 @@
 #ifndef TCPLAB_HOST_H
 #define TCPLAB_HOST_H
 
-#include "net.h"
 #include "profile.h"
+#include "tcp_env.h"
 #include "wire.h"
 
 #define HOST_MAXIFACES	8
@@ -50,6 +50,7 @@ struct tl_host {
     tl_time challenge_second;	/* Start of the current challenge-ACK second. */
     int challenge_count;	/* Challenge ACKs sent in it. */
     tl_stats stats;
+    tl_tcp_env tcp;		/* What the host gives its TCP (host.c). */
 };
 
 tl_host	       *host_new(tl_net *net, const char *name, const char *profile);
@@ -64,7 +65,6 @@ int		host_ip_output(tl_host *host, tl_addr src, tl_addr dst,
 int		host_link_send(tl_host *host, tl_iface *ifc, tl_addr nh,
 		    tl_pkt *pkt);
 tl_pkt	       *host_pkt_alloc(tl_host *host, uint32_t iplen);
-tl_time		host_tick_round(const tl_host *host, tl_time when, int tickms);
 void		host_crash(tl_host *host);
 void		host_boot(tl_host *host);
 void		host_start_services(tl_host *host);

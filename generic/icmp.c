@@ -7,6 +7,7 @@
  */
 
 #include <string.h>
+#include "net.h"
 #include "icmp.h"
 
 /*

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "net.h"
 #include "host.h"
 #include "tcp.h"
 

@@ -128,42 +128,6 @@ typedef struct tl_fault {
     struct tl_fault *next;
 } tl_fault;
 
-/* What the stack did that a trace with events shows between segments. */
-typedef enum {
-    EV_STATE,		/* a = old state, b = new state */
-    EV_TIMER_SET,	/* a = timer, t = delay */
-    EV_TIMER_STOP,	/* a = timer */
-    EV_TIMER_FIRE,	/* a = timer */
-    EV_RTT,		/* t = sample, t2 = new RTO */
-    EV_CWND,		/* a = cwnd, b = ssthresh (after a loss) */
-    EV_DROP,		/* why: a segment dropped or ignored without reply */
-    EV_REPLY,		/* why: a reply that is not ordinary (challenge ACK) */
-    EV_NOTE		/* why: anything else worth saying */
-} tl_evkind;
-
-typedef struct tl_evrec {
-    tl_evkind kind;
-    tl_time time;
-    tl_host *host;
-    tl_tcb *tcb;		/* May be NULL (no connection). */
-    int a, b;
-    tl_time t, t2;
-    const char *why;
-    const struct tl_iphdr *ip;	/* The segment concerned, if any. */
-    const struct tl_tcphdr *th;
-} tl_evrec;
-
-/* Upcalls from the stack to whoever drives it (the Tcl layer). */
-typedef struct tl_upcalls {
-    void (*state)(void *user, tl_tcb *tcb, int from, int to);
-    void (*readable)(void *user, tl_tcb *tcb);	/* Data, EOF or error. */
-    void (*writable)(void *user, tl_tcb *tcb);
-    void (*accepted)(void *user, tl_listener *l);	/* Queue not empty. */
-    void (*released)(void *user, tl_tcb *tcb);	/* The stack is done with it. */
-    void (*listener_gone)(void *user, tl_listener *l);
-    void (*event)(tl_net *net, const tl_evrec *ev);	/* Every event. */
-} tl_upcalls;
-
 struct tl_net {
     tl_clock clock;
     uint64_t seed;
@@ -177,8 +141,6 @@ struct tl_net {
     tl_fault *faults;
     int nextFaultId;
     int nextMac;
-    const tl_upcalls *up;
-    int events;			/* Report events (someone listens). */
     void *user;			/* The driver's handle. */
     uint64_t nframes;		/* Frames put on a wire. */
 };

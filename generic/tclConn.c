@@ -93,7 +93,7 @@ ConnDeleteProc(
     }
     if (c->onEvent) {
 	if (netPtr->net) {
-	    netPtr->net->events--;
+	    netPtr->events--;
 	}
 	Tcl_DecrRefCount(c->onEvent);
     }
@@ -325,11 +325,9 @@ Timers(
     int i;
 
     for (i = 0; i < TT_NTIMERS; i++) {
-	const tl_event *ev = &tp->timers[i];
-
 	Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(tcp_timernames[i], -1),
-		event_pending(ev) ? Seconds(ev->when - now)
-		: Tcl_NewObj());
+		tcp_timer_pending(tp, (tl_timerid) i)
+		? Seconds(tp->timer_at[i] - now) : Tcl_NewObj());
     }
     return d;
 }
@@ -569,14 +567,14 @@ ConnObjCmd(
 		Tcl_DecrRefCount(*slot);
 		*slot = NULL;
 		if (ev == 0) {
-		    c->netPtr->net->events--;
+		    c->netPtr->events--;
 		}
 	    }
 	    if (Tcl_GetCharLength(objv[3]) > 0) {
 		*slot = objv[3];
 		Tcl_IncrRefCount(*slot);
 		if (ev == 0) {
-		    c->netPtr->net->events++;
+		    c->netPtr->events++;
 		}
 		/* As with fileevent: what is already waiting (data, the
 		 * end, an error) calls the new readable callback too. */

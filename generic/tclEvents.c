@@ -158,10 +158,10 @@ TcplabEventDict(
 
 void
 TcplabEvent(
-    tl_net *net,
+    void *netArg,
     const tl_evrec *ev)
 {
-    NetObj *netPtr = net->user;
+    NetObj *netPtr = netArg;
     ConnObj *c = ev->tcb ? ev->tcb->user : NULL;
     char line[512];
     size_t n;

@@ -125,6 +125,10 @@ TcplabHostCreate(
     memset(hostPtr, 0, sizeof(*hostPtr));
     hostPtr->netPtr = netPtr;
     hostPtr->host = host_new(netPtr->net, name, profile);
+    /* Its TCP's sockets are ours. */
+    hostPtr->host->tcp.up = &TcplabUpcalls;
+    hostPtr->host->tcp.upArg = netPtr;
+    hostPtr->host->tcp.events = &netPtr->events;
     hostPtr->host->gateway = gateway;
     hostPtr->host->forwarding = forward;
     hostPtr->name = cmdName;

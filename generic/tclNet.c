@@ -192,7 +192,6 @@ TcplabNetworkCmd(
     netPtr = ckalloc(sizeof(*netPtr));
     memset(netPtr, 0, sizeof(*netPtr));
     netPtr->net = net_new((uint64_t) seed);
-    netPtr->net->up = &TcplabUpcalls;
     netPtr->net->user = netPtr;
     netPtr->interp = interp;
     trace_init(&netPtr->trace.t);

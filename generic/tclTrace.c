@@ -65,7 +65,7 @@ TcplabTraceStop(
     if (ts->on && netPtr->net) {
 	net_observer_remove(netPtr->net, TraceTap, netPtr);
 	if (ts->events) {
-	    netPtr->net->events--;
+	    netPtr->events--;
 	}
     }
     ts->events = 0;
@@ -205,7 +205,7 @@ TcplabTraceCmd(
     if (events) {
 	/* State changes, timers, RTT and drops with their reasons. */
 	netPtr->trace.events = 1;
-	netPtr->net->events++;
+	netPtr->events++;
     }
     net_observer_add(netPtr->net, TraceTap, netPtr);
     return TCL_OK;

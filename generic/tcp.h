@@ -4,7 +4,8 @@
  *	The TCP control block and the TCP entry points: the four kinds of event
  *	(a segment arrives: tcp_input.c; there is something to send:
  *	tcp_output.c; a timer fires: tcp_timer.c; the user asks: tcp_user.c),
- *	plus the shared helpers of tcp_subr.c. State names and numbering follow
+ *	plus the shared helpers of tcp_subr.c. TCP reaches the world only
+ *	through its host's tl_tcp_env (tcp_env.h). State names and numbering follow
  *	4.4BSD (tcp_fsm.h) so that "synchronized" and "has received a FIN" are
  *	simple comparisons.
  */
@@ -13,6 +14,7 @@
 #define TCPLAB_TCP_H
 
 #include <errno.h>
+#include "clock.h"
 #include "host.h"
 #include "ring.h"
 #include "seq.h"
@@ -125,6 +127,7 @@ typedef enum {
 } tl_timerid;
 
 extern const char *const tcp_timernames[TT_NTIMERS];
+_Static_assert(TCP_ENV_APP == TT_NTIMERS, "the application's slot follows the timers");
 
 struct tl_tcb {
     tl_host *host;
@@ -207,8 +210,10 @@ struct tl_tcb {
     uint64_t bytes_in, bytes_out, bytes_read;
     uint64_t segs_in, segs_out, retrans;
 
-    tl_event timers[TT_NTIMERS];
-    tl_event app_ev;		/* A built-in service's turn to run. */
+    tl_time timer_at[TT_NTIMERS];	/* When each timer fires; TL_NEVER = idle. */
+    int app_pending;		/* A built-in service's turn is due. */
+    tl_event hostev[TT_NTIMERS + 1];	/* The host's, to schedule them
+				 * (and TCP_ENV_APP); TCP never reads it. */
 
     /* The states it went through, for scripts and diagrams. */
     struct {
@@ -247,6 +252,22 @@ typedef struct tl_openopts {
     int has_isn;
     uint32_t isn;
 } tl_openopts;
+
+/* The host's clock. */
+static inline tl_time
+tcp_now(
+    const tl_host *h)
+{
+    return *h->tcp.now;
+}
+
+static inline int
+tcp_timer_pending(
+    const tl_tcb *tp,
+    tl_timerid t)
+{
+    return tp->timer_at[t] != TL_NEVER;
+}
 
 /* tcp_subr.c */
 tl_tcb	       *tcp_newtcb(tl_host *host);
@@ -287,8 +308,8 @@ int		tcp_backlog_limit(const tl_host *host, int backlog);
 tl_time		tcp_ms(int ms);
 
 /* tcp_input.c */
-void		tcp_input(tl_host *host, const tl_iphdr *ip, tl_pkt *pkt,
-		    uint32_t off, uint32_t len);
+void		tcp_input(tl_host *host, const tl_iphdr *ip,
+		    const uint8_t *seg, uint32_t len);
 
 /* tcp_output.c */
 void		tcp_output(tl_tcb *tp);
@@ -314,6 +335,7 @@ uint32_t	tcp_sack_pipe(const tl_tcb *tp);
 
 /* tcp_timer.c */
 void		tcp_timer_init(tl_tcb *tp);
+void		tcp_timer_expire(tl_tcb *tp, int which);
 void		tcp_timer_set(tl_tcb *tp, tl_timerid t, tl_time delay);
 void		tcp_timer_cancel(tl_tcb *tp, tl_timerid t);
 void		tcp_timers_cancel_all(tl_tcb *tp);
@@ -347,6 +369,6 @@ void		tcp_abort(tl_tcb *tp);
 void		tcp_release(tl_tcb *tp);
 int		tcp_service_input(tl_tcb *tp);
 void		tcp_service_wake(tl_tcb *tp);
-tl_event_fn	tcp_service_run;
+void		tcp_service_cancel(tl_tcb *tp);
 
 #endif /* TCPLAB_TCP_H */

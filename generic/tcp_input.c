@@ -21,7 +21,7 @@ static int
 OowLimited(
     tl_tcb *tp)
 {
-    tl_time now = net_now(tp->host->net), gap;
+    tl_time now = tcp_now(tp->host), gap;
 
     if (tp->host->tun.tcp_invalid_ratelimit <= 0) {
 	return 0;
@@ -48,7 +48,7 @@ ChallengeAck(
     const char *why)
 {
     tl_host *h = tp->host;
-    tl_time now = net_now(h->net);
+    tl_time now = tcp_now(h);
 
     if (OowLimited(tp)) {
 	tcp_drop_event(h, tp, ip, th, EV_DROP,
@@ -179,7 +179,7 @@ Complete(
     tl_tcb *tp)
 {
     tl_listener *l = tp->listener;
-    tl_net *net = tp->host->net;
+    const tl_upcalls *up = tp->host->tcp.up;
 
     if (l == NULL) {
 	return;
@@ -200,8 +200,8 @@ Complete(
 	c->service = l->service;
 	return;
     }
-    if (l->user && net->up && net->up->accepted) {
-	net->up->accepted(l->user, l);
+    if (l->user && up && up->accepted) {
+	up->accepted(l->user, l);
     }
 }
 
@@ -271,7 +271,7 @@ Listen(
     tp->max_sndwnd = th->win;
     tp->snd_wl1 = th->seq;
     tp->snd_wl2 = tp->iss;
-    tp->last_rcv = net_now(h->net);
+    tp->last_rcv = tcp_now(h);
     /* The passive open: LISTEN then SYN_RCVD, as the state diagram has it. */
     tp->state = TCPS_LISTEN;
     tp->hist[0].t = tp->created;
@@ -334,7 +334,7 @@ SynSent(
     tp->max_sndwnd = th->win;
     tp->snd_wl1 = th->seq;
     tp->snd_wl2 = th->ack;
-    tp->last_rcv = net_now(h->net);
+    tp->last_rcv = tcp_now(h);
     tp->flags |= TF_ACKNOW;
     if (flags & TH_ACK) {
 	tp->snd_una = th->ack;
@@ -342,7 +342,7 @@ SynSent(
 	    tp->snd_nxt = tp->snd_una;
 	}
 	if (tp->rtt_start >= 0) {
-	    tcp_rtt_sample(tp, net_now(h->net) - tp->rtt_start);
+	    tcp_rtt_sample(tp, tcp_now(h) - tp->rtt_start);
 	    tp->rtt_start = -1;
 	}
 	tp->rxtshift = 0;
@@ -377,7 +377,7 @@ NewAck(
 	tcp_rtt_sample(tp, (tl_time) (tcp_ts_now(tp) - th->opt.tsecr) * TL_MS);
 	tp->rtt_start = -1;
     } else if (tp->rtt_start >= 0 && SEQ_GT(ack, tp->rtt_seq)) {
-	tcp_rtt_sample(tp, net_now(tp->host->net) - tp->rtt_start);
+	tcp_rtt_sample(tp, tcp_now(tp->host) - tp->rtt_start);
 	tp->rtt_start = -1;
     }
     tp->rxtshift = 0;
@@ -737,7 +737,7 @@ Synchronized(
     if (!(flags & TH_ACK)) {
 	return;
     }
-    tp->last_rcv = net_now(h->net);
+    tp->last_rcv = tcp_now(h);
     if (tp->state == TCPS_SYN_RECEIVED) {
 	if (SEQ_GT(th->ack, tp->snd_una) && SEQ_LEQ(th->ack, tp->snd_max)) {
 	    tcp_timer_cancel(tp, TT_CONN);
@@ -775,7 +775,7 @@ Synchronized(
 	if (th->ack == tp->snd_una && len == 0 && !(flags & TH_FIN)
 		&& ((uint32_t) th->win << tp->snd_wscale) == tp->snd_wnd
 		&& tp->snd_max != tp->snd_una
-		&& event_pending(&tp->timers[TT_REXMT])) {
+		&& tcp_timer_pending(tp, TT_REXMT)) {
 	    DupAck(tp);
 	} else {
 	    tp->dupacks = 0;
@@ -888,8 +888,7 @@ void
 tcp_input(
     tl_host *h,
     const tl_iphdr *ip,
-    tl_pkt *pkt,
-    uint32_t off,
+    const uint8_t *seg,
     uint32_t len)
 {
     tl_tcphdr th;
@@ -898,7 +897,7 @@ tcp_input(
     wire_err err;
 
     h->stats.tcp_in++;
-    err = tcp_parse(pkt->data + off, len, ip->src, ip->dst, &th);
+    err = tcp_parse(seg, len, ip->src, ip->dst, &th);
     if (err != WIRE_OK) {
 	h->stats.tcp_bad[err]++;
 	tcp_drop_event(h, NULL, ip, NULL, EV_DROP, wire_errnames[err]);

@@ -79,10 +79,10 @@ tcp_fill_sndbuf(
 	tp->src_sent += n;
     }
     if (drained && tp->pend == NULL) {
-	tl_net *net = tp->host->net;
+	const tl_upcalls *up = tp->host->tcp.up;
 
-	if (tp->user && net->up && net->up->writable) {
-	    net->up->writable(tp->user, tp);
+	if (tp->user && up && up->writable) {
+	    up->writable(tp->user, tp);
 	}
     }
 }
@@ -231,27 +231,25 @@ Emit(
     tl_host *h = tp->host;
     uint8_t opts[TCP_MAXOPTLEN];
     size_t optlen;
-    uint32_t hl, iplen, win;
-    tl_pkt *p;
+    uint32_t hl, seglen, win;
+    uint8_t *seg;
+    void *p;
     tl_tcphdr th;
 
     if (!h->up) {
 	return;			/* A crashed host sends nothing. */
     }
-    if (net_now(h->net) < h->quiet_until) {
+    if (tcp_now(h) < h->quiet_until) {
 	tcp_event(h, tp, EV_NOTE, 0, 0, 0, 0,
 		"segment not sent: quiet time after reboot (RFC 9293 3.4.3)");
 	return;
     }
     optlen = BuildOptions(tp, flags, opts);
     hl = TCP_HDRLEN + (uint32_t) ((optlen + 3) & ~(size_t) 3);
-    iplen = IP_HDRLEN + hl + len;
-    p = host_pkt_alloc(h, iplen);
-    p->gso = len > tp->mss ? tp->mss : 0;
-
+    seglen = hl + len;
+    seg = h->tcp.ops->seg_alloc(h->tcp.ctx, seglen, &p);
     if (len) {
-	ring_peek(&tp->sndbuf, seq - tp->snd_buf_seq, p->data + IP_HDRLEN + hl,
-		len);
+	ring_peek(&tp->sndbuf, seq - tp->snd_buf_seq, seg + hl, len);
     }
     win = (flags & TH_RST) && !TCPS_HAVEESTABLISHED(tp->state) ? 0
 	    : RcvWindow(tp, flags & TH_SYN);
@@ -272,8 +270,7 @@ Emit(
     th.ack = (flags & TH_ACK) ? tp->rcv_nxt : 0;
     th.flags = (uint8_t) flags;
     th.win = (uint16_t) win;
-    tcp_build(p->data + IP_HDRLEN, &th, opts, optlen, len, tp->laddr,
-	    tp->raddr);
+    tcp_build(seg, &th, opts, optlen, len, tp->laddr, tp->raddr);
     if (!(flags & TH_SYN)) {
 	win <<= tp->rcv_wscale;
     }
@@ -290,7 +287,8 @@ Emit(
     if (flags & TH_RST) {
 	h->stats.tcp_rst_out++;
     }
-    host_ip_output(h, tp->laddr, tp->raddr, IPPROTO_TCP_, 0, p, iplen);
+    h->tcp.ops->seg_send(h->tcp.ctx, p, tp->laddr, tp->raddr, seglen,
+	    len > tp->mss ? tp->mss : 0);
 }
 
 /* Sends a control segment at seq (RST, keepalive probe) without moving
@@ -330,7 +328,7 @@ tcp_output_range(
     if (SEQ_GT(seq + len, tp->snd_nxt)) {
 	tp->snd_nxt = seq + len;
     }
-    if (!event_pending(&tp->timers[TT_REXMT])) {
+    if (!tcp_timer_pending(tp, TT_REXMT)) {
 	tcp_rexmt_arm(tp);
     }
 }
@@ -464,14 +462,14 @@ tcp_output(
 	     * tcp_output() "just wait"; Linux tcp_check_probe_timer()). */
 	    if (TCPS_HAVEESTABLISHED(state) && SEQ_GT(data_end, seq)
 		    && (tp->snd_wnd == 0 || tp->snd_nxt == tp->snd_una)
-		    && !event_pending(&tp->timers[TT_REXMT])) {
+		    && !tcp_timer_pending(tp, TT_REXMT)) {
 		tcp_persist_arm(tp);
 	    }
 	    return;
 	}
 	Emit(tp, seq, len, flags);
 	if ((tp->flags & TF_FORCE) && !tp->host->tun.zwp_empty
-		&& event_pending(&tp->timers[TT_PERSIST])) {
+		&& tcp_timer_pending(tp, TT_PERSIST)) {
 	    /* 4.4BSD: a send forced by the persist timer moves only snd_max;
 	     * the persist timer, not the retransmission timer, repeats it
 	     * (a probe, not a retransmission). */
@@ -497,12 +495,12 @@ tcp_output(
 	    if (SEQ_GT(tp->snd_nxt, tp->snd_max)) {
 		/* New data: time it if nothing is being timed (Karn). */
 		if (tp->rtt_start < 0 && tp->rxtshift == 0) {
-		    tp->rtt_start = net_now(h->net);
+		    tp->rtt_start = tcp_now(h);
 		    tp->rtt_seq = seq;
 		}
 		tp->snd_max = tp->snd_nxt;
 	    }
-	    if (end != seq && !event_pending(&tp->timers[TT_REXMT])
+	    if (end != seq && !tcp_timer_pending(tp, TT_REXMT)
 		    && tp->snd_nxt != tp->snd_una) {
 		tcp_timer_cancel(tp, TT_PERSIST);
 		tcp_rexmt_arm(tp);

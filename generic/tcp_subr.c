@@ -34,7 +34,7 @@ tcp_newtcb(
     tp->host = h;
     tp->id = ++ids;
     tp->state = TCPS_CLOSED;
-    tp->created = net_now(h->net);
+    tp->created = tcp_now(h);
     tp->last_rcv = tp->created;
     tp->rto = tcp_ms(h->tun.rto_initial);
     tp->rtt_start = -1;
@@ -51,7 +51,6 @@ tcp_newtcb(
 	return NULL;
     }
     tcp_timer_init(tp);
-    event_init(&tp->app_ev, tcp_service_run, tp);
     tp->next = h->tcbs;
     h->tcbs = tp;
     return tp;
@@ -74,15 +73,15 @@ Report(
     tl_host *h,
     const tl_evrec *proto)
 {
-    tl_net *net = h->net;
+    const tl_upcalls *up = h->tcp.up;
     tl_evrec ev = *proto;
 
-    if (!net->events || net->up == NULL || net->up->event == NULL) {
+    if (!*h->tcp.events || up == NULL || up->event == NULL) {
 	return;
     }
-    ev.time = net_now(net);
+    ev.time = tcp_now(h);
     ev.host = h;
-    net->up->event(net, &ev);
+    up->event(h->tcp.upArg, &ev);
 }
 
 void
@@ -98,7 +97,7 @@ tcp_event(
 {
     tl_evrec ev;
 
-    if (!h->net->events) {
+    if (!*h->tcp.events) {
 	return;			/* Nobody listens: the common case. */
     }
     memset(&ev, 0, sizeof(ev));
@@ -124,7 +123,7 @@ tcp_drop_event(
 {
     tl_evrec ev;
 
-    if (!h->net->events) {
+    if (!*h->tcp.events) {
 	return;
     }
     memset(&ev, 0, sizeof(ev));
@@ -141,10 +140,10 @@ void
 tcp_notify(
     tl_tcb *tp)
 {
-    tl_net *net = tp->host->net;
+    const tl_upcalls *up = tp->host->tcp.up;
 
-    if (tp->user && net->up && net->up->readable) {
-	net->up->readable(tp->user, tp);
+    if (tp->user && up && up->readable) {
+	up->readable(tp->user, tp);
     }
 }
 
@@ -153,7 +152,7 @@ tcp_set_state(
     tl_tcb *tp,
     int state)
 {
-    tl_net *net = tp->host->net;
+    const tl_upcalls *up = tp->host->tcp.up;
     int from = tp->state;
 
     if (from == state) {
@@ -162,11 +161,11 @@ tcp_set_state(
     tp->state = state;
     tcp_event(tp->host, tp, EV_STATE, from, state, 0, 0, NULL);
     if (tp->nhist < (int) (sizeof(tp->hist) / sizeof(tp->hist[0]))) {
-	tp->hist[tp->nhist].t = net_now(net);
+	tp->hist[tp->nhist].t = tcp_now(tp->host);
 	tp->hist[tp->nhist++].state = (uint8_t) state;
     }
-    if (tp->user && net->up && net->up->state) {
-	net->up->state(tp->user, tp, from, state);
+    if (tp->user && up && up->state) {
+	up->state(tp->user, tp, from, state);
     }
 }
 
@@ -209,7 +208,7 @@ tcp_close(
     tl_tcb *tp)
 {
     tcp_timers_cancel_all(tp);
-    clock_cancel(&tp->host->net->clock, &tp->app_ev);
+    tcp_service_cancel(tp);
     if (tp->listener) {
 	tcp_unqueue(tp);
     }
@@ -271,9 +270,9 @@ tcp_free(
 	}
     }
     tcp_timers_cancel_all(tp);
-    clock_cancel(&h->net->clock, &tp->app_ev);
-    if (tp->user && h->net->up && h->net->up->released) {
-	h->net->up->released(tp->user, tp);
+    tcp_service_cancel(tp);
+    if (tp->user && h->tcp.up && h->tcp.up->released) {
+	h->tcp.up->released(tp->user, tp);
     }
     ring_free(&tp->sndbuf);
     ring_free(&tp->rcvbuf);
@@ -318,7 +317,7 @@ tcp_new_isn(
     uint16_t rport)
 {
     const tl_tunables *t = &h->tun;
-    tl_time up = net_now(h->net) - h->booted;
+    tl_time up = tcp_now(h) - h->booted;
     uint32_t isn;
 
     if (h->isn_next_set) {
@@ -333,9 +332,9 @@ tcp_new_isn(
 	h->iss_count++;
 	return isn;
     }
-    isn = (uint32_t) Mix(h->net->seed ^ Mix(((uint64_t) laddr << 32 | raddr)
+    isn = (uint32_t) Mix(h->tcp.seed ^ Mix(((uint64_t) laddr << 32 | raddr)
 	    ^ ((uint64_t) lport << 16 | rport) * 0x9e3779b97f4a7c15ull));
-    return isn + (uint32_t) (net_now(h->net) / t->isn_clock_ns);
+    return isn + (uint32_t) (tcp_now(h) / t->isn_clock_ns);
 }
 
 /*
@@ -357,8 +356,10 @@ tcp_respond(
     uint16_t win)
 {
     tl_tcphdr th;
+    uint8_t *seg;
+    void *p;
 
-    if (!h->up || net_now(h->net) < h->quiet_until) {
+    if (!h->up || tcp_now(h) < h->quiet_until) {
 	return;
     }
     memset(&th, 0, sizeof(th));
@@ -372,7 +373,9 @@ tcp_respond(
 	h->stats.tcp_rst_out++;
     }
     h->stats.tcp_out++;
-    host_inject(h, src, dst, &th, NULL, 0);
+    seg = h->tcp.ops->seg_alloc(h->tcp.ctx, TCP_HDRLEN, &p);
+    tcp_build(seg, &th, NULL, 0, 0, src, dst);
+    h->tcp.ops->seg_send(h->tcp.ctx, p, src, dst, TCP_HDRLEN, 0);
 }
 
 /*
@@ -421,15 +424,15 @@ tcp_mss_offer(
     tl_addr raddr,
     int clamp)
 {
-    tl_addr nh;
-    tl_iface *ifc = host_route(h, raddr, &nh);
+    tl_tcp_route r;
     const tl_tunables *t = &h->tun;
-    uint32_t mss = (ifc ? ifc->mtu : 576) - 40;
+    uint32_t mss = (h->tcp.ops->route(h->tcp.ctx, raddr, &r) ? r.mtu : 576)
+	    - 40;
 
     if (t->mss_round && mss > (uint32_t) t->mss_round) {
 	mss -= mss % (uint32_t) t->mss_round;
     }
-    if (t->mss_nonlocal && !host_is_local(h, raddr)
+    if (t->mss_nonlocal && !r.local
 	    && mss > (uint32_t) t->mss_nonlocal) {
 	mss = (uint32_t) t->mss_nonlocal;
     }
@@ -462,13 +465,13 @@ tcp_mss_set(
     }
     tp->mss = (uint16_t) mss;
     {
-	tl_addr nh;
-	tl_iface *ifc = host_route(tp->host, tp->raddr, &nh);
+	tl_host *h = tp->host;
+	tl_tcp_route r;
 
 	/* A device with segmentation offload (a TAP device with -offload)
 	 * takes segments of several MSS at once. */
-	tp->tso = ifc && ifc->link->tso >= 2 * mss
-		? ifc->link->tso - ifc->link->tso % mss : 0;
+	h->tcp.ops->route(h->tcp.ctx, tp->raddr, &r);
+	tp->tso = r.tso >= 2 * mss ? r.tso - r.tso % mss : 0;
     }
     /* RFC 5681 3.1 initial window, or the profile's segment count. */
     if (t->initial_cwnd > 0) {
@@ -593,7 +596,7 @@ uint32_t
 tcp_ts_now(
     const tl_tcb *tp)
 {
-    return (uint32_t) (net_now(tp->host->net) / TL_MS) + tp->ts_offset;
+    return (uint32_t) (tcp_now(tp->host) / TL_MS) + tp->ts_offset;
 }
 
 /*
@@ -656,7 +659,7 @@ tcp_set_tuple(
     tp->lport = lport;
     tp->raddr = raddr;
     tp->rport = rport;
-    tp->ts_offset = (uint32_t) Mix(tp->host->net->seed ^ 0x74735f6f6666ull
+    tp->ts_offset = (uint32_t) Mix(tp->host->tcp.seed ^ 0x74735f6f6666ull
 	    ^ Mix(((uint64_t) laddr << 32 | raddr)
 	    ^ ((uint64_t) lport << 16 | rport)));
 }

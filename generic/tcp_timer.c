@@ -3,8 +3,9 @@
  *
  *	A timer fires: retransmission (RFC 6298, Karn, exponential backoff),
  *	persist, keepalive, delayed ACK, FIN_WAIT_2 and 2MSL, and 4.4BSD's
- *	connection-establishment timer. Each timer is an event on the
- *	network's clock, armed on the host's tick grid (timer_tick).
+ *	connection-establishment timer. Each timer is a request to the host
+ *	(tcp_env.h) for a time on the host's tick grid (timer_tick); the host
+ *	calls tcp_timer_expire() when it is due.
  */
 
 #include "tcp.h"
@@ -17,21 +18,82 @@ const char *const tcp_timernames[TT_NTIMERS] = {
 static const int bsdBackoff[] = { 1, 2, 4, 8, 16, 32, 64, 64, 64, 64, 64,
 	64, 64 };
 
-static tl_event_fn RexmtTimer, PersistTimer, KeepTimer, MslTimer,
-	DelackTimer, ConnTimer;
+/*
+ * TickRound --
+ *	When a timer of the given delay set now fires on a host whose clock
+ *	ticks every tickms (4.4BSD's slow and fast timeouts, Linux jiffies).
+ *	4.4BSD counts n = ceil(delay/tick) ticks, the next tick being the
+ *	first, so a 6 s timer fires 5.5 to 6 s later (book fig. 18-7).
+ *	The Linux timer wheel (timer_wheel) files an expiry of n jiffies ahead
+ *	in a level whose buckets are 8^level jiffies wide and fires it at the
+ *	next bucket boundary past it (calc_index()), never early.
+ */
+
+static tl_time
+TickRound(
+    const tl_host *h,
+    tl_time delay,
+    int tickms)
+{
+    tl_time now = tcp_now(h), g, n, j, expires, gran;
+    int lvl;
+
+    if (tickms <= 0) {
+	return now + delay;
+    }
+    g = (tl_time) tickms * TL_MS;
+    n = (delay + g - 1) / g;
+    /* j: the tick counter now (like jiffies, it did not start at zero:
+     * tick k falls at k*g - tick_phase). */
+    j = (now + h->tick_phase) / g;
+    if (!h->tun.timer_wheel) {
+	return (j + (n < 1 ? 1 : n)) * g - h->tick_phase;
+    }
+    expires = j + n;
+    /* Level starts: 63, 504, 4032, 32256, ... jiffies (LVL_START()). */
+    for (lvl = 0; lvl < 8 && n >= (tl_time) 63 << (3 * lvl); lvl++) {
+    }
+    gran = (tl_time) 1 << (3 * lvl);
+    return ((expires / gran) + 1) * gran * g - h->tick_phase;
+}
+
+typedef void TimerFn(tl_tcb *tp);
+static TimerFn RexmtTimer, PersistTimer, KeepTimer, MslTimer, DelackTimer,
+	ConnTimer;
 
 void
 tcp_timer_init(
     tl_tcb *tp)
 {
-    static tl_event_fn *const fns[TT_NTIMERS] = {
-	RexmtTimer, PersistTimer, KeepTimer, MslTimer, DelackTimer, ConnTimer
-    };
     int i;
 
     for (i = 0; i < TT_NTIMERS; i++) {
-	event_init(&tp->timers[i], fns[i], tp);
+	tp->timer_at[i] = TL_NEVER;
     }
+}
+
+/*
+ * tcp_timer_expire --
+ *	The host calls this when a timer TCP asked for is due (or the turn
+ *	of a built-in service, TCP_ENV_APP).
+ */
+
+void
+tcp_timer_expire(
+    tl_tcb *tp,
+    int which)
+{
+    static TimerFn *const fns[TT_NTIMERS] = {
+	RexmtTimer, PersistTimer, KeepTimer, MslTimer, DelackTimer, ConnTimer
+    };
+
+    if (which == TCP_ENV_APP) {
+	tp->app_pending = 0;
+	tcp_service_input(tp);
+	return;
+    }
+    tp->timer_at[which] = TL_NEVER;
+    fns[which](tp);
 }
 
 static void
@@ -41,11 +103,12 @@ TimerSetTick(
     tl_time delay,
     int tickms)
 {
-    tl_time when = host_tick_round(tp->host, delay, tickms);
+    tl_host *h = tp->host;
+    tl_time when = TickRound(h, delay, tickms);
 
-    clock_schedule(&tp->host->net->clock, &tp->timers[t], when);
-    tcp_event(tp->host, tp, EV_TIMER_SET, t, 0,
-	    when - net_now(tp->host->net), 0, NULL);
+    tp->timer_at[t] = when;
+    h->tcp.ops->timer(h->tcp.ctx, tp, t, when);
+    tcp_event(h, tp, EV_TIMER_SET, t, 0, when - tcp_now(h), 0, NULL);
 }
 
 void
@@ -63,9 +126,12 @@ tcp_timer_cancel(
     tl_tcb *tp,
     tl_timerid t)
 {
-    if (event_pending(&tp->timers[t])) {
-	clock_cancel(&tp->host->net->clock, &tp->timers[t]);
-	tcp_event(tp->host, tp, EV_TIMER_STOP, t, 0, 0, 0, NULL);
+    if (tp->timer_at[t] != TL_NEVER) {
+	tl_host *h = tp->host;
+
+	tp->timer_at[t] = TL_NEVER;
+	h->tcp.ops->timer(h->tcp.ctx, tp, t, TL_NEVER);
+	tcp_event(h, tp, EV_TIMER_STOP, t, 0, 0, 0, NULL);
     }
 }
 
@@ -271,14 +337,11 @@ GiveUp(
 
 static void
 RexmtTimer(
-    void *arg,
-    tl_event *ev)
+    tl_tcb *tp)
 {
-    tl_tcb *tp = arg;
     const tl_tunables *t = &tp->host->tun;
     int limit = RetryLimit(tp), shift, expired;
 
-    (void) ev;
     tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_REXMT, 0, 0, 0, NULL);
     if (tp->flags & TF_TLP_ARMED) {
 	LossProbe(tp);
@@ -289,9 +352,9 @@ RexmtTimer(
 	tl_time base = (tl_time) t->tcp_rto_min_us * TL_US;
 
 	if (tp->rexmt_first == 0) {
-	    tp->rexmt_first = net_now(tp->host->net);
+	    tp->rexmt_first = tcp_now(tp->host);
 	}
-	expired = net_now(tp->host->net) - tp->rexmt_first
+	expired = tcp_now(tp->host) - tp->rexmt_first
 		>= ModelTimeout(tp, limit, base);
     } else {
 	expired = tp->rxtshift > limit;
@@ -301,7 +364,7 @@ RexmtTimer(
 	return;
     }
     if (tp->rexmt_first == 0) {
-	tp->rexmt_first = net_now(tp->host->net);
+	tp->rexmt_first = tcp_now(tp->host);
     }
     if (tp->rxtshift == t->tcp_retries1) {
 	tcp_event(tp->host, tp, EV_NOTE, 0, 0, 0, 0,
@@ -348,7 +411,7 @@ void
 tcp_persist_arm(
     tl_tcb *tp)
 {
-    if (!event_pending(&tp->timers[TT_PERSIST])) {
+    if (!tcp_timer_pending(tp, TT_PERSIST)) {
 	tp->persist_shift = 0;
 	SetPersist(tp);
     }
@@ -356,12 +419,9 @@ tcp_persist_arm(
 
 static void
 PersistTimer(
-    void *arg,
-    tl_event *ev)
+    tl_tcb *tp)
 {
-    tl_tcb *tp = arg;
 
-    (void) ev;
     tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_PERSIST, 0, 0, 0, NULL);
     if (tp->host->tun.zwp_empty && tp->snd_wnd == 0) {
 	/* Linux tcp_probe_timer(): after tcp_retries2 unanswered probes
@@ -400,7 +460,7 @@ tcp_keep_arm(
 	return;
     }
     tp->keep_probes = 0;
-    tcp_timer_set(tp, TT_KEEP, tp->last_rcv + idle - net_now(tp->host->net));
+    tcp_timer_set(tp, TT_KEEP, tp->last_rcv + idle - tcp_now(tp->host));
 }
 
 /*
@@ -413,17 +473,14 @@ tcp_keep_arm(
 
 static void
 KeepTimer(
-    void *arg,
-    tl_event *ev)
+    tl_tcb *tp)
 {
-    tl_tcb *tp = arg;
     const tl_tunables *t = &tp->host->tun;
-    tl_time now = net_now(tp->host->net);
+    tl_time now = tcp_now(tp->host);
     tl_time idle = KeepIdle(tp);
     int probes = tp->keepcnt ? tp->keepcnt : t->tcp_keepalive_probes;
     int intvl = tp->keepintvl ? tp->keepintvl : t->tcp_keepalive_intvl;
 
-    (void) ev;
     tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_KEEP, 0, 0, 0, NULL);
     if (now - tp->last_rcv < idle && tp->keep_probes == 0) {
 	tcp_timer_set(tp, TT_KEEP, tp->last_rcv + idle - now);
@@ -465,18 +522,15 @@ tcp_enter_timewait(
 
 static void
 MslTimer(
-    void *arg,
-    tl_event *ev)
+    tl_tcb *tp)
 {
-    tl_tcb *tp = arg;
     const tl_tunables *t = &tp->host->tun;
 
-    (void) ev;
     tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_2MSL, 0, 0, 0, NULL);
     /* 4.4BSD: a FIN_WAIT_2 whose peer was heard from within tcp_maxidle
      * waits another tcp_keepintvl. */
     if (tp->state == TCPS_FIN_WAIT_2 && t->finwait2_idle_rearm > 0
-	    && net_now(tp->host->net) - tp->last_rcv
+	    && tcp_now(tp->host) - tp->last_rcv
 	    <= (tl_time) t->tcp_fin_timeout * TL_SEC) {
 	tcp_timer_set(tp, TT_2MSL, tcp_ms(t->finwait2_idle_rearm));
 	return;
@@ -504,12 +558,9 @@ tcp_delack_time(
 
 static void
 DelackTimer(
-    void *arg,
-    tl_event *ev)
+    tl_tcb *tp)
 {
-    tl_tcb *tp = arg;
 
-    (void) ev;
     tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_DELACK, 0, 0, 0, NULL);
     tp->flags |= TF_ACKNOW;
     tcp_output(tp);
@@ -518,12 +569,9 @@ DelackTimer(
 /* 4.4BSD TCPTV_KEEP_INIT: a connection not established in time is dropped. */
 static void
 ConnTimer(
-    void *arg,
-    tl_event *ev)
+    tl_tcb *tp)
 {
-    tl_tcb *tp = arg;
 
-    (void) ev;
     tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_CONN, 0, 0, 0, NULL);
     if (!TCPS_HAVEESTABLISHED(tp->state)) {
 	tp->host->stats.tcp_timeouts++;

@@ -86,7 +86,7 @@ TwReusable(
 	    || !(tp->flags & TF_RCVD_TSTMP)) {
 	return 0;
     }
-    return net_now(tp->host->net) - tp->last_rcv >= TL_SEC;
+    return tcp_now(tp->host) - tp->last_rcv >= TL_SEC;
 }
 
 /*
@@ -113,10 +113,17 @@ tcp_connect(
     if (!h->up) {
 	return ENETDOWN;
     }
-    if (o->laddr && !host_has_addr(h, o->laddr)) {
+    if (o->laddr && !h->tcp.ops->has_addr(h->tcp.ctx, o->laddr)) {
 	return EADDRNOTAVAIL;
     }
-    laddr = o->laddr ? o->laddr : host_source_addr(h, raddr);
+    if (o->laddr) {
+	laddr = o->laddr;
+    } else {
+	tl_tcp_route r;
+
+	h->tcp.ops->route(h->tcp.ctx, raddr, &r);
+	laddr = r.src;
+    }
     if (laddr == 0) {
 	return ENETUNREACH;
     }
@@ -201,7 +208,7 @@ tcp_listen(
 {
     tl_listener *l;
 
-    if (laddr && !host_has_addr(h, laddr)) {
+    if (laddr && !h->tcp.ops->has_addr(h->tcp.ctx, laddr)) {
 	return EADDRNOTAVAIL;
     }
     if (tcp_port_in_use(h, laddr, lport, o->reuseaddr)) {
@@ -267,8 +274,8 @@ tcp_listener_close(
 	    break;
 	}
     }
-    if (l->user && h->net->up && h->net->up->listener_gone) {
-	h->net->up->listener_gone(l->user, l);
+    if (l->user && h->tcp.up && h->tcp.up->listener_gone) {
+	h->tcp.up->listener_gone(l->user, l);
     }
     free(l);
 }
@@ -620,17 +627,23 @@ void
 tcp_service_wake(
     tl_tcb *tp)
 {
-    if (!event_pending(&tp->app_ev)) {
-	clock_schedule(&tp->host->net->clock, &tp->app_ev,
-		net_now(tp->host->net));
+    tl_host *h = tp->host;
+
+    if (!tp->app_pending) {
+	tp->app_pending = 1;
+	h->tcp.ops->timer(h->tcp.ctx, tp, TCP_ENV_APP, tcp_now(h));
     }
 }
 
+/* The service's turn is not wanted any more (the TCB closes). */
 void
-tcp_service_run(
-    void *arg,
-    tl_event *ev)
+tcp_service_cancel(
+    tl_tcb *tp)
 {
-    (void) ev;
-    tcp_service_input(arg);
+    tl_host *h = tp->host;
+
+    if (tp->app_pending) {
+	tp->app_pending = 0;
+	h->tcp.ops->timer(h->tcp.ctx, tp, TCP_ENV_APP, TL_NEVER);
+    }
 }

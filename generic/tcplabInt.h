@@ -60,6 +60,9 @@ struct NetObj {
     ConnObj *conns;
     ListenObj *listeners;
     Pending *pending, *pendingTail;
+    int events;			/* Listeners of stack events (traces with
+				 * -events, $c on event): hosts' TCP
+				 * reports events while nonzero. */
     TraceSink trace;
     Capture *captures;		/* Open pcap files (tclPcap.c). */
     struct Recorder *recorder;	/* $net record (tclRecord.c). */
@@ -154,7 +157,7 @@ MODULE_SCOPE void	TcplabTraceStop(NetObj *netPtr);
 MODULE_SCOPE void	TcplabTraceLine(NetObj *netPtr, char *line, size_t n);
 
 /* tclEvents.c */
-MODULE_SCOPE void	TcplabEvent(tl_net *net, const tl_evrec *ev);
+MODULE_SCOPE void	TcplabEvent(void *netArg, const tl_evrec *ev);
 MODULE_SCOPE Tcl_Obj   *TcplabEventDict(const tl_evrec *ev);
 
 /* tclPcap.c */

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "net.h"
 #include "host.h"
 #include "trace.h"
 
