@@ -38,6 +38,7 @@ arp_new(
     a->gcStale = 60 * TL_SEC;
     a->maxtries = 3;
     a->qmax = 64;
+    a->max = ARP_MAX;
     ifc->arp = a;
     return a;
 }
@@ -58,6 +59,14 @@ FreeQueue(
     e->qlen = 0;
 }
 
+static unsigned
+Hash(
+    tl_addr addr)
+{
+    /* Fibonacci hashing: the top bits of addr times 2^32/phi. */
+    return (unsigned) ((addr * 2654435769u) >> 24) % ARP_NBUCKETS;
+}
+
 static void
 Remove(
     tl_arpent *e)
@@ -68,12 +77,21 @@ Remove(
 
     clock_cancel(&net->clock, &e->timer);
     FreeQueue(net, e);
-    for (pp = &a->entries; *pp; pp = &(*pp)->next) {
+    for (pp = &a->buckets[Hash(e->addr)]; *pp; pp = &(*pp)->hnext) {
 	if (*pp == e) {
-	    *pp = e->next;
+	    *pp = e->hnext;
 	    break;
 	}
     }
+    if (e->prev) {
+	e->prev->next = e->next;
+    } else {
+	a->entries = e->next;
+    }
+    if (e->next) {
+	e->next->prev = e->prev;
+    }
+    a->count--;
     free(e);
 }
 
@@ -113,15 +131,34 @@ arp_for_us(
     return memcmp(eth, ifc->mac, 6) == 0 || memcmp(eth, broadcast, 6) == 0;
 }
 
+/*
+ * Refresh --
+ *	A REACHABLE entry whose time is up becomes STALE (still used; the
+ *	next datagram sends unicast probes).
+ */
+
+static void
+Refresh(
+    tl_arp *a,
+    tl_arpent *e,
+    tl_time now)
+{
+    if (e->state == ARP_REACHABLE && now - e->confirmed >= a->reachable) {
+	e->state = ARP_STALE;
+    }
+}
+
 static tl_arpent *
 Lookup(
     tl_arp *a,
-    tl_addr addr)
+    tl_addr addr,
+    tl_time now)
 {
     tl_arpent *e;
 
-    for (e = a->entries; e; e = e->next) {
+    for (e = a->buckets[Hash(addr)]; e; e = e->hnext) {
 	if (e->addr == addr) {
+	    Refresh(a, e, now);
 	    return e;
 	}
     }
@@ -129,24 +166,25 @@ Lookup(
 }
 
 /*
- * Age --
- *	REACHABLE entries whose time is up become STALE; STALE entries left
- *	unused past gc_stale_time go. Done lazily, when the cache is used,
- *	so an idle cache costs no events.
+ * arp_age --
+ *	Brings every entry's state up to date and removes the STALE entries
+ *	left unused past gc_stale_time. Done lazily (entries as they are
+ *	looked up, the whole cache at most once per retrans_time, and before
+ *	the cache is shown), so an idle cache costs no events and a frame
+ *	costs no walk of the cache.
  */
 
-static void
-Age(
+void
+arp_age(
     tl_arp *a,
     tl_time now)
 {
     tl_arpent *e, *next;
 
+    a->lastGc = now;
     for (e = a->entries; e; e = next) {
 	next = e->next;
-	if (e->state == ARP_REACHABLE && now - e->confirmed >= a->reachable) {
-	    e->state = ARP_STALE;
-	}
+	Refresh(a, e, now);
 	if (e->state == ARP_STALE
 		&& now - e->confirmed >= a->reachable + a->gcStale) {
 	    Remove(e);
@@ -154,13 +192,58 @@ Age(
     }
 }
 
+static void
+Age(
+    tl_arp *a,
+    tl_time now)
+{
+    if (now - a->lastGc >= a->retrans || now < a->lastGc) {
+	arp_age(a, now);
+    }
+}
+
+/*
+ * ForcedGc --
+ *	The cache is full: frees what Linux's neigh_forced_gc frees, the
+ *	entries not waiting on a request (neither INCOMPLETE nor PROBE) that
+ *	no word has confirmed for 5 s.
+ */
+
+static void
+ForcedGc(
+    tl_arp *a,
+    tl_time now)
+{
+    tl_arpent *e, *next;
+
+    arp_age(a, now);
+    for (e = a->entries; e && a->count >= a->max; e = next) {
+	next = e->next;
+	if ((e->state == ARP_REACHABLE || e->state == ARP_STALE)
+		&& now - e->confirmed >= 5 * TL_SEC) {
+	    Remove(e);
+	}
+    }
+}
+
+/* A new entry, or NULL when the cache is full and nothing can go. */
 static tl_arpent *
 NewEntry(
     tl_arp *a,
-    tl_addr addr)
+    tl_addr addr,
+    tl_time now)
 {
-    tl_arpent *e = calloc(1, sizeof(*e));
+    tl_arpent *e;
+    unsigned h = Hash(addr);
 
+    if (a->count >= a->max) {
+	ForcedGc(a, now);
+	if (a->count >= a->max) {
+	    a->overflows++;
+	    return NULL;
+	}
+    }
+    e = calloc(1, sizeof(*e));
     if (e == NULL) {
 	abort();
     }
@@ -168,7 +251,13 @@ NewEntry(
     e->addr = addr;
     event_init(&e->timer, ArpTimer, e);
     e->next = a->entries;
+    if (a->entries) {
+	a->entries->prev = e;
+    }
     a->entries = e;
+    e->hnext = a->buckets[h];
+    a->buckets[h] = e;
+    a->count++;
     return e;
 }
 
@@ -286,9 +375,10 @@ arp_output(
     tl_arp *a = ifc->arp;
     tl_net *net = ifc->link->net;
     tl_arpent *e;
+    tl_time now = net_now(net);
 
-    Age(a, net_now(net));
-    e = Lookup(a, nexthop);
+    Age(a, now);
+    e = Lookup(a, nexthop, now);
     if (e && e->state != ARP_INCOMPLETE) {
 	if (e->state == ARP_STALE) {
 	    /* Still used; make sure it is still right. */
@@ -300,7 +390,13 @@ arp_output(
 	return 0;
     }
     if (e == NULL) {
-	e = NewEntry(a, nexthop);
+	e = NewEntry(a, nexthop, now);
+	if (e == NULL) {
+	    /* No room to resolve it: lost, as when neigh_create fails. */
+	    pkt_free(net, p);
+	    a->dropped++;
+	    return -1;
+	}
 	e->state = ARP_INCOMPLETE;
 	Solicit(e);
     }
@@ -327,8 +423,15 @@ arp_output(
 /*
  * arp_input --
  *	An ARP packet arrived (d points past the Ethernet header). RFC 826's
- *	algorithm: update the sender's entry if there is one; if the packet
- *	is for our address, add the sender, and answer a request.
+ *	"merge flag" algorithm: if the sender has an entry, update it; then,
+ *	if the packet targets our address, add the sender when it had none,
+ *	and answer a request. Narrowed as Linux's arp_process narrows it: a
+ *	new entry comes only from a request for us (an unsolicited reply
+ *	creates none, net.ipv4.conf.*.arp_accept 0), and only for a sender
+ *	on the interface's subnet (its route back must be this interface; an
+ *	off-subnet address is never a neighbour tcplab would send to), and
+ *	the cache stays within ARP_MAX entries (gc_thresh3). So spoofed
+ *	requests from many addresses cannot grow the cache without bound.
  */
 
 void
@@ -339,8 +442,10 @@ arp_input(
 {
     tl_arp *a = ifc->arp;
     tl_net *net = ifc->link->net;
+    tl_time now = net_now(net);
     tl_arpent *e;
     tl_addr spa, tpa;
+    tl_addr mask = ifc->prefix ? ~(tl_addr) 0 << (32 - ifc->prefix) : 0;
     int op;
 
     if (len < ARP_LEN || get16(d) != 1 || get16(d + 2) != ETHERTYPE_IP
@@ -357,19 +462,28 @@ arp_input(
     } else {
 	return;
     }
-    Age(a, net_now(net));
+    Age(a, now);
     if (spa == 0 || spa == ifc->addr) {
 	/* Address probes (RFC 5227) and our own echo teach nothing. */
 	goto answer;
     }
-    e = Lookup(a, spa);
-    if (e == NULL && tpa == ifc->addr) {
-	e = NewEntry(a, spa);
+    if ((d[8] & 1) || (ifc->prefix < 31 && (spa | mask) == ~(tl_addr) 0)) {
+	/* A group MAC address or the subnet's broadcast address: no
+	 * neighbour has it, and no answer goes to it. */
+	return;
+    }
+    if ((spa & mask) != (ifc->addr & mask)) {
+	/* Off the subnet: answered, not learned. */
+	goto answer;
+    }
+    e = Lookup(a, spa, now);
+    if (e == NULL && op == ARP_REQUEST && tpa == ifc->addr) {
+	e = NewEntry(a, spa, now);
     }
     if (e) {
 	memcpy(e->mac, d + 8, 6);
 	e->state = ARP_REACHABLE;
-	e->confirmed = net_now(net);
+	e->confirmed = now;
 	e->tries = 0;
 	clock_cancel(&net->clock, &e->timer);
 	while (e->queue) {

@@ -617,9 +617,31 @@ Inject(
 	    Tcl_Obj **kv;
 	    Tcl_Size n;
 
+	    int ports = 0;
+
 	    if (Tcl_ListObjGetElements(interp, fields, &n, &kv) != TCL_OK) {
 		Tcl_DecrRefCount(cmd);
 		return TCL_ERROR;
+	    }
+	    if (n % 2) {
+		Tcl_DecrRefCount(cmd);
+		return TcplabError(interp, "VALUE", "FIELDS",
+			"field \"%s\" has no value: -tcp takes a list of "
+			"field value pairs (sport, dport, seq, ack, flags, "
+			"win, data, ...)", Tcl_GetString(kv[n - 1]));
+	    }
+	    for (i = 0; i < n; i += 2) {
+		const char *k = Tcl_GetString(kv[i]);
+
+		ports |= strcmp(k, "sport") == 0 ? 1
+			: strcmp(k, "dport") == 0 ? 2 : 0;
+	    }
+	    if (ports != 3) {
+		Tcl_DecrRefCount(cmd);
+		return TcplabError(interp, "VALUE", "FIELDS",
+			"-tcp needs both ports: missing %s",
+			ports & 1 ? "dport" : ports & 2 ? "sport"
+			: "sport and dport");
 	    }
 	    for (i = 0; i + 1 < n; i += 2) {
 		Tcl_ListObjAppendElement(NULL, cmd, Tcl_ObjPrintf("-%s",

@@ -365,6 +365,7 @@ TapInfo(
 	PUT("last_error", Tcl_NewObj());
     }
     if (ifc->arp) {
+	arp_age(ifc->arp, now);
 	for (e = ifc->arp->entries; e; e = e->next) {
 	    Tcl_Obj *ent = Tcl_NewDictObj();
 
@@ -386,6 +387,7 @@ TapInfo(
 	NUM("arp_requests_in", ifc->arp->requestsIn);
 	NUM("arp_replies_in", ifc->arp->repliesIn);
 	NUM("arp_dropped", ifc->arp->dropped);
+	NUM("arp_overflows", ifc->arp->overflows);
     }
     PUT("arp", arp);
 #undef NUM

@@ -113,7 +113,17 @@ TcplabParseAddr(
     return 1;
 }
 
-/* Parses "a.b.c.d/len" (len defaults to 24). */
+/*
+ * TcplabGetAddrPrefix --
+ *	Parses a host's interface address, "a.b.c.d/len": the prefix length
+ *	is required (a default would guess the subnet, and the subnet decides
+ *	which hosts are neighbours). The address must be one a host can have
+ *	(RFC 1122 3.2.1.3, RFC 919/922): not the subnet's own address (host
+ *	part all zeros) nor its broadcast address (all ones), except on /31
+ *	(RFC 3021) and /32 links, and not 0.0.0.0/8, 127.0.0.0/8, a multicast
+ *	or reserved (class E) or the limited broadcast address.
+ */
+
 int
 TcplabGetAddrPrefix(
     Tcl_Interp *interp,
@@ -123,7 +133,9 @@ TcplabGetAddrPrefix(
 {
     const char *s = Tcl_GetString(obj), *slash = strchr(s, '/');
     char buf[32];
-    int prefix = 24;
+    const char *what = NULL;
+    tl_addr a, mask;
+    int prefix;
 
     if (slash) {
 	char *end;
@@ -137,9 +149,36 @@ TcplabGetAddrPrefix(
 	memcpy(buf, s, (size_t) (slash - s));
 	buf[slash - s] = '\0';
 	s = buf;
+    } else if (TcplabParseAddr(s, &a)) {
+	return TcplabError(interp, "VALUE", "ADDRESS",
+		"address \"%s\" needs a prefix length, as in %s/24",
+		s, s);
+    } else {
+	goto bad;
     }
     if (!TcplabParseAddr(s, addrPtr)) {
 	goto bad;
+    }
+    a = *addrPtr;
+    mask = prefix ? ~(tl_addr) 0 << (32 - prefix) : 0;
+    if ((a >> 24) == 0) {
+	what = "is on \"this network\" (0.0.0.0/8)";
+    } else if ((a >> 24) == 127) {
+	what = "is a loopback address";
+    } else if ((a >> 28) == 14) {
+	what = "is a multicast address";
+    } else if ((a >> 28) == 15) {
+	what = a == ~(tl_addr) 0 ? "is the limited broadcast address"
+		: "is reserved (240.0.0.0/4)";
+    } else if (prefix < 31 && (a & ~mask) == 0) {
+	what = "is the network's own address (host part all zeros)";
+    } else if (prefix < 31 && (a & ~mask) == ~mask) {
+	what = "is the network's broadcast address (host part all ones)";
+    }
+    if (what) {
+	return TcplabError(interp, "VALUE", "ADDRESS",
+		"address \"%s\" %s: a host cannot have it",
+		Tcl_GetString(obj), what);
     }
     *prefixPtr = prefix;
     return TCL_OK;

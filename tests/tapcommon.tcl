@@ -70,6 +70,7 @@ proc tap::sweep {} {
 }
 
 # tap::setup ?-profile p? ?-mtu n? ?-agent bool? ?-offload bool? ?-forward bool?
+#	    ?-kernel a.b.c.d/n? ?-addr a.b.c.d/n?
 #	A namespace, a network on real time with host "me" on a TAP device
 #	in it, a recording of every segment, and the kernel-side agent.
 proc tap::setup {args} {
@@ -77,14 +78,15 @@ proc tap::setup {args} {
     variable net
     variable counter
     variable prefix
-    set opts [dict merge {-profile linux -mtu 1500 -agent 1 -offload 0 -forward 0} $args]
+    set opts [dict merge {-profile linux -mtu 1500 -agent 1 -offload 0 -forward 0
+	-kernel 192.0.2.1/24 -addr 192.0.2.2/24} $args]
     set ns [tcplab::netns create $prefix-[incr counter]]
     try {
 	set net [tcplab::network create -clock real]
 	$net host create me -profile [dict get $opts -profile] \
 	    -forward [dict get $opts -forward]
-	$net tap create tap0 me -netns $ns -kernel 192.0.2.1/24 \
-	    -addr 192.0.2.2/24 -mtu [dict get $opts -mtu] \
+	$net tap create tap0 me -netns $ns -kernel [dict get $opts -kernel] \
+	    -addr [dict get $opts -addr] -mtu [dict get $opts -mtu] \
 	    -offload [dict get $opts -offload]
 	$net record start
 	if {[dict get $opts -agent]} {
