@@ -23,10 +23,10 @@ package require tcplab
 set net [tcplab::network create]
 tcplab::example::diagram $net ;# -diagram: the time line at the end
 $net host create svr4 -addr 140.252.13.34/27 -profile bsd44 -services discard
-$net host create bsdi -addr 140.252.13.35/27 -profile bsd44
+# bsdi has been up 37 min 53.5 s: 4547 ticks.
+$net host create bsdi -addr 140.252.13.35/27 -profile bsd44 -uptime 2273.5s
 $net lan create ether0 {svr4 bsdi} -delay 1ms -rate 10Mbit
 
-$net run 2273.5s                ;# bsdi has been up 37 min 53.5 s
 $net cable svr4 unplug
 
 set times {}

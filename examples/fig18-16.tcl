@@ -25,10 +25,11 @@ package require tcplab
 
 set net [tcplab::network create]
 tcplab::example::diagram $net ;# -diagram: the time line at the end
-$net host create svr4 -addr 140.252.13.34/27 -profile bsd44 -services discard
+# svr4 has been up 206 s: its ISN is 1 + 412 x 64000 = 26368001.
+$net host create svr4 -addr 140.252.13.34/27 -profile bsd44 -services discard \
+    -uptime 206s
 $net host create bsdi -addr 140.252.13.35/27 -profile bsd44
 $net lan create ether0 {svr4 bsdi} -delay 1ms -rate 10Mbit
-$net run 206s
 $net trace -format book
 
 # bsdi's ISN is not in the book; any value but svr4's avoids confusion.

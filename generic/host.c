@@ -142,7 +142,21 @@ host_new(
     v[net->nhosts++] = h;
     strncpy(h->profile, profile, sizeof(h->profile) - 1);
     h->up = 1;
-    h->booted = net_now(net);
+    /* Each host has been up for a while when it joins the network, as the
+     * book's hosts had (fig. 18-6: ISN 291,008,001, about 38 minutes after
+     * a reboot): a whole number of 500 ms ticks between 1 minute and 1
+     * day, drawn from the seed and the host's name, so two hosts never
+     * share a 4.4BSD ISN counter (-uptime sets it). */
+    {
+	uint64_t key = 0x7570u;
+	const char *c;
+
+	for (c = name; *c; c++) {
+	    key = (key ^ (unsigned char) *c) * 0x100000001b3ull;
+	}
+	h->booted = net_now(net) - (tl_time) (120 + net_random(net, key)
+		% (2 * 86400 - 120)) * 500 * TL_MS;
+    }
     /* Where the timer ticks (and the Linux wheel's buckets) fall: fixed by
      * the seed, and the
      * same for every host, as for the namespaces of one kernel in the
@@ -609,6 +623,15 @@ host_start_services(
 	    tcp_listen(h, 0, table[i].port, 5, &o, table[i].svc, &l);
 	}
     }
+}
+
+/* Sets how long the host has been up, keeping the quiet time. */
+void
+host_set_uptime(
+    tl_host *h,
+    tl_time up)
+{
+    h->booted = net_now(h->net) - up;
 }
 
 void

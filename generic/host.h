@@ -67,6 +67,7 @@ int		host_link_send(tl_host *host, tl_iface *ifc, tl_addr nh,
 tl_pkt	       *host_pkt_alloc(tl_host *host, uint32_t iplen);
 void		host_crash(tl_host *host);
 void		host_boot(tl_host *host);
+void		host_set_uptime(tl_host *host, tl_time up);
 void		host_start_services(tl_host *host);
 int		host_inject(tl_host *host, tl_addr src, tl_addr dst,
 		    const tl_tcphdr *th, const uint8_t *opts, size_t optlen);

@@ -226,12 +226,15 @@ static const Row rows[] = {
      * RFC: the backlog itself. */
     {{T(backlog_formula), 0, 2, "listen queue limit: 0 = 3b/2+1, 1 = b+1, 2 = b"},
 	{BACKLOG_BSD, BACKLOG_LINUX, BACKLOG_LINUX, BACKLOG_PLAIN}},
-    /* A SYN in TIME_WAIT: 4.4BSD tcp_input accepts seq > rcv_nxt with
-     * ISS = snd_nxt + TCP_ISSINCR (128000); Linux tcp_timewait_state_process
-     * with ISN = tw_snd_nxt + 65535 + 2 (trace 14); RFC 1122 4.2.2.13. */
-    {{T(tw_syn), 0, 2, "SYN in TIME_WAIT: 0 = refuse, 1 = BSD, 2 = Linux"},
-	{TWSYN_BSD, TWSYN_LINUX, TWSYN_LINUX, TWSYN_BSD}},
-    {{T(tw_isn_incr), 0, BIG, "new incarnation's ISN above old snd_nxt (0 = generator)"},
+    /* A SYN in TIME_WAIT. 4.4BSD tcp_input() (seed 003): only a SYN
+     * beyond the window with seq > rcv_nxt reopens, with ISS = old
+     * rcv_nxt + TCP_ISSINCR (128000); with no listener it draws a RST.
+     * Linux tcp_timewait_state_process(): seq > rcv_nxt or a newer
+     * timestamp, ISN = tw_snd_nxt + 65535 + 2 (trace 14), ACKed when no
+     * listener. RFC 1122 4.2.2.13: seq > rcv_nxt, a fresh ISN. */
+    {{T(tw_syn), 0, 3, "SYN in TIME_WAIT: 0 = refuse, 1 = 4.4BSD, 2 = Linux, 3 = RFC 1122"},
+	{TWSYN_BSD, TWSYN_LINUX, TWSYN_LINUX, TWSYN_RFC1122}},
+    {{T(tw_isn_incr), 0, BIG, "new incarnation's ISN above old rcv_nxt (4.4BSD) or snd_nxt (Linux) (0 = generator)"},
 	{128000, 65537, 65537, 0}},
     /* RFC 9293 3.4.3: after a crash, create no segment for one MSL.
      * Neither 4.4BSD nor Linux does this. */

@@ -20,7 +20,7 @@ enum { BACKOFF_BSD = 0, BACKOFF_DOUBLE = 1 };
 /* Listen-queue limit formulas. */
 enum { BACKLOG_BSD = 0, BACKLOG_LINUX = 1, BACKLOG_PLAIN = 2 };
 /* What a SYN does to a TIME_WAIT connection. */
-enum { TWSYN_NONE = 0, TWSYN_BSD = 1, TWSYN_LINUX = 2 };
+enum { TWSYN_NONE = 0, TWSYN_BSD = 1, TWSYN_LINUX = 2, TWSYN_RFC1122 = 3 };
 /* Option layout on SYNs: 4.4BSD's, or Linux's tcp_options_write(). */
 enum { OPTS_BSD = 0, OPTS_LINUX = 1 };
 
@@ -68,7 +68,7 @@ typedef struct tl_tunables {
     int mss_round;		/* Round local MSS down to this, 0 = no */
     int backlog_formula;	/* BACKLOG_* */
     int tw_syn;			/* TWSYN_* */
-    int tw_isn_incr;		/* New incarnation's ISN above snd_nxt */
+    int tw_isn_incr;		/* New incarnation's ISN above rcv_nxt (BSD) or snd_nxt (Linux) */
     int quiet_time;		/* ms after a reboot before sending */
     int rcvbuf;			/* Receive buffer, bytes */
     int sndbuf;			/* Send buffer, bytes */

@@ -19,6 +19,7 @@ static const int serviceIds[] = { SVC_DISCARD, SVC_ECHO };
 /*
  * $net host create name ?-addr {a.b.c.d/n ...}? ?-profile name?
  *	?-services {discard echo}? ?-gateway a.b.c.d? ?-forward bool?
+ *	?-uptime duration?
  */
 
 int
@@ -29,9 +30,11 @@ TcplabHostCreate(
     Tcl_Obj *const objv[])
 {
     static const char *const opts[] = {
-	"-addr", "-forward", "-gateway", "-profile", "-services", NULL
+	"-addr", "-forward", "-gateway", "-profile", "-services", "-uptime",
+	NULL
     };
-    enum { O_ADDR, O_FORWARD, O_GATEWAY, O_PROFILE, O_SERVICES };
+    enum { O_ADDR, O_FORWARD, O_GATEWAY, O_PROFILE, O_SERVICES, O_UPTIME };
+    tl_time uptime = -1;
     const char *profile = "bsd44", *name;
     Tcl_Obj *addrs = NULL, *services = NULL, *cmdName;
     tl_addr gateway = 0;
@@ -107,6 +110,11 @@ TcplabHostCreate(
 	    services = objv[i + 1];
 	    break;
 	}
+	case O_UPTIME:
+	    if (TcplabGetDuration(interp, objv[i + 1], &uptime) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    break;
 	}
     }
     if (net_find_host(netPtr->net, name)) {
@@ -131,6 +139,9 @@ TcplabHostCreate(
     hostPtr->host->tcp.events = &netPtr->events;
     hostPtr->host->gateway = gateway;
     hostPtr->host->forwarding = forward;
+    if (uptime >= 0) {
+	host_set_uptime(hostPtr->host, uptime);
+    }
     hostPtr->name = cmdName;
     hostPtr->addrs = addrs ? addrs : Tcl_NewListObj(0, NULL);
     Tcl_IncrRefCount(hostPtr->addrs);

@@ -500,12 +500,26 @@ Fin(
 
 /*
  * TimeWaitSyn --
- *	A SYN for a 4-tuple in TIME_WAIT. 4.4BSD and RFC 1122 4.2.2.13 accept
- *	it when its sequence number is above rcv_nxt: the old TCB goes and a
- *	new connection starts from the listener, with ISS = old snd_nxt +
- *	tw_isn_incr (128000 in 4.4BSD, 65537 in Linux: trace 14).
+ *	A SYN for a 4-tuple in TIME_WAIT (RFC 1122 4.2.2.13: it may reopen
+ *	the connection when its sequence number is above rcv_nxt).
+ *
+ *	4.4BSD tcp_input(), in the step "segment ends after window" (seed
+ *	003): only a SYN that lies wholly beyond the receive window, rcv_wnd
+ *	= max(free buffer space, rcv_adv - rcv_nxt), with seq > rcv_nxt
+ *	reopens; a SYN inside the window is the "SYN in the window" error
+ *	further on (RST, connection dropped), one at or below rcv_nxt is
+ *	trimmed to a duplicate and ACKed. The TIME_WAIT TCB is closed and
+ *	the SYN looked up again (goto findpcb) with ISS = old rcv_nxt +
+ *	TCP_ISSINCR (128000; the book's code uses the peer's sequence space,
+ *	rcv_nxt, not snd_nxt): a listener takes it, and with no listener on
+ *	the port it draws a RST like any SYN for a closed port (fig. 18-14).
+ *
+ *	Linux tcp_timewait_state_process(): seq above rcv_nxt or a newer
+ *	timestamp; ISN = tw_snd_nxt + 65535 + 2 (trace 14); with no listener
+ *	tcp_v4_rcv() falls through to TCP_TW_ACK: ACKed, TIME_WAIT kept.
+ *	RFC 1122 alone: seq above rcv_nxt, ISN from the generator.
  * Results:
- *	1 if the SYN was taken as a new connection.
+ *	1 if the SYN was consumed (new connection, or RST for no listener).
  */
 
 static int
@@ -517,19 +531,48 @@ TimeWaitSyn(
     tl_host *h = tp->host;
     tl_listener *l;
     uint32_t iss;
+    int mode = h->tun.tw_syn;
 
-    if (h->tun.tw_syn == TWSYN_NONE) {
+    if (mode == TWSYN_NONE) {
 	return 0;
+    }
+    if (mode == TWSYN_BSD) {
+	uint32_t adv = tp->rcv_adv - tp->rcv_nxt, wnd = tcp_rcv_space(tp);
+
+	if (SEQ_GT(tp->rcv_adv, tp->rcv_nxt) && adv > wnd) {
+	    wnd = adv;
+	}
+	/* todrop = seq + len - (rcv_nxt + rcv_wnd) > 0 and >= len. */
+	if (!SEQ_GT(th->seq, tp->rcv_nxt)
+		|| SEQ_LT(th->seq, tp->rcv_nxt + wnd)
+		|| !SEQ_GT(th->seq + th->datalen, tp->rcv_nxt + wnd)) {
+	    return 0;
+	}
+	iss = tp->rcv_nxt + (uint32_t) h->tun.tw_isn_incr;
+	tcp_close(tp);
+	/* findpcb: the lookup starts again without the TIME_WAIT TCB. */
+	l = tcp_lookup_listener(h, ip->dst, th->dport);
+	if (l == NULL || l->closed) {
+	    h->stats.tcp_noport++;
+	    tcp_drop_event(h, NULL, ip, th, EV_REPLY,
+		    "SYN in TIME_WAIT, no listener: RST sent");
+	    tcp_reset_for(h, ip, th);
+	    return 1;
+	}
+	/* tcp_iss still moves on by TCP_ISSINCR/2 for this connection. */
+	(void) tcp_new_isn(h, ip->dst, th->dport, ip->src, th->sport);
+	Listen(h, l, ip, th, iss, h->tun.tw_isn_incr != 0);
+	return 1;
     }
     /* Linux tcp_timewait_state_process(): a newer timestamp also makes the
      * SYN acceptable (trace 14). */
-    if (!SEQ_GT(th->seq, tp->rcv_nxt) && !(h->tun.tw_syn == TWSYN_LINUX
+    if (!SEQ_GT(th->seq, tp->rcv_nxt) && !(mode == TWSYN_LINUX
 	    && (tp->flags & TF_RCVD_TSTMP) && th->opt.has_ts
 	    && (int32_t) (th->opt.tsval - tp->ts_recent) > 0)) {
 	return 0;
     }
     l = tcp_lookup_listener(h, ip->dst, th->dport);
-    if (l == NULL) {
+    if (l == NULL || l->closed) {
 	return 0;
     }
     iss = tp->snd_nxt + (uint32_t) h->tun.tw_isn_incr;
@@ -720,8 +763,16 @@ Synchronized(
 		    "challenge ACK: SYN in a synchronized state (RFC 5961)");
 	    return;
 	}
-	/* RFC 793: reset the connection. */
+	/* RFC 793: reset the connection. 4.4BSD tcp_input(): "tp =
+	 * tcp_drop(tp, ECONNRESET); goto dropwithreset;": tcp_drop() sends
+	 * <RST,ACK> at snd_nxt in every state from SYN_RCVD on, TIME_WAIT
+	 * included (TCPS_HAVERCVDSYN), and dropwithreset then answers the
+	 * SYN itself as a segment for no connection. */
+	if (tp->state == TCPS_TIME_WAIT) {
+	    tcp_send_ctl(tp, tp->snd_nxt, TH_RST | TH_ACK);
+	}
 	tcp_drop(tp, ECONNRESET);
+	tcp_reset_for(h, ip, th);
 	return;
     }
 

@@ -10,14 +10,20 @@ namespace eval lab {
     variable lines {}
 }
 
-# lab::net ?profile? ?-seed n? ?-services list?: svr4 and bsdi (the book's
-# hosts) on one Ethernet with 1 ms of delay; bsdi runs discard and echo.
+# lab::net ?profile? ?-seed n? ?-services list? ?-uptime {host d ...}?:
+# svr4 and bsdi (the book's hosts) on one Ethernet with 1 ms of delay;
+# bsdi runs discard and echo. -uptime gives hosts' uptimes (which fix
+# 4.4BSD ISNs: 1 + 64000 per 500 ms, book 18.2).
 proc lab::net {{profile bsd44} args} {
-    set opts [dict merge {-seed 1 -services {discard echo}} $args]
+    set opts [dict merge {-seed 1 -services {discard echo} -uptime {}} $args]
     set net [tcplab::network create -seed [dict get $opts -seed]]
-    $net host create svr4 -addr 140.252.13.34/27 -profile $profile
+    set up [dict get $opts -uptime]
+    foreach h {svr4 bsdi} {
+	set $h [expr {[dict exists $up $h] ? [list -uptime [dict get $up $h]] : {}}]
+    }
+    $net host create svr4 -addr 140.252.13.34/27 -profile $profile {*}$svr4
     $net host create bsdi -addr 140.252.13.35/27 -profile $profile \
-	-services [dict get $opts -services]
+	-services [dict get $opts -services] {*}$bsdi
     $net lan create ether0 {svr4 bsdi} -delay 1ms
     return $net
 }
