@@ -169,6 +169,9 @@ TcplabEvent(
     if (netPtr == NULL) {
 	return;
     }
+    if (netPtr->recorder) {
+	TcplabRecordEvent(netPtr, ev);
+    }
     if (netPtr->trace.on && netPtr->trace.events) {
 	n = (size_t) snprintf(line, sizeof(line), "    %.6f ",
 		(double) ev->time / TL_SEC);

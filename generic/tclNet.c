@@ -147,9 +147,11 @@ TcplabNetworkCmd(
     Tcl_Obj *const objv[])
 {
     static const char *const subs[] = { "create", NULL };
-    static const char *const opts[] = { "-clock", "-seed", NULL };
-    enum { OPT_CLOCK, OPT_SEED };
-    int idx, i, real = 0;
+    static const char *const opts[] = {
+	"-clock", "-eventloop", "-seed", NULL
+    };
+    enum { OPT_CLOCK, OPT_EVENTLOOP, OPT_SEED };
+    int idx, i, real = 0, eventloop = 1;
     Tcl_WideInt seed = 1;
     NetObj *netPtr;
 
@@ -176,6 +178,11 @@ TcplabNetworkCmd(
 		return TCL_ERROR;
 	    }
 	    break;
+	case OPT_EVENTLOOP:
+	    if (Tcl_GetBooleanFromObj(interp, objv[i], &eventloop) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    break;
 	case OPT_CLOCK:
 	    if (strcmp(Tcl_GetString(objv[i]), "real") == 0) {
 		real = 1;
@@ -197,6 +204,9 @@ TcplabNetworkCmd(
     trace_init(&netPtr->trace.t);
     if (real) {
 	TcplabRealInit(netPtr);
+    } else {
+	netPtr->eventloop = eventloop;
+	TcplabLoopInit(netPtr);
     }
     netPtr->name = TcplabNewName(interp, "net");
     Tcl_IncrRefCount(netPtr->name);
@@ -222,6 +232,9 @@ NetDeleteProc(
 
     netPtr->cmd = NULL;
     FreePending(netPtr);
+    if (!netPtr->real) {
+	TcplabLoopFree(netPtr);
+    }
     TcplabAfterFreeAll(netPtr);
     TcplabTraceStop(netPtr);
     TcplabCaptureStopAll(netPtr);
@@ -494,6 +507,8 @@ typedef struct {
     NetObj *netPtr;
     Tcl_Obj *cond;
     int code;
+    RunWatch *watch;		/* Progress and Ctrl-C (tclLoop.c). */
+    int last;			/* The condition's last value. */
 } ExprCond;
 
 static int
@@ -503,6 +518,9 @@ ExprTrue(
     ExprCond *e = arg;
     int ok;
 
+    if (e->watch && TcplabWatchTick(e->watch, e->last)) {
+	return 1;
+    }
     if (e->cond == NULL) {
 	return 0;
     }
@@ -510,15 +528,18 @@ ExprTrue(
 	e->code = TCL_ERROR;
 	return 1;
     }
+    e->last = ok;
     return ok;
 }
 
 /*
- * $net run duration
- * $net run -until condition ?-timeout duration?
+ * $net run duration ?-progress mode?
+ * $net run -until condition ?-timeout duration? ?-progress mode?
  *	Runs the clock. With -until, stops as soon as the condition is true
  *	(checked after every event) and returns 1; returns 0 when the timeout
- *	passes or nothing is left to happen.
+ *	passes or nothing is left to happen. -progress (default
+ *	::tcplab::progress) shows a progress line; Ctrl-C stops the run with
+ *	the error {TCPLAB INTERRUPTED} (tclLoop.c).
  */
 
 static int
@@ -528,42 +549,54 @@ Run(
     Tcl_Size objc,
     Tcl_Obj *const objv[])
 {
+    static const char *const opts[] = {
+	"-progress", "-timeout", "-until", NULL
+    };
+    enum { OPT_PROGRESS, OPT_TIMEOUT, OPT_UNTIL };
     tl_net *net = netPtr->net;
     tl_time end = TL_NEVER, d;
-    Tcl_Obj *cond = NULL;
-    int ok = 0, code = TCL_OK;
-    Tcl_Size i;
+    Tcl_Obj *cond = NULL, *progress = NULL;
+    int ok = 0, code = TCL_OK, duration = 0, timeout = 0;
+    Tcl_Size i = 2;
+    RunWatch watch;
 
-    if (objc == 3) {
+    if (objc % 2 == 1) {		/* duration ?-progress mode? */
 	if (TcplabGetDuration(interp, objv[2], &d) != TCL_OK) {
 	    return TCL_ERROR;
 	}
 	end = net_now(net) + d;
-    } else if (objc == 4 || objc == 6) {
-	for (i = 2; i < objc; i += 2) {
-	    static const char *const opts[] = { "-timeout", "-until", NULL };
-	    int idx;
+	duration = 1;
+	i = 3;
+    }
+    for (; i < objc; i += 2) {
+	int idx;
 
-	    if (Tcl_GetIndexFromObj(interp, objv[i], opts, "option", TCL_EXACT,
-		    &idx) != TCL_OK) {
-		return TCL_ERROR;
-	    }
-	    if (idx == 0) {
-		if (TcplabGetDuration(interp, objv[i + 1], &d) != TCL_OK) {
-		    return TCL_ERROR;
-		}
-		end = net_now(net) + d;
-	    } else {
-		cond = objv[i + 1];
-	    }
-	}
-	if (cond == NULL) {
-	    Tcl_WrongNumArgs(interp, 2, objv, "-until condition ?-timeout duration?");
+	if (Tcl_GetIndexFromObj(interp, objv[i], opts, "option", TCL_EXACT,
+		&idx) != TCL_OK) {
 	    return TCL_ERROR;
 	}
-    } else {
-	Tcl_WrongNumArgs(interp, 2, objv,
-		"duration | -until condition ?-timeout duration?");
+	if (i + 1 >= objc) {
+	    return TcplabMissingArg(interp, opts[idx]);
+	}
+	switch (idx) {
+	case OPT_TIMEOUT:
+	    if (TcplabGetDuration(interp, objv[i + 1], &d) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    end = net_now(net) + d;
+	    timeout = 1;
+	    break;
+	case OPT_UNTIL:
+	    cond = objv[i + 1];
+	    break;
+	case OPT_PROGRESS:
+	    progress = objv[i + 1];
+	    break;
+	}
+    }
+    if (duration == (cond != NULL) || (duration && timeout)) {
+	Tcl_WrongNumArgs(interp, 2, objv, "duration ?-progress mode? | "
+		"-until condition ?-timeout duration? ?-progress mode?");
 	return TCL_ERROR;
     }
     if (netPtr->running) {
@@ -583,26 +616,30 @@ Run(
 	    return TCL_OK;
 	}
     }
+    if (TcplabWatchBegin(netPtr, interp, progress, cond, &watch) != TCL_OK) {
+	if (cond) {
+	    Tcl_DecrRefCount(cond);
+	}
+	return TCL_ERROR;
+    }
     if (netPtr->real) {
 	/* Real time: serve the event loop until the end or the condition. */
 	code = TcplabRealRun(netPtr, interp, end, cond, &ok);
-	if (cond) {
-	    Tcl_DecrRefCount(cond);
-	    if (code == TCL_OK) {
-		Tcl_SetObjResult(interp, Tcl_NewIntObj(ok));
-	    }
-	}
-	return code;
-    }
-    {
+    } else {
 	ExprCond e;
 
 	e.netPtr = netPtr;
 	e.cond = cond;
 	e.code = TCL_OK;
+	e.watch = &watch;
+	e.last = 0;
 	ok = TcplabRunUntil(netPtr, ExprTrue, &e, end);
 	code = e.code;
+	if (watch.interrupted) {
+	    ok = 0;
+	}
     }
+    code = TcplabWatchEnd(&watch, interp, code);
     if (cond) {
 	Tcl_DecrRefCount(cond);
     }

@@ -336,7 +336,7 @@ TcplabRealRun(
     netPtr->running = 1;
     /* What is due already runs first. */
     TcplabRealStep(netPtr);
-    while (!rc->done && !rc->dead) {
+    while (!rc->done && !rc->dead && !TcplabInterruptPending()) {
 	TcplabRealSync(netPtr);
 	if (end != TL_NEVER && netPtr->net->clock.now >= end) {
 	    break;

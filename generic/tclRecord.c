@@ -7,9 +7,15 @@
  *	the frame on the wire (from) and which host it was for on that link
  *	(to), when it arrived there (arrive) or why it was lost (drop).
  *
+ *	It also keeps what the stack reported that a plot or a script
+ *	reads afterwards (tclEvents.c): congestion-window changes with their
+ *	cause, RTT samples with srtt, rttvar and RTO, timer expiries and state
+ *	changes, each a dict naming its connection's ends.
+ *
  *	$net record start ?-on host?	start (again: forget what was kept)
  *	$net record stop		stop keeping
  *	$net record get			the segments kept, oldest first
+ *	$net record events		the events kept, oldest first
  */
 
 #include <string.h>
@@ -23,11 +29,73 @@ typedef struct InFlight {
 
 typedef struct Recorder {
     Tcl_Obj *list;		/* Dicts, oldest first. */
+    Tcl_Obj *events;		/* Event dicts, oldest first. */
     tl_host *on;		/* Only frames this host sends or gets. */
     int active;
     InFlight *flight;		/* Frames not yet delivered or dropped. */
     int nflight, maxflight;
 } Recorder;
+
+/* The list to append to, copied first if a script holds it. */
+static Tcl_Obj *
+Unshared(
+    Tcl_Obj **listPtr)
+{
+    if (Tcl_IsShared(*listPtr)) {
+	Tcl_Obj *copy = Tcl_DuplicateObj(*listPtr);
+
+	Tcl_IncrRefCount(copy);
+	Tcl_DecrRefCount(*listPtr);
+	*listPtr = copy;
+    }
+    return *listPtr;
+}
+
+/*
+ * TcplabRecordEvent --
+ *	An event of the stack (the event upcall, tclEvents.c): kept when it is
+ *	one a plot reads (cwnd, rtt, timer-fire, state) and concerns the
+ *	recorded host. The dict is `$c on event`'s, with the connection's ends
+ *	(laddr lport raddr rport), for a state change cwnd and ssthresh, and
+ *	for an RTT sample srtt and rttvar.
+ */
+
+void
+TcplabRecordEvent(
+    NetObj *netPtr,
+    const tl_evrec *ev)
+{
+    Recorder *r = netPtr->recorder;
+    Tcl_Obj *d;
+
+    if (r == NULL || !r->active || ev->tcb == NULL) {
+	return;
+    }
+    if (ev->kind != EV_CWND && ev->kind != EV_RTT && ev->kind != EV_TIMER_FIRE
+	    && ev->kind != EV_STATE) {
+	return;
+    }
+    if (r->on && ev->host != r->on) {
+	return;
+    }
+    d = TcplabEventDict(ev);
+#define PUT(k, v) Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(k, -1), (v))
+    PUT("laddr", TcplabNewAddr(ev->tcb->laddr));
+    PUT("lport", Tcl_NewIntObj(ev->tcb->lport));
+    PUT("raddr", TcplabNewAddr(ev->tcb->raddr));
+    PUT("rport", Tcl_NewIntObj(ev->tcb->rport));
+    if (ev->kind == EV_STATE) {
+	/* The window a connection starts with (no event announces it). */
+	PUT("cwnd", Tcl_NewWideIntObj(ev->tcb->cwnd));
+	PUT("ssthresh", Tcl_NewWideIntObj(ev->tcb->ssthresh));
+    }
+    if (ev->kind == EV_RTT) {
+	PUT("srtt", Tcl_NewDoubleObj((double) ev->tcb->srtt / TL_SEC));
+	PUT("rttvar", Tcl_NewDoubleObj((double) ev->tcb->rttvar / TL_SEC));
+    }
+#undef PUT
+    Tcl_ListObjAppendElement(NULL, Unshared(&r->events), d);
+}
 
 /*
  * RecordFate --
@@ -51,13 +119,7 @@ RecordFate(
     if (i < 0) {
 	return;
     }
-    if (Tcl_IsShared(r->list)) {
-	Tcl_Obj *copy = Tcl_DuplicateObj(r->list);
-
-	Tcl_IncrRefCount(copy);
-	Tcl_DecrRefCount(r->list);
-	r->list = copy;
-    }
+    Unshared(&r->list);
     if (Tcl_ListObjIndex(NULL, r->list, r->flight[i].index, &d) == TCL_OK
 	    && d != NULL) {
 	d = Tcl_DuplicateObj(d);
@@ -116,14 +178,7 @@ RecordTap(
     PUT("arrive", Tcl_NewObj());
     PUT("drop", Tcl_NewObj());
 #undef PUT
-    if (Tcl_IsShared(r->list)) {
-	Tcl_Obj *copy = Tcl_DuplicateObj(r->list);
-
-	Tcl_IncrRefCount(copy);
-	Tcl_DecrRefCount(r->list);
-	r->list = copy;
-    }
-    Tcl_ListObjAppendElement(NULL, r->list, d);
+    Tcl_ListObjAppendElement(NULL, Unshared(&r->list), d);
     if (r->nflight == r->maxflight) {
 	r->maxflight = r->maxflight ? 2 * r->maxflight : 16;
 	r->flight = ckrealloc(r->flight, r->maxflight * sizeof(InFlight));
@@ -144,6 +199,7 @@ TcplabRecordStop(
     }
     if (r->active && netPtr->net) {
 	net_observer_remove(netPtr->net, RecordTap, netPtr);
+	netPtr->events--;
     }
     r->active = 0;
 }
@@ -157,6 +213,7 @@ TcplabRecordFree(
     if (r) {
 	TcplabRecordStop(netPtr);
 	Tcl_DecrRefCount(r->list);
+	Tcl_DecrRefCount(r->events);
 	if (r->flight) {
 	    ckfree(r->flight);
 	}
@@ -172,14 +229,16 @@ TcplabRecordCmd(
     Tcl_Size objc,
     Tcl_Obj *const objv[])
 {
-    static const char *const subs[] = { "get", "start", "stop", NULL };
-    enum { R_GET, R_START, R_STOP };
+    static const char *const subs[] = {
+	"events", "get", "start", "stop", NULL
+    };
+    enum { R_EVENTS, R_GET, R_START, R_STOP };
     Recorder *r = netPtr->recorder;
     HostObj *hostPtr = NULL;
     int idx;
 
     if (objc < 3) {
-	Tcl_WrongNumArgs(interp, 2, objv, "start ?-on host? | stop | get");
+	Tcl_WrongNumArgs(interp, 2, objv, "start ?-on host? | stop | get | events");
 	return TCL_ERROR;
     }
     if (Tcl_GetIndexFromObj(interp, objv[2], subs, "subcommand", 0, &idx)
@@ -202,13 +261,17 @@ TcplabRecordCmd(
 	} else {
 	    TcplabRecordStop(netPtr);
 	    Tcl_DecrRefCount(r->list);
+	    Tcl_DecrRefCount(r->events);
 	}
 	r->list = Tcl_NewListObj(0, NULL);
 	Tcl_IncrRefCount(r->list);
+	r->events = Tcl_NewListObj(0, NULL);
+	Tcl_IncrRefCount(r->events);
 	r->nflight = 0;
 	r->on = hostPtr ? hostPtr->host : NULL;
 	r->active = 1;
 	net_observer_add(netPtr->net, RecordTap, netPtr);
+	netPtr->events++;		/* The stacks report their events. */
 	return TCL_OK;
     }
     if (objc != 3) {
@@ -218,7 +281,7 @@ TcplabRecordCmd(
     if (idx == R_STOP) {
 	TcplabRecordStop(netPtr);
     } else if (r) {
-	Tcl_SetObjResult(interp, r->list);
+	Tcl_SetObjResult(interp, idx == R_GET ? r->list : r->events);
     }
     return TCL_OK;
 }

@@ -44,8 +44,10 @@ DupAck(
 {
     if (++tp->dupacks == 3 && !(tp->flags & TF_INRECOVERY)) {
 	tcp_cc_fast_retransmit(tp);
+	tcp_cc_report(tp, "fast retransmit");
     } else if (tp->dupacks > 3 && (tp->flags & TF_INRECOVERY)) {
 	tp->cwnd += tp->mss;
+	tcp_cc_report(tp, "recovery (duplicate ACK)");
 	tcp_output(tp);
     }
 }
@@ -68,6 +70,7 @@ RecoveryAck(
 
     if (SEQ_GEQ(ack, tp->recover)) {
 	tp->cwnd = TL_MIN(tp->ssthresh, tp->snd_max - ack + mss);
+	tcp_cc_report(tp, "recovery ends (full ACK)");
 	return 0;
     }
     tp->snd_una = ack;
@@ -79,6 +82,7 @@ RecoveryAck(
     }
     tp->cwnd = (tp->cwnd > acked ? tp->cwnd - acked : 0) + mss
 	    + (uint32_t) tp->dupacks * mss;
+    tcp_cc_report(tp, "recovery (partial ACK)");
     return 1;
 }
 

@@ -392,6 +392,7 @@ NewAck(
 	    tp->flags &= ~TF_INRECOVERY;
 	    if (sack) {
 		tp->cwnd = tp->ssthresh;
+		tcp_cc_report(tp, "recovery ends (full ACK)");
 	    }
 	    tcp_cc_state(tp, CA_OPEN);
 	} else if (sack) {

@@ -10,6 +10,7 @@
 
 #include <tcl.h>
 #include <limits.h>
+#include <signal.h>
 #include "tcp.h"
 #include "trace.h"
 #include "capture.h"
@@ -74,6 +75,8 @@ struct NetObj {
     struct TapDev *tapdevs;	/* TAP devices (tclTap.c). */
     struct After *afters;	/* $net after: scripts waiting (tclAfter.c). */
     int nextAfter;
+    int eventloop;		/* Tcl's event loop moves virtual time... */
+    int stepQueued;		/* ...and a step waits for idle (tclLoop.c). */
 };
 
 struct HostObj {
@@ -179,6 +182,7 @@ MODULE_SCOPE int	TcplabRecordCmd(NetObj *netPtr, Tcl_Interp *interp,
 			    Tcl_Size objc, Tcl_Obj *const objv[]);
 MODULE_SCOPE void	TcplabRecordStop(NetObj *netPtr);
 MODULE_SCOPE void	TcplabRecordFree(NetObj *netPtr);
+MODULE_SCOPE void	TcplabRecordEvent(NetObj *netPtr, const tl_evrec *ev);
 
 /* tclWire.c */
 MODULE_SCOPE Tcl_ObjCmdProc TcplabWireCmd;
@@ -225,6 +229,30 @@ TcplabClockSync(
 	TcplabRealSync(netPtr);
     }
 }
+
+/* tclLoop.c: progress and Ctrl-C for $net run; the event-loop source. */
+typedef struct RunWatch {
+    NetObj *netPtr;
+    int mode;			/* 0 quiet, 1 on a terminal, 2 always. */
+    int tty;			/* stdout is a terminal. */
+    Tcl_Channel out;
+    Tcl_Obj *cond;		/* The -until condition, or NULL... */
+    int condState;		/* ...and its last value. */
+    unsigned long long events;
+    uint64_t frames0;
+    tl_time t0;
+    double wall0, shown;
+    int installed, interrupted;
+    struct sigaction old;
+} RunWatch;
+MODULE_SCOPE int	TcplabWatchBegin(NetObj *netPtr, Tcl_Interp *interp,
+			    Tcl_Obj *mode, Tcl_Obj *cond, RunWatch *w);
+MODULE_SCOPE int	TcplabWatchTick(RunWatch *w, int condState);
+MODULE_SCOPE int	TcplabWatchEnd(RunWatch *w, Tcl_Interp *interp,
+			    int code);
+MODULE_SCOPE int	TcplabInterruptPending(void);
+MODULE_SCOPE void	TcplabLoopInit(NetObj *netPtr);
+MODULE_SCOPE void	TcplabLoopFree(NetObj *netPtr);
 
 /* tclTap.c */
 MODULE_SCOPE int	TcplabTapCmd(NetObj *netPtr, Tcl_Interp *interp,
