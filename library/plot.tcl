@@ -163,7 +163,7 @@ proc ::tcplab::plot::Load {source} {
 # The network a connection handle belongs to.
 proc ::tcplab::plot::NetOf {conn} {
     foreach net [info commands ::tcplab::net*] {
-	if {$net eq "::tcplab::network"} {
+	if {![regexp {^::tcplab::net[0-9]+$} $net]} {
 	    continue
 	}
 	foreach h [$net hosts] {
@@ -480,7 +480,9 @@ proc ::tcplab::plot::Figtseq {c opts} {
 	set ack [Rel [dict get $s ack] $isn]
 	set w [Window $c $s]
 	set right [expr {$ack + $w}]
-	if {$ack eq $lastAck && $len == 0 && $w == $lastWin
+	# RFC 5681 2: no data, no SYN or FIN, the same ACK and window, data
+	# outstanding (an answer to a zero-window probe is not one).
+	if {$ack eq $lastAck && $len == 0 && $w == $lastWin && $w > 0
 		&& ![string match {*[SFR]*} $fl] && $ack < $maxEnd} {
 	    lappend pts(dup) [list $t $ack]
 	}
@@ -504,9 +506,10 @@ proc ::tcplab::plot::Figtseq {c opts} {
 	[Series sack "SACK block" #9467bd bars $pts(sack) offset 4] \
 	[Series data "data segment" #000000 bars $pts(data)] \
 	[Series dup "duplicate ACK" #17becf marks $pts(dup) shape diamond] \
-	[Series zwp "zero-window probe" #ff7f0e bars $pts(zwp) offset -4] \
-	[Series syn "SYN" #1f77b4 marks $pts(syn) shape square] \
-	[Series fin "FIN" #e377c2 marks $pts(fin) shape triangle] \
+	[Series zwp "zero-window probe" #ff7f0e bars $pts(zwp) offset -4 \
+	    minlen 10] \
+	[Series syn "SYN" #1f77b4 marks $pts(syn) shape square offset 7] \
+	[Series fin "FIN" #e377c2 marks $pts(fin) shape triangle offset 7] \
 	[Series rst "RST" #7f7f7f marks $pts(rst) shape cross] \
 	[Series drop "lost on the wire" #8c564b marks $pts(drop) shape cross] \
 	[Series rexmt "retransmission" #d62728 bars $pts(rexmt)]]
@@ -583,15 +586,16 @@ proc ::tcplab::plot::Figcwnd {c opts} {
     }
     set series [list \
 	[Series rwnd "receive window" #b8860b step $rw] \
-	[Series flight "bytes in flight" #7f7f7f step $fl] \
-	[Series cwnd "cwnd" #1f77b4 step $cw] \
-	[Series ssthresh "ssthresh" #d62728 step $ss dash {7 4}]]
+	[Series flight "bytes in flight" #7f7f7f step $fl]]
+    # The causes' markers under the lines they mark.
     foreach {why slug colour} $causeColours {
 	if {[dict exists $marks $why]} {
 	    lappend series [Series $slug "cwnd: $why" $colour marks \
 		[dict get $marks $why] shape diamond]
 	}
     }
+    lappend series [Series cwnd "cwnd" #1f77b4 step $cw] \
+	[Series ssthresh "ssthresh" #d62728 step $ss dash {7 4}]
     return [dict create title "congestion window" xlabel "time (s)" \
 	ylabel "bytes" yunit bytes notes $notes series $series ymin 0]
 }
@@ -1003,14 +1007,15 @@ proc ::tcplab::plot::Svg {fig} {
 	    bars {
 		set d ""
 		set off [expr {[dict exists $s offset] ? [dict get $s offset] : 0}]
+		set min [expr {[dict exists $s minlen] ? [dict get $s minlen] : 3}]
 		foreach p $pts {
 		    lassign $p x ya yb
 		    lassign [Px $fig $x $ya] px pa
 		    set pb [lindex [Px $fig $x $yb] 1]
 		    set px [expr {$px + $off}]
-		    if {$pa - $pb < 3} {
-			set pa [expr {($pa + $pb) / 2.0 + 1.5}]
-			set pb [expr {$pa - 3}]
+		    if {$pa - $pb < $min} {
+			set pa [expr {($pa + $pb + $min) / 2.0}]
+			set pb [expr {$pa - $min}]
 		    }
 		    append d "M$px $pa V$pb M[expr {$px - 2.5}] $pa\
 			H[expr {$px + 2.5}] M[expr {$px - 2.5}] $pb\
@@ -1021,8 +1026,10 @@ proc ::tcplab::plot::Svg {fig} {
 	    }
 	    dots - marks {
 		lappend o "<g class=\"$name\">"
+		set off [expr {[dict exists $s offset] ? [dict get $s offset] : 0}]
 		foreach p $pts {
 		    lassign [Px $fig {*}[lrange $p 0 1]] px py
+		    set px [expr {$px + $off}]
 		    lappend o [Glyph [dict get $s shape] $px $py $col]
 		}
 		lappend o "</g>"
