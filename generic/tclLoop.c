@@ -179,7 +179,10 @@ TcplabWatchTick(
     RunWatch *w,
     int condState)
 {
-    w->events++;
+    /* The first call comes before any event. */
+    if (w->calls++ > 0) {
+	w->events++;
+    }
     w->condState = condState;
     if (gotSigint) {
 	w->interrupted = 1;

@@ -639,6 +639,7 @@ Run(
 	    ok = 0;
 	}
     }
+    watch.condState = ok;
     code = TcplabWatchEnd(&watch, interp, code);
     if (cond) {
 	Tcl_DecrRefCount(cond);

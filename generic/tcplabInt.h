@@ -238,7 +238,7 @@ typedef struct RunWatch {
     Tcl_Channel out;
     Tcl_Obj *cond;		/* The -until condition, or NULL... */
     int condState;		/* ...and its last value. */
-    unsigned long long events;
+    unsigned long long events, calls;
     uint64_t frames0;
     tl_time t0;
     double wall0, shown;
