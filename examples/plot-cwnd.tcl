@@ -27,6 +27,10 @@ if {$file eq ""} {
 set net [tcplab::network create -seed 1]
 $net host create svr4 -addr 140.252.13.34/27 -profile $profile
 $net host create bsdi -addr 140.252.13.35/27 -profile $profile -services discard
+if {$profile eq "bsd44"} {
+    # 4.4BSD's own congestion control (Reno), not the profiles' NewReno.
+    svr4 sysctl tcp_congestion_control reno
+}
 # Buffers large enough not to be the limit (4.4BSD's are 4096 bytes).
 bsdi sysctl rcvbuf 65535
 svr4 sysctl sndbuf 65535

@@ -27,6 +27,10 @@ if {$file eq ""} {
 set net [tcplab::network create -seed 1]
 $net host create svr4 -addr 140.252.13.34/27 -profile $profile
 $net host create bsdi -addr 140.252.13.35/27 -profile $profile -services discard
+if {$profile eq "bsd44"} {
+    # 4.4BSD's own congestion control (Reno), not the profiles' NewReno.
+    svr4 sysctl tcp_congestion_control reno
+}
 bsdi sysctl rcvbuf 32768
 svr4 sysctl sndbuf 32768
 $net link create slow svr4 bsdi -delay 20ms -rate 1Mbit

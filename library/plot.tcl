@@ -28,14 +28,15 @@ namespace eval ::tcplab::plot {
     variable options {-conn -file -format -from -interval -title -to}
     # The frame of an SVG figure (pixels): plot area and legend.
     variable W 800 L 84 R 776 T 48 B 392
-    # A cwnd change's cause and the colour of its marker.
+    # A cwnd change's cause (a pattern of the reason), its series and the
+    # colour of its marker; the first pattern that matches counts.
     variable causeColours {
-	{fast retransmit} fast-rexmt #d62728
-	{retransmission timeout} rto #8c1010
-	{SACK loss recovery (RFC 6675)} sack-rcvy #e377c2
-	{recovery (duplicate ACK)} rcvy-dup #ff7f0e
-	{recovery (partial ACK)} rcvy-part #9467bd
-	{recovery ends (full ACK)} rcvy-end #17becf
+	{fast retransmit*} fast-rexmt #d62728
+	{retransmission timeout*} rto #8c1010
+	{SACK loss recovery*} sack-rcvy #e377c2
+	{*recovery ends*} rcvy-end #17becf
+	{recovery (partial*} rcvy-part #9467bd
+	{*recovery*} rcvy-dup #ff7f0e
     }
     variable timerColours {
 	rexmt #d62728 persist #ff7f0e keepalive #8c564b delack #bcbd22
@@ -525,6 +526,7 @@ proc ::tcplab::plot::Figcwnd {c opts} {
     set cw {}
     set ss {}
     set marks {}
+    set labels {}
     foreach e [dict get $c events] {
 	set t [dict get $e time]
 	if {[dict get $e kind] eq "state" && [dict get $e to] eq "ESTABLISHED"
@@ -544,8 +546,10 @@ proc ::tcplab::plot::Figcwnd {c opts} {
 	    lappend ss [list $t $v]
 	}
 	foreach {cause slug colour} $causeColours {
-	    if {$cause eq $why} {
-		dict lappend marks $why [list $t [dict get $e cwnd] $why]
+	    if {[string match $cause $why]} {
+		dict lappend marks $slug [list $t [dict get $e cwnd] $why]
+		dict set labels $slug $why
+		break
 	    }
 	}
     }
@@ -588,10 +592,10 @@ proc ::tcplab::plot::Figcwnd {c opts} {
 	[Series rwnd "receive window" #b8860b step $rw] \
 	[Series flight "bytes in flight" #7f7f7f step $fl]]
     # The causes' markers under the lines they mark.
-    foreach {why slug colour} $causeColours {
-	if {[dict exists $marks $why]} {
-	    lappend series [Series $slug "cwnd: $why" $colour marks \
-		[dict get $marks $why] shape diamond]
+    foreach {pattern slug colour} $causeColours {
+	if {[dict exists $marks $slug]} {
+	    lappend series [Series $slug "cwnd: [dict get $labels $slug]" \
+		$colour marks [dict get $marks $slug] shape diamond]
 	}
     }
     lappend series [Series cwnd "cwnd" #1f77b4 step $cw] \
