@@ -40,8 +40,13 @@ static const Row rows[] = {
     {{T(tcp_retries2), 0, 255, "data retransmissions before ETIMEDOUT (R2)"},
 	{12, 15, 15, 15}},
     /* Linux 0 means 8 (tcp_orphan_retries() in tcp_timer.c). */
-    {{T(tcp_orphan_retries), 0, 255, "retransmissions for an orphaned connection (0 = 8)"},
+    {{T(tcp_orphan_retries), 0, 255, "retransmissions for an orphaned connection (0 = orphan_retries_default)"},
 	{12, 0, 0, 0}},
+    /* What tcp_orphan_retries 0 stands for: Linux tcp_orphan_retries()
+     * returns 8; 4.4BSD has no separate count and gives up after
+     * TCP_MAXRXTSHIFT 12, as for any connection (tcp_timer.c). */
+    {{T(orphan_retries_default), 1, 255, "retransmissions for an orphaned connection when tcp_orphan_retries is 0"},
+	{12, 8, 8, 8}},
     /* Linux tcp_fin_timeout 60 s (trace 05). 4.4BSD: tcp_maxidle =
      * TCPTV_KEEPCNT 8 x TCPTV_KEEPINTVL 75 s = 600 s, then re-armed for
      * 75 s while the peer was heard from (tcp_timer.c, TCPT_2MSL).
@@ -84,11 +89,6 @@ static const Row rows[] = {
 	{0, 1, 1, 0}},
     {{T(rcv_win_roundup), 0, 1, "round the scaled window up to the scale unit"},
 	{0, 1, 1, 0}},
-    /* Linux tcp_event_data_recv(): the first data of a connection starts
-     * "quickack" mode, TCP_MAX_QUICKACKS 16 segments ACKed at once (trace
-     * 12: every segment ACKed); a FIN enters pingpong mode, whose ACK is
-     * delayed (trace 12: +41 ms). 4.4BSD delays every ACK to the 200 ms
-     * tick unless two segments are waiting. */
     /* After the application reads: 4.4BSD tcp_output() sends a window
      * update when the window opened by two segments or half the buffer
      * (RFC 1122 4.2.3.3, RFC 9293 3.8.6.2.2); Linux tcp_cleanup_rbuf()
@@ -96,8 +96,25 @@ static const Row rows[] = {
      * would at least double. */
     {{T(win_update_double), 0, 1, "window updates only when the window fell to half and would double, as Linux"},
 	{0, 1, 1, 0}},
+    /* Linux tcp_event_data_recv(): the first data of a connection starts
+     * "quickack" mode, TCP_MAX_QUICKACKS 16 segments ACKed at once (trace
+     * 12: every segment ACKed). 4.4BSD delays every ACK to the 200 ms
+     * tick unless two segments are waiting. */
     {{T(quickack), 0, 1000, "segments ACKed at once after a connection's first data"},
 	{0, 16, 16, 0}},
+    /* Linux tcp_fin(): a FIN in ESTABLISHED enters pingpong mode and its
+     * ACK is delayed (inet_csk_schedule_ack(); trace 12: +41 ms). 4.4BSD
+     * tcp_input() sets TF_ACKNOW for a FIN, and RFC 9293 3.10.7.4 (eighth
+     * step) says to send an acknowledgment for it. */
+    {{T(fin_delack), 0, 1, "the ACK of a FIN received in ESTABLISHED is delayed, as Linux"},
+	{0, 1, 1, 0}},
+    /* Linux: icsk_ack.ato is 0 until the first data sets it to
+     * TCP_ATO_MIN (tcp_event_data_recv(), tcp_send_delayed_ack()), so an
+     * ACK delayed before any data (a FIN's) goes at the next tick (traces
+     * 05, 06: 1-7 ms). 4.4BSD and RFC 1122 4.2.3.2: the delayed-ACK
+     * time. */
+    {{T(delack_ato_zero), 0, 1, "before a connection's first data a delayed ACK waits only for the next tick, as Linux"},
+	{0, 1, 1, 0}},
     /* Linux tcp_rtt_estimator()/tcp_set_rto(): rttvar is kept at least
      * tcp_rto_min, so RTO = SRTT + max(4 RTTVAR, 200 ms): 204 ms on a
      * fast link (ss rto:204, trace 07). RFC 6298 2.4 and 4.4BSD clamp
@@ -260,6 +277,13 @@ static const Row rows[] = {
      * 4.4BSD resets on any in-window RST or SYN. */
     {{T(challenge_ack), 0, 1, "RFC 5961 challenge ACKs"},
 	{0, 1, 1, 1}},
+    /* A RST in the window but not at RCV.NXT in TIME_WAIT: Linux
+     * tcp_timewait_state_process() acts only on an exact one and ignores
+     * the others without a reply (trace 13 C); 4.4BSD tcp_input() closes
+     * on any RST in the window. RFC 5961 3.2 would answer with a
+     * challenge ACK; the rfc9293 profile ignores it, as Linux does. */
+    {{T(tw_rst_exact), 0, 1, "in TIME_WAIT, a RST not at RCV.NXT is ignored without a reply, as Linux"},
+	{0, 1, 1, 1}},
     /* RFC 5961 7: challenge ACKs are throttled. Linux 6.18: per socket
      * at most one per tcp_invalid_ratelimit (500 ms), like other
      * out-of-window ACKs (tcp_oow_rate_limited()), and per host
@@ -274,6 +298,12 @@ static const Row rows[] = {
      * snd_nxt + 65537; 2 (the default) allows it for loopback only. */
     {{T(tcp_tw_reuse), 0, 2, "connect over a TIME_WAIT 4-tuple: 0 no, 1 yes, 2 loopback only"},
 	{0, 2, 0, 0}},
+    /* The ISN of a connect() that takes over a TIME_WAIT 4-tuple (used
+     * only with tcp_tw_reuse): Linux tcp_twsk_unique() sets write_seq =
+     * tw_snd_nxt + 65535 + 2; the same in every profile, as none but
+     * Linux reuses. */
+    {{T(tw_reuse_isn_incr), 0, BIG, "ISN of a connect over a TIME_WAIT 4-tuple above its snd_nxt (0 = generator)"},
+	{65537, 65537, 65537, 65537}},
     /* Linux tcp_reset(): a RST in CLOSE_WAIT sets EPIPE, not ECONNRESET
      * (trace 06). */
     {{T(closewait_rst_epipe), 0, 1, "a RST in CLOSE_WAIT reports EPIPE"},

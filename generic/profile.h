@@ -82,6 +82,11 @@ typedef struct tl_tunables {
     int rcv_win_mss_round;	/* Initial window: a multiple of the MSS */
     int rcv_win_roundup;	/* Scaled window rounded up, not down */
     int quickack;		/* Segments ACKed at once after the first data */
+    int fin_delack;		/* The ACK of a FIN is delayed (Linux) */
+    int delack_ato_zero;	/* No delay for ACKs before data (Linux) */
+    int orphan_retries_default;	/* tcp_orphan_retries 0 means this */
+    int tw_reuse_isn_incr;	/* TIME_WAIT reuse: ISN above snd_nxt */
+    int tw_rst_exact;		/* TIME_WAIT ignores an inexact RST (Linux) */
     int rto_min_in_var;		/* RTO = SRTT + max(4 RTTVAR, rto_min) (Linux) */
     int tlp;			/* Tail loss probe before the first RTO */
     int dupsyn_restart;		/* A duplicate SYN restarts the SYN-ACK timer */

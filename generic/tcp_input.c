@@ -471,7 +471,7 @@ Fin(
 
     tp->rcv_nxt++;
     tp->flags |= TF_RCVD_FIN;
-    if (t->quickack && tp->state == TCPS_ESTABLISHED) {
+    if (t->fin_delack && tp->state == TCPS_ESTABLISHED) {
 	/* Linux tcp_fin(): ESTABLISHED enters pingpong mode and the FIN's
 	 * ACK is delayed (trace 12: +41 ms). */
 	tp->flags |= TF_PINGPONG | TF_DELACK;
@@ -708,7 +708,7 @@ Synchronized(
 
     /* Second: the RST bit. */
     if (flags & TH_RST) {
-	if (t->challenge_ack && seq != tp->rcv_nxt
+	if (t->tw_rst_exact && seq != tp->rcv_nxt
 		&& tp->state == TCPS_TIME_WAIT) {
 	    /* Linux tcp_timewait_state_process(): only an exact RST is
 	     * acted on; others are ignored without a reply (trace 13 C). */

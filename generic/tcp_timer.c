@@ -313,9 +313,9 @@ RetryLimit(
 	return t->tcp_synack_retries;
     default:
 	if (tp->flags & TF_CLOSED) {
-	    /* Linux tcp_orphan_retries(): 0 means 8. */
+	    /* Linux tcp_orphan_retries(): 0 means 8 (orphan_retries_default). */
 	    return t->tcp_orphan_retries ? t->tcp_orphan_retries
-		    : t->isn_generator == ISN_BSD ? 12 : 8;
+		    : t->orphan_retries_default;
 	}
 	return t->tcp_retries2;
     }
@@ -543,14 +543,15 @@ MslTimer(
  *	How long an ACK may wait. Linux's ato starts at 0 and becomes
  *	TCP_ATO_MIN (40 ms) with the first data (tcp_send_delayed_ack()), so
  *	a FIN that comes before any data is ACKed at the next tick (traces
- *	05, 06: 1-7 ms) and one after data 40 ms later (trace 12).
+ *	05, 06: 1-7 ms) and one after data 40 ms later (trace 12); the
+ *	tunable delack_ato_zero decides it.
  */
 
 tl_time
 tcp_delack_time(
     const tl_tcb *tp)
 {
-    if (tp->host->tun.quickack && !tp->got_data) {
+    if (tp->host->tun.delack_ato_zero && !tp->got_data) {
 	return 0;
     }
     return tcp_ms(tp->host->tun.delack_time);

@@ -135,8 +135,9 @@ tcp_connect(
 	tl_tcb *old = tcp_lookup(h, laddr, lport, raddr, rport);
 
 	if (old && TwReusable(old)) {
-	    tw_iss = old->snd_nxt + 65535 + 2;
-	    has_tw_iss = 1;
+	    /* Linux tcp_twsk_unique(): tw_snd_nxt + 65535 + 2. */
+	    tw_iss = old->snd_nxt + (uint32_t) h->tun.tw_reuse_isn_incr;
+	    has_tw_iss = h->tun.tw_reuse_isn_incr != 0;
 	    tcp_close(old);
 	    old = NULL;
 	}
