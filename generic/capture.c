@@ -636,7 +636,7 @@ CaptureTap(
 	return;
     }
     if (c->kind == CAPTURE_RAW && info->l2len == ETH_HDRLEN) {
-	if (len < ETH_HDRLEN || get16(frame + 12) != ETHERTYPE_IP) {
+	if (len < ETH_HDRLEN || eth_type(frame) != ETHERTYPE_IP) {
 	    return;
 	}
 	frame += ETH_HDRLEN;
@@ -651,9 +651,8 @@ CaptureTap(
 	if (copy == NULL) {
 	    abort();
 	}
-	memcpy(copy, info->to ? info->to->mac : info->from->mac, 6);
-	memcpy(copy + 6, info->from->mac, 6);
-	put16(copy + 12, ETHERTYPE_IP);
+	eth_build(copy, info->to ? info->to->mac : info->from->mac,
+		info->from->mac, ETHERTYPE_IP);
 	memcpy(copy + ETH_HDRLEN, frame, len);
 	frame = copy;
 	len += ETH_HDRLEN;
@@ -771,11 +770,11 @@ NetworkOffset(
 	    return 0;
 	}
 	off = ETH_HDRLEN;
-	type = get16(p + 12);
+	type = eth_type(p);
 	/* 802.1Q and 802.1ad tags. */
 	while ((type == 0x8100 || type == 0x88a8 || type == 0x9100)
 		&& off + 4 <= caplen) {
-	    type = get16(p + off + 2);
+	    type = vlan_type(p + off);
 	    off += 4;
 	}
 	if (type != ETHERTYPE_IP && type != 0x86dd) {
@@ -796,7 +795,7 @@ NetworkOffset(
 	if (caplen < 16) {
 	    return 0;
 	}
-	type = get16(p + 14);
+	type = sll_protocol(p);
 	if (type != ETHERTYPE_IP && type != 0x86dd) {
 	    return 0;
 	}
@@ -806,7 +805,7 @@ NetworkOffset(
 	if (caplen < 20) {
 	    return 0;
 	}
-	type = get16(p);
+	type = sll2_protocol(p);
 	if (type != ETHERTYPE_IP && type != 0x86dd) {
 	    return 0;
 	}
@@ -816,38 +815,6 @@ NetworkOffset(
 	return -1;
     }
     *offPtr = off;
-    return 1;
-}
-
-/* Parses the TCP header at t; seglen is the TCP length from IP. */
-static int
-TcpHeader(
-    const uint8_t *t,
-    uint32_t avail,
-    uint32_t seglen,
-    tl_tcphdr *th)
-{
-    if (avail < TCP_HDRLEN || seglen < TCP_HDRLEN) {
-	return 0;
-    }
-    memset(th, 0, sizeof(*th));
-    th->off = (uint8_t) ((t[12] >> 4) * 4);
-    if (th->off < TCP_HDRLEN || th->off > seglen || th->off > avail) {
-	return 0;
-    }
-    th->sport = get16(t);
-    th->dport = get16(t + 2);
-    th->seq = get32(t + 4);
-    th->ack = get32(t + 8);
-    th->flags = t[13];
-    th->win = get16(t + 14);
-    th->csum = get16(t + 16);
-    th->urp = get16(t + 18);
-    th->optbytes = t + TCP_HDRLEN;
-    th->optlen = (uint8_t) (th->off - TCP_HDRLEN);
-    tcp_opts_parse(th->optbytes, th->optlen, &th->opt);
-    th->datalen = seglen - th->off;
-    th->data = avail >= seglen ? t + th->off : NULL;
     return 1;
 }
 
@@ -868,7 +835,7 @@ capture_segment(
     uint32_t caplen,
     tl_pcapseg *s)
 {
-    uint32_t off, avail, hlen, total;
+    uint32_t off, avail, hlen, seglen;
     int r = NetworkOffset(dlt, p, caplen, &off);
 
     if (r <= 0) {
@@ -880,74 +847,10 @@ capture_segment(
     p += off;
     avail = caplen - off;
     memset(s, 0, sizeof(*s));
-    if ((p[0] >> 4) == 4) {
-	if (avail < IP_HDRLEN) {
-	    return 0;
-	}
-	hlen = (uint32_t) (p[0] & 15) * 4;
-	total = get16(p + 2);
-	if (total == 0) {
-	    total = avail;		/* TCP segmentation offload. */
-	}
-	if (hlen < IP_HDRLEN || total < hlen || avail < hlen || p[9] != 6
-		|| (get16(p + 6) & 0x1fff) != 0) {
-	    return 0;
-	}
-	s->family = 4;
-	memcpy(s->src, p + 12, 4);
-	memcpy(s->dst, p + 16, 4);
-	return TcpHeader(p + hlen, avail - hlen, total - hlen, &s->th);
+    if (!ip_find_tcp(p, avail, &s->family, s->src, s->dst, &hlen, &seglen)) {
+	return 0;
     }
-    if ((p[0] >> 4) == 6) {
-	uint8_t next;
-	uint32_t plen;
-
-	if (avail < 40) {
-	    return 0;
-	}
-	plen = get16(p + 4);
-	if (plen == 0) {
-	    plen = avail - 40;		/* Jumbogram or offload. */
-	}
-	next = p[6];
-	s->family = 6;
-	memcpy(s->src, p + 8, 16);
-	memcpy(s->dst, p + 24, 16);
-	hlen = 40;
-	/* Extension headers before TCP. */
-	while (next != 6) {
-	    uint32_t elen;
-
-	    if (hlen + 8 > avail || hlen + 8 > plen + 40) {
-		return 0;
-	    }
-	    switch (next) {
-	    case 0:			/* Hop-by-hop options. */
-	    case 43:			/* Routing. */
-	    case 60:			/* Destination options. */
-		elen = ((uint32_t) p[hlen + 1] + 1) * 8;
-		break;
-	    case 44:			/* Fragment: only the first. */
-		if ((get16(p + hlen + 2) & 0xfff8) != 0) {
-		    return 0;
-		}
-		elen = 8;
-		break;
-	    case 51:			/* Authentication header. */
-		elen = ((uint32_t) p[hlen + 1] + 2) * 4;
-		break;
-	    default:
-		return 0;
-	    }
-	    next = p[hlen];
-	    hlen += elen;
-	}
-	if (hlen > avail || hlen > plen + 40) {
-	    return 0;
-	}
-	return TcpHeader(p + hlen, avail - hlen, plen + 40 - hlen, &s->th);
-    }
-    return 0;
+    return tcp_peek(p + hlen, avail - hlen, seglen, &s->th);
 }
 
 struct tl_pcapreader {

@@ -325,11 +325,12 @@ Segment(
     tl_pkt *p)
 {
     const uint8_t *ip = p->data;
-    uint32_t ihl = (ip[0] & 15u) * 4, thl, hl, off, n, total;
+    uint32_t ihl = ip_hdrlen(ip), thl, hl, off, n, total;
+    tl_addr src = ip_src(ip), dst = ip_dst(ip);
     int rc = 0;
 
-    total = TL_MIN(p->len, (uint32_t) get16(ip + 2));
-    thl = (uint32_t) (ip[ihl + 12] >> 4) * 4;
+    total = TL_MIN(p->len, (uint32_t) ip_totlen(ip));
+    thl = tcp_hdrlen(ip + ihl);
     hl = ihl + thl;
     for (off = 0; hl + off < total; off += n) {
 	tl_pkt *q;
@@ -340,21 +341,17 @@ Segment(
 	d = q->data;
 	memcpy(d, ip, hl);
 	memcpy(d + hl, ip + hl + off, n);
-	put16(d + 2, (uint16_t) (hl + n));
-	put16(d + 4, (uint16_t) (get16(ip + 4) + off / p->gso));
-	put16(d + 10, 0);
-	put16(d + 10, cksum_fold(cksum_add(0, d, ihl)));
+	ip_set_len_id(d, (uint16_t) (hl + n),
+		(uint16_t) (ip_id(ip) + off / p->gso));
 	th = d + ihl;
-	put32(th + 4, get32(ip + ihl + 4) + off);
+	tcp_set_seq(th, tcp_seq(ip + ihl) + off);
 	if (off) {
-	    th[13] &= (uint8_t) ~TH_CWR;
+	    tcp_clear_flags(th, TH_CWR);
 	}
 	if (hl + off + n < total) {
-	    th[13] &= (uint8_t) ~(TH_FIN | TH_PUSH);
+	    tcp_clear_flags(th, TH_FIN | TH_PUSH);
 	}
-	put16(th + 16, 0);
-	put16(th + 16, cksum_fold(cksum_add(cksum_pseudo(get32(d + 12),
-		get32(d + 16), IPPROTO_TCP_, thl + n), th, thl + n)));
+	tcp_set_cksum(th, thl + n, src, dst);
 	if (host_link_send(h, ifc, nh, q) != 0) {
 	    rc = -1;
 	}
@@ -383,8 +380,8 @@ host_link_send(
 {
     p->to = NULL;
     if (p->gso && ifc->link->tso == 0) {
-	if (p->len <= IP_HDRLEN + TCP_HDRLEN || p->data[9] != IPPROTO_TCP_
-		|| (p->data[0] & 15u) * 4 + TCP_HDRLEN >= p->len) {
+	if (p->len <= IP_HDRLEN + TCP_HDRLEN || ip_proto(p->data) != IPPROTO_TCP_
+		|| ip_hdrlen(p->data) + TCP_HDRLEN >= p->len) {
 	    pkt_free(h->net, p);
 	    return -1;
 	}
@@ -403,9 +400,7 @@ host_link_send(
 	}
 	p->data -= ETH_HDRLEN;
 	p->len += ETH_HDRLEN;
-	memcpy(p->data, to->mac, 6);
-	memcpy(p->data + 6, ifc->mac, 6);
-	put16(p->data + 12, ETHERTYPE_IP);
+	eth_build(p->data, to->mac, ifc->mac, ETHERTYPE_IP);
 	p->to = to;
     }
     net_transmit(ifc, p);
@@ -488,7 +483,7 @@ Forward(
     tl_addr nh;
     tl_iface *ifc;
 
-    if (iph[8] <= 1 || (ifc = host_route(h, get32(iph + 16), &nh)) == NULL) {
+    if (ip_ttl(iph) <= 1 || (ifc = host_route(h, ip_dst(iph), &nh)) == NULL) {
 	h->stats.ip_noroute++;
 	return;
     }
@@ -496,10 +491,10 @@ Forward(
 	/* A segment that stands for several (gso) is cut up into segments
 	 * of its size, if they fit the link's MTU; nothing else too large
 	 * goes on (no fragmentation here). */
-	uint32_t ihl = (iph[0] & 15u) * 4;
+	uint32_t ihl = ip_hdrlen(iph);
 
-	if (!gso || iph[9] != IPPROTO_TCP_ || ihl + TCP_HDRLEN > iplen
-		|| ihl + (uint32_t) (iph[ihl + 12] >> 4) * 4 + gso > ifc->mtu) {
+	if (!gso || ip_proto(iph) != IPPROTO_TCP_ || ihl + TCP_HDRLEN > iplen
+		|| ihl + tcp_hdrlen(iph + ihl) + gso > ifc->mtu) {
 	    h->stats.ip_noroute++;
 	    return;
 	}
@@ -507,10 +502,7 @@ Forward(
     q = host_pkt_alloc(h, iplen);
     q->gso = gso;
     memcpy(q->data, iph, iplen);
-    q->data[8]--;
-    put16(q->data + 10, 0);
-    put16(q->data + 10, cksum_fold(cksum_add(0, q->data, (q->data[0] & 15)
-	    * 4)));
+    ip_dec_ttl(q->data);
     host_link_send(h, ifc, nh, q);
 }
 
@@ -537,16 +529,16 @@ host_input(
 	if (!arp_for_us(ifc, d)) {
 	    goto done;
 	}
-	if (get16(d + 12) == ETHERTYPE_ARP) {
+	if (eth_type(d) == ETHERTYPE_ARP) {
 	    arp_input(ifc, d + ETH_HDRLEN, len - ETH_HDRLEN);
 	    goto done;
 	}
-	if (get16(d + 12) != ETHERTYPE_IP) {
+	if (eth_type(d) != ETHERTYPE_IP) {
 	    goto done;		/* IPv6 and the rest: not spoken here. */
 	}
     }
     if (link_is_ether(ifc->link)) {
-	if (len < ETH_HDRLEN || get16(d + 12) != ETHERTYPE_IP) {
+	if (len < ETH_HDRLEN || eth_type(d) != ETHERTYPE_IP) {
 	    h->stats.ip_bad[WIRE_SHORT]++;
 	    goto done;
 	}

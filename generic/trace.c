@@ -66,36 +66,20 @@ trace_segment(
     const uint8_t *d = info->frame + info->l2len, *t;
     uint32_t len = info->len - info->l2len, tl;
 
-    if (info->len < info->l2len || len < IP_HDRLEN || (d[0] >> 4) != 4) {
+    if (info->len < info->l2len || len < IP_HDRLEN || ip_version(d) != 4) {
 	return 0;
     }
-    if (info->l2len == ETH_HDRLEN && get16(info->frame + 12) != ETHERTYPE_IP) {
+    if (info->l2len == ETH_HDRLEN && eth_type(info->frame) != ETHERTYPE_IP) {
 	return 0;
     }
-    s->ip.hlen = (uint8_t) ((d[0] & 15) * 4);
-    s->ip.tos = d[1];
-    s->ip.len = get16(d + 2);
-    s->ip.id = get16(d + 4);
-    s->ip.frag = get16(d + 6);
-    s->ip.ttl = d[8];
-    s->ip.proto = d[9];
-    s->ip.src = get32(d + 12);
-    s->ip.dst = get32(d + 16);
+    ip_fields(d, &s->ip);
     if (s->ip.proto != IPPROTO_TCP_ || s->ip.hlen < IP_HDRLEN
 	    || s->ip.len > len || s->ip.len < s->ip.hlen + TCP_HDRLEN) {
 	return 0;
     }
     t = d + s->ip.hlen;
     tl = s->ip.len - s->ip.hlen;
-    s->th.sport = get16(t);
-    s->th.dport = get16(t + 2);
-    s->th.seq = get32(t + 4);
-    s->th.ack = get32(t + 8);
-    s->th.off = (uint8_t) ((t[12] >> 4) * 4);
-    s->th.flags = t[13];
-    s->th.win = get16(t + 14);
-    s->th.csum = get16(t + 16);
-    s->th.urp = get16(t + 18);
+    tcp_fields(t, &s->th);
     if (s->th.off < TCP_HDRLEN || s->th.off > tl) {
 	s->th.off = TCP_HDRLEN;
     }

@@ -108,17 +108,10 @@ ip_parse(
     if (ip->hlen < IP_HDRLEN || ip->hlen > len) {
 	return WIRE_BADHLEN;
     }
-    ip->tos = p[1];
-    ip->len = get16(p + 2);
+    ip_fields(p, ip);
     if (ip->len < ip->hlen || ip->len > len) {
 	return WIRE_BADLEN;
     }
-    ip->id = get16(p + 4);
-    ip->frag = get16(p + 6);
-    ip->ttl = p[8];
-    ip->proto = p[9];
-    ip->src = get32(p + 12);
-    ip->dst = get32(p + 16);
     if (cksum_fold(cksum_add(0, p, ip->hlen)) != 0) {
 	return WIRE_CKSUM;
     }
@@ -252,14 +245,7 @@ tcp_parse(
 	    (uint32_t) len), p, len)) != 0) {
 	return WIRE_CKSUM;
     }
-    th->sport = get16(p);
-    th->dport = get16(p + 2);
-    th->seq = get32(p + 4);
-    th->ack = get32(p + 8);
-    th->flags = p[13];
-    th->win = get16(p + 14);
-    th->csum = get16(p + 16);
-    th->urp = get16(p + 18);
+    tcp_fields(p, th);
     th->optbytes = p + TCP_HDRLEN;
     th->optlen = (uint8_t) (th->off - TCP_HDRLEN);
     err = tcp_opts_parse(th->optbytes, th->optlen, &th->opt);
@@ -309,4 +295,244 @@ tcp_build(
     put16(p + 16, cksum_fold(cksum_add(cksum_pseudo(src, dst, IPPROTO_TCP_,
 	    (uint32_t) len), p, len)));
     return len;
+}
+
+/* Every field of an IPv4 header of at least 20 bytes, unchecked. */
+void
+ip_fields(
+    const uint8_t *p,
+    tl_iphdr *ip)
+{
+    ip->hlen = (uint8_t) ip_hdrlen(p);
+    ip->tos = p[1];
+    ip->len = get16(p + 2);
+    ip->id = get16(p + 4);
+    ip->frag = get16(p + 6);
+    ip->ttl = p[8];
+    ip->proto = p[9];
+    ip->src = get32(p + 12);
+    ip->dst = get32(p + 16);
+}
+
+/* The header checksum of the IPv4 header at p, computed again. */
+static void
+IpCksum(
+    uint8_t *p)
+{
+    put16(p + 10, 0);
+    put16(p + 10, cksum_fold(cksum_add(0, p, ip_hdrlen(p))));
+}
+
+/* A new total length and ID (a piece of a larger datagram). */
+void
+ip_set_len_id(
+    uint8_t *p,
+    uint16_t len,
+    uint16_t id)
+{
+    put16(p + 2, len);
+    put16(p + 4, id);
+    IpCksum(p);
+}
+
+/* One hop fewer to live (RFC 791, RFC 1812 5.3.1). */
+void
+ip_dec_ttl(
+    uint8_t *p)
+{
+    p[8]--;
+    IpCksum(p);
+}
+
+/* The fixed fields of a TCP header of at least 20 bytes, unchecked. */
+void
+tcp_fields(
+    const uint8_t *p,
+    tl_tcphdr *th)
+{
+    th->sport = get16(p);
+    th->dport = get16(p + 2);
+    th->seq = get32(p + 4);
+    th->ack = get32(p + 8);
+    th->off = (uint8_t) tcp_hdrlen(p);
+    th->flags = p[13];
+    th->win = get16(p + 14);
+    th->csum = get16(p + 16);
+    th->urp = get16(p + 18);
+}
+
+/*
+ * tcp_peek --
+ *	The TCP header at p as captured: avail bytes are there of a segment
+ *	whose length (from IP) is seglen; the checksum is not verified and
+ *	the data may be cut short (data is then NULL).
+ * Results:
+ *	1, or 0 when the header itself is not all there or is malformed.
+ */
+
+int
+tcp_peek(
+    const uint8_t *p,
+    uint32_t avail,
+    uint32_t seglen,
+    tl_tcphdr *th)
+{
+    if (avail < TCP_HDRLEN || seglen < TCP_HDRLEN) {
+	return 0;
+    }
+    memset(th, 0, sizeof(*th));
+    tcp_fields(p, th);
+    if (th->off < TCP_HDRLEN || th->off > seglen || th->off > avail) {
+	return 0;
+    }
+    th->optbytes = p + TCP_HDRLEN;
+    th->optlen = (uint8_t) (th->off - TCP_HDRLEN);
+    tcp_opts_parse(th->optbytes, th->optlen, &th->opt);
+    th->datalen = seglen - th->off;
+    th->data = avail >= seglen ? p + th->off : NULL;
+    return 1;
+}
+
+void
+tcp_set_seq(
+    uint8_t *p,
+    uint32_t seq)
+{
+    put32(p + 4, seq);
+}
+
+void
+tcp_clear_flags(
+    uint8_t *p,
+    uint8_t flags)
+{
+    p[13] &= (uint8_t) ~flags;
+}
+
+/* The checksum of the len-byte segment at p, computed again. */
+void
+tcp_set_cksum(
+    uint8_t *p,
+    uint32_t len,
+    tl_addr src,
+    tl_addr dst)
+{
+    put16(p + 16, 0);
+    put16(p + 16, cksum_fold(cksum_add(cksum_pseudo(src, dst, IPPROTO_TCP_,
+	    len), p, len)));
+}
+
+/*
+ * ip_find_tcp --
+ *	Finds the TCP header in an IPv4 or IPv6 datagram of which avail bytes
+ *	are there (first fragments only; IPv6 extension headers are
+ *	skipped), without verifying checksums. A total or payload length of
+ *	0 (segmentation offload, jumbograms) is taken as what is there.
+ * Results:
+ *	1 with the family (4 or 6), the addresses as bytes, the offset of
+ *	the TCP header and the TCP length from the IP header; 0 when it is
+ *	not a TCP segment.
+ */
+
+int
+ip_find_tcp(
+    const uint8_t *p,
+    uint32_t avail,
+    int *familyPtr,
+    uint8_t src[16],
+    uint8_t dst[16],
+    uint32_t *offPtr,
+    uint32_t *seglenPtr)
+{
+    uint32_t hlen, total;
+
+    if (avail < 1) {
+	return 0;
+    }
+    if (ip_version(p) == 4) {
+	if (avail < IP_HDRLEN) {
+	    return 0;
+	}
+	hlen = ip_hdrlen(p);
+	total = ip_totlen(p);
+	if (total == 0) {
+	    total = avail;		/* TCP segmentation offload. */
+	}
+	if (hlen < IP_HDRLEN || total < hlen || avail < hlen
+		|| ip_proto(p) != IPPROTO_TCP_
+		|| (get16(p + 6) & 0x1fff) != 0) {
+	    return 0;
+	}
+	*familyPtr = 4;
+	memcpy(src, p + 12, 4);
+	memcpy(dst, p + 16, 4);
+	*offPtr = hlen;
+	*seglenPtr = total - hlen;
+	return 1;
+    }
+    if (ip_version(p) == 6) {
+	uint8_t next;
+	uint32_t plen;
+
+	if (avail < 40) {
+	    return 0;
+	}
+	plen = get16(p + 4);
+	if (plen == 0) {
+	    plen = avail - 40;		/* Jumbogram or offload. */
+	}
+	next = p[6];
+	*familyPtr = 6;
+	memcpy(src, p + 8, 16);
+	memcpy(dst, p + 24, 16);
+	hlen = 40;
+	/* Extension headers before TCP (RFC 8200 4). */
+	while (next != IPPROTO_TCP_) {
+	    uint32_t elen;
+
+	    if (hlen + 8 > avail || hlen + 8 > plen + 40) {
+		return 0;
+	    }
+	    switch (next) {
+	    case 0:			/* Hop-by-hop options. */
+	    case 43:			/* Routing. */
+	    case 60:			/* Destination options. */
+		elen = ((uint32_t) p[hlen + 1] + 1) * 8;
+		break;
+	    case 44:			/* Fragment: only the first. */
+		if ((get16(p + hlen + 2) & 0xfff8) != 0) {
+		    return 0;
+		}
+		elen = 8;
+		break;
+	    case 51:			/* Authentication header. */
+		elen = ((uint32_t) p[hlen + 1] + 2) * 4;
+		break;
+	    default:
+		return 0;
+	    }
+	    next = p[hlen];
+	    hlen += elen;
+	}
+	if (hlen > avail || hlen > plen + 40) {
+	    return 0;
+	}
+	*offPtr = hlen;
+	*seglenPtr = plen + 40 - hlen;
+	return 1;
+    }
+    return 0;
+}
+
+/* An Ethernet header (RFC 894). */
+void
+eth_build(
+    uint8_t *p,
+    const uint8_t dst[6],
+    const uint8_t src[6],
+    uint16_t type)
+{
+    memcpy(p, dst, 6);
+    memcpy(p + 6, src, 6);
+    put16(p + 12, type);
 }

@@ -104,6 +104,24 @@ wire_err	tcp_opts_parse(const uint8_t *p, size_t len, tl_tcpopts *o);
 size_t		tcp_build(uint8_t *p, const tl_tcphdr *th, const uint8_t *opts,
 		    size_t optlen, size_t datalen, tl_addr src, tl_addr dst);
 
+/* Headers read without verifying them (traces, captures: what was on the
+ * wire) and datagrams edited in place (forwarding, segmentation). */
+void		ip_fields(const uint8_t *p, tl_iphdr *ip);
+void		ip_set_len_id(uint8_t *p, uint16_t len, uint16_t id);
+void		ip_dec_ttl(uint8_t *p);
+void		tcp_fields(const uint8_t *p, tl_tcphdr *th);
+int		tcp_peek(const uint8_t *p, uint32_t avail, uint32_t seglen,
+		    tl_tcphdr *th);
+void		tcp_set_seq(uint8_t *p, uint32_t seq);
+void		tcp_clear_flags(uint8_t *p, uint8_t flags);
+void		tcp_set_cksum(uint8_t *p, uint32_t len, tl_addr src,
+		    tl_addr dst);
+int		ip_find_tcp(const uint8_t *p, uint32_t avail, int *familyPtr,
+		    uint8_t src[16], uint8_t dst[16], uint32_t *offPtr,
+		    uint32_t *seglenPtr);
+void		eth_build(uint8_t *p, const uint8_t dst[6],
+		    const uint8_t src[6], uint16_t type);
+
 /* Big-endian loads and stores. */
 static inline uint16_t
 get16(const uint8_t *p)
@@ -132,6 +150,96 @@ put32(uint8_t *p, uint32_t v)
     p[1] = (uint8_t) (v >> 16);
     p[2] = (uint8_t) (v >> 8);
     p[3] = (uint8_t) v;
+}
+
+/* Fields read often enough to stay inline. */
+static inline uint32_t
+ip_hdrlen(const uint8_t *p)
+{
+    return (uint32_t) (p[0] & 15) * 4;
+}
+
+static inline unsigned
+ip_version(const uint8_t *p)
+{
+    return p[0] >> 4;
+}
+
+static inline uint16_t
+ip_totlen(const uint8_t *p)
+{
+    return get16(p + 2);
+}
+
+static inline uint16_t
+ip_id(const uint8_t *p)
+{
+    return get16(p + 4);
+}
+
+static inline uint8_t
+ip_ttl(const uint8_t *p)
+{
+    return p[8];
+}
+
+static inline uint8_t
+ip_proto(const uint8_t *p)
+{
+    return p[9];
+}
+
+static inline tl_addr
+ip_src(const uint8_t *p)
+{
+    return get32(p + 12);
+}
+
+static inline tl_addr
+ip_dst(const uint8_t *p)
+{
+    return get32(p + 16);
+}
+
+static inline uint32_t
+tcp_hdrlen(const uint8_t *p)
+{
+    return (uint32_t) (p[12] >> 4) * 4;
+}
+
+static inline uint32_t
+tcp_seq(const uint8_t *p)
+{
+    return get32(p + 4);
+}
+
+/* The EtherType of an Ethernet frame (at least ETH_HDRLEN bytes). */
+static inline uint16_t
+eth_type(const uint8_t *p)
+{
+    return get16(p + 12);
+}
+
+/* The EtherType after an 802.1Q/802.1ad tag whose TCI is at tci (IEEE
+ * 802.1Q 9.6). */
+static inline uint16_t
+vlan_type(const uint8_t *tci)
+{
+    return get16(tci + 2);
+}
+
+/* The protocol of a Linux cooked capture header, SLL and SLL2 (libpcap's
+ * LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2). */
+static inline uint16_t
+sll_protocol(const uint8_t *p)
+{
+    return get16(p + 14);
+}
+
+static inline uint16_t
+sll2_protocol(const uint8_t *p)
+{
+    return get16(p);
 }
 
 #endif /* TCPLAB_WIRE_H */
