@@ -467,6 +467,11 @@ tcp_output(
 	    }
 	    return;
 	}
+	if (idle && len && tp->cc->cwnd_event) {
+	    /* Data after an idle period (Linux tcp_transmit_skb():
+	     * CA_EVENT_TX_START with nothing in flight). */
+	    tp->cc->cwnd_event(tp, CC_EV_TX_START);
+	}
 	Emit(tp, seq, len, flags);
 	if ((tp->flags & TF_FORCE) && !tp->host->tun.zwp_empty
 		&& tcp_timer_pending(tp, TT_PERSIST)) {
