@@ -5,9 +5,9 @@
  *	(a segment arrives: tcp_input.c; there is something to send:
  *	tcp_output.c; a timer fires: tcp_timer.c; the user asks: tcp_user.c),
  *	plus the shared helpers of tcp_subr.c. TCP reaches the world only
- *	through its host's tl_tcp_env (tcp_env.h). State names and numbering follow
- *	4.4BSD (tcp_fsm.h) so that "synchronized" and "has received a FIN" are
- *	simple comparisons.
+ *	through its host's tl_tcp_env (tcp_env.h). State names and numbering
+ *	follow 4.4BSD (tcp_fsm.h) so that "synchronized" and "has received a
+ *	FIN" are simple comparisons.
  */
 
 #ifndef TCPLAB_TCP_H
@@ -78,8 +78,10 @@ typedef struct tl_chunk {
  * Congestion control: one table of operations per algorithm, as Linux's
  * struct tcp_congestion_ops and FreeBSD's struct cc_algo. The loss
  * detection (duplicate ACKs, SACK, timeouts) is TCP's; a module says what
- * the windows become. Every change of cwnd or ssthresh a module makes is
- * reported as an EV_CWND event with its cause.
+ * the windows become, and reports each change as an EV_CWND event with its
+ * cause (tcp_cc_report()). newreno reports what tcplab always reported:
+ * slow start, congestion avoidance, timeouts, SACK recovery, not the
+ * windows of NewReno fast recovery, so that traces stay as they were.
  */
 
 /* Where a connection stands in loss recovery (Linux enum tcp_ca_state,
@@ -127,7 +129,8 @@ typedef enum {
 } tl_timerid;
 
 extern const char *const tcp_timernames[TT_NTIMERS];
-_Static_assert(TCP_ENV_APP == TT_NTIMERS, "the application's slot follows the timers");
+_Static_assert(TCP_ENV_APP == TT_NTIMERS,
+	"the application's slot follows the timers");
 
 struct tl_tcb {
     tl_host *host;
@@ -210,7 +213,7 @@ struct tl_tcb {
     uint64_t bytes_in, bytes_out, bytes_read;
     uint64_t segs_in, segs_out, retrans;
 
-    tl_time timer_at[TT_NTIMERS];	/* When each timer fires; TL_NEVER = idle. */
+    tl_time timer_at[TT_NTIMERS];	/* When each fires; TL_NEVER = idle. */
     int app_pending;		/* A built-in service's turn is due. */
     tl_event hostev[TT_NTIMERS + 1];	/* The host's, to schedule them
 				 * (and TCP_ENV_APP); TCP never reads it. */

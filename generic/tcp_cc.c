@@ -347,8 +347,9 @@ tcp_sack_recover(
 /*
  * tcp_sack_enter --
  *	RFC 6675 5 (entering loss recovery): ssthresh = cwnd = the module's
- *	ssthresh (half the flight for NewReno), RecoveryPoint = HighData, and the first segment goes again at
- *	once; then the loop sends what pipe allows.
+ *	ssthresh (half the flight for NewReno), RecoveryPoint = HighData,
+ *	and the first segment goes again at once; then the loop sends what
+ *	pipe allows.
  */
 
 void
