@@ -55,9 +55,11 @@ DupAck(
 /*
  * RecoveryAck --
  *	RFC 6582 3.2: a full ACK (at or above recover) ends fast recovery with
- *	cwnd = min(ssthresh, FlightSize + SMSS) (step 3, option 1); a partial
- *	ACK sends the first unacknowledged segment again at once and deflates
- *	the window (step 4).
+ *	cwnd = min(ssthresh, FlightSize + SMSS) (step 3, option 1 in the form
+ *	of RFC 3782 3 step 5; RFC 6582 has max(FlightSize, SMSS) + SMSS); a
+ *	partial ACK sends the first unacknowledged segment again at once and
+ *	deflates the window (step 4), here from the one segment cwnd held for
+ *	that send rather than from the inflated window.
  */
 
 static int
