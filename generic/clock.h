@@ -26,6 +26,9 @@ struct tl_event {
 
 typedef struct tl_clock {
     tl_time now;		/* The current time. */
+    uint64_t instant;		/* Events run at now since the clock last
+				 * moved (a run that never lets time pass
+				 * shows here: see TcplabRunUntil). */
     tl_event **heap;
     size_t n, cap;
     uint64_t order;

@@ -121,6 +121,12 @@ TcplabAfterCmd(
     if (TcplabGetDuration(interp, objv[2], &d) != TCL_OK) {
 	return TCL_ERROR;
     }
+    if (tl_time_add(net_now(netPtr->net), d) >= TL_END) {
+	return TcplabError(interp, "LIMIT", "CLOCK", "can't wait %.6f s from "
+		"%.6f s: the virtual clock ends at %.6f s (about 292 years)",
+		(double) d / TL_SEC, (double) net_now(netPtr->net) / TL_SEC,
+		(double) TL_END / TL_SEC);
+    }
     a = ckalloc(sizeof(*a));
     memset(a, 0, sizeof(*a));
     a->netPtr = netPtr;

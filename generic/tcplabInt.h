@@ -77,7 +77,13 @@ struct NetObj {
     int nextAfter;
     int eventloop;		/* Tcl's event loop moves virtual time... */
     int stepQueued;		/* ...and a step waits for idle (tclLoop.c). */
+    Tcl_WideInt instantLimit;	/* -instantlimit: events at one instant. */
+    tl_time untilLimit;		/* -untillimit: run -until without -timeout. */
 };
+
+/* The defaults of $net configure -instantlimit and -untillimit. */
+#define TCPLAB_INSTANT_LIMIT	100000
+#define TCPLAB_UNTIL_LIMIT	(24 * 3600 * TL_SEC)
 
 struct HostObj {
     NetObj *netPtr;
@@ -198,6 +204,8 @@ MODULE_SCOPE void	TcplabChanInit(Tcl_Interp *interp);
 MODULE_SCOPE int	TcplabChanGet(ConnObj *connPtr, Tcl_Interp *interp);
 MODULE_SCOPE void	TcplabChanNotify(ConnObj *connPtr);
 MODULE_SCOPE void	TcplabChanDetach(ConnObj *connPtr);
+MODULE_SCOPE size_t	TcplabDropLine(const tl_obsinfo *info,
+			    const tl_seginfo *s, char *buf, size_t cap);
 MODULE_SCOPE int	TcplabRunUntil(NetObj *netPtr, int (*cond)(void *),
 			    void *arg, tl_time end);
 
