@@ -679,8 +679,11 @@ RunLoop(
     int ok;
 
     w.on = 0;
+    w.nflows = 0;
     Tcl_Preserve(netPtr);
     netPtr->running = 1;
+    /* The limit counts the events of this run at one instant. */
+    net->clock.instant = 0;
     if (netPtr->pending) {
 	TcplabDrain(netPtr);
     }
