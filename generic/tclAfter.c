@@ -122,10 +122,13 @@ TcplabAfterCmd(
 	return TCL_ERROR;
     }
     if (tl_time_add(net_now(netPtr->net), d) >= TL_END) {
-	return TcplabError(interp, "LIMIT", "CLOCK", "can't wait %.6f s from "
-		"%.6f s: the virtual clock ends at %.6f s (about 292 years)",
-		(double) d / TL_SEC, (double) net_now(netPtr->net) / TL_SEC,
-		(double) TL_END / TL_SEC);
+	char a[40], b[40], c[40];
+
+	return TcplabError(interp, "LIMIT", "CLOCK", "can't wait %s s from "
+		"%s s: the virtual clock ends at %s s (about 292 years)",
+		TcplabFormatTime(d, a, sizeof(a)),
+		TcplabFormatTime(net_now(netPtr->net), b, sizeof(b)),
+		TcplabFormatTime(TL_END, c, sizeof(c)));
     }
     a = ckalloc(sizeof(*a));
     memset(a, 0, sizeof(*a));

@@ -569,6 +569,7 @@ InstantError(
     Tcl_Obj *hosts = Tcl_NewListObj(0, NULL), *conns = Tcl_NewListObj(0, NULL);
     Tcl_Obj *msg, *segs = Tcl_NewObj(), *code;
     ConnObj *c;
+    char t[40];
     int i;
 
     for (i = 0; i < w->nflows; i++) {
@@ -595,10 +596,11 @@ InstantError(
 	    }
 	}
     }
-    msg = Tcl_ObjPrintf("network %s: %" TCL_LL_MODIFIER "d events at %.6f s "
+    msg = Tcl_ObjPrintf("network %s: %" TCL_LL_MODIFIER "d events at %s s "
 	    "without the clock advancing (-instantlimit); hosts {%s}",
 	    Tcl_GetString(netPtr->name), (long long) netPtr->net->clock.instant,
-	    (double) net_now(netPtr->net) / TL_SEC, Tcl_GetString(hosts));
+	    TcplabFormatTime(net_now(netPtr->net), t, sizeof(t)),
+	    Tcl_GetString(hosts));
     Tcl_AppendPrintfToObj(msg, ", segments {%s}, connections {%s}",
 	    Tcl_GetString(segs), Tcl_GetString(conns));
     Tcl_DecrRefCount(segs);
@@ -676,6 +678,7 @@ RunLoop(
     tl_net *net = netPtr->net;
     InstantWatch w;
     tl_time next;
+    char t[40];
     int ok;
 
     w.on = 0;
@@ -703,10 +706,10 @@ RunLoop(
 	if (next > ceiling) {
 	    net->clock.now = ceiling;
 	    TcplabError(netPtr->interp, "LIMIT", "UNTIL", "network %s: "
-		    "condition still false after %.6f s of virtual time and "
+		    "condition still false after %s s of virtual time and "
 		    "events still to come (-untillimit; give run -until a "
 		    "-timeout to wait longer)", Tcl_GetString(netPtr->name),
-		    (double) netPtr->untilLimit / TL_SEC);
+		    TcplabFormatTime(netPtr->untilLimit, t, sizeof(t)));
 	    ok = -1;
 	    break;
 	}
@@ -819,13 +822,15 @@ RunEnd(
     tl_time *endPtr)
 {
     tl_time now = net_now(netPtr->net);
+    char a[40], b[40], c[40];
 
     *endPtr = tl_time_add(now, d);
     if (*endPtr >= TL_END) {
-	return TcplabError(interp, "LIMIT", "CLOCK", "can't run %.6f s from "
-		"%.6f s: the virtual clock ends at %.6f s (about 292 years)",
-		(double) d / TL_SEC, (double) now / TL_SEC,
-		(double) TL_END / TL_SEC);
+	return TcplabError(interp, "LIMIT", "CLOCK", "can't run %s s from "
+		"%s s: the virtual clock ends at %s s (about 292 years)",
+		TcplabFormatTime(d, a, sizeof(a)),
+		TcplabFormatTime(now, b, sizeof(b)),
+		TcplabFormatTime(TL_END, c, sizeof(c)));
     }
     return TCL_OK;
 }

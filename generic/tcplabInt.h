@@ -204,6 +204,7 @@ MODULE_SCOPE void	TcplabChanInit(Tcl_Interp *interp);
 MODULE_SCOPE int	TcplabChanGet(ConnObj *connPtr, Tcl_Interp *interp);
 MODULE_SCOPE void	TcplabChanNotify(ConnObj *connPtr);
 MODULE_SCOPE void	TcplabChanDetach(ConnObj *connPtr);
+MODULE_SCOPE const char *TcplabFormatTime(tl_time t, char *buf, size_t cap);
 MODULE_SCOPE size_t	TcplabDropLine(const tl_obsinfo *info,
 			    const tl_seginfo *s, char *buf, size_t cap);
 MODULE_SCOPE int	TcplabRunUntil(NetObj *netPtr, int (*cond)(void *),
