@@ -439,6 +439,7 @@ ChanWait(
 	    /* A limit of the run (-instantlimit, -untillimit) ended the
 	     * wait: reported as a background error, the read finds nothing. */
 	    Tcl_BackgroundException(netPtr->interp, TCL_ERROR);
+	    TcplabReportBackgroundErrors();
 	    ok = 0;
 	}
     }

@@ -122,6 +122,7 @@ TcplabDropLine(
 {
     tl_evrec ev;
     size_t n;
+    char t[40];
 
     memset(&ev, 0, sizeof(ev));
     ev.kind = EV_DROP;
@@ -129,8 +130,8 @@ TcplabDropLine(
     ev.host = info->from->host;
     ev.ip = &s->ip;
     ev.th = &s->th;
-    n = (size_t) snprintf(buf, cap, "    %.6f %s: dropped",
-	    (double) info->time / TL_SEC, info->link->name);
+    n = (size_t) snprintf(buf, cap, "    %s %s: dropped",
+	    TcplabFormatTime(info->time, t, sizeof(t)), info->link->name);
     if (n < cap) {
 	n += Segment(&ev, buf + n, cap - n);
     }
@@ -210,8 +211,10 @@ TcplabEvent(
 	TcplabRecordEvent(netPtr, ev);
     }
     if (netPtr->trace.on && netPtr->trace.events) {
-	n = (size_t) snprintf(line, sizeof(line), "    %.6f ",
-		(double) ev->time / TL_SEC);
+	char t[40];
+
+	n = (size_t) snprintf(line, sizeof(line), "    %s ",
+		TcplabFormatTime(ev->time, t, sizeof(t)));
 	n += Describe(ev, line + n, sizeof(line) - n);
 	TcplabTraceLine(netPtr, line, n < sizeof(line) ? n : sizeof(line) - 1);
     }

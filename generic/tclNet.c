@@ -49,7 +49,7 @@ TcplabQueue(
 static Tcl_IdleProc KickProc;
 
 /*
- * ReportBackgroundErrors --
+ * TcplabReportBackgroundErrors --
  *	Tcl reports a background error (Tcl_BackgroundException, also the one
  *	of a fileevent script) from an idle handler that calls `interp
  *	bgerror`'s handler. A script of tclsh runs no event loop, and a run
@@ -58,8 +58,8 @@ static Tcl_IdleProc KickProc;
  *	during the run, as an event loop would.
  */
 
-static void
-ReportBackgroundErrors(void)
+void
+TcplabReportBackgroundErrors(void)
 {
     Tcl_DoOneEvent(TCL_IDLE_EVENTS | TCL_DONT_WAIT);
 }
@@ -68,7 +68,7 @@ ReportBackgroundErrors(void)
  * TcplabDrain --
  *	Runs the queued scripts at global level; an error becomes a background
  *	error, as in a Tcl event handler, reported once the queue is empty
- *	(ReportBackgroundErrors). Never nested: a command called by
+ *	(TcplabReportBackgroundErrors). Never nested: a command called by
  *	one of the scripts leaves what it queues to the loop already running,
  *	so scripts run one after the other, in order (a readable script that
  *	reads must not see the next readable script run inside its read).
@@ -103,7 +103,7 @@ TcplabDrain(
     }
     netPtr->draining = 0;
     if (!Tcl_InterpDeleted(interp)) {
-	ReportBackgroundErrors();
+	TcplabReportBackgroundErrors();
     }
     Tcl_RestoreInterpState(interp, saved);
     Tcl_Release(interp);
