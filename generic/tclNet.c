@@ -649,6 +649,38 @@ InstantCheck(
 }
 
 /*
+ * TcplabStepInstant --
+ *	Runs every event due at the next time of the clock, for a network
+ *	that Tcl's event loop moves (tclLoop.c), but no more than
+ *	-instantlimit of them.
+ * Results:
+ *	TCL_OK, or TCL_ERROR with {TCPLAB LIMIT INSTANT ...} in the
+ *	interpreter when the limit stopped it.
+ */
+
+int
+TcplabStepInstant(
+    NetObj *netPtr)
+{
+    tl_clock *c = &netPtr->net->clock;
+    tl_time t = clock_next(c);
+    InstantWatch w;
+    int code = TCL_OK;
+
+    w.on = 0;
+    w.nflows = 0;
+    c->instant = 0;
+    while (netPtr->net && clock_next(c) == t && clock_step(c)) {
+	if (netPtr->net && InstantCheck(netPtr, &w)) {
+	    code = TCL_ERROR;
+	    break;
+	}
+    }
+    InstantWatchStop(netPtr, &w);
+    return code;
+}
+
+/*
  *----------------------------------------------------------------------
  *
  * RunLoop --

@@ -146,6 +146,7 @@ MODULE_SCOPE Tcl_ObjCmdProc TcplabNetworkCmd;
 MODULE_SCOPE void	TcplabQueue(NetObj *netPtr, Tcl_Obj *script);
 MODULE_SCOPE void	TcplabDrain(NetObj *netPtr);
 MODULE_SCOPE void	TcplabReportBackgroundErrors(void);
+MODULE_SCOPE int	TcplabStepInstant(NetObj *netPtr);
 MODULE_SCOPE void	TcplabKick(NetObj *netPtr);
 MODULE_SCOPE HostObj   *TcplabFindHost(NetObj *netPtr, const char *name);
 
