@@ -292,6 +292,7 @@ StepProc(
 	if (TcplabStepInstant(netPtr) != TCL_OK) {
 	    /* -instantlimit: the event loop goes on, the error is reported. */
 	    Tcl_BackgroundException(netPtr->interp, TCL_ERROR);
+	    TcplabReportBackgroundErrors();
 	}
 	if (netPtr->net) {
 	    netPtr->running = 0;
