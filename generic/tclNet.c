@@ -101,10 +101,12 @@ TcplabDrain(
 	Tcl_DecrRefCount(p->script);
 	ckfree(p);
     }
-    netPtr->draining = 0;
     if (!Tcl_InterpDeleted(interp)) {
+	/* Still draining: the idle handlers served do not move this
+	 * network (tclLoop.c) or drain it again. */
 	TcplabReportBackgroundErrors();
     }
+    netPtr->draining = 0;
     Tcl_RestoreInterpState(interp, saved);
     Tcl_Release(interp);
     Tcl_Release(netPtr);
