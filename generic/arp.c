@@ -332,7 +332,7 @@ Solicit(
     e->tries++;
     Send(a, ARP_REQUEST, e->state == ARP_INCOMPLETE ? broadcast : e->mac,
 	    NULL, e->addr);
-    clock_schedule(&net->clock, &e->timer, net_now(net) + a->retrans);
+    clock_schedule(&net->clock, &e->timer, tl_time_add(net_now(net), a->retrans));
 }
 
 /*

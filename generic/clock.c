@@ -77,6 +77,7 @@ clock_init(
     tl_clock *c)
 {
     c->now = 0;
+    c->instant = 0;
     c->heap = NULL;
     c->n = c->cap = 0;
     c->order = 0;
@@ -175,7 +176,8 @@ clock_cancel(
     }
 }
 
-/* The time of the earliest queued event, TL_NEVER when none. */
+/* The time of the earliest queued event, TL_NEVER when none (an event
+ * at TL_NEVER, a time sum that passed the clock's range, never fires). */
 tl_time
 clock_next(
     const tl_clock *c)
@@ -185,9 +187,11 @@ clock_next(
 
 /*
  * clock_step --
- *	Advances the clock to the earliest event and runs it.
+ *	Advances the clock to the earliest event and runs it, counting the
+ *	events run at one time in c->instant.
  * Results:
- *	1 if an event ran, 0 if the queue was empty.
+ *	1 if an event ran, 0 if the queue was empty (or held only events at
+ *	TL_NEVER).
  */
 
 int
@@ -196,14 +200,16 @@ clock_step(
 {
     tl_event *ev;
 
-    if (c->n == 0) {
+    if (c->n == 0 || c->heap[0]->when == TL_NEVER) {
 	return 0;
     }
     ev = c->heap[0];
     clock_cancel(c, ev);
     if (ev->when > c->now) {
 	c->now = ev->when;
+	c->instant = 0;
     }
+    c->instant++;
     ev->fn(ev->arg, ev);
     return 1;
 }

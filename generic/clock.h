@@ -26,6 +26,10 @@ struct tl_event {
 
 typedef struct tl_clock {
     tl_time now;		/* The current time. */
+    uint64_t instant;		/* Events run at now since the clock last
+				 * moved or a driver reset it (a run that
+				 * never lets time pass shows here: see
+				 * RunLoop in tclNet.c). */
     tl_event **heap;
     size_t n, cap;
     uint64_t order;

@@ -632,7 +632,7 @@ host_boot(
 {
     h->up = 1;
     h->booted = net_now(h->net);
-    h->quiet_until = h->booted + (tl_time) h->tun.quiet_time * TL_MS;
+    h->quiet_until = tl_time_add(h->booted, (tl_time) h->tun.quiet_time * TL_MS);
     h->iss_count = 0;
     h->isn_next_set = 0;
     host_start_services(h);

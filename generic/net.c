@@ -12,7 +12,7 @@
 #include "host.h"
 #include "tcp.h"
 
-static tl_event_fn Deliver;
+static tl_event_fn Deliver, Depart;
 
 tl_net *
 net_new(
@@ -51,7 +51,7 @@ net_free(
 	tl_event *ev = net->clock.heap[0];
 
 	clock_cancel(&net->clock, ev);
-	if (ev->fn == Deliver) {
+	if (ev->fn == Deliver || ev->fn == Depart) {
 	    free(ev->arg);
 	}
     }
@@ -451,44 +451,38 @@ Copy(
     return c;
 }
 
+/* How long len bytes take to serialize on link (0 at infinite rate). */
+static tl_time
+TxTime(
+    const tl_link *link,
+    uint32_t len)
+{
+    return link->rate ? (tl_time) (((uint64_t) len * 8 * (uint64_t) TL_SEC)
+	    / link->rate) : 0;
+}
+
 /*
- * net_transmit --
- *	Puts a frame on ifc's link. The frame leaves when the transmitter is
- *	free, takes len*8/rate to serialize and arrives delay later. Observers
- *	see it as it leaves; fault filters then decide its fate.
+ * Leave --
+ *	The frame starts to leave ifc now (start): observers see it, an
+ *	unplugged cable loses it, fault filters decide its fate, and it
+ *	arrives after its serialization time and the link's delay.
  */
 
-void
-net_transmit(
-    tl_iface *ifc,
-    tl_pkt *p)
+static void
+Leave(
+    tl_pkt *p,
+    tl_time start)
 {
-    tl_net *net = ifc->link->net;
+    tl_iface *ifc = p->from;
     tl_link *link = ifc->link;
-    tl_time start, arrive;
+    tl_net *net = link->net;
+    tl_time arrive;
     tl_fault *f, **fp;
     tl_obsinfo info;
+    char reason[32];
 
-    p->from = ifc;
-    if (p->to == NULL) {
-	if (link->kind == LINK_P2P) {
-	    p->to = link->ifaces[0] == ifc && link->nifaces > 1
-		    ? link->ifaces[1] : link->ifaces[0];
-	} else if (link->kind == LINK_TAP) {
-	    p->to = ifc == link->peer ? (link->nifaces ? link->ifaces[0]
-		    : NULL) : link->peer;
-	}
-	if (p->to == NULL || p->to == ifc) {
-	    pkt_free(net, p);
-	    return;
-	}
-    }
-    /* The frame waits for the transmitter, then takes len*8/rate on it. */
-    start = TL_MAX(net->clock.now, ifc->tx_free);
-    ifc->tx_free = start + (link->rate ? (tl_time) (((uint64_t) p->len * 8
-	    * (uint64_t) TL_SEC) / link->rate) : 0);
-    arrive = ifc->tx_free + link->delay;
-    net->nframes++;
+    arrive = tl_time_add(tl_time_add(start, TxTime(link, p->len)),
+	    link->delay);
     Tap(net, OBS_SEND, p, start, NULL);
     if (!ifc->plugged) {
 	Tap(net, OBS_DROP, p, start, "cable unplugged");
@@ -513,11 +507,13 @@ net_transmit(
 	    }
 	    switch (f->action) {
 	    case FAULT_DROP:
-		Tap(net, OBS_DROP, p, start, "fault filter");
+		/* The rule is named, so a trace can say which one. */
+		snprintf(reason, sizeof(reason), "filter %d", f->id);
+		Tap(net, OBS_DROP, p, start, reason);
 		pkt_free(net, p);
 		return;
 	    case FAULT_DELAY:
-		arrive += f->delay;
+		arrive = tl_time_add(arrive, f->delay);
 		break;
 	    case FAULT_DUP:
 		Launch(Copy(p), arrive);
@@ -527,6 +523,64 @@ net_transmit(
 	fp = &f->next;
     }
     Launch(p, arrive);
+}
+
+/* A frame that waited for its transmitter leaves now. */
+static void
+Depart(
+    void *arg,
+    tl_event *ev)
+{
+    tl_pkt *p = arg;
+
+    (void) ev;
+    Leave(p, p->net->clock.now);
+}
+
+/*
+ * net_transmit --
+ *	Puts a frame on ifc's link. The frame leaves when the transmitter is
+ *	free, takes len*8/rate to serialize and arrives delay later.
+ *	Observers see it as it leaves; fault filters then decide its fate.
+ *	A frame behind others on a busy transmitter waits in the interface
+ *	(an event at the time it starts to leave), so that every observer is
+ *	told of frames in the order of their times.
+ */
+
+void
+net_transmit(
+    tl_iface *ifc,
+    tl_pkt *p)
+{
+    tl_net *net = ifc->link->net;
+    tl_link *link = ifc->link;
+    tl_time start;
+
+    p->from = ifc;
+    if (p->to == NULL) {
+	if (link->kind == LINK_P2P) {
+	    p->to = link->ifaces[0] == ifc && link->nifaces > 1
+		    ? link->ifaces[1] : link->ifaces[0];
+	} else if (link->kind == LINK_TAP) {
+	    p->to = ifc == link->peer ? (link->nifaces ? link->ifaces[0]
+		    : NULL) : link->peer;
+	}
+	if (p->to == NULL || p->to == ifc) {
+	    pkt_free(net, p);
+	    return;
+	}
+    }
+    /* The frame waits for the transmitter, then takes len*8/rate on it. */
+    start = TL_MAX(net->clock.now, ifc->tx_free);
+    ifc->tx_free = tl_time_add(start, TxTime(link, p->len));
+    net->nframes++;
+    if (start > net->clock.now) {
+	p->ev.fn = Depart;
+	p->ev.arg = p;
+	clock_schedule(&net->clock, &p->ev, start);
+	return;
+    }
+    Leave(p, start);
 }
 
 void

@@ -121,6 +121,15 @@ TcplabAfterCmd(
     if (TcplabGetDuration(interp, objv[2], &d) != TCL_OK) {
 	return TCL_ERROR;
     }
+    if (tl_time_add(net_now(netPtr->net), d) >= TL_END) {
+	char a[40], b[40], c[40];
+
+	return TcplabError(interp, "LIMIT", "CLOCK", "can't wait %s s from "
+		"%s s: the virtual clock ends at %s s (about 292 years)",
+		TcplabFormatTime(d, a, sizeof(a)),
+		TcplabFormatTime(net_now(netPtr->net), b, sizeof(b)),
+		TcplabFormatTime(TL_END, c, sizeof(c)));
+    }
     a = ckalloc(sizeof(*a));
     memset(a, 0, sizeof(*a));
     a->netPtr = netPtr;

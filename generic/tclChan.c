@@ -434,7 +434,14 @@ ChanWait(
 	}
     } else {
 	ok = TcplabRunUntil(netPtr, ChanReadReady, cs, cs->timeout
-		? net_now(netPtr->net) + cs->timeout : TL_NEVER);
+		? tl_time_add(net_now(netPtr->net), cs->timeout) : TL_NEVER);
+	if (ok < 0) {
+	    /* A limit of the run (-instantlimit, -untillimit) ended the
+	     * wait: reported as a background error, the read finds nothing. */
+	    Tcl_BackgroundException(netPtr->interp, TCL_ERROR);
+	    TcplabReportBackgroundErrors();
+	    ok = 0;
+	}
     }
     cs->inInput = 0;
     Tcl_Release(cs);

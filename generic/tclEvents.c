@@ -104,6 +104,44 @@ Describe(
     return n;
 }
 
+/*
+ * TcplabDropLine --
+ *	The -events line for a frame lost on a link (info->kind OBS_DROP): by
+ *	a fault rule ("filter 2"), an unplugged cable or a host that is down,
+ *	in the form of the stack's own drops:
+ *	"    0.010000 ether0: dropped svr4.1037 > bsdi.9 S seq 1 ack 0 len 0
+ *	(filter 1)".
+ */
+
+size_t
+TcplabDropLine(
+    const tl_obsinfo *info,
+    const tl_seginfo *s,
+    char *buf,
+    size_t cap)
+{
+    tl_evrec ev;
+    size_t n;
+    char t[40];
+
+    memset(&ev, 0, sizeof(ev));
+    ev.kind = EV_DROP;
+    ev.time = info->time;
+    ev.host = info->from->host;
+    ev.ip = &s->ip;
+    ev.th = &s->th;
+    n = (size_t) snprintf(buf, cap, "    %s %s: dropped",
+	    TcplabFormatTime(info->time, t, sizeof(t)), info->link->name);
+    if (n < cap) {
+	n += Segment(&ev, buf + n, cap - n);
+    }
+    if (n < cap) {
+	n += (size_t) snprintf(buf + n, cap - n, " (%s)",
+		info->reason ? info->reason : "lost");
+    }
+    return n < cap ? n : cap - 1;
+}
+
 /* The event as a dict, for `$c on event`. */
 Tcl_Obj *
 TcplabEventDict(
@@ -173,8 +211,10 @@ TcplabEvent(
 	TcplabRecordEvent(netPtr, ev);
     }
     if (netPtr->trace.on && netPtr->trace.events) {
-	n = (size_t) snprintf(line, sizeof(line), "    %.6f ",
-		(double) ev->time / TL_SEC);
+	char t[40];
+
+	n = (size_t) snprintf(line, sizeof(line), "    %s ",
+		TcplabFormatTime(ev->time, t, sizeof(t)));
 	n += Describe(ev, line + n, sizeof(line) - n);
 	TcplabTraceLine(netPtr, line, n < sizeof(line) ? n : sizeof(line) - 1);
     }

@@ -288,11 +288,11 @@ StepProc(
 
     netPtr->stepQueued = 0;
     if (Ready(netPtr)) {
-	tl_clock *c = &netPtr->net->clock;
-	tl_time t = clock_next(c);
-
 	netPtr->running = 1;
-	while (netPtr->net && clock_next(c) == t && clock_step(c)) {
+	if (TcplabStepInstant(netPtr) != TCL_OK) {
+	    /* -instantlimit: the event loop goes on, the error is reported. */
+	    Tcl_BackgroundException(netPtr->interp, TCL_ERROR);
+	    TcplabReportBackgroundErrors();
 	}
 	if (netPtr->net) {
 	    netPtr->running = 0;

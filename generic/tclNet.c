@@ -49,9 +49,26 @@ TcplabQueue(
 static Tcl_IdleProc KickProc;
 
 /*
+ * TcplabReportBackgroundErrors --
+ *	Tcl reports a background error (Tcl_BackgroundException, also the one
+ *	of a fileevent script) from an idle handler that calls `interp
+ *	bgerror`'s handler. A script of tclsh runs no event loop, and a run
+ *	on virtual time serves none, so after queued scripts ran the idle
+ *	handlers are served once: errors are reported where they happened,
+ *	during the run, as an event loop would.
+ */
+
+void
+TcplabReportBackgroundErrors(void)
+{
+    Tcl_DoOneEvent(TCL_IDLE_EVENTS | TCL_DONT_WAIT);
+}
+
+/*
  * TcplabDrain --
  *	Runs the queued scripts at global level; an error becomes a background
- *	error, as in a Tcl event handler. Never nested: a command called by
+ *	error, as in a Tcl event handler, reported once the queue is empty
+ *	(TcplabReportBackgroundErrors). Never nested: a command called by
  *	one of the scripts leaves what it queues to the loop already running,
  *	so scripts run one after the other, in order (a readable script that
  *	reads must not see the next readable script run inside its read).
@@ -83,6 +100,11 @@ TcplabDrain(
 	}
 	Tcl_DecrRefCount(p->script);
 	ckfree(p);
+    }
+    if (!Tcl_InterpDeleted(interp)) {
+	/* Still draining: the idle handlers served do not move this
+	 * network (tclLoop.c) or drain it again. */
+	TcplabReportBackgroundErrors();
     }
     netPtr->draining = 0;
     Tcl_RestoreInterpState(interp, saved);
@@ -201,6 +223,8 @@ TcplabNetworkCmd(
     netPtr->net = net_new((uint64_t) seed);
     netPtr->net->user = netPtr;
     netPtr->interp = interp;
+    netPtr->instantLimit = TCPLAB_INSTANT_LIMIT;
+    netPtr->untilLimit = TCPLAB_UNTIL_LIMIT;
     trace_init(&netPtr->trace.t);
     if (real) {
 	TcplabRealInit(netPtr);
@@ -446,18 +470,321 @@ Until(
 }
 
 /*
+ * What a run that stopped at one instant was doing: the frames put on a
+ * wire during the last events before the limit (InstantSample of them),
+ * so that the error can name the hosts and connections.
+ */
+
+#define INSTANT_SAMPLE	1000
+#define INSTANT_FLOWS	8
+
+typedef struct InstantFlow {
+    tl_host *from, *to;		/* Sending and receiving hosts. */
+    int tcp;			/* A TCP segment: the addresses and ports. */
+    tl_addr src, dst;
+    uint16_t sport, dport;
+} InstantFlow;
+
+typedef struct InstantWatch {
+    int on;			/* Observing. */
+    int nflows;
+    InstantFlow flows[INSTANT_FLOWS];
+} InstantWatch;
+
+static void
+InstantTap(
+    void *arg,
+    const tl_obsinfo *info)
+{
+    InstantWatch *w = arg;
+    InstantFlow f;
+    tl_seginfo s;
+    int i;
+
+    if (info->kind != OBS_SEND) {
+	return;
+    }
+    memset(&f, 0, sizeof(f));
+    f.from = info->from->host;
+    f.to = info->to ? info->to->host : NULL;
+    if (trace_segment(info, &s)) {
+	f.tcp = 1;
+	f.src = s.ip.src;
+	f.dst = s.ip.dst;
+	f.sport = s.th.sport;
+	f.dport = s.th.dport;
+    }
+    for (i = 0; i < w->nflows; i++) {
+	if (memcmp(&w->flows[i], &f, sizeof(f)) == 0) {
+	    return;
+	}
+    }
+    if (w->nflows < INSTANT_FLOWS) {
+	w->flows[w->nflows++] = f;
+    }
+}
+
+static void
+InstantWatchStop(
+    NetObj *netPtr,
+    InstantWatch *w)
+{
+    if (w->on && netPtr->net) {
+	net_observer_remove(netPtr->net, InstantTap, w);
+    }
+    w->on = 0;
+}
+
+/* Appends name to list unless it is there already. */
+static void
+AppendOnce(
+    Tcl_Obj *list,
+    Tcl_Obj *name)
+{
+    Tcl_Obj **v;
+    Tcl_Size n, i;
+
+    Tcl_ListObjGetElements(NULL, list, &n, &v);
+    for (i = 0; i < n; i++) {
+	if (strcmp(Tcl_GetString(v[i]), Tcl_GetString(name)) == 0) {
+	    Tcl_DecrRefCount(name);
+	    return;
+	}
+    }
+    Tcl_ListObjAppendElement(NULL, list, name);
+}
+
+/*
+ * InstantError --
+ *	The run did -instantlimit events without the clock moving: an error
+ *	naming the hosts, the segments and the connections (their handles,
+ *	where the script has one) seen in the last events, with the code
+ *	{TCPLAB LIMIT INSTANT hosts connections}.
+ */
+
+static void
+InstantError(
+    NetObj *netPtr,
+    const InstantWatch *w)
+{
+    Tcl_Interp *interp = netPtr->interp;
+    Tcl_Obj *hosts = Tcl_NewListObj(0, NULL), *conns = Tcl_NewListObj(0, NULL);
+    Tcl_Obj *msg, *segs = Tcl_NewObj(), *code;
+    ConnObj *c;
+    char t[40];
+    int i;
+
+    for (i = 0; i < w->nflows; i++) {
+	const InstantFlow *f = &w->flows[i];
+
+	AppendOnce(hosts, Tcl_NewStringObj(f->from->name, -1));
+	if (f->to) {
+	    AppendOnce(hosts, Tcl_NewStringObj(f->to->name, -1));
+	}
+	if (!f->tcp) {
+	    continue;
+	}
+	Tcl_AppendPrintfToObj(segs, "%s%s.%u > %s.%u", i ? ", " : "",
+		f->from->name, f->sport, f->to ? f->to->name : "?", f->dport);
+	for (c = netPtr->conns; c; c = c->next) {
+	    tl_tcb *tp = c->tcb;
+
+	    if (tp && ((tp->host == f->from && tp->laddr == f->src
+		    && tp->lport == f->sport && tp->raddr == f->dst
+		    && tp->rport == f->dport) || (tp->host == f->to
+		    && tp->laddr == f->dst && tp->lport == f->dport
+		    && tp->raddr == f->src && tp->rport == f->sport))) {
+		AppendOnce(conns, Tcl_DuplicateObj(c->name));
+	    }
+	}
+    }
+    msg = Tcl_ObjPrintf("network %s: %" TCL_LL_MODIFIER "d events at %s s "
+	    "without the clock advancing (-instantlimit); hosts {%s}",
+	    Tcl_GetString(netPtr->name), (long long) netPtr->net->clock.instant,
+	    TcplabFormatTime(net_now(netPtr->net), t, sizeof(t)),
+	    Tcl_GetString(hosts));
+    Tcl_AppendPrintfToObj(msg, ", segments {%s}, connections {%s}",
+	    Tcl_GetString(segs), Tcl_GetString(conns));
+    Tcl_DecrRefCount(segs);
+    Tcl_SetObjResult(interp, msg);
+    code = Tcl_NewListObj(0, NULL);
+    Tcl_ListObjAppendElement(NULL, code, Tcl_NewStringObj("TCPLAB", -1));
+    Tcl_ListObjAppendElement(NULL, code, Tcl_NewStringObj("LIMIT", -1));
+    Tcl_ListObjAppendElement(NULL, code, Tcl_NewStringObj("INSTANT", -1));
+    Tcl_ListObjAppendElement(NULL, code, hosts);
+    Tcl_ListObjAppendElement(NULL, code, conns);
+    Tcl_SetObjErrorCode(interp, code);
+}
+
+/*
+ * InstantCheck --
+ *	After each event of a run: watch the frames of the last
+ *	INSTANT_SAMPLE events before -instantlimit, and stop the run there.
+ * Results:
+ *	1 when the limit is reached (the error is in the interpreter).
+ */
+
+static int
+InstantCheck(
+    NetObj *netPtr,
+    InstantWatch *w)
+{
+    uint64_t n = netPtr->net->clock.instant;
+    uint64_t limit = (uint64_t) netPtr->instantLimit;
+
+    if (n + INSTANT_SAMPLE < limit) {
+	if (w->on) {
+	    InstantWatchStop(netPtr, w);	/* Time moved on. */
+	}
+	return 0;
+    }
+    if (!w->on && n < limit) {
+	w->on = 1;
+	w->nflows = 0;
+	net_observer_add(netPtr->net, InstantTap, w);
+    }
+    if (n < limit) {
+	return 0;
+    }
+    InstantError(netPtr, w);
+    return 1;
+}
+
+/*
+ * TcplabStepInstant --
+ *	Runs every event due at the next time of the clock, for a network
+ *	that Tcl's event loop moves (tclLoop.c), but no more than
+ *	-instantlimit of them.
+ * Results:
+ *	TCL_OK, or TCL_ERROR with {TCPLAB LIMIT INSTANT ...} in the
+ *	interpreter when the limit stopped it.
+ */
+
+int
+TcplabStepInstant(
+    NetObj *netPtr)
+{
+    tl_clock *c = &netPtr->net->clock;
+    tl_time t = clock_next(c);
+    InstantWatch w;
+    int code = TCL_OK;
+
+    w.on = 0;
+    w.nflows = 0;
+    c->instant = 0;
+    while (netPtr->net && clock_next(c) == t && clock_step(c)) {
+	if (netPtr->net && InstantCheck(netPtr, &w)) {
+	    code = TCL_ERROR;
+	    break;
+	}
+    }
+    InstantWatchStop(netPtr, &w);
+    return code;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * RunLoop --
+ *
+ *	Steps the clock until cond(arg) is true, the next event is past end
+ *	(the clock then moves to end), or nothing is left to happen. Queued
+ *	scripts run between events. Two limits end a run that would go on
+ *	forever: -instantlimit events at one instant, and ceiling, a time
+ *	that may not be passed while events remain.
+ *
+ * Results:
+ *	1 if the condition came true, 0 if not, -1 with an error in the
+ *	interpreter when a limit was reached.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+RunLoop(
+    NetObj *netPtr,
+    int (*cond)(void *arg),
+    void *arg,
+    tl_time end,		/* Give up at this time. */
+    tl_time ceiling)		/* An error to pass this time (TL_NEVER: no
+				 * ceiling). */
+{
+    tl_net *net = netPtr->net;
+    InstantWatch w;
+    tl_time next;
+    char t[40];
+    int ok;
+
+    w.on = 0;
+    w.nflows = 0;
+    Tcl_Preserve(netPtr);
+    netPtr->running = 1;
+    /* The limit counts the events of this run at one instant. */
+    net->clock.instant = 0;
+    if (netPtr->pending) {
+	TcplabDrain(netPtr);
+    }
+    while (!(ok = cond(arg)) && netPtr->net
+	    && (next = clock_next(&net->clock)) <= end) {
+	if (next >= TL_END) {
+	    /* Idle, or what is left waits past the end of the range. */
+	    if (net->clock.n && end == TL_NEVER) {
+		TcplabError(netPtr->interp, "LIMIT", "CLOCK", "network %s: "
+			"the virtual clock reached the end of its range (about "
+			"292 years) with events still to come",
+			Tcl_GetString(netPtr->name));
+		ok = -1;
+	    }
+	    break;
+	}
+	if (next > ceiling) {
+	    net->clock.now = ceiling;
+	    TcplabError(netPtr->interp, "LIMIT", "UNTIL", "network %s: "
+		    "condition still false after %s s of virtual time and "
+		    "events still to come (-untillimit; give run -until a "
+		    "-timeout to wait longer)", Tcl_GetString(netPtr->name),
+		    TcplabFormatTime(netPtr->untilLimit, t, sizeof(t)));
+	    ok = -1;
+	    break;
+	}
+	if (!clock_step(&net->clock)) {
+	    break;
+	}
+	if (netPtr->net && InstantCheck(netPtr, &w)) {
+	    ok = -1;
+	    break;
+	}
+	if (netPtr->pending) {
+	    TcplabDrain(netPtr);
+	}
+    }
+    InstantWatchStop(netPtr, &w);
+    if (netPtr->net) {
+	netPtr->running = 0;
+	if (!ok && end != TL_NEVER && net->clock.now < end) {
+	    net->clock.now = end;
+	}
+    }
+    Tcl_Release(netPtr);
+    return ok;
+}
+
+/*
  *----------------------------------------------------------------------
  *
  * TcplabRunUntil --
  *
  *	Runs a virtual-time network, as `$net run -until` does, until
  *	cond(arg) is true, the clock passes end (TL_NEVER: no end) or nothing
- *	is left to happen. Queued scripts run between events. A network on
- *	real time, or one already running (a callback of `$net run`), is not
- *	run: the condition is only tested.
+ *	is left to happen. Without an end, the run may not go on past
+ *	-untillimit of virtual time while events remain. A network on real
+ *	time, or one already running (a callback of `$net run`), is not run:
+ *	the condition is only tested.
  *
  * Results:
- *	1 if the condition came true.
+ *	1 if the condition came true, 0 if not, -1 with an error in the
+ *	interpreter ({TCPLAB LIMIT ...}) when the run was stopped by
+ *	-instantlimit or -untillimit.
  *
  * Side effects:
  *	Time passes: the clock ends at end when the condition stayed false.
@@ -472,34 +799,17 @@ TcplabRunUntil(
     void *arg,			/* Its argument. */
     tl_time end)		/* Give up at this time. */
 {
-    tl_net *net = netPtr->net;
-    int ok;
+    tl_time ceiling = TL_NEVER;
 
-    if (net == NULL || netPtr->running || netPtr->real) {
+    if (netPtr->net == NULL || netPtr->running || netPtr->real) {
 	return cond(arg);
     }
-    Tcl_Preserve(netPtr);
-    netPtr->running = 1;
-    if (netPtr->pending) {
-	TcplabDrain(netPtr);
+    if (end == TL_NEVER) {
+	/* Saturated: the last instant of the clock's range. */
+	ceiling = TL_MIN(tl_time_add(net_now(netPtr->net),
+		netPtr->untilLimit), TL_END - 1);
     }
-    while (!(ok = cond(arg)) && netPtr->net
-	    && clock_next(&net->clock) <= end) {
-	if (!clock_step(&net->clock)) {
-	    break;
-	}
-	if (netPtr->pending) {
-	    TcplabDrain(netPtr);
-	}
-    }
-    if (netPtr->net) {
-	netPtr->running = 0;
-	if (!ok && end != TL_NEVER && net->clock.now < end) {
-	    net->clock.now = end;
-	}
-    }
-    Tcl_Release(netPtr);
-    return ok;
+    return RunLoop(netPtr, cond, arg, end, ceiling);
 }
 
 /* A Tcl expression as a TcplabRunUntil condition. */
@@ -533,6 +843,33 @@ ExprTrue(
 }
 
 /*
+ * RunEnd --
+ *	The time a run of duration d from now ends: an error
+ *	{TCPLAB LIMIT CLOCK} when that is past the end of the clock's range.
+ */
+
+static int
+RunEnd(
+    NetObj *netPtr,
+    Tcl_Interp *interp,
+    tl_time d,
+    tl_time *endPtr)
+{
+    tl_time now = net_now(netPtr->net);
+    char a[40], b[40], c[40];
+
+    *endPtr = tl_time_add(now, d);
+    if (*endPtr >= TL_END) {
+	return TcplabError(interp, "LIMIT", "CLOCK", "can't run %s s from "
+		"%s s: the virtual clock ends at %s s (about 292 years)",
+		TcplabFormatTime(d, a, sizeof(a)),
+		TcplabFormatTime(now, b, sizeof(b)),
+		TcplabFormatTime(TL_END, c, sizeof(c)));
+    }
+    return TCL_OK;
+}
+
+/*
  * $net run duration ?-progress mode?
  * $net run -until condition ?-timeout duration? ?-progress mode?
  *	Runs the clock. With -until, stops as soon as the condition is true
@@ -553,7 +890,6 @@ Run(
 	"-progress", "-timeout", "-until", NULL
     };
     enum { OPT_PROGRESS, OPT_TIMEOUT, OPT_UNTIL };
-    tl_net *net = netPtr->net;
     tl_time end = TL_NEVER, d;
     Tcl_Obj *cond = NULL, *progress = NULL;
     int ok = 0, code = TCL_OK, duration = 0, timeout = 0;
@@ -564,7 +900,9 @@ Run(
 	if (TcplabGetDuration(interp, objv[2], &d) != TCL_OK) {
 	    return TCL_ERROR;
 	}
-	end = net_now(net) + d;
+	if (RunEnd(netPtr, interp, d, &end) != TCL_OK) {
+	    return TCL_ERROR;
+	}
 	duration = 1;
 	i = 3;
     }
@@ -583,7 +921,9 @@ Run(
 	    if (TcplabGetDuration(interp, objv[i + 1], &d) != TCL_OK) {
 		return TCL_ERROR;
 	    }
-	    end = net_now(net) + d;
+	    if (RunEnd(netPtr, interp, d, &end) != TCL_OK) {
+		return TCL_ERROR;
+	    }
 	    timeout = 1;
 	    break;
 	case OPT_UNTIL:
@@ -635,6 +975,11 @@ Run(
 	e.last = 0;
 	ok = TcplabRunUntil(netPtr, ExprTrue, &e, end);
 	code = e.code;
+	if (ok < 0) {
+	    /* A limit stopped the run: its error is in the interpreter. */
+	    code = TCL_ERROR;
+	    ok = 0;
+	}
 	if (watch.interrupted) {
 	    ok = 0;
 	}
@@ -649,6 +994,83 @@ Run(
     }
     if (cond) {
 	Tcl_SetObjResult(interp, Tcl_NewIntObj(ok));
+    }
+    return TCL_OK;
+}
+
+/*
+ * $net configure ?-option? ?value -option value ...?
+ *	The network's limits: -instantlimit n, the events that may run at one
+ *	instant of virtual time (a run that does more stops with an error),
+ *	and -untillimit duration, how far `run -until` without -timeout may
+ *	take the clock while events remain.
+ */
+
+static int
+NetConfigure(
+    NetObj *netPtr,
+    Tcl_Interp *interp,
+    Tcl_Size objc,
+    Tcl_Obj *const objv[])
+{
+    static const char *const opts[] = { "-instantlimit", "-untillimit", NULL };
+    enum { C_INSTANT, C_UNTIL };
+    Tcl_WideInt n;
+    tl_time d;
+    Tcl_Size i;
+    int idx;
+
+    if (objc == 2) {
+	Tcl_Obj *dict = Tcl_NewDictObj();
+
+	Tcl_DictObjPut(NULL, dict, Tcl_NewStringObj(opts[C_INSTANT], -1),
+		Tcl_NewWideIntObj(netPtr->instantLimit));
+	Tcl_DictObjPut(NULL, dict, Tcl_NewStringObj(opts[C_UNTIL], -1),
+		TcplabNewTime(netPtr->untilLimit));
+	Tcl_SetObjResult(interp, dict);
+	return TCL_OK;
+    }
+    if (objc == 3) {
+	if (Tcl_GetIndexFromObj(interp, objv[2], opts, "option", TCL_EXACT,
+		&idx) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	Tcl_SetObjResult(interp, idx == C_INSTANT
+		? Tcl_NewWideIntObj(netPtr->instantLimit)
+		: TcplabNewTime(netPtr->untilLimit));
+	return TCL_OK;
+    }
+    if (objc % 2) {
+	Tcl_WrongNumArgs(interp, 2, objv, "?-option? ?value -option value ...?");
+	return TCL_ERROR;
+    }
+    for (i = 2; i < objc; i += 2) {
+	if (Tcl_GetIndexFromObj(interp, objv[i], opts, "option", TCL_EXACT,
+		&idx) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	if (idx == C_INSTANT) {
+	    if (Tcl_GetWideIntFromObj(NULL, objv[i + 1], &n) != TCL_OK
+		    || n < 1) {
+		return TcplabError(interp, "VALUE", "LIMIT",
+			"expected a positive number of events but got \"%s\"",
+			Tcl_GetString(objv[i + 1]));
+	    }
+	} else if (TcplabGetDuration(interp, objv[i + 1], &d) != TCL_OK) {
+	    return TCL_ERROR;
+	} else if (d <= 0) {
+	    return TcplabError(interp, "VALUE", "LIMIT",
+		    "expected a duration above 0 but got \"%s\"",
+		    Tcl_GetString(objv[i + 1]));
+	}
+    }
+    for (i = 2; i < objc; i += 2) {
+	Tcl_GetIndexFromObj(NULL, objv[i], opts, "option", TCL_EXACT, &idx);
+	if (idx == C_INSTANT) {
+	    Tcl_GetWideIntFromObj(NULL, objv[i + 1], &netPtr->instantLimit);
+	} else {
+	    TcplabGetDuration(NULL, objv[i + 1], &netPtr->untilLimit);
+	}
     }
     return TCL_OK;
 }
@@ -705,12 +1127,14 @@ NetObjCmd(
     Tcl_Obj *const objv[])
 {
     static const char *const subs[] = {
-	"after", "boot", "cable", "crash", "destroy", "filter", "host", "hosts",
-	"lan", "link", "links", "now", "record", "run", "tap", "trace", NULL
+	"after", "boot", "cable", "configure", "crash", "destroy", "filter",
+	"host", "hosts", "lan", "link", "links", "now", "record", "run", "tap",
+	"trace", NULL
     };
     enum {
-	N_AFTER, N_BOOT, N_CABLE, N_CRASH, N_DESTROY, N_FILTER, N_HOST, N_HOSTS, N_LAN,
-	N_LINK, N_LINKS, N_NOW, N_RECORD, N_RUN, N_TAP, N_TRACE
+	N_AFTER, N_BOOT, N_CABLE, N_CONFIGURE, N_CRASH, N_DESTROY, N_FILTER,
+	N_HOST, N_HOSTS, N_LAN, N_LINK, N_LINKS, N_NOW, N_RECORD, N_RUN, N_TAP,
+	N_TRACE
     };
     NetObj *netPtr = clientData;
     int idx;
@@ -731,6 +1155,8 @@ NetObjCmd(
 	return HostOp(netPtr, interp, 1, objc, objv);
     case N_CABLE:
 	return HostOp(netPtr, interp, 2, objc, objv);
+    case N_CONFIGURE:
+	return NetConfigure(netPtr, interp, objc, objv);
     case N_CRASH:
 	return HostOp(netPtr, interp, 0, objc, objv);
     case N_DESTROY:

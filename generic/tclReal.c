@@ -71,7 +71,7 @@ MsUntil(
     if (d <= 0) {
 	return 0;
     }
-    d = (d + TL_MS - 1) / TL_MS;
+    d = tl_time_add(d, TL_MS - 1) / TL_MS;
     return d > INT_MAX ? INT_MAX : (int) d;
 }
 

@@ -20,6 +20,17 @@ TraceTap(
     char line[512];
     size_t n;
 
+    if (info->kind == OBS_DROP) {
+	/* -events promises every drop with its reason: those of the links
+	 * too, for the frames a fault rule on the trace's host or link would
+	 * match. */
+	if (ts->events && watch_matches(&ts->watch, info)
+		&& trace_segment(info, &s)) {
+	    n = TcplabDropLine(info, &s, line, sizeof(line));
+	    TcplabTraceLine(netPtr, line, n);
+	}
+	return;
+    }
     if (!watch_sees(&ts->watch, info) || !trace_segment(info, &s)) {
 	return;
     }

@@ -56,14 +56,35 @@ TcplabGetDuration(
 	    "expected duration like 75s, 200ms or 2h but got \"%s\"", s);
 }
 
+/*
+ * TcplabFormatTime --
+ *	A time as seconds with six decimals ("2.000100"), into buf (40 bytes
+ *	are enough). Seconds and microseconds (rounded) come from the
+ *	integer: a double has too few digits for large times (7200086401 s
+ *	would read 7200086400.999999).
+ */
+
+const char *
+TcplabFormatTime(
+    tl_time t,
+    char *buf,
+    size_t cap)
+{
+    uint64_t u = t < 0 ? (uint64_t) -(t + 1) + 1 : (uint64_t) t;
+
+    u = (u + 500) / 1000;
+    snprintf(buf, cap, "%s%llu.%06llu", t < 0 ? "-" : "",
+	    (unsigned long long) (u / 1000000), (unsigned long long) (u % 1000000));
+    return buf;
+}
+
 Tcl_Obj *
 TcplabNewTime(
     tl_time t)
 {
     char buf[40];
 
-    snprintf(buf, sizeof(buf), "%.6f", (double) t / TL_SEC);
-    return Tcl_NewStringObj(buf, -1);
+    return Tcl_NewStringObj(TcplabFormatTime(t, buf, sizeof(buf)), -1);
 }
 
 /* Parses "10Mbit", "1Gbit", "64kbit" or a plain number of bits/s. */

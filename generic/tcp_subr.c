@@ -317,7 +317,7 @@ tcp_new_isn(
     uint16_t rport)
 {
     const tl_tunables *t = &h->tun;
-    tl_time up = tcp_now(h) - h->booted;
+    tl_time up = tl_time_add(tcp_now(h), -h->booted);
     uint32_t isn;
 
     if (h->isn_next_set) {

@@ -39,22 +39,22 @@ TickRound(
     int lvl;
 
     if (tickms <= 0) {
-	return now + delay;
+	return tl_time_add(now, delay);
     }
     g = (tl_time) tickms * TL_MS;
-    n = (delay + g - 1) / g;
+    n = tl_time_add(delay, g - 1) / g;
     /* j: the tick counter now (like jiffies, it did not start at zero:
      * tick k falls at k*g - tick_phase). */
-    j = (now + h->tick_phase) / g;
+    j = tl_time_add(now, h->tick_phase) / g;
     if (!h->tun.timer_wheel) {
-	return (j + (n < 1 ? 1 : n)) * g - h->tick_phase;
+	return tl_tick_time(tl_time_add(j, n < 1 ? 1 : n), g, h->tick_phase);
     }
     expires = j + n;
     /* Level starts: 63, 504, 4032, 32256, ... jiffies (LVL_START()). */
     for (lvl = 0; lvl < 8 && n >= (tl_time) 63 << (3 * lvl); lvl++) {
     }
     gran = (tl_time) 1 << (3 * lvl);
-    return ((expires / gran) + 1) * gran * g - h->tick_phase;
+    return tl_tick_time(tl_time_mul((expires / gran) + 1, gran), g, h->tick_phase);
 }
 
 typedef void TimerFn(tl_tcb *tp);
@@ -104,7 +104,7 @@ TimerSetTick(
     int tickms)
 {
     tl_host *h = tp->host;
-    tl_time when = TickRound(h, delay, tickms);
+    tl_time when = TL_MIN(TickRound(h, delay, tickms), TL_END);
 
     tp->timer_at[t] = when;
     h->tcp.ops->timer(h->tcp.ctx, tp, t, when);
@@ -460,7 +460,7 @@ tcp_keep_arm(
 	return;
     }
     tp->keep_probes = 0;
-    tcp_timer_set(tp, TT_KEEP, tp->last_rcv + idle - tcp_now(tp->host));
+    tcp_timer_set(tp, TT_KEEP, idle - (tcp_now(tp->host) - tp->last_rcv));
 }
 
 /*
@@ -483,7 +483,7 @@ KeepTimer(
 
     tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_KEEP, 0, 0, 0, NULL);
     if (now - tp->last_rcv < idle && tp->keep_probes == 0) {
-	tcp_timer_set(tp, TT_KEEP, tp->last_rcv + idle - now);
+	tcp_timer_set(tp, TT_KEEP, idle - (now - tp->last_rcv));
 	return;
     }
     if (tp->keep_probes >= probes) {

@@ -77,7 +77,13 @@ struct NetObj {
     int nextAfter;
     int eventloop;		/* Tcl's event loop moves virtual time... */
     int stepQueued;		/* ...and a step waits for idle (tclLoop.c). */
+    Tcl_WideInt instantLimit;	/* -instantlimit: events at one instant. */
+    tl_time untilLimit;		/* -untillimit: run -until without -timeout. */
 };
+
+/* The defaults of $net configure -instantlimit and -untillimit. */
+#define TCPLAB_INSTANT_LIMIT	100000
+#define TCPLAB_UNTIL_LIMIT	(24 * 3600 * TL_SEC)
 
 struct HostObj {
     NetObj *netPtr;
@@ -139,6 +145,8 @@ MODULE_SCOPE Tcl_Obj   *TcplabTunableObj(int idx, int value);
 MODULE_SCOPE Tcl_ObjCmdProc TcplabNetworkCmd;
 MODULE_SCOPE void	TcplabQueue(NetObj *netPtr, Tcl_Obj *script);
 MODULE_SCOPE void	TcplabDrain(NetObj *netPtr);
+MODULE_SCOPE void	TcplabReportBackgroundErrors(void);
+MODULE_SCOPE int	TcplabStepInstant(NetObj *netPtr);
 MODULE_SCOPE void	TcplabKick(NetObj *netPtr);
 MODULE_SCOPE HostObj   *TcplabFindHost(NetObj *netPtr, const char *name);
 
@@ -198,6 +206,9 @@ MODULE_SCOPE void	TcplabChanInit(Tcl_Interp *interp);
 MODULE_SCOPE int	TcplabChanGet(ConnObj *connPtr, Tcl_Interp *interp);
 MODULE_SCOPE void	TcplabChanNotify(ConnObj *connPtr);
 MODULE_SCOPE void	TcplabChanDetach(ConnObj *connPtr);
+MODULE_SCOPE const char *TcplabFormatTime(tl_time t, char *buf, size_t cap);
+MODULE_SCOPE size_t	TcplabDropLine(const tl_obsinfo *info,
+			    const tl_seginfo *s, char *buf, size_t cap);
 MODULE_SCOPE int	TcplabRunUntil(NetObj *netPtr, int (*cond)(void *),
 			    void *arg, tl_time end);
 
