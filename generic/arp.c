@@ -215,15 +215,27 @@ ForcedGc(
     tl_time now)
 {
     tl_arpent *e, *next;
+    tl_time oldest = now;
 
+    if (now < a->gcNext) {
+	/* Nothing can be old enough yet: no walk per refused entry. */
+	return;
+    }
     arp_age(a, now);
     for (e = a->entries; e && a->count >= a->max; e = next) {
 	next = e->next;
-	if ((e->state == ARP_REACHABLE || e->state == ARP_STALE)
-		&& now - e->confirmed >= 5 * TL_SEC) {
+	if (e->state != ARP_REACHABLE && e->state != ARP_STALE) {
+	    continue;
+	}
+	if (now - e->confirmed >= 5 * TL_SEC) {
 	    Remove(e);
+	} else if (e->confirmed < oldest) {
+	    oldest = e->confirmed;
 	}
     }
+    /* A confirmation only makes an entry younger, and entries made from
+     * now on are younger still: none is freed before oldest + 5 s. */
+    a->gcNext = a->count >= a->max ? oldest + 5 * TL_SEC : 0;
 }
 
 /* A new entry, or NULL when the cache is full and nothing can go. */

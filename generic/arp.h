@@ -57,6 +57,7 @@ typedef struct tl_arp {
     int count;			/* Entries now. */
     int max;			/* At most this many (ARP_MAX). */
     tl_time lastGc;		/* When stale entries were last swept. */
+    tl_time gcNext;		/* A full cache frees nothing before this. */
     tl_time reachable;		/* A reply is trusted this long (30 s). */
     tl_time retrans;		/* Between two requests (1 s). */
     tl_time gcStale;		/* A STALE entry unused this long goes (60 s). */

@@ -41,5 +41,6 @@ Tcplab_Init(
     Tcl_CreateObjCommand(interp, "::tcplab::pcap", TcplabPcapCmd, NULL,
 	    NULL);
     TcplabChanInit(interp);
+    TcplabNetnsInit(interp);
     return Tcl_PkgProvideEx(interp, PACKAGE_NAME, PACKAGE_VERSION, NULL);
 }

@@ -201,6 +201,9 @@ MODULE_SCOPE int	TcplabGetOptions(Tcl_Interp *interp, Tcl_Obj *obj,
 			    uint8_t *out, size_t *lenPtr);
 MODULE_SCOPE Tcl_Obj   *TcplabOptionsObj(const uint8_t *p, size_t n);
 
+/* tclNetns.c: namespaces removed at exit and on SIGINT/SIGTERM/SIGHUP. */
+MODULE_SCOPE void	TcplabNetnsInit(Tcl_Interp *interp);
+
 /* tclChan.c: channels over connections. */
 MODULE_SCOPE void	TcplabChanInit(Tcl_Interp *interp);
 MODULE_SCOPE int	TcplabChanGet(ConnObj *connPtr, Tcl_Interp *interp);

@@ -56,17 +56,9 @@ foreach v {LD_PRELOAD ASAN_OPTIONS UBSAN_OPTIONS} {
 
 # Namespaces left by an earlier run that was killed: their process is
 # gone, so they can go too (a second run on the same machine starts
-# clean).
+# clean). tcplab::netns create sweeps its own "tcplab-" names.
 proc tap::sweep {} {
-    if {[catch {tcplab::netns list} all]} {
-	return
-    }
-    foreach n $all {
-	if {[regexp {^tltest-(\d+)-\d+$} $n -> p] && $p != [pid]
-		&& ![file exists /proc/$p]} {
-	    catch {tcplab::netns delete $n}
-	}
-    }
+    catch {tcplab::netns sweep tltest}
 }
 
 # tap::setup ?-profile p? ?-mtu n? ?-agent bool? ?-offload bool? ?-forward bool?
