@@ -62,7 +62,13 @@ proc ::tcplab::diagram {args} {
 	    "bad format \"$format\": must be svg or text"
     }
     set source [lindex $args end]
-    lassign [diagram::Load $source] segs names
+    lassign [diagram::Load $source] segs names isnet
+    if {![llength $segs]} {
+	return -code error -errorcode {TCPLAB DIAGRAM EMPTY} \
+	    "nothing to draw: no TCP segments[expr {$isnet
+		? " recorded (start \"$source record start\" before the run)"
+		: ""}]"
+    }
     set names [dict merge $names [dict get $opts -names]]
     set model [diagram::Model $segs $names [dict get $opts -relative]]
     if {$format eq "svg"} {
@@ -92,12 +98,12 @@ proc ::tcplab::diagram::Load {source} {
 		dict set names [lindex [split $a /] 0] $h
 	    }
 	}
-	return [list [$source record get] $names]
+	return [list [$source record get] $names 1]
     }
     if {[llength $source] == 1 && [file isfile $source]} {
-	return [list [tcplab::pcap read $source] $names]
+	return [list [tcplab::pcap read $source] $names 0]
     }
-    return [list $source $names]
+    return [list $source $names 0]
 }
 
 # Segments that are one hop of a longer path (a router forwarded what it
@@ -292,15 +298,57 @@ proc ::tcplab::diagram::Model {segs names rel} {
     return [dict create axes $titles arrows $arrows states $states]
 }
 
-# The segment an axis sends at the instant another arrives, or -1.
-proc ::tcplab::diagram::Reaction {arrows axis time i} {
-    set j 0
+#
+# Events --
+#	Every send and arrival, {time index kind}, in the order they happened:
+#	by time; at one instant, in the order the segments were sent, each
+#	segment's arrival after its own send (on a link with no delay a
+#	segment arrives at the instant it leaves, and the answer leaves at
+#	that instant too). Arrivals of lost segments are left out.
+#
+proc ::tcplab::diagram::Events {arrows} {
+    set ev {}
+    set i 0
     foreach ar $arrows {
-	if {$j > $i && [dict get $ar from] == $axis
-		&& abs([dict get $ar t] - $time) < 1e-9} {
-	    return $j
+	lappend ev [list [dict get $ar t] $i send]
+	if {![dict get $ar lost]} {
+	    lappend ev [list [dict get $ar a] $i arrive]
 	}
-	incr j
+	incr i
+    }
+    # lsort is stable: sort by the last key first.
+    lsort -real -index 0 [lsort -integer -index 1 \
+	[lsort -ascii -decreasing -index 2 $ev]]
+}
+
+# For each event (by its place in the list), the place of the next event
+# at the same axis (a send from it or an arrival at it), or -1.
+proc ::tcplab::diagram::NextAtAxis {arrows ev} {
+    set next [lrepeat [llength $ev] -1]
+    set seen {}
+    for {set p [expr {[llength $ev] - 1}]} {$p >= 0} {incr p -1} {
+	lassign [lindex $ev $p] - i kind
+	set axis [dict get [lindex $arrows $i] \
+	    [expr {$kind eq "send" ? "from" : "to"}]]
+	if {[dict exists $seen $axis]} {
+	    lset next $p [dict get $seen $axis]
+	}
+	dict set seen $axis $p
+    }
+    return $next
+}
+
+# The segment an axis sends in answer to the arrival at event place p:
+# its next event, when that is a send at the same instant; else -1.
+proc ::tcplab::diagram::Reaction {ev next p} {
+    set q [lindex $next $p]
+    if {$q < 0} {
+	return -1
+    }
+    lassign [lindex $ev $p] t
+    lassign [lindex $ev $q] tq j kind
+    if {$kind eq "send" && $tq == $t} {
+	return $j
     }
     return -1
 }
@@ -327,22 +375,14 @@ proc ::tcplab::diagram::Acks {r s} {
 #	state diagram (book fig. 18-12) has it.
 #
 proc ::tcplab::diagram::States {segs arrows} {
-    # Events in time order: arrivals before sends at the same instant.
-    set ev {}
-    set i 0
-    foreach s $segs ar $arrows {
-	lappend ev [list [dict get $ar t] 1 $i send]
-	if {![dict get $ar lost]} {
-	    lappend ev [list [dict get $ar a] 0 $i arrive]
-	}
-	incr i
-    }
-    set ev [lsort -real -index 0 [lsort -integer -index 1 \
-	[lsort -integer -index 2 $ev]]]
+    set ev [Events $arrows]
+    set next [NextAtAxis $arrows $ev]
     set st {}
     set out {}
+    set p -1
     foreach e $ev {
-	lassign $e time - i kind
+	incr p
+	lassign $e time i kind
 	set s [lindex $segs $i]
 	set ar [lindex $arrows $i]
 	set flags [dict get $s flags]
@@ -423,7 +463,7 @@ proc ::tcplab::diagram::States {segs arrows} {
 	    dict set st $key state $new
 	    # A change on arrival shows where the end answers at once.
 	    if {$kind eq "arrive"} {
-		set j [Reaction $arrows $axis $time $i]
+		set j [Reaction $ev $next $p]
 		if {$j >= 0} {
 		    set kind send
 		    set i $j
@@ -453,24 +493,14 @@ proc ::tcplab::diagram::Gap {dt} {
 
 proc ::tcplab::diagram::Layout {model} {
     set arrows [dict get $model arrows]
-    set ev {}
-    set i 0
-    foreach ar $arrows {
-	lappend ev [list [dict get $ar t] 1 $i send]
-	if {![dict get $ar lost]} {
-	    lappend ev [list [dict get $ar a] 0 $i arrive]
-	}
-	incr i
-    }
-    set ev [lsort -real -index 0 [lsort -integer -index 1 \
-	[lsort -integer -index 2 $ev]]]
+    set ev [Events $arrows]
     set cur 0.0
     set lastT {}
     set lastSend -1e9
     set ys {}
     set ya {}
     foreach e $ev {
-	lassign $e t - i kind
+	lassign $e t i kind
 	if {$lastT ne "" && $t > $lastT} {
 	    set cur [expr {$cur + [Gap [expr {$t - $lastT}]]}]
 	}
@@ -605,6 +635,16 @@ proc ::tcplab::diagram::Svg {model opts} {
 	}
 	incr i
     }
+    # Arrows and placed labels are looked up by the bands of the page
+    # they cross, so that each label is checked against its neighbours
+    # only.
+    array set lineBand {}
+    array set labelBand {}
+    set i 0
+    foreach l $lines {
+	Bands lineBand $l $i
+	incr i
+    }
     set placed {}
     set i 0
     foreach ar [dict get $model arrows] {
@@ -618,7 +658,8 @@ proc ::tcplab::diagram::Svg {model opts} {
 	    / ([string length $label] * 6.6)))}]
 	lassign [PlaceLabel [lindex $lines $i] \
 	    [expr {[string length $label] * $size / 12.0}] \
-	    $placed $lines $i] bx by deg center
+	    $placed labelBand $lines lineBand $i] bx by deg center
+	Bands labelBand $center [llength $placed]
 	lappend placed $center
 	set bx [format %.1f $bx]
 	set by [format %.1f $by]
@@ -653,29 +694,36 @@ proc ::tcplab::diagram::Svg {model opts} {
     return [join $o \n]\n
 }
 
-# Distance between segments p1-p2 and q1-q2.
-proc ::tcplab::diagram::PointSeg {px py ax ay bx by} {
-    set dx [expr {$bx - $ax}]
-    set dy [expr {$by - $ay}]
-    set l2 [expr {$dx * $dx + $dy * $dy}]
-    set t [expr {$l2 > 0 ? (($px - $ax) * $dx + ($py - $ay) * $dy) / $l2 : 0}]
-    set t [expr {max(0.0, min(1.0, $t))}]
-    expr {hypot($px - ($ax + $t * $dx), $py - ($ay + $t * $dy))}
-}
-
+# Distance between segments a and b (each x1 y1 x2 y2): 0 when they
+# cross, else the least distance from an end of one to the other.
 proc ::tcplab::diagram::SegDist {a b} {
     lassign $a ax1 ay1 ax2 ay2
     lassign $b bx1 by1 bx2 by2
-    # Do they cross?
-    set d1 [expr {($bx2 - $bx1) * ($ay1 - $by1) - ($by2 - $by1) * ($ax1 - $bx1)}]
-    set d2 [expr {($bx2 - $bx1) * ($ay2 - $by1) - ($by2 - $by1) * ($ax2 - $bx1)}]
-    set d3 [expr {($ax2 - $ax1) * ($by1 - $ay1) - ($ay2 - $ay1) * ($bx1 - $ax1)}]
-    set d4 [expr {($ax2 - $ax1) * ($by2 - $ay1) - ($ay2 - $ay1) * ($bx2 - $ax1)}]
+    set adx [expr {$ax2 - $ax1}]
+    set ady [expr {$ay2 - $ay1}]
+    set bdx [expr {$bx2 - $bx1}]
+    set bdy [expr {$by2 - $by1}]
+    # Do they cross (the ends of each on both sides of the other)?
+    set d1 [expr {$bdx * ($ay1 - $by1) - $bdy * ($ax1 - $bx1)}]
+    set d2 [expr {$bdx * ($ay2 - $by1) - $bdy * ($ax2 - $bx1)}]
+    set d3 [expr {$adx * ($by1 - $ay1) - $ady * ($bx1 - $ax1)}]
+    set d4 [expr {$adx * ($by2 - $ay1) - $ady * ($bx2 - $ax1)}]
     if {$d1 * $d2 < 0 && $d3 * $d4 < 0} {
 	return 0.0
     }
-    expr {min([PointSeg $ax1 $ay1 {*}$b], [PointSeg $ax2 $ay2 {*}$b],
-	[PointSeg $bx1 $by1 {*}$a], [PointSeg $bx2 $by2 {*}$a])}
+    set la [expr {$adx * $adx + $ady * $ady}]
+    set lb [expr {$bdx * $bdx + $bdy * $bdy}]
+    set best 1e300
+    # Each end of a against b, each end of b against a.
+    foreach {px py qx qy dx dy l2} [list \
+	    $ax1 $ay1 $bx1 $by1 $bdx $bdy $lb $ax2 $ay2 $bx1 $by1 $bdx $bdy $lb \
+	    $bx1 $by1 $ax1 $ay1 $adx $ady $la $bx2 $by2 $ax1 $ay1 $adx $ady $la] {
+	set t [expr {$l2 > 0 ? max(0.0, min(1.0,
+	    (($px - $qx) * $dx + ($py - $qy) * $dy) / $l2)) : 0}]
+	set best [expr {min($best,
+	    hypot($px - ($qx + $t * $dx), $py - ($qy + $t * $dy)))}]
+    }
+    return $best
 }
 
 #
@@ -685,7 +733,10 @@ proc ::tcplab::diagram::SegDist {a b} {
 #	and of the other arrows. Returns the text's baseline point, its angle
 #	and its centre line (for the next labels).
 #
-proc ::tcplab::diagram::PlaceLabel {line nchars placed lines self} {
+proc ::tcplab::diagram::PlaceLabel {line nchars placed placedBandVar lines
+	lineBandVar self} {
+    upvar 1 $placedBandVar placedBand $lineBandVar lineBand
+    variable places
     lassign $line xs ys xe ye
     set len [expr {hypot($xe - $xs, $ye - $ys)}]
     set ux [expr {($xe - $xs) / $len}]
@@ -699,41 +750,115 @@ proc ::tcplab::diagram::PlaceLabel {line nchars placed lines self} {
     set ny [expr {-$ux}]
     set w [expr {$nchars * 6.6}]
     set half [expr {min(0.5, ($w / 2 + 6) / $len)}]
+    # The neighbours: what comes near any of the places tried (each is on
+    # the arrow, moved at most 25 px across it and half the label along).
+    set reach [expr {25 + abs($uy) * $w / 2}]
+    set lo [expr {min($ys, $ye) - $reach}]
+    set hi [expr {max($ys, $ye) + $reach}]
+    set near {}
+    foreach k [Near placedBand [expr {$lo - 14}] [expr {$hi + 14}]] {
+	lappend near {*}[Box [lindex $placed $k] 14]
+    }
+    set nearLines {}
+    foreach k [Near lineBand [expr {$lo - 6}] [expr {$hi + 6}]] {
+	if {$k != $self} {
+	    lappend nearLines {*}[Box [lindex $lines $k] 6]
+	}
+    }
+    # The places in order of preference; once no place left can score
+    # lower than the best so far, stop. Equal scores go to the place
+    # listed first.
     set best {}
     set bestScore 1e9
-    foreach t {0.5 0.38 0.62 0.28 0.72 0.2 0.8} {
-	foreach side {above below high low} {
-	    set t2 [expr {max($half, min(1 - $half, $t))}]
-	    set px [expr {$xs + ($xe - $xs) * $t2}]
-	    set py [expr {$ys + ($ye - $ys) * $t2}]
-	    set off [dict get {above 5 below -15 high 19 low -29} $side]
-	    set bx [expr {$px + $nx * $off}]
-	    set by [expr {$py + $ny * $off}]
-	    set cx [expr {$bx + $nx * 4}]
-	    set cy [expr {$by + $ny * 4}]
-	    set c [list [expr {$cx - $ux * $w / 2}] [expr {$cy - $uy * $w / 2}] \
-		[expr {$cx + $ux * $w / 2}] [expr {$cy + $uy * $w / 2}]]
-	    set score [expr {abs($t - 0.5) * 4
-		+ [dict get {above 0 below 1.5 high 6 low 7} $side]}]
-	    foreach p $placed {
-		if {[SegDist $c $p] < 14} {
-		    set score [expr {$score + 100}]
-		}
+    set bestK 0
+    foreach {score k t off} $places {
+	if {$score > $bestScore} {
+	    break
+	}
+	set t2 [expr {max($half, min(1 - $half, $t))}]
+	set bx [expr {$xs + ($xe - $xs) * $t2 + $nx * $off}]
+	set by [expr {$ys + ($ye - $ys) * $t2 + $ny * $off}]
+	set cx [expr {$bx + $nx * 4}]
+	set cy [expr {$by + $ny * 4}]
+	set x1 [expr {$cx - $ux * $w / 2}]
+	set y1 [expr {$cy - $uy * $w / 2}]
+	set x2 [expr {$cx + $ux * $w / 2}]
+	set y2 [expr {$cy + $uy * $w / 2}]
+	set c [list $x1 $y1 $x2 $y2]
+	set x0 [expr {min($x1, $x2)}]
+	set x1 [expr {max($x1, $x2)}]
+	set y0 [expr {min($y1, $y2)}]
+	set y1 [expr {max($y1, $y2)}]
+	# Only what comes within the distance of the label's box is measured.
+	foreach {p a0 a1 b0 b1} $near {
+	    if {$a0 <= $x1 && $a1 >= $x0 && $b0 <= $y1 && $b1 >= $y0
+		    && [SegDist $c $p] < 14} {
+		set score [expr {$score + 100}]
 	    }
-	    set k 0
-	    foreach l $lines {
-		if {$k != $self && [SegDist $c $l] < 6} {
-		    set score [expr {$score + 8}]
-		}
-		incr k
+	}
+	foreach {l a0 a1 b0 b1} $nearLines {
+	    if {$a0 <= $x1 && $a1 >= $x0 && $b0 <= $y1 && $b1 >= $y0
+		    && [SegDist $c $l] < 6} {
+		set score [expr {$score + 8}]
 	    }
-	    if {$score < $bestScore} {
-		set bestScore $score
-		set best [list $bx $by [expr {atan2($uy, $ux) * 180 / acos(-1)}] $c]
-	    }
+	}
+	if {$score < $bestScore || ($score == $bestScore && $k < $bestK)} {
+	    set bestScore $score
+	    set bestK $k
+	    set best [list $bx $by [expr {atan2($uy, $ux) * 180 / acos(-1)}] $c]
 	}
     }
     return $best
+}
+
+# The places a label may go, as {score index t offset ...} in order of
+# score: along the arrow (t from 0 to 1, the middle first), above it,
+# below it, or further above or below (the offset across it, px).
+namespace eval ::tcplab::diagram {
+    variable places {}
+    apply {{} {
+	variable places
+	set l {}
+	foreach t {0.5 0.38 0.62 0.28 0.72 0.2 0.8} {
+	    foreach {off cost} {5 0 -15 1.5 19 6 -29 7} {
+		lappend l [list [expr {abs($t - 0.5) * 4 + $cost}] [llength $l] \
+		    $t $off]
+	    }
+	}
+	set places [concat {*}[lsort -real -index 0 $l]]
+    } ::tcplab::diagram}
+}
+
+# A line (x1 y1 x2 y2) with its box grown by d: line x0 x1 y0 y1.
+proc ::tcplab::diagram::Box {line d} {
+    lassign $line x1 y1 x2 y2
+    list $line [expr {min($x1, $x2) - $d}] [expr {max($x1, $x2) + $d}] \
+	[expr {min($y1, $y2) - $d}] [expr {max($y1, $y2) + $d}]
+}
+
+# Bands of the page 100 px high: which lines (x1 y1 x2 y2) cross each.
+proc ::tcplab::diagram::Bands {bandVar line k} {
+    upvar 1 $bandVar band
+    lassign $line - y1 - y2
+    set b1 [expr {int(floor(min($y1, $y2) / 100.0))}]
+    set b2 [expr {int(floor(max($y1, $y2) / 100.0))}]
+    for {set b $b1} {$b <= $b2} {incr b} {
+	lappend band($b) $k
+    }
+}
+
+# The lines in the bands from y lo to y hi, each once, in order.
+proc ::tcplab::diagram::Near {bandVar lo hi} {
+    upvar 1 $bandVar band
+    set b1 [expr {int(floor($lo / 100.0))}]
+    set b2 [expr {int(floor($hi / 100.0))}]
+    set ks {}
+    for {set b $b1} {$b <= $b2} {incr b} {
+	if {[info exists band($b)]} {
+	    lappend ks {*}$band($b)
+	}
+    }
+    lsort -integer -unique $ks
 }
 
 #
@@ -779,7 +904,10 @@ proc ::tcplab::diagram::Text {model opts} {
 	lappend x [expr {$x0 + $k * $span}]
     }
     set width [expr {[lindex $x end] + $sw + 1}]
-    # Blocks: one per segment, in the order they leave.
+    # Blocks in the order the segments leave: one segment (its label over
+    # a flat arrow), or two that cross (each left before the other
+    # arrived: simultaneous open or close, data and an ACK in flight at
+    # once), drawn slanted across each other as the book draws them.
     set arrows [dict get $model arrows]
     set order {}
     set i 0
@@ -788,13 +916,33 @@ proc ::tcplab::diagram::Text {model opts} {
 	incr i
     }
     set order [lsort -real -index 0 [lsort -integer -index 1 $order]]
-    # Which block and line each state change goes on.
-    set blockOf {}
-    set k 0
+    set ylist {}
     foreach b $order {
-	dict set blockOf [lindex $b 1] $k
-	incr k
+	lappend ylist [lindex $b 0]
     }
+    set blocks {}
+    set blockOf {}
+    set n [llength $order]
+    for {set k 0} {$k < $n} {incr k} {
+	set i [lindex $order $k 1]
+	set j [lindex $order [expr {$k + 1}] 1]
+	dict set blockOf $i [llength $blocks]
+	if {$j ne "" && [Crossing $arrows $ys $ya $i $j]} {
+	    dict set blockOf $j [llength $blocks]
+	    lappend blocks [list $i $j]
+	    incr k
+	} else {
+	    lappend blocks [list $i]
+	}
+    }
+    # The row of each arrow's ends in a crossing block.
+    set rows {}
+    foreach blk $blocks {
+	if {[llength $blk] == 2} {
+	    set rows [dict merge $rows [CrossRows $blk $arrows]]
+	}
+    }
+    # Which block and line each state change goes on.
     set notes {}
     set starts {}
     foreach st [dict get $model states] {
@@ -804,21 +952,22 @@ proc ::tcplab::diagram::Text {model opts} {
 	    continue
 	}
 	set y [StateY $st $ys $ya]
-	# The last block that left at or before y.
-	set blk 0
-	set k 0
-	foreach b $order {
-	    if {[lindex $b 0] <= $y + 1e-9} {
-		set blk $k
-	    }
-	    incr k
-	}
+	# The block of the last segment that left at or before y.
+	set k [lsearch -sorted -real -bisect $ylist [expr {$y + 1e-9}]]
+	set bi [lindex $order [expr {max($k, 0)} ] 1]
+	set blk [dict get $blockOf $bi]
+	set members [lindex $blocks $blk]
 	# A change where the block's segment leaves the same axis at the
 	# same height (it answers what arrived) goes with its label.
-	set bi [lindex $order $blk 1]
 	set bar [lindex $arrows $bi]
 	if {$kind eq "send" && [dict get $blockOf $i] == $blk} {
 	    set line label
+	} elseif {$kind eq "arrive" && [llength $members] == 2
+		&& $i in $members} {
+	    set line [lindex [dict get $rows $i] 1]
+	    if {$line == 3} {
+		set line arrow
+	    }
 	} elseif {$bi != $i && [dict get $bar from] == $axis
 		&& abs([dict get $ys $bi] - $y) < 1e-9} {
 	    set line label
@@ -852,8 +1001,14 @@ proc ::tcplab::diagram::Text {model opts} {
 	lappend out [string trimright $base]
     }
     set k 0
-    foreach b $order {
-	set i [lindex $b 1]
+    foreach blk $blocks {
+	if {[llength $blk] == 2} {
+	    lappend out {*}[TextCross $blk $arrows $rows $x $base $nax $notes \
+		$k $times]
+	    incr k
+	    continue
+	}
+	set i [lindex $blk 0]
 	set ar [lindex $arrows $i]
 	set from [dict get $ar from]
 	set to [dict get $ar to]
@@ -914,6 +1069,152 @@ proc ::tcplab::diagram::Text {model opts} {
     }
     lappend out [string trimright $base]
     return [join $out \n]\n
+}
+
+# Whether segments i and j (j leaving next) cross: they go opposite ways
+# between the same two axes, neither was lost, and j left before i
+# arrived.
+proc ::tcplab::diagram::Crossing {arrows ys ya i j} {
+    set a [lindex $arrows $i]
+    set b [lindex $arrows $j]
+    expr {[dict get $a from] == [dict get $b to]
+	&& [dict get $a to] == [dict get $b from]
+	&& ![dict get $a lost] && ![dict get $b lost]
+	&& [dict get $ys $j] < [dict get $ya $i]}
+}
+
+# The rows of a crossing block (below its label lines) where each of its
+# two arrows leaves and arrives: {i {from to} j {from to}}. The block has
+# four rows; each end goes on the row nearest its time, and every arrow
+# takes two rows at least.
+proc ::tcplab::diagram::CrossRows {blk arrows} {
+    lassign $blk i j
+    set t0 [dict get [lindex $arrows $i] t]
+    set t1 [expr {max([dict get [lindex $arrows $i] a],
+	[dict get [lindex $arrows $j] a])}]
+    set out {}
+    foreach k $blk {
+	set ar [lindex $arrows $k]
+	set r0 [expr {round(3.0 * ([dict get $ar t] - $t0) / ($t1 - $t0))}]
+	set r1 [expr {round(3.0 * ([dict get $ar a] - $t0) / ($t1 - $t0))}]
+	set r0 [expr {min($r0, 2)}]
+	set r1 [expr {max($r1, $r0 + 1)}]
+	lappend out $k [list $r0 $r1]
+    }
+    return $out
+}
+
+#
+# TextCross --
+#	The lines of a block of two crossing segments: the labels (the one
+#	going right at the left, the one going left at the right, on one line
+#	when they fit), then four rows where the two arrows slant down
+#	across each other, one stair step per row:
+#
+#	    |-----------.                   .-----------|
+#	    |            `---------..------'            |
+#
+proc ::tcplab::diagram::TextCross {blk arrows rows x base nax notes k times} {
+    set ar0 [lindex $arrows [lindex $blk 0]]
+    set xa [lindex $x [expr {min([dict get $ar0 from], [dict get $ar0 to])}]]
+    set xb [lindex $x [expr {max([dict get $ar0 from], [dict get $ar0 to])}]]
+    set inner [expr {$xb - $xa - 3}]
+    # Labels.
+    set right {}
+    set left {}
+    foreach i $blk {
+	set ar [lindex $arrows $i]
+	if {[dict get $ar to] > [dict get $ar from]} {
+	    set right [dict get $ar label]
+	} else {
+	    set left [dict get $ar label]
+	}
+    }
+    set out {}
+    if {[string length $right] + [string length $left] + 3 <= $inner} {
+	set labels [list [list $right $left]]
+    } else {
+	set labels {}
+	foreach t [Wrap $right $inner] {
+	    lappend labels [list $t {}]
+	}
+	foreach t [Wrap $left $inner] {
+	    lappend labels [list {} $t]
+	}
+    }
+    set n 0
+    foreach pair $labels {
+	lassign $pair r lf
+	set l $base
+	if {$r ne ""} {
+	    set l [string replace $l [expr {$xa + 2}] \
+		[expr {$xa + 1 + [string length $r]}] $r]
+	}
+	if {$lf ne ""} {
+	    set l [string replace $l [expr {$xb - 1 - [string length $lf]}] \
+		[expr {$xb - 2}] $lf]
+	}
+	if {$n == 0} {
+	    if {$times} {
+		set t [format %10.6f [dict get $ar0 t]]
+		set l [string replace $l 0 [expr {[string length $t] - 1}] $t]
+	    }
+	    set moved {}
+	    set l [Notes $l $x $notes $k,label $nax moved]
+	    foreach m $moved {
+		dict lappend notes $k,0 {*}$m
+	    }
+	}
+	lappend out [string trimright $l]
+	incr n
+    }
+    # Four rows of slanted arrows.
+    set len [expr {$xb - $xa - 1}]
+    set grid [lrepeat 4 $base]
+    foreach i $blk {
+	set ar [lindex $arrows $i]
+	lassign [dict get $rows $i] r0 r1
+	set steps [expr {$r1 - $r0 + 1}]
+	for {set s 0} {$s < $steps} {incr s} {
+	    # Columns c0..c1 from the sender's side.
+	    set c0 [expr {$s * $len / $steps}]
+	    set c1 [expr {($s + 1) * $len / $steps - 1}]
+	    set w [expr {$c1 - $c0 + 1}]
+	    set first [expr {$s == 0 ? "-" : "`"}]
+	    set last [expr {$s == $steps - 1 ? ">" : "."}]
+	    set piece $first[string repeat - [expr {$w - 2}]]$last
+	    if {[dict get $ar to] > [dict get $ar from]} {
+		set from [expr {$xa + 1 + $c0}]
+	    } else {
+		set piece [string map {` ' > <} [string reverse $piece]]
+		set from [expr {$xb - 1 - $c1}]
+	    }
+	    set r [expr {$r0 + $s}]
+	    set l [lindex $grid $r]
+	    # Where the other arrow was drawn already, it stays.
+	    for {set c 0} {$c < $w} {incr c} {
+		if {[string index $l [expr {$from + $c}]] eq " "} {
+		    set l [string replace $l [expr {$from + $c}] \
+			[expr {$from + $c}] [string index $piece $c]]
+		}
+	    }
+	    lset grid $r $l
+	}
+    }
+    set r 0
+    foreach l $grid {
+	set extra {}
+	set key [expr {$r == 3 ? "$k,arrow" : "$k,$r"}]
+	set l [Notes $l $x $notes $key $nax extra]
+	if {$r == 3} {
+	    foreach e $extra {
+		lappend grid [string trimright [State $base $x {*}$e $nax]]
+	    }
+	}
+	lappend out [string trimright $l]
+	incr r
+    }
+    return $out
 }
 
 # A line with only the axes.
