@@ -708,11 +708,11 @@ HostObjCmd(
 {
     static const char *const subs[] = {
 	"addresses", "connect", "connections", "inject", "isn", "listen",
-	"name", "netstat", "profile", "stats", "sysctl", NULL
+	"name", "netstat", "ping", "profile", "stats", "sysctl", NULL
     };
     enum {
 	H_ADDRESSES, H_CONNECT, H_CONNECTIONS, H_INJECT, H_ISN, H_LISTEN,
-	H_NAME, H_NETSTAT, H_PROFILE, H_STATS, H_SYSCTL
+	H_NAME, H_NETSTAT, H_PING, H_PROFILE, H_STATS, H_SYSCTL
     };
     HostObj *hostPtr = clientData;
     tl_host *h = hostPtr->host;
@@ -759,6 +759,8 @@ HostObjCmd(
     }
     case H_INJECT:
 	return Inject(hostPtr, interp, objc, objv);
+    case H_PING:
+	return TcplabPingCmd(hostPtr, interp, objc, objv);
     case H_ISN:
 	if (objc > 3) {
 	    Tcl_WrongNumArgs(interp, 2, objv, "?value?");

@@ -254,6 +254,10 @@ MODULE_SCOPE int	TcplabInterruptPending(void);
 MODULE_SCOPE void	TcplabLoopInit(NetObj *netPtr);
 MODULE_SCOPE void	TcplabLoopFree(NetObj *netPtr);
 
+/* tclPing.c */
+MODULE_SCOPE int	TcplabPingCmd(HostObj *hostPtr, Tcl_Interp *interp,
+			    Tcl_Size objc, Tcl_Obj *const objv[]);
+
 /* tclTap.c */
 MODULE_SCOPE int	TcplabTapCmd(NetObj *netPtr, Tcl_Interp *interp,
 			    Tcl_Size objc, Tcl_Obj *const objv[]);
