@@ -88,9 +88,7 @@ TcplabHostCreate(
 	case O_PROFILE:
 	    profile = Tcl_GetString(objv[i + 1]);
 	    if (!profile_load(&probe, profile)) {
-		return TcplabError(interp, "LOOKUP", "PROFILE",
-			"unknown profile \"%s\": must be bsd44, linux, "
-			"linux-3.6 or rfc9293", profile);
+		return TcplabProfileError(interp, objv[i + 1]);
 	    }
 	    break;
 	case O_SERVICES: {
@@ -799,9 +797,7 @@ HostObjCmd(
 	    const char *p = Tcl_GetString(objv[2]);
 
 	    if (!profile_load(&h->tun, p)) {
-		return TcplabError(interp, "LOOKUP", "PROFILE",
-			"unknown profile \"%s\": must be bsd44, linux, "
-			"linux-3.6 or rfc9293", p);
+		return TcplabProfileError(interp, objv[2]);
 	    }
 	    snprintf(h->profile, sizeof(h->profile), "%s", p);
 	}

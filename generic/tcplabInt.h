@@ -208,6 +208,7 @@ MODULE_SCOPE void	TcplabAfterFreeAll(NetObj *netPtr);
 
 /* tclProfile.c */
 MODULE_SCOPE Tcl_ObjCmdProc TcplabProfileCmd;
+MODULE_SCOPE int	TcplabProfileError(Tcl_Interp *interp, Tcl_Obj *name);
 
 /* tclReal.c: a network on real time, driven by Tcl's event loop. */
 MODULE_SCOPE void	TcplabRealInit(NetObj *netPtr);
