@@ -20,10 +20,8 @@ namespace eval ::tcplab {
 }
 
 namespace eval ::tcplab::diagram {
-    # Well-known ports, named as the trace names them.
-    variable services {7 echo 9 discard 13 daytime 19 chargen 20 ftp-data
-	21 ftp 23 telnet 25 smtp 37 time 53 domain 79 finger 80 www
-	111 sunrpc 512 exec 513 login 514 shell}
+    # Well-known ports, named as the trace names them (its table).
+    variable services [::tcplab::wire services]
     variable flagWords {S SYN F FIN R RST}
 }
 
