@@ -60,7 +60,7 @@ proc ::tcplab::diagram {args} {
 	    "bad format \"$format\": must be svg or text"
     }
     set source [lindex $args end]
-    lassign [diagram::Load $source] segs names isnet
+    lassign [diagram::Load $source] segs names isnet events
     if {![llength $segs]} {
 	return -code error -errorcode {TCPLAB DIAGRAM EMPTY} \
 	    "nothing to draw: no TCP segments[expr {$isnet
@@ -68,7 +68,8 @@ proc ::tcplab::diagram {args} {
 		: ""}]"
     }
     set names [dict merge $names [dict get $opts -names]]
-    set model [diagram::Model $segs $names [dict get $opts -relative]]
+    set model [diagram::Model $segs $names [dict get $opts -relative] \
+	$events]
     if {$format eq "svg"} {
 	set out [diagram::Svg $model $opts]
     } else {
@@ -96,7 +97,11 @@ proc ::tcplab::diagram::Load {source} {
 		dict set names [lindex [split $a /] 0] $h
 	    }
 	}
-	return [list [$source record get] $names 1]
+	# The states its stack went through, where the network keeps them.
+	if {[catch {$source record events} events]} {
+	    set events {}
+	}
+	return [list [$source record get] $names 1 $events]
     }
     if {[llength $source] == 1 && [file isfile $source]} {
 	return [list [tcplab::pcap read $source] $names 0]
@@ -219,7 +224,7 @@ proc ::tcplab::diagram::Label {s rel isn} {
 #	from to t a lost label), states (list of {axisIndex time name
 #	kind}), where kind is send, arrive or start.
 #
-proc ::tcplab::diagram::Model {segs names rel} {
+proc ::tcplab::diagram::Model {segs names rel {recorded {}}} {
     set segs [Join $segs]
     set timed 1
     foreach s $segs {
@@ -292,31 +297,229 @@ proc ::tcplab::diagram::Model {segs names rel} {
 	    to [dict get $axes [dict get $s dst]] t $t a $a lost $lost \
 	    label $label seg $s]
     }
-    set states [States $segs $arrows]
+    # Each end's states: as its stack recorded them, else inferred.
+    set states [Recorded $recorded $segs $arrows $axes]
+    set have {}
+    foreach st $states {
+	dict set have [lindex $st 5] 1
+    }
+    foreach st [States $segs $arrows] {
+	if {![dict exists $have [lindex $st 5]]} {
+	    lappend states $st
+	}
+    }
+    set states [lsort -real -index 1 $states]
     return [dict create axes $titles arrows $arrows states $states]
 }
 
 #
+# Recorded --
+#	The state changes a tcplab network's stack recorded (`$net record
+#	events`, kind state), each drawn at the event that made it: the
+#	segment whose arrival changed the state (then where the end answers
+#	it, as inferred states are), or the SYN, FIN or RST the end sent for
+#	it (SYN_SENT; FIN_WAIT_1 and LAST_ACK, unless data left before the
+#	FIN; CLOSED by an abort); with no such segment, where the time falls
+#	(a timer, a close while data waits). At one instant (a link with no
+#	delay) changes and segments are matched in the order they happened.
+#	Changes after the last segment (the end of 2MSL) are beyond the
+#	drawing. Returns entries as States does: {axis time name kind index
+#	end}.
+#
+proc ::tcplab::diagram::Recorded {recorded segs arrows axes} {
+    if {![llength $recorded]} {
+	return {}
+    }
+    set ev [Events $arrows]
+    set next [NextAtAxis $arrows $ev]
+    # Each end's sends and arrivals in order: {index place time flags len}.
+    set sends {}
+    set arrivals {}
+    set last 0.0
+    set p 0
+    foreach e $ev {
+	lassign $e t i kind
+	set s [lindex $segs $i]
+	set a [dict get $s src].[dict get $s sport]
+	set b [dict get $s dst].[dict get $s dport]
+	set item [list $i $p $t [dict get $s flags] [dict get $s len]]
+	if {$kind eq "send"} {
+	    dict lappend sends $a>$b $item
+	} else {
+	    dict lappend arrivals $b>$a $item
+	}
+	set last [expr {max($last, $t)}]
+	incr p
+    }
+    set out {}
+    set started {}
+    set now {}
+    set cursor -1
+    foreach r $recorded {
+	if {[dict get $r kind] ne "state"
+		|| ![dict exists $axes [dict get $r laddr]]} {
+	    continue
+	}
+	set t [dict get $r time]
+	set old [dict get $r from]
+	set new [dict get $r to]
+	set end [dict get $r laddr].[dict get $r lport]>[dict get $r raddr].[dict get $r rport]
+	set axis [dict get $axes [dict get $r laddr]]
+	if {![dict exists $started $end]} {
+	    dict set started $end 1
+	    if {$old eq "LISTEN"} {
+		lappend out [list $axis 0 LISTEN start -1 $end]
+	    }
+	}
+	if {$t > $last} {
+	    continue
+	}
+	if {$t != $now} {
+	    set now $t
+	    set cursor -1
+	}
+	set mySends [expr {[dict exists $sends $end] ? [dict get $sends $end] : {}}]
+	set myArrivals [expr {[dict exists $arrivals $end]
+	    ? [dict get $arrivals $end] : {}}]
+	# A change the end makes by sending.
+	set hit {}
+	if {$new in {SYN_SENT FIN_WAIT_1 LAST_ACK}} {
+	    set want [expr {$new eq "SYN_SENT" ? "S" : "F"}]
+	    foreach item $mySends {
+		lassign $item i p ts flags len
+		if {$ts < $t || ($ts == $t && $p < $cursor)} {
+		    continue
+		}
+		if {[string first $want $flags] >= 0} {
+		    set hit $item
+		    break
+		}
+		if {$len > 0 || [string match {*[SFR]*} $flags]} {
+		    break
+		}
+	    }
+	} elseif {$new eq "CLOSED"} {
+	    set hit [At $mySends $t $cursor R 1]
+	}
+	if {$hit ne ""} {
+	    lassign $hit i cursor
+	    lappend out [list $axis $t $new send $i $end]
+	    continue
+	}
+	# A change an arrival makes: the one that carries what the change
+	# needs, else the first.
+	set need [expr {$new in {CLOSE_WAIT CLOSING TIME_WAIT} ? "F"
+	    : $new eq "SYN_RCVD" || $old eq "SYN_SENT" ? "S"
+	    : $new eq "CLOSED" && $old ni {LAST_ACK CLOSING} ? "R" : ""}]
+	set hit [At $myArrivals $t $cursor $need]
+	if {$hit ne ""} {
+	    lassign $hit i cursor
+	    set kind arrive
+	    set j [Reaction $ev $next $cursor]
+	    if {$j >= 0} {
+		set kind send
+		set i $j
+	    }
+	    lappend out [list $axis $t $new $kind $i $end]
+	    continue
+	}
+	lappend out [list $axis $t $new time -1 $end]
+    }
+    return $out
+}
+
+# Of an end's sends or arrivals, the one at time t (at or after place
+# cursor, when there is one) that carries the flag, else (unless the flag
+# is required) the first; "" if none.
+proc ::tcplab::diagram::At {items t cursor flag {require 0}} {
+    set first {}
+    set late {}
+    foreach item $items {
+	lassign $item i p ts flags
+	if {$ts != $t} {
+	    continue
+	}
+	if {$flag ne "" && [string first $flag $flags] >= 0} {
+	    if {$p >= $cursor} {
+		return $item
+	    }
+	    if {$late eq ""} {
+		set late $item
+	    }
+	} elseif {$p >= $cursor && $first eq ""} {
+	    set first $item
+	}
+    }
+    if {$require} {
+	return $late
+    }
+    if {$first ne ""} {
+	return $first
+    }
+    return $late
+}
+
+#
 # Events --
-#	Every send and arrival, {time index kind}, in the order they happened:
-#	by time; at one instant, in the order the segments were sent, each
-#	segment's arrival after its own send (on a link with no delay a
-#	segment arrives at the instant it leaves, and the answer leaves at
-#	that instant too). Arrivals of lost segments are left out.
+#	Every send and arrival, {time index kind}, in the order they happened.
+#	By time; at one instant, first the arrivals of segments sent before
+#	it (in the order they were sent), then the segments sent at that
+#	instant in order, each after the arrival it answers: on a link with
+#	no delay a segment arrives at the instant it leaves, after whatever
+#	its sender sent in the same go (an ACK and a FIN), and the answer
+#	leaves after the arrival. Arrivals of lost segments are left out.
 #
 proc ::tcplab::diagram::Events {arrows} {
-    set ev {}
+    set at {}
     set i 0
     foreach ar $arrows {
-	lappend ev [list [dict get $ar t] $i send]
+	dict lappend at [expr {double([dict get $ar t])}] [list send $i]
 	if {![dict get $ar lost]} {
-	    lappend ev [list [dict get $ar a] $i arrive]
+	    dict lappend at [expr {double([dict get $ar a])}] [list arrive $i]
 	}
 	incr i
     }
-    # lsort is stable: sort by the last key first.
-    lsort -real -index 0 [lsort -integer -index 1 \
-	[lsort -ascii -decreasing -index 2 $ev]]
+    set ev {}
+    foreach t [lsort -real [dict keys $at]] {
+	set old {}
+	set sends {}
+	foreach item [dict get $at $t] {
+	    lassign $item kind i
+	    if {$kind eq "send"} {
+		lappend sends $i
+	    } elseif {[dict get [lindex $arrows $i] t] < $t} {
+		lappend old $i
+	    }
+	}
+	foreach i [lsort -integer $old] {
+	    lappend ev [list $t $i arrive]
+	}
+	# Arrivals at this instant of segments sent at it, in order.
+	set queue {}
+	foreach j [lsort -integer $sends] {
+	    set ar [lindex $arrows $j]
+	    set from [dict get $ar from]
+	    # The last arrival waiting at the sender: it came first.
+	    set q [llength $queue]
+	    while {[incr q -1] >= 0} {
+		if {[dict get [lindex $arrows [lindex $queue $q]] to] == $from} {
+		    break
+		}
+	    }
+	    foreach k [lrange $queue 0 $q] {
+		lappend ev [list $t $k arrive]
+	    }
+	    set queue [lrange $queue [expr {$q + 1}] end]
+	    lappend ev [list $t $j send]
+	    if {![dict get $ar lost] && [dict get $ar a] == $t} {
+		lappend queue $j
+	    }
+	}
+	foreach k $queue {
+	    lappend ev [list $t $k arrive]
+	}
+    }
+    return $ev
 }
 
 # For each event (by its place in the list), the place of the next event
@@ -395,6 +598,7 @@ proc ::tcplab::diagram::States {segs arrows} {
 	    set axis [dict get $ar to]
 	}
 	set key [list $conn $me]
+	set end $me>[expr {$me eq $src ? $dst : $src}]
 	set cur [expr {[dict exists $st $key state] ? [dict get $st $key state]
 	    : ""}]
 	set new $cur
@@ -411,7 +615,7 @@ proc ::tcplab::diagram::States {segs arrows} {
 	    } elseif {[string match *S* $flags]} {
 		if {$cur in {"" CLOSED LISTEN}} {
 		    # A passive open: LISTEN, then SYN_RCVD when the SYN came.
-		    lappend out [list $axis 0 LISTEN start]
+		    lappend out [list $axis 0 LISTEN start -1 $end]
 		    set new SYN_RCVD
 		}
 		dict set st $key iss [dict get $s seq]
@@ -467,7 +671,7 @@ proc ::tcplab::diagram::States {segs arrows} {
 		    set i $j
 		}
 	    }
-	    lappend out [list $axis $time $new $kind $i]
+	    lappend out [list $axis $time $new $kind $i $end]
 	}
     }
     return $out
@@ -497,6 +701,7 @@ proc ::tcplab::diagram::Layout {model} {
     set lastSend -1e9
     set ys {}
     set ya {}
+    set line {}
     foreach e $ev {
 	lassign $e t i kind
 	if {$lastT ne "" && $t > $lastT} {
@@ -512,6 +717,7 @@ proc ::tcplab::diagram::Layout {model} {
 	    dict set ya $i $y
 	}
 	set cur $y
+	lappend line $t $y
     }
     # Lost segments end half way down.
     set i 0
@@ -521,14 +727,38 @@ proc ::tcplab::diagram::Layout {model} {
 	}
 	incr i
     }
-    return [list $ys $ya]
+    return [list $ys $ya $line]
+}
+
+# The y of a time between events (line: the events' times and ys, in
+# order): a little below the last event before it, above the next.
+proc ::tcplab::diagram::TimeY {line time} {
+    set ts {}
+    foreach {t y} $line {
+	lappend ts $t
+    }
+    set k [lsearch -sorted -real -bisect $ts $time]
+    if {$k < 0} {
+	return [lindex $line 1]
+    }
+    set t0 [lindex $line [expr {2 * $k}]]
+    set y0 [lindex $line [expr {2 * $k + 1}]]
+    set y [expr {$y0 + [Gap [expr {$time - $t0}]]}]
+    set y1 [lindex $line [expr {2 * $k + 3}]]
+    if {$y1 ne "" && $y1 > $y0} {
+	set y [expr {min($y, $y0 + 0.8 * ($y1 - $y0))}]
+    }
+    return $y
 }
 
 # The y of a state change: where its event is drawn.
-proc ::tcplab::diagram::StateY {st ys ya} {
+proc ::tcplab::diagram::StateY {st ys ya line} {
     lassign $st axis time name kind i
     if {$kind eq "start"} {
 	return -0.35
+    }
+    if {$kind eq "time"} {
+	return [TimeY $line $time]
     }
     if {$kind eq "send"} {
 	return [dict get $ys $i]
@@ -545,7 +775,7 @@ proc ::tcplab::diagram::Xml {s} {
 }
 
 proc ::tcplab::diagram::Svg {model opts} {
-    lassign [Layout $model] ys ya
+    lassign [Layout $model] ys ya timeline
     set axes [dict get $model axes]
     set nax [llength $axes]
     set row 34.0
@@ -670,7 +900,7 @@ proc ::tcplab::diagram::Svg {model opts} {
     set used {}
     foreach st [dict get $model states] {
 	set axis [lindex $st 0]
-	set y [expr {$top + [StateY $st $ys $ya] * $row + 4}]
+	set y [expr {$top + [StateY $st $ys $ya $timeline] * $row + 4}]
 	set prev [expr {[dict exists $used $axis] ? [dict get $used $axis]
 	    : -1e9}]
 	if {$y < $prev + 14} {
@@ -888,7 +1118,7 @@ proc ::tcplab::diagram::Wrap {text width} {
 }
 
 proc ::tcplab::diagram::Text {model opts} {
-    lassign [Layout $model] ys ya
+    lassign [Layout $model] ys ya timeline
     set axes [dict get $model axes]
     set nax [llength $axes]
     set times [dict get $opts -times]
@@ -949,7 +1179,7 @@ proc ::tcplab::diagram::Text {model opts} {
 	    dict lappend starts $axis $name
 	    continue
 	}
-	set y [StateY $st $ys $ya]
+	set y [StateY $st $ys $ya $timeline]
 	# The block of the last segment that left at or before y.
 	set k [lsearch -sorted -real -bisect $ylist [expr {$y + 1e-9}]]
 	set bi [lindex $order [expr {max($k, 0)} ] 1]
@@ -958,7 +1188,10 @@ proc ::tcplab::diagram::Text {model opts} {
 	# A change where the block's segment leaves the same axis at the
 	# same height (it answers what arrived) goes with its label.
 	set bar [lindex $arrows $bi]
-	if {$kind eq "send" && [dict get $blockOf $i] == $blk} {
+	if {$kind eq "time"} {
+	    # A change no segment made (a timer): a line of its own.
+	    set line after
+	} elseif {$kind eq "send" && [dict get $blockOf $i] == $blk} {
 	    set line label
 	} elseif {$kind eq "arrive" && [llength $members] == 2
 		&& $i in $members} {
@@ -1063,6 +1296,7 @@ proc ::tcplab::diagram::Text {model opts} {
 	foreach e $extra {
 	    lappend out [string trimright [State $base $x {*}$e $nax]]
 	}
+	lappend out {*}[After $base $x $notes $k $nax]
 	incr k
     }
     lappend out [string trimright $base]
@@ -1167,6 +1401,7 @@ proc ::tcplab::diagram::TextCross {blk arrows rows x base nax notes k times} {
 	incr n
     }
     # Four rows of slanted arrows.
+    set extra {}
     set len [expr {$xb - $xa - 1}]
     set grid [lrepeat 4 $base]
     foreach i $blk {
@@ -1201,16 +1436,28 @@ proc ::tcplab::diagram::TextCross {blk arrows rows x base nax notes k times} {
     }
     set r 0
     foreach l $grid {
-	set extra {}
 	set key [expr {$r == 3 ? "$k,arrow" : "$k,$r"}]
 	set l [Notes $l $x $notes $key $nax extra]
-	if {$r == 3} {
-	    foreach e $extra {
-		lappend grid [string trimright [State $base $x {*}$e $nax]]
-	    }
-	}
 	lappend out [string trimright $l]
 	incr r
+    }
+    foreach e $extra {
+	lappend out [string trimright [State $base $x {*}$e $nax]]
+    }
+    lappend out {*}[After $base $x $notes $k $nax]
+    return $out
+}
+
+# The lines after block k for the changes no segment made.
+proc ::tcplab::diagram::After {base x notes k nax} {
+    set out {}
+    if {[dict exists $notes $k,after]} {
+	set extra {}
+	set l [Notes $base $x $notes $k,after $nax extra]
+	lappend out [string trimright $l]
+	foreach e $extra {
+	    lappend out [string trimright [State $base $x {*}$e $nax]]
+	}
     }
     return $out
 }
