@@ -12,8 +12,9 @@
 #		?-names {addr name ...}? ?-title text? source
 #
 #	source is a network (its `$net record` segments, with their arrival
-#	times and losses; names from its hosts), a pcap file (tcplab::pcap
-#	read), or a list of segment dicts in either form.
+#	times and losses, and the state changes its stack recorded; names
+#	from its hosts), a pcap file (tcplab::pcap read), or a list of
+#	segment dicts in either form (states inferred from the segments).
 
 namespace eval ::tcplab {
     namespace export diagram
@@ -221,8 +222,11 @@ proc ::tcplab::diagram::Label {s rel isn} {
 #
 # Model --
 #	Returns a dict: axes (list of {key title}), arrows (list of dicts:
-#	from to t a lost label), states (list of {axisIndex time name
-#	kind}), where kind is send, arrive or start.
+#	from to t a lost label), states (list of {axisIndex time name kind
+#	index end}, by time), where kind is send or arrive (drawn at that
+#	event of segment index), start (LISTEN, at the top) or time (where
+#	the time falls), and end names the connection's end (a.p>b.p).
+#	recorded: the events of `$net record events`, if any.
 #
 proc ::tcplab::diagram::Model {segs names rel {recorded {}}} {
     set segs [Join $segs]
