@@ -1200,7 +1200,7 @@ proc ::tcplab::diagram::Text {model opts} {
 	} elseif {$kind eq "arrive" && [llength $members] == 2
 		&& $i in $members} {
 	    set line [lindex [dict get $rows $i] 1]
-	    if {$line == 3} {
+	    if {$line == [lindex [dict get $rows [lindex $members 1]] 1]} {
 		set line arrow
 	    }
 	} elseif {$bi != $i && [dict get $bar from] == $axis
@@ -1320,32 +1320,25 @@ proc ::tcplab::diagram::Crossing {arrows ys ya i j} {
 }
 
 # The rows of a crossing block (below its label lines) where each of its
-# two arrows leaves and arrives: {i {from to} j {from to}}. The block has
-# four rows; each end goes on the row nearest its time, and every arrow
-# takes two rows at least.
+# two arrows leaves and arrives: {i {from to} j {from to}}. Each arrow
+# slants over four rows, as steep as the other; the second leaves on the
+# first's row, or two rows down when it left later than a third of the
+# first's way (so that they cross between two rows).
 proc ::tcplab::diagram::CrossRows {blk arrows} {
     lassign $blk i j
-    set t0 [dict get [lindex $arrows $i] t]
-    set t1 [expr {max([dict get [lindex $arrows $i] a],
-	[dict get [lindex $arrows $j] a])}]
-    set out {}
-    foreach k $blk {
-	set ar [lindex $arrows $k]
-	set r0 [expr {round(3.0 * ([dict get $ar t] - $t0) / ($t1 - $t0))}]
-	set r1 [expr {round(3.0 * ([dict get $ar a] - $t0) / ($t1 - $t0))}]
-	set r0 [expr {min($r0, 2)}]
-	set r1 [expr {max($r1, $r0 + 1)}]
-	lappend out $k [list $r0 $r1]
-    }
-    return $out
+    set a [lindex $arrows $i]
+    set flight [expr {[dict get $a a] - [dict get $a t]}]
+    set late [expr {[dict get [lindex $arrows $j] t] - [dict get $a t]}]
+    set k [expr {$flight > 0 && $late * 3 > $flight ? 2 : 0}]
+    list $i {0 3} $j [list $k [expr {$k + 3}]]
 }
 
 #
 # TextCross --
 #	The lines of a block of two crossing segments: the labels (the one
 #	going right at the left, the one going left at the right, on one line
-#	when they fit), then four rows where the two arrows slant down
-#	across each other, one stair step per row:
+#	when they fit), then the rows where the two arrows slant down
+#	across each other, one stair step per row (CrossRows):
 #
 #	    |-----------.                   .-----------|
 #	    |            `---------..------'            |
@@ -1404,10 +1397,11 @@ proc ::tcplab::diagram::TextCross {blk arrows rows x base nax notes k times} {
 	lappend out [string trimright $l]
 	incr n
     }
-    # Four rows of slanted arrows.
+    # The rows of slanted arrows.
     set extra {}
     set len [expr {$xb - $xa - 1}]
-    set grid [lrepeat 4 $base]
+    set nrows [expr {[lindex [dict get $rows [lindex $blk 1]] 1] + 1}]
+    set grid [lrepeat $nrows $base]
     foreach i $blk {
 	set ar [lindex $arrows $i]
 	lassign [dict get $rows $i] r0 r1
@@ -1440,7 +1434,7 @@ proc ::tcplab::diagram::TextCross {blk arrows rows x base nax notes k times} {
     }
     set r 0
     foreach l $grid {
-	set key [expr {$r == 3 ? "$k,arrow" : "$k,$r"}]
+	set key [expr {$r == $nrows - 1 ? "$k,arrow" : "$k,$r"}]
 	set l [Notes $l $x $notes $key $nax extra]
 	lappend out [string trimright $l]
 	incr r
