@@ -1406,20 +1406,21 @@ proc ::tcplab::diagram::TextCross {blk arrows rows x base nax notes k times} {
 	set ar [lindex $arrows $i]
 	lassign [dict get $rows $i] r0 r1
 	set steps [expr {$r1 - $r0 + 1}]
+	set right [expr {[dict get $ar to] > [dict get $ar from]}]
 	for {set s 0} {$s < $steps} {incr s} {
-	    # Columns c0..c1 from the sender's side.
-	    set c0 [expr {$s * $len / $steps}]
-	    set c1 [expr {($s + 1) * $len / $steps - 1}]
+	    # Columns c0..c1 from the left axis: the same stretches for both
+	    # ways, so that the two arrows' steps meet and never overlap.
+	    set m [expr {$right ? $s : $steps - 1 - $s}]
+	    set c0 [Stretch $m $len $steps]
+	    set c1 [expr {[Stretch [expr {$m + 1}] $len $steps] - 1}]
 	    set w [expr {$c1 - $c0 + 1}]
 	    set first [expr {$s == 0 ? "-" : "`"}]
 	    set last [expr {$s == $steps - 1 ? ">" : "."}]
 	    set piece $first[string repeat - [expr {$w - 2}]]$last
-	    if {[dict get $ar to] > [dict get $ar from]} {
-		set from [expr {$xa + 1 + $c0}]
-	    } else {
+	    if {!$right} {
 		set piece [string map {` ' > <} [string reverse $piece]]
-		set from [expr {$xb - 1 - $c1}]
 	    }
+	    set from [expr {$xa + 1 + $c0}]
 	    set r [expr {$r0 + $s}]
 	    set l [lindex $grid $r]
 	    # Where the other arrow was drawn already, it stays.
@@ -1444,6 +1445,15 @@ proc ::tcplab::diagram::TextCross {blk arrows rows x base nax notes k times} {
     }
     lappend out {*}[After $base $x $notes $k $nax]
     return $out
+}
+
+# Where stretch m of n across len columns begins: the stretches are as
+# even as can be and lie symmetrically (a mirror image reads the same).
+proc ::tcplab::diagram::Stretch {m len n} {
+    if {2 * $m <= $n} {
+	return [expr {$m * $len / $n}]
+    }
+    expr {$len - ($n - $m) * $len / $n}
 }
 
 # The lines after block k for the changes no segment made.
