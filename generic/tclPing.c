@@ -205,6 +205,14 @@ TcplabPingCmd(
 	    break;
 	}
     }
+    /* The last request's deadline must be a time the clock can show. */
+    TcplabClockSync(netPtr);
+    if ((p.count > 1 && p.interval > (TL_NEVER - 1 - net_now(netPtr->net)
+	    - p.timeout) / (p.count - 1))
+	    || p.timeout > TL_NEVER - 1 - net_now(netPtr->net)) {
+	return TcplabError(interp, "VALUE", "RANGE",
+		"ping would run past the end of the clock's range");
+    }
     if (netPtr->running && !netPtr->real) {
 	return TcplabError(interp, "STATE", "RUNNING",
 		"can't ping from a callback: the network is running");
@@ -225,7 +233,6 @@ TcplabPingCmd(
     Tcl_Preserve(netPtr);
 
     /* The first request leaves now, the others every interval. */
-    TcplabClockSync(netPtr);
     event_init(&p.ev, PingSend, &p);
     clock_schedule(&netPtr->net->clock, &p.ev, net_now(netPtr->net));
     end = net_now(netPtr->net) + (tl_time) (p.count - 1) * p.interval
