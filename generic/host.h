@@ -51,6 +51,10 @@ struct tl_host {
     int challenge_count;	/* Challenge ACKs sent in it. */
     tl_stats stats;
     tl_tcp_env tcp;		/* What the host gives its TCP (host.c). */
+    /* ICMP echo replies for the host's own echo requests (ping), or NULL. */
+    void (*echo_reply)(void *arg, tl_addr src, uint16_t id, uint16_t seq,
+	    uint32_t datalen);
+    void *echo_arg;
 };
 
 tl_host	       *host_new(tl_net *net, const char *name, const char *profile);

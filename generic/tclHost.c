@@ -88,9 +88,7 @@ TcplabHostCreate(
 	case O_PROFILE:
 	    profile = Tcl_GetString(objv[i + 1]);
 	    if (!profile_load(&probe, profile)) {
-		return TcplabError(interp, "LOOKUP", "PROFILE",
-			"unknown profile \"%s\": must be bsd44, linux, "
-			"linux-3.6 or rfc9293", profile);
+		return TcplabProfileError(interp, objv[i + 1]);
 	    }
 	    break;
 	case O_SERVICES: {
@@ -708,11 +706,11 @@ HostObjCmd(
 {
     static const char *const subs[] = {
 	"addresses", "connect", "connections", "inject", "isn", "listen",
-	"name", "netstat", "profile", "stats", "sysctl", NULL
+	"name", "netstat", "ping", "profile", "stats", "sysctl", NULL
     };
     enum {
 	H_ADDRESSES, H_CONNECT, H_CONNECTIONS, H_INJECT, H_ISN, H_LISTEN,
-	H_NAME, H_NETSTAT, H_PROFILE, H_STATS, H_SYSCTL
+	H_NAME, H_NETSTAT, H_PING, H_PROFILE, H_STATS, H_SYSCTL
     };
     HostObj *hostPtr = clientData;
     tl_host *h = hostPtr->host;
@@ -759,6 +757,8 @@ HostObjCmd(
     }
     case H_INJECT:
 	return Inject(hostPtr, interp, objc, objv);
+    case H_PING:
+	return TcplabPingCmd(hostPtr, interp, objc, objv);
     case H_ISN:
 	if (objc > 3) {
 	    Tcl_WrongNumArgs(interp, 2, objv, "?value?");
@@ -797,9 +797,7 @@ HostObjCmd(
 	    const char *p = Tcl_GetString(objv[2]);
 
 	    if (!profile_load(&h->tun, p)) {
-		return TcplabError(interp, "LOOKUP", "PROFILE",
-			"unknown profile \"%s\": must be bsd44, linux, "
-			"linux-3.6 or rfc9293", p);
+		return TcplabProfileError(interp, objv[2]);
 	    }
 	    snprintf(h->profile, sizeof(h->profile), "%s", p);
 	}

@@ -581,8 +581,21 @@ PcapRead(
 
 /*
  * TcplabPcapCmd --
+ *	tcplab::pcap subcommand ?arg ...?: a table of subcommands, each row
+ *	its name and procedure (which checks its own arguments).
+ *
  *	tcplab::pcap read file ?-filter expr?
  */
+
+typedef struct {
+    const char *name;
+    int (*proc)(Tcl_Interp *interp, Tcl_Size objc, Tcl_Obj *const objv[]);
+} PcapSubcommand;
+
+static const PcapSubcommand pcapSubcommands[] = {
+    {"read", PcapRead},
+    {NULL, NULL}
+};
 
 int
 TcplabPcapCmd(
@@ -591,17 +604,16 @@ TcplabPcapCmd(
     int objc,
     Tcl_Obj *const objv[])
 {
-    static const char *const subs[] = { "read", NULL };
     int idx;
 
     (void) clientData;
     if (objc < 2) {
-	Tcl_WrongNumArgs(interp, 1, objv, "read file ?-filter expr?");
+	Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?");
 	return TCL_ERROR;
     }
-    if (Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)
-	    != TCL_OK) {
+    if (Tcl_GetIndexFromObjStruct(interp, objv[1], pcapSubcommands,
+	    sizeof(PcapSubcommand), "subcommand", 0, &idx) != TCL_OK) {
 	return TCL_ERROR;
     }
-    return PcapRead(interp, objc, objv);
+    return pcapSubcommands[idx].proc(interp, objc, objv);
 }

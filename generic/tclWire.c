@@ -390,8 +390,10 @@ TcplabWireCmd(
     int objc,
     Tcl_Obj *const objv[])
 {
-    static const char *const subs[] = { "build", "cksum", "parse", NULL };
-    enum { W_BUILD, W_CKSUM, W_PARSE };
+    static const char *const subs[] = {
+	"build", "cksum", "parse", "services", NULL
+    };
+    enum { W_BUILD, W_CKSUM, W_PARSE, W_SERVICES };
     int idx;
 
     (void) clientData;
@@ -406,6 +408,24 @@ TcplabWireCmd(
     switch (idx) {
     case W_BUILD:
 	return Build(interp, objc, objv);
+    case W_SERVICES: {
+	/* The well-known ports, named as traces name them (trace.c). */
+	Tcl_Obj *d = Tcl_NewDictObj();
+	const char *name;
+	uint16_t port;
+	int i;
+
+	if (objc != 2) {
+	    Tcl_WrongNumArgs(interp, 2, objv, NULL);
+	    return TCL_ERROR;
+	}
+	for (i = 0; (name = port_service(i, &port)) != NULL; i++) {
+	    Tcl_DictObjPut(NULL, d, Tcl_NewIntObj(port),
+		    Tcl_NewStringObj(name, -1));
+	}
+	Tcl_SetObjResult(interp, d);
+	return TCL_OK;
+    }
     case W_CKSUM: {
 	Tcl_Size len;
 	const unsigned char *p;

@@ -222,6 +222,7 @@ MODULE_SCOPE void	TcplabAfterFreeAll(NetObj *netPtr);
 
 /* tclProfile.c */
 MODULE_SCOPE Tcl_ObjCmdProc TcplabProfileCmd;
+MODULE_SCOPE int	TcplabProfileError(Tcl_Interp *interp, Tcl_Obj *name);
 
 /* tclReal.c: a network on real time, driven by Tcl's event loop. */
 MODULE_SCOPE void	TcplabRealInit(NetObj *netPtr);
@@ -267,6 +268,10 @@ MODULE_SCOPE int	TcplabWatchEnd(RunWatch *w, Tcl_Interp *interp,
 MODULE_SCOPE int	TcplabInterruptPending(void);
 MODULE_SCOPE void	TcplabLoopInit(NetObj *netPtr);
 MODULE_SCOPE void	TcplabLoopFree(NetObj *netPtr);
+
+/* tclPing.c */
+MODULE_SCOPE int	TcplabPingCmd(HostObj *hostPtr, Tcl_Interp *interp,
+			    Tcl_Size objc, Tcl_Obj *const objv[]);
 
 /* tclTap.c */
 MODULE_SCOPE int	TcplabTapCmd(NetObj *netPtr, Tcl_Interp *interp,

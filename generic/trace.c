@@ -36,6 +36,19 @@ port_name(
     return NULL;
 }
 
+/* The i-th well-known port (its number in *portPtr), or NULL past the end. */
+const char *
+port_service(
+    int i,
+    uint16_t *portPtr)
+{
+    if (i < 0 || i >= (int) (sizeof(services) / sizeof(services[0])) - 1) {
+	return NULL;
+    }
+    *portPtr = services[i].port;
+    return services[i].name;
+}
+
 int
 port_lookup(
     const char *name)

@@ -46,5 +46,6 @@ tl_traceconn   *trace_relative(tl_trace *t, const tl_seginfo *s, int portOrder,
 size_t		trace_addr(tl_net *net, tl_addr a, char *buf, size_t cap);
 const char     *port_name(uint16_t port);
 int		port_lookup(const char *name);
+const char     *port_service(int i, uint16_t *portPtr);
 
 #endif /* TCPLAB_TRACE_H */

@@ -12,18 +12,17 @@
 #		?-names {addr name ...}? ?-title text? source
 #
 #	source is a network (its `$net record` segments, with their arrival
-#	times and losses; names from its hosts), a pcap file (tcplab::pcap
-#	read), or a list of segment dicts in either form.
+#	times and losses, and the state changes its stack recorded; names
+#	from its hosts), a pcap file (tcplab::pcap read), or a list of
+#	segment dicts in either form (states inferred from the segments).
 
 namespace eval ::tcplab {
     namespace export diagram
 }
 
 namespace eval ::tcplab::diagram {
-    # Well-known ports, named as the trace names them.
-    variable services {7 echo 9 discard 13 daytime 19 chargen 20 ftp-data
-	21 ftp 23 telnet 25 smtp 37 time 53 domain 79 finger 80 www
-	111 sunrpc 512 exec 513 login 514 shell}
+    # Well-known ports, named as the trace names them (its table).
+    variable services [::tcplab::wire services]
     variable flagWords {S SYN F FIN R RST}
 }
 
@@ -62,9 +61,16 @@ proc ::tcplab::diagram {args} {
 	    "bad format \"$format\": must be svg or text"
     }
     set source [lindex $args end]
-    lassign [diagram::Load $source] segs names
+    lassign [diagram::Load $source] segs names isnet events
+    if {![llength $segs]} {
+	return -code error -errorcode {TCPLAB DIAGRAM EMPTY} \
+	    "nothing to draw: no TCP segments[expr {$isnet
+		? " recorded (start \"$source record start\" before the run)"
+		: ""}]"
+    }
     set names [dict merge $names [dict get $opts -names]]
-    set model [diagram::Model $segs $names [dict get $opts -relative]]
+    set model [diagram::Model $segs $names [dict get $opts -relative] \
+	$events]
     if {$format eq "svg"} {
 	set out [diagram::Svg $model $opts]
     } else {
@@ -92,12 +98,16 @@ proc ::tcplab::diagram::Load {source} {
 		dict set names [lindex [split $a /] 0] $h
 	    }
 	}
-	return [list [$source record get] $names]
+	# The states its stack went through, where the network keeps them.
+	if {[catch {$source record events} events]} {
+	    set events {}
+	}
+	return [list [$source record get] $names 1 $events]
     }
     if {[llength $source] == 1 && [file isfile $source]} {
-	return [list [tcplab::pcap read $source] $names]
+	return [list [tcplab::pcap read $source] $names 0]
     }
-    return [list $source $names]
+    return [list $source $names 0]
 }
 
 # Segments that are one hop of a longer path (a router forwarded what it
@@ -212,10 +222,13 @@ proc ::tcplab::diagram::Label {s rel isn} {
 #
 # Model --
 #	Returns a dict: axes (list of {key title}), arrows (list of dicts:
-#	from to t a lost label), states (list of {axisIndex time name
-#	kind}), where kind is send, arrive or start.
+#	from to t a lost label), states (list of {axisIndex time name kind
+#	index end}, by time), where kind is send or arrive (drawn at that
+#	event of segment index), start (LISTEN, at the top) or time (where
+#	the time falls), and end names the connection's end (a.p>b.p).
+#	recorded: the events of `$net record events`, if any.
 #
-proc ::tcplab::diagram::Model {segs names rel} {
+proc ::tcplab::diagram::Model {segs names rel {recorded {}}} {
     set segs [Join $segs]
     set timed 1
     foreach s $segs {
@@ -288,19 +301,259 @@ proc ::tcplab::diagram::Model {segs names rel} {
 	    to [dict get $axes [dict get $s dst]] t $t a $a lost $lost \
 	    label $label seg $s]
     }
-    set states [States $segs $arrows]
+    # Each end's states: as its stack recorded them, else inferred.
+    set states [Recorded $recorded $segs $arrows $axes]
+    set have {}
+    foreach st $states {
+	dict set have [lindex $st 5] 1
+    }
+    foreach st [States $segs $arrows] {
+	if {![dict exists $have [lindex $st 5]]} {
+	    lappend states $st
+	}
+    }
+    set states [lsort -real -index 1 $states]
     return [dict create axes $titles arrows $arrows states $states]
 }
 
-# The segment an axis sends at the instant another arrives, or -1.
-proc ::tcplab::diagram::Reaction {arrows axis time i} {
-    set j 0
-    foreach ar $arrows {
-	if {$j > $i && [dict get $ar from] == $axis
-		&& abs([dict get $ar t] - $time) < 1e-9} {
-	    return $j
+#
+# Recorded --
+#	The state changes a tcplab network's stack recorded (`$net record
+#	events`, kind state), each drawn at the event that made it: the
+#	segment whose arrival changed the state (then where the end answers
+#	it, as inferred states are), or the SYN, FIN or RST the end sent for
+#	it (SYN_SENT; FIN_WAIT_1 and LAST_ACK, unless data left before the
+#	FIN; CLOSED by an abort); with no such segment, where the time falls
+#	(a timer, a close while data waits). At one instant (a link with no
+#	delay) changes and segments are matched in the order they happened.
+#	Changes after the last segment (the end of 2MSL) are beyond the
+#	drawing. Returns entries as States does: {axis time name kind index
+#	end}.
+#
+proc ::tcplab::diagram::Recorded {recorded segs arrows axes} {
+    if {![llength $recorded]} {
+	return {}
+    }
+    set ev [Events $arrows]
+    set next [NextAtAxis $arrows $ev]
+    # Each end's sends and arrivals in order: {index place time flags len}.
+    set sends {}
+    set arrivals {}
+    set last 0.0
+    set p 0
+    foreach e $ev {
+	lassign $e t i kind
+	set s [lindex $segs $i]
+	set a [dict get $s src].[dict get $s sport]
+	set b [dict get $s dst].[dict get $s dport]
+	set item [list $i $p $t [dict get $s flags] [dict get $s len]]
+	if {$kind eq "send"} {
+	    dict lappend sends $a>$b $item
+	} else {
+	    dict lappend arrivals $b>$a $item
 	}
-	incr j
+	set last [expr {max($last, $t)}]
+	incr p
+    }
+    set out {}
+    set started {}
+    set now {}
+    set cursor -1
+    foreach r $recorded {
+	if {[dict get $r kind] ne "state"
+		|| ![dict exists $axes [dict get $r laddr]]} {
+	    continue
+	}
+	set t [dict get $r time]
+	set old [dict get $r from]
+	set new [dict get $r to]
+	set end [dict get $r laddr].[dict get $r lport]>[dict get $r raddr].[dict get $r rport]
+	set axis [dict get $axes [dict get $r laddr]]
+	if {![dict exists $started $end]} {
+	    dict set started $end 1
+	    if {$old eq "LISTEN"} {
+		lappend out [list $axis 0 LISTEN start -1 $end]
+	    }
+	}
+	if {$t > $last} {
+	    continue
+	}
+	if {$t != $now} {
+	    set now $t
+	    set cursor -1
+	}
+	set mySends [expr {[dict exists $sends $end] ? [dict get $sends $end] : {}}]
+	set myArrivals [expr {[dict exists $arrivals $end]
+	    ? [dict get $arrivals $end] : {}}]
+	# A change the end makes by sending.
+	set hit {}
+	if {$new in {SYN_SENT FIN_WAIT_1 LAST_ACK}} {
+	    set want [expr {$new eq "SYN_SENT" ? "S" : "F"}]
+	    foreach item $mySends {
+		lassign $item i p ts flags len
+		if {$ts < $t || ($ts == $t && $p < $cursor)} {
+		    continue
+		}
+		if {[string first $want $flags] >= 0} {
+		    set hit $item
+		    break
+		}
+		if {$len > 0 || [string match {*[SFR]*} $flags]} {
+		    break
+		}
+	    }
+	} elseif {$new eq "CLOSED"} {
+	    set hit [At $mySends $t $cursor R 1]
+	}
+	if {$hit ne ""} {
+	    lassign $hit i cursor
+	    lappend out [list $axis $t $new send $i $end]
+	    continue
+	}
+	# A change an arrival makes: the one that carries what the change
+	# needs, else the first.
+	set need [expr {$new in {CLOSE_WAIT CLOSING TIME_WAIT} ? "F"
+	    : $new eq "SYN_RCVD" || $old eq "SYN_SENT" ? "S"
+	    : $new eq "CLOSED" && $old ni {LAST_ACK CLOSING} ? "R" : ""}]
+	set hit [At $myArrivals $t $cursor $need]
+	if {$hit ne ""} {
+	    lassign $hit i cursor
+	    set kind arrive
+	    set j [Reaction $ev $next $cursor]
+	    if {$j >= 0} {
+		set kind send
+		set i $j
+	    }
+	    lappend out [list $axis $t $new $kind $i $end]
+	    continue
+	}
+	lappend out [list $axis $t $new time -1 $end]
+    }
+    return $out
+}
+
+# Of an end's sends or arrivals, the one at time t (at or after place
+# cursor, when there is one) that carries the flag, else (unless the flag
+# is required) the first; "" if none.
+proc ::tcplab::diagram::At {items t cursor flag {require 0}} {
+    set first {}
+    set late {}
+    foreach item $items {
+	lassign $item i p ts flags
+	if {$ts != $t} {
+	    continue
+	}
+	if {$flag ne "" && [string first $flag $flags] >= 0} {
+	    if {$p >= $cursor} {
+		return $item
+	    }
+	    if {$late eq ""} {
+		set late $item
+	    }
+	} elseif {$p >= $cursor && $first eq ""} {
+	    set first $item
+	}
+    }
+    if {$require} {
+	return $late
+    }
+    if {$first ne ""} {
+	return $first
+    }
+    return $late
+}
+
+#
+# Events --
+#	Every send and arrival, {time index kind}, in the order they happened.
+#	By time; at one instant, first the arrivals of segments sent before
+#	it (in the order they were sent), then the segments sent at that
+#	instant in order, each after the arrival it answers: on a link with
+#	no delay a segment arrives at the instant it leaves, after whatever
+#	its sender sent in the same go (an ACK and a FIN), and the answer
+#	leaves after the arrival. Arrivals of lost segments are left out.
+#
+proc ::tcplab::diagram::Events {arrows} {
+    set at {}
+    set i 0
+    foreach ar $arrows {
+	dict lappend at [expr {double([dict get $ar t])}] [list send $i]
+	if {![dict get $ar lost]} {
+	    dict lappend at [expr {double([dict get $ar a])}] [list arrive $i]
+	}
+	incr i
+    }
+    set ev {}
+    foreach t [lsort -real [dict keys $at]] {
+	set old {}
+	set sends {}
+	foreach item [dict get $at $t] {
+	    lassign $item kind i
+	    if {$kind eq "send"} {
+		lappend sends $i
+	    } elseif {[dict get [lindex $arrows $i] t] < $t} {
+		lappend old $i
+	    }
+	}
+	foreach i [lsort -integer $old] {
+	    lappend ev [list $t $i arrive]
+	}
+	# Arrivals at this instant of segments sent at it, in order.
+	set queue {}
+	foreach j [lsort -integer $sends] {
+	    set ar [lindex $arrows $j]
+	    set from [dict get $ar from]
+	    # The last arrival waiting at the sender: it came first.
+	    set q [llength $queue]
+	    while {[incr q -1] >= 0} {
+		if {[dict get [lindex $arrows [lindex $queue $q]] to] == $from} {
+		    break
+		}
+	    }
+	    foreach k [lrange $queue 0 $q] {
+		lappend ev [list $t $k arrive]
+	    }
+	    set queue [lrange $queue [expr {$q + 1}] end]
+	    lappend ev [list $t $j send]
+	    if {![dict get $ar lost] && [dict get $ar a] == $t} {
+		lappend queue $j
+	    }
+	}
+	foreach k $queue {
+	    lappend ev [list $t $k arrive]
+	}
+    }
+    return $ev
+}
+
+# For each event (by its place in the list), the place of the next event
+# at the same axis (a send from it or an arrival at it), or -1.
+proc ::tcplab::diagram::NextAtAxis {arrows ev} {
+    set next [lrepeat [llength $ev] -1]
+    set seen {}
+    for {set p [expr {[llength $ev] - 1}]} {$p >= 0} {incr p -1} {
+	lassign [lindex $ev $p] - i kind
+	set axis [dict get [lindex $arrows $i] \
+	    [expr {$kind eq "send" ? "from" : "to"}]]
+	if {[dict exists $seen $axis]} {
+	    lset next $p [dict get $seen $axis]
+	}
+	dict set seen $axis $p
+    }
+    return $next
+}
+
+# The segment an axis sends in answer to the arrival at event place p:
+# its next event, when that is a send at the same instant; else -1.
+proc ::tcplab::diagram::Reaction {ev next p} {
+    set q [lindex $next $p]
+    if {$q < 0} {
+	return -1
+    }
+    lassign [lindex $ev $p] t
+    lassign [lindex $ev $q] tq j kind
+    if {$kind eq "send" && $tq == $t} {
+	return $j
     }
     return -1
 }
@@ -327,22 +580,14 @@ proc ::tcplab::diagram::Acks {r s} {
 #	state diagram (book fig. 18-12) has it.
 #
 proc ::tcplab::diagram::States {segs arrows} {
-    # Events in time order: arrivals before sends at the same instant.
-    set ev {}
-    set i 0
-    foreach s $segs ar $arrows {
-	lappend ev [list [dict get $ar t] 1 $i send]
-	if {![dict get $ar lost]} {
-	    lappend ev [list [dict get $ar a] 0 $i arrive]
-	}
-	incr i
-    }
-    set ev [lsort -real -index 0 [lsort -integer -index 1 \
-	[lsort -integer -index 2 $ev]]]
+    set ev [Events $arrows]
+    set next [NextAtAxis $arrows $ev]
     set st {}
     set out {}
+    set p -1
     foreach e $ev {
-	lassign $e time - i kind
+	incr p
+	lassign $e time i kind
 	set s [lindex $segs $i]
 	set ar [lindex $arrows $i]
 	set flags [dict get $s flags]
@@ -357,6 +602,7 @@ proc ::tcplab::diagram::States {segs arrows} {
 	    set axis [dict get $ar to]
 	}
 	set key [list $conn $me]
+	set end $me>[expr {$me eq $src ? $dst : $src}]
 	set cur [expr {[dict exists $st $key state] ? [dict get $st $key state]
 	    : ""}]
 	set new $cur
@@ -373,7 +619,7 @@ proc ::tcplab::diagram::States {segs arrows} {
 	    } elseif {[string match *S* $flags]} {
 		if {$cur in {"" CLOSED LISTEN}} {
 		    # A passive open: LISTEN, then SYN_RCVD when the SYN came.
-		    lappend out [list $axis 0 LISTEN start]
+		    lappend out [list $axis 0 LISTEN start -1 $end]
 		    set new SYN_RCVD
 		}
 		dict set st $key iss [dict get $s seq]
@@ -423,13 +669,13 @@ proc ::tcplab::diagram::States {segs arrows} {
 	    dict set st $key state $new
 	    # A change on arrival shows where the end answers at once.
 	    if {$kind eq "arrive"} {
-		set j [Reaction $arrows $axis $time $i]
+		set j [Reaction $ev $next $p]
 		if {$j >= 0} {
 		    set kind send
 		    set i $j
 		}
 	    }
-	    lappend out [list $axis $time $new $kind $i]
+	    lappend out [list $axis $time $new $kind $i $end]
 	}
     }
     return $out
@@ -453,24 +699,15 @@ proc ::tcplab::diagram::Gap {dt} {
 
 proc ::tcplab::diagram::Layout {model} {
     set arrows [dict get $model arrows]
-    set ev {}
-    set i 0
-    foreach ar $arrows {
-	lappend ev [list [dict get $ar t] 1 $i send]
-	if {![dict get $ar lost]} {
-	    lappend ev [list [dict get $ar a] 0 $i arrive]
-	}
-	incr i
-    }
-    set ev [lsort -real -index 0 [lsort -integer -index 1 \
-	[lsort -integer -index 2 $ev]]]
+    set ev [Events $arrows]
     set cur 0.0
     set lastT {}
     set lastSend -1e9
     set ys {}
     set ya {}
+    set line {}
     foreach e $ev {
-	lassign $e t - i kind
+	lassign $e t i kind
 	if {$lastT ne "" && $t > $lastT} {
 	    set cur [expr {$cur + [Gap [expr {$t - $lastT}]]}]
 	}
@@ -484,6 +721,7 @@ proc ::tcplab::diagram::Layout {model} {
 	    dict set ya $i $y
 	}
 	set cur $y
+	lappend line $t $y
     }
     # Lost segments end half way down.
     set i 0
@@ -493,14 +731,38 @@ proc ::tcplab::diagram::Layout {model} {
 	}
 	incr i
     }
-    return [list $ys $ya]
+    return [list $ys $ya $line]
+}
+
+# The y of a time between events (line: the events' times and ys, in
+# order): a little below the last event before it, above the next.
+proc ::tcplab::diagram::TimeY {line time} {
+    set ts {}
+    foreach {t y} $line {
+	lappend ts $t
+    }
+    set k [lsearch -sorted -real -bisect $ts $time]
+    if {$k < 0} {
+	return [lindex $line 1]
+    }
+    set t0 [lindex $line [expr {2 * $k}]]
+    set y0 [lindex $line [expr {2 * $k + 1}]]
+    set y [expr {$y0 + [Gap [expr {$time - $t0}]]}]
+    set y1 [lindex $line [expr {2 * $k + 3}]]
+    if {$y1 ne "" && $y1 > $y0} {
+	set y [expr {min($y, $y0 + 0.8 * ($y1 - $y0))}]
+    }
+    return $y
 }
 
 # The y of a state change: where its event is drawn.
-proc ::tcplab::diagram::StateY {st ys ya} {
+proc ::tcplab::diagram::StateY {st ys ya line} {
     lassign $st axis time name kind i
     if {$kind eq "start"} {
 	return -0.35
+    }
+    if {$kind eq "time"} {
+	return [TimeY $line $time]
     }
     if {$kind eq "send"} {
 	return [dict get $ys $i]
@@ -517,7 +779,7 @@ proc ::tcplab::diagram::Xml {s} {
 }
 
 proc ::tcplab::diagram::Svg {model opts} {
-    lassign [Layout $model] ys ya
+    lassign [Layout $model] ys ya timeline
     set axes [dict get $model axes]
     set nax [llength $axes]
     set row 34.0
@@ -605,6 +867,16 @@ proc ::tcplab::diagram::Svg {model opts} {
 	}
 	incr i
     }
+    # Arrows and placed labels are looked up by the bands of the page
+    # they cross, so that each label is checked against its neighbours
+    # only.
+    array set lineBand {}
+    array set labelBand {}
+    set i 0
+    foreach l $lines {
+	Bands lineBand $l $i
+	incr i
+    }
     set placed {}
     set i 0
     foreach ar [dict get $model arrows] {
@@ -618,7 +890,8 @@ proc ::tcplab::diagram::Svg {model opts} {
 	    / ([string length $label] * 6.6)))}]
 	lassign [PlaceLabel [lindex $lines $i] \
 	    [expr {[string length $label] * $size / 12.0}] \
-	    $placed $lines $i] bx by deg center
+	    $placed labelBand $lines lineBand $i] bx by deg center
+	Bands labelBand $center [llength $placed]
 	lappend placed $center
 	set bx [format %.1f $bx]
 	set by [format %.1f $by]
@@ -631,7 +904,7 @@ proc ::tcplab::diagram::Svg {model opts} {
     set used {}
     foreach st [dict get $model states] {
 	set axis [lindex $st 0]
-	set y [expr {$top + [StateY $st $ys $ya] * $row + 4}]
+	set y [expr {$top + [StateY $st $ys $ya $timeline] * $row + 4}]
 	set prev [expr {[dict exists $used $axis] ? [dict get $used $axis]
 	    : -1e9}]
 	if {$y < $prev + 14} {
@@ -653,29 +926,36 @@ proc ::tcplab::diagram::Svg {model opts} {
     return [join $o \n]\n
 }
 
-# Distance between segments p1-p2 and q1-q2.
-proc ::tcplab::diagram::PointSeg {px py ax ay bx by} {
-    set dx [expr {$bx - $ax}]
-    set dy [expr {$by - $ay}]
-    set l2 [expr {$dx * $dx + $dy * $dy}]
-    set t [expr {$l2 > 0 ? (($px - $ax) * $dx + ($py - $ay) * $dy) / $l2 : 0}]
-    set t [expr {max(0.0, min(1.0, $t))}]
-    expr {hypot($px - ($ax + $t * $dx), $py - ($ay + $t * $dy))}
-}
-
+# Distance between segments a and b (each x1 y1 x2 y2): 0 when they
+# cross, else the least distance from an end of one to the other.
 proc ::tcplab::diagram::SegDist {a b} {
     lassign $a ax1 ay1 ax2 ay2
     lassign $b bx1 by1 bx2 by2
-    # Do they cross?
-    set d1 [expr {($bx2 - $bx1) * ($ay1 - $by1) - ($by2 - $by1) * ($ax1 - $bx1)}]
-    set d2 [expr {($bx2 - $bx1) * ($ay2 - $by1) - ($by2 - $by1) * ($ax2 - $bx1)}]
-    set d3 [expr {($ax2 - $ax1) * ($by1 - $ay1) - ($ay2 - $ay1) * ($bx1 - $ax1)}]
-    set d4 [expr {($ax2 - $ax1) * ($by2 - $ay1) - ($ay2 - $ay1) * ($bx2 - $ax1)}]
+    set adx [expr {$ax2 - $ax1}]
+    set ady [expr {$ay2 - $ay1}]
+    set bdx [expr {$bx2 - $bx1}]
+    set bdy [expr {$by2 - $by1}]
+    # Do they cross (the ends of each on both sides of the other)?
+    set d1 [expr {$bdx * ($ay1 - $by1) - $bdy * ($ax1 - $bx1)}]
+    set d2 [expr {$bdx * ($ay2 - $by1) - $bdy * ($ax2 - $bx1)}]
+    set d3 [expr {$adx * ($by1 - $ay1) - $ady * ($bx1 - $ax1)}]
+    set d4 [expr {$adx * ($by2 - $ay1) - $ady * ($bx2 - $ax1)}]
     if {$d1 * $d2 < 0 && $d3 * $d4 < 0} {
 	return 0.0
     }
-    expr {min([PointSeg $ax1 $ay1 {*}$b], [PointSeg $ax2 $ay2 {*}$b],
-	[PointSeg $bx1 $by1 {*}$a], [PointSeg $bx2 $by2 {*}$a])}
+    set la [expr {$adx * $adx + $ady * $ady}]
+    set lb [expr {$bdx * $bdx + $bdy * $bdy}]
+    set best 1e300
+    # Each end of a against b, each end of b against a.
+    foreach {px py qx qy dx dy l2} [list \
+	    $ax1 $ay1 $bx1 $by1 $bdx $bdy $lb $ax2 $ay2 $bx1 $by1 $bdx $bdy $lb \
+	    $bx1 $by1 $ax1 $ay1 $adx $ady $la $bx2 $by2 $ax1 $ay1 $adx $ady $la] {
+	set t [expr {$l2 > 0 ? max(0.0, min(1.0,
+	    (($px - $qx) * $dx + ($py - $qy) * $dy) / $l2)) : 0}]
+	set best [expr {min($best,
+	    hypot($px - ($qx + $t * $dx), $py - ($qy + $t * $dy)))}]
+    }
+    return $best
 }
 
 #
@@ -685,7 +965,10 @@ proc ::tcplab::diagram::SegDist {a b} {
 #	and of the other arrows. Returns the text's baseline point, its angle
 #	and its centre line (for the next labels).
 #
-proc ::tcplab::diagram::PlaceLabel {line nchars placed lines self} {
+proc ::tcplab::diagram::PlaceLabel {line nchars placed placedBandVar lines
+	lineBandVar self} {
+    upvar 1 $placedBandVar placedBand $lineBandVar lineBand
+    variable places
     lassign $line xs ys xe ye
     set len [expr {hypot($xe - $xs, $ye - $ys)}]
     set ux [expr {($xe - $xs) / $len}]
@@ -699,41 +982,115 @@ proc ::tcplab::diagram::PlaceLabel {line nchars placed lines self} {
     set ny [expr {-$ux}]
     set w [expr {$nchars * 6.6}]
     set half [expr {min(0.5, ($w / 2 + 6) / $len)}]
+    # The neighbours: what comes near any of the places tried (each is on
+    # the arrow, moved at most 25 px across it and half the label along).
+    set reach [expr {25 + abs($uy) * $w / 2}]
+    set lo [expr {min($ys, $ye) - $reach}]
+    set hi [expr {max($ys, $ye) + $reach}]
+    set near {}
+    foreach k [Near placedBand [expr {$lo - 14}] [expr {$hi + 14}]] {
+	lappend near {*}[Box [lindex $placed $k] 14]
+    }
+    set nearLines {}
+    foreach k [Near lineBand [expr {$lo - 6}] [expr {$hi + 6}]] {
+	if {$k != $self} {
+	    lappend nearLines {*}[Box [lindex $lines $k] 6]
+	}
+    }
+    # The places in order of preference; once no place left can score
+    # lower than the best so far, stop. Equal scores go to the place
+    # listed first.
     set best {}
     set bestScore 1e9
-    foreach t {0.5 0.38 0.62 0.28 0.72 0.2 0.8} {
-	foreach side {above below high low} {
-	    set t2 [expr {max($half, min(1 - $half, $t))}]
-	    set px [expr {$xs + ($xe - $xs) * $t2}]
-	    set py [expr {$ys + ($ye - $ys) * $t2}]
-	    set off [dict get {above 5 below -15 high 19 low -29} $side]
-	    set bx [expr {$px + $nx * $off}]
-	    set by [expr {$py + $ny * $off}]
-	    set cx [expr {$bx + $nx * 4}]
-	    set cy [expr {$by + $ny * 4}]
-	    set c [list [expr {$cx - $ux * $w / 2}] [expr {$cy - $uy * $w / 2}] \
-		[expr {$cx + $ux * $w / 2}] [expr {$cy + $uy * $w / 2}]]
-	    set score [expr {abs($t - 0.5) * 4
-		+ [dict get {above 0 below 1.5 high 6 low 7} $side]}]
-	    foreach p $placed {
-		if {[SegDist $c $p] < 14} {
-		    set score [expr {$score + 100}]
-		}
+    set bestK 0
+    foreach {score k t off} $places {
+	if {$score > $bestScore} {
+	    break
+	}
+	set t2 [expr {max($half, min(1 - $half, $t))}]
+	set bx [expr {$xs + ($xe - $xs) * $t2 + $nx * $off}]
+	set by [expr {$ys + ($ye - $ys) * $t2 + $ny * $off}]
+	set cx [expr {$bx + $nx * 4}]
+	set cy [expr {$by + $ny * 4}]
+	set x1 [expr {$cx - $ux * $w / 2}]
+	set y1 [expr {$cy - $uy * $w / 2}]
+	set x2 [expr {$cx + $ux * $w / 2}]
+	set y2 [expr {$cy + $uy * $w / 2}]
+	set c [list $x1 $y1 $x2 $y2]
+	set x0 [expr {min($x1, $x2)}]
+	set x1 [expr {max($x1, $x2)}]
+	set y0 [expr {min($y1, $y2)}]
+	set y1 [expr {max($y1, $y2)}]
+	# Only what comes within the distance of the label's box is measured.
+	foreach {p a0 a1 b0 b1} $near {
+	    if {$a0 <= $x1 && $a1 >= $x0 && $b0 <= $y1 && $b1 >= $y0
+		    && [SegDist $c $p] < 14} {
+		set score [expr {$score + 100}]
 	    }
-	    set k 0
-	    foreach l $lines {
-		if {$k != $self && [SegDist $c $l] < 6} {
-		    set score [expr {$score + 8}]
-		}
-		incr k
+	}
+	foreach {l a0 a1 b0 b1} $nearLines {
+	    if {$a0 <= $x1 && $a1 >= $x0 && $b0 <= $y1 && $b1 >= $y0
+		    && [SegDist $c $l] < 6} {
+		set score [expr {$score + 8}]
 	    }
-	    if {$score < $bestScore} {
-		set bestScore $score
-		set best [list $bx $by [expr {atan2($uy, $ux) * 180 / acos(-1)}] $c]
-	    }
+	}
+	if {$score < $bestScore || ($score == $bestScore && $k < $bestK)} {
+	    set bestScore $score
+	    set bestK $k
+	    set best [list $bx $by [expr {atan2($uy, $ux) * 180 / acos(-1)}] $c]
 	}
     }
     return $best
+}
+
+# The places a label may go, as {score index t offset ...} in order of
+# score: along the arrow (t from 0 to 1, the middle first), above it,
+# below it, or further above or below (the offset across it, px).
+namespace eval ::tcplab::diagram {
+    variable places {}
+    apply {{} {
+	variable places
+	set l {}
+	foreach t {0.5 0.38 0.62 0.28 0.72 0.2 0.8} {
+	    foreach {off cost} {5 0 -15 1.5 19 6 -29 7} {
+		lappend l [list [expr {abs($t - 0.5) * 4 + $cost}] [llength $l] \
+		    $t $off]
+	    }
+	}
+	set places [concat {*}[lsort -real -index 0 $l]]
+    } ::tcplab::diagram}
+}
+
+# A line (x1 y1 x2 y2) with its box grown by d: line x0 x1 y0 y1.
+proc ::tcplab::diagram::Box {line d} {
+    lassign $line x1 y1 x2 y2
+    list $line [expr {min($x1, $x2) - $d}] [expr {max($x1, $x2) + $d}] \
+	[expr {min($y1, $y2) - $d}] [expr {max($y1, $y2) + $d}]
+}
+
+# Bands of the page 100 px high: which lines (x1 y1 x2 y2) cross each.
+proc ::tcplab::diagram::Bands {bandVar line k} {
+    upvar 1 $bandVar band
+    lassign $line - y1 - y2
+    set b1 [expr {int(floor(min($y1, $y2) / 100.0))}]
+    set b2 [expr {int(floor(max($y1, $y2) / 100.0))}]
+    for {set b $b1} {$b <= $b2} {incr b} {
+	lappend band($b) $k
+    }
+}
+
+# The lines in the bands from y lo to y hi, each once, in order.
+proc ::tcplab::diagram::Near {bandVar lo hi} {
+    upvar 1 $bandVar band
+    set b1 [expr {int(floor($lo / 100.0))}]
+    set b2 [expr {int(floor($hi / 100.0))}]
+    set ks {}
+    for {set b $b1} {$b <= $b2} {incr b} {
+	if {[info exists band($b)]} {
+	    lappend ks {*}$band($b)
+	}
+    }
+    lsort -integer -unique $ks
 }
 
 #
@@ -765,7 +1122,7 @@ proc ::tcplab::diagram::Wrap {text width} {
 }
 
 proc ::tcplab::diagram::Text {model opts} {
-    lassign [Layout $model] ys ya
+    lassign [Layout $model] ys ya timeline
     set axes [dict get $model axes]
     set nax [llength $axes]
     set times [dict get $opts -times]
@@ -779,7 +1136,10 @@ proc ::tcplab::diagram::Text {model opts} {
 	lappend x [expr {$x0 + $k * $span}]
     }
     set width [expr {[lindex $x end] + $sw + 1}]
-    # Blocks: one per segment, in the order they leave.
+    # Blocks in the order the segments leave: one segment (its label over
+    # a flat arrow), or two that cross (each left before the other
+    # arrived: simultaneous open or close, data and an ACK in flight at
+    # once), drawn slanted across each other as the book draws them.
     set arrows [dict get $model arrows]
     set order {}
     set i 0
@@ -788,13 +1148,33 @@ proc ::tcplab::diagram::Text {model opts} {
 	incr i
     }
     set order [lsort -real -index 0 [lsort -integer -index 1 $order]]
-    # Which block and line each state change goes on.
-    set blockOf {}
-    set k 0
+    set ylist {}
     foreach b $order {
-	dict set blockOf [lindex $b 1] $k
-	incr k
+	lappend ylist [lindex $b 0]
     }
+    set blocks {}
+    set blockOf {}
+    set n [llength $order]
+    for {set k 0} {$k < $n} {incr k} {
+	set i [lindex $order $k 1]
+	set j [lindex $order [expr {$k + 1}] 1]
+	dict set blockOf $i [llength $blocks]
+	if {$j ne "" && [Crossing $arrows $ys $ya $i $j]} {
+	    dict set blockOf $j [llength $blocks]
+	    lappend blocks [list $i $j]
+	    incr k
+	} else {
+	    lappend blocks [list $i]
+	}
+    }
+    # The row of each arrow's ends in a crossing block.
+    set rows {}
+    foreach blk $blocks {
+	if {[llength $blk] == 2} {
+	    set rows [dict merge $rows [CrossRows $blk $arrows]]
+	}
+    }
+    # Which block and line each state change goes on.
     set notes {}
     set starts {}
     foreach st [dict get $model states] {
@@ -803,22 +1183,26 @@ proc ::tcplab::diagram::Text {model opts} {
 	    dict lappend starts $axis $name
 	    continue
 	}
-	set y [StateY $st $ys $ya]
-	# The last block that left at or before y.
-	set blk 0
-	set k 0
-	foreach b $order {
-	    if {[lindex $b 0] <= $y + 1e-9} {
-		set blk $k
-	    }
-	    incr k
-	}
+	set y [StateY $st $ys $ya $timeline]
+	# The block of the last segment that left at or before y.
+	set k [lsearch -sorted -real -bisect $ylist [expr {$y + 1e-9}]]
+	set bi [lindex $order [expr {max($k, 0)} ] 1]
+	set blk [dict get $blockOf $bi]
+	set members [lindex $blocks $blk]
 	# A change where the block's segment leaves the same axis at the
 	# same height (it answers what arrived) goes with its label.
-	set bi [lindex $order $blk 1]
 	set bar [lindex $arrows $bi]
-	if {$kind eq "send" && [dict get $blockOf $i] == $blk} {
+	if {$kind eq "time"} {
+	    # A change no segment made (a timer): a line of its own.
+	    set line after
+	} elseif {$kind eq "send" && [dict get $blockOf $i] == $blk} {
 	    set line label
+	} elseif {$kind eq "arrive" && [llength $members] == 2
+		&& $i in $members} {
+	    set line [lindex [dict get $rows $i] 1]
+	    if {$line == [lindex [dict get $rows [lindex $members 1]] 1]} {
+		set line arrow
+	    }
 	} elseif {$bi != $i && [dict get $bar from] == $axis
 		&& abs([dict get $ys $bi] - $y) < 1e-9} {
 	    set line label
@@ -852,8 +1236,14 @@ proc ::tcplab::diagram::Text {model opts} {
 	lappend out [string trimright $base]
     }
     set k 0
-    foreach b $order {
-	set i [lindex $b 1]
+    foreach blk $blocks {
+	if {[llength $blk] == 2} {
+	    lappend out {*}[TextCross $blk $arrows $rows $x $base $nax $notes \
+		$k $times]
+	    incr k
+	    continue
+	}
+	set i [lindex $blk 0]
 	set ar [lindex $arrows $i]
 	set from [dict get $ar from]
 	set to [dict get $ar to]
@@ -910,10 +1300,174 @@ proc ::tcplab::diagram::Text {model opts} {
 	foreach e $extra {
 	    lappend out [string trimright [State $base $x {*}$e $nax]]
 	}
+	lappend out {*}[After $base $x $notes $k $nax]
 	incr k
     }
     lappend out [string trimright $base]
     return [join $out \n]\n
+}
+
+# Whether segments i and j (j leaving next) cross: they go opposite ways
+# between the same two axes, neither was lost, and j left before i
+# arrived.
+proc ::tcplab::diagram::Crossing {arrows ys ya i j} {
+    set a [lindex $arrows $i]
+    set b [lindex $arrows $j]
+    expr {[dict get $a from] == [dict get $b to]
+	&& [dict get $a to] == [dict get $b from]
+	&& ![dict get $a lost] && ![dict get $b lost]
+	&& [dict get $ys $j] < [dict get $ya $i]}
+}
+
+# The rows of a crossing block (below its label lines) where each of its
+# two arrows leaves and arrives: {i {from to} j {from to}}. Each arrow
+# slants over four rows, as steep as the other; the second leaves on the
+# first's row, or two rows down when it left later than a third of the
+# first's way (so that they cross between two rows).
+proc ::tcplab::diagram::CrossRows {blk arrows} {
+    lassign $blk i j
+    set a [lindex $arrows $i]
+    set flight [expr {[dict get $a a] - [dict get $a t]}]
+    set late [expr {[dict get [lindex $arrows $j] t] - [dict get $a t]}]
+    set k [expr {$flight > 0 && $late * 3 > $flight ? 2 : 0}]
+    list $i {0 3} $j [list $k [expr {$k + 3}]]
+}
+
+#
+# TextCross --
+#	The lines of a block of two crossing segments: the labels (the one
+#	going right at the left, the one going left at the right, on one line
+#	when they fit), then the rows where the two arrows slant down
+#	across each other, one stair step per row (CrossRows):
+#
+#	    |-----------.                   .-----------|
+#	    |            `---------..------'            |
+#
+proc ::tcplab::diagram::TextCross {blk arrows rows x base nax notes k times} {
+    set ar0 [lindex $arrows [lindex $blk 0]]
+    set xa [lindex $x [expr {min([dict get $ar0 from], [dict get $ar0 to])}]]
+    set xb [lindex $x [expr {max([dict get $ar0 from], [dict get $ar0 to])}]]
+    set inner [expr {$xb - $xa - 3}]
+    # Labels.
+    set right {}
+    set left {}
+    foreach i $blk {
+	set ar [lindex $arrows $i]
+	if {[dict get $ar to] > [dict get $ar from]} {
+	    set right [dict get $ar label]
+	} else {
+	    set left [dict get $ar label]
+	}
+    }
+    set out {}
+    if {[string length $right] + [string length $left] + 3 <= $inner} {
+	set labels [list [list $right $left]]
+    } else {
+	set labels {}
+	foreach t [Wrap $right $inner] {
+	    lappend labels [list $t {}]
+	}
+	foreach t [Wrap $left $inner] {
+	    lappend labels [list {} $t]
+	}
+    }
+    set n 0
+    foreach pair $labels {
+	lassign $pair r lf
+	set l $base
+	if {$r ne ""} {
+	    set l [string replace $l [expr {$xa + 2}] \
+		[expr {$xa + 1 + [string length $r]}] $r]
+	}
+	if {$lf ne ""} {
+	    set l [string replace $l [expr {$xb - 1 - [string length $lf]}] \
+		[expr {$xb - 2}] $lf]
+	}
+	if {$n == 0} {
+	    if {$times} {
+		set t [format %10.6f [dict get $ar0 t]]
+		set l [string replace $l 0 [expr {[string length $t] - 1}] $t]
+	    }
+	    set moved {}
+	    set l [Notes $l $x $notes $k,label $nax moved]
+	    foreach m $moved {
+		dict lappend notes $k,0 {*}$m
+	    }
+	}
+	lappend out [string trimright $l]
+	incr n
+    }
+    # The rows of slanted arrows.
+    set extra {}
+    set len [expr {$xb - $xa - 1}]
+    set nrows [expr {[lindex [dict get $rows [lindex $blk 1]] 1] + 1}]
+    set grid [lrepeat $nrows $base]
+    foreach i $blk {
+	set ar [lindex $arrows $i]
+	lassign [dict get $rows $i] r0 r1
+	set steps [expr {$r1 - $r0 + 1}]
+	set right [expr {[dict get $ar to] > [dict get $ar from]}]
+	for {set s 0} {$s < $steps} {incr s} {
+	    # Columns c0..c1 from the left axis: the same stretches for both
+	    # ways, so that the two arrows' steps meet and never overlap.
+	    set m [expr {$right ? $s : $steps - 1 - $s}]
+	    set c0 [Stretch $m $len $steps]
+	    set c1 [expr {[Stretch [expr {$m + 1}] $len $steps] - 1}]
+	    set w [expr {$c1 - $c0 + 1}]
+	    set first [expr {$s == 0 ? "-" : "`"}]
+	    set last [expr {$s == $steps - 1 ? ">" : "."}]
+	    set piece $first[string repeat - [expr {$w - 2}]]$last
+	    if {!$right} {
+		set piece [string map {` ' > <} [string reverse $piece]]
+	    }
+	    set from [expr {$xa + 1 + $c0}]
+	    set r [expr {$r0 + $s}]
+	    set l [lindex $grid $r]
+	    # Where the other arrow was drawn already, it stays.
+	    for {set c 0} {$c < $w} {incr c} {
+		if {[string index $l [expr {$from + $c}]] eq " "} {
+		    set l [string replace $l [expr {$from + $c}] \
+			[expr {$from + $c}] [string index $piece $c]]
+		}
+	    }
+	    lset grid $r $l
+	}
+    }
+    set r 0
+    foreach l $grid {
+	set key [expr {$r == $nrows - 1 ? "$k,arrow" : "$k,$r"}]
+	set l [Notes $l $x $notes $key $nax extra]
+	lappend out [string trimright $l]
+	incr r
+    }
+    foreach e $extra {
+	lappend out [string trimright [State $base $x {*}$e $nax]]
+    }
+    lappend out {*}[After $base $x $notes $k $nax]
+    return $out
+}
+
+# Where stretch m of n across len columns begins: the stretches are as
+# even as can be and lie symmetrically (a mirror image reads the same).
+proc ::tcplab::diagram::Stretch {m len n} {
+    if {2 * $m <= $n} {
+	return [expr {$m * $len / $n}]
+    }
+    expr {$len - ($n - $m) * $len / $n}
+}
+
+# The lines after block k for the changes no segment made.
+proc ::tcplab::diagram::After {base x notes k nax} {
+    set out {}
+    if {[dict exists $notes $k,after]} {
+	set extra {}
+	set l [Notes $base $x $notes $k,after $nax extra]
+	lappend out [string trimright $l]
+	foreach e $extra {
+	    lappend out [string trimright [State $base $x {*}$e $nax]]
+	}
+    }
+    return $out
 }
 
 # A line with only the axes.
