@@ -81,7 +81,7 @@ Show(
 	profile_value(Tcl_GetString(objv[2]), i, &a);
 	Tcl_ListObjAppendElement(NULL, res,
 		Tcl_NewStringObj(tunable_def(i)->name, -1));
-	Tcl_ListObjAppendElement(NULL, res, Tcl_NewIntObj(a));
+	Tcl_ListObjAppendElement(NULL, res, TcplabTunableObj(i, a));
     }
     Tcl_SetObjResult(interp, res);
     return TCL_OK;
@@ -108,8 +108,8 @@ Diff(
 	    Tcl_Obj *row[3];
 
 	    row[0] = Tcl_NewStringObj(tunable_def(i)->name, -1);
-	    row[1] = Tcl_NewIntObj(a);
-	    row[2] = Tcl_NewIntObj(b);
+	    row[1] = TcplabTunableObj(i, a);
+	    row[2] = TcplabTunableObj(i, b);
 	    Tcl_ListObjAppendElement(NULL, res, Tcl_NewListObj(3, row));
 	}
     }
