@@ -44,21 +44,6 @@ tl_time_add(
     return t + d;
 }
 
-/* When tick k of g ns falls on a clock whose ticks fall phase early:
- * k*g - phase, TL_NEVER past the clock's range. */
-static inline tl_time tl_time_mul(tl_time a, tl_time b);
-
-static inline tl_time
-tl_tick_time(
-    tl_time k,
-    tl_time g,
-    tl_time phase)
-{
-    tl_time t = tl_time_mul(k, g);
-
-    return t == TL_NEVER ? TL_NEVER : t - phase;
-}
-
 static inline tl_time
 tl_time_mul(
     tl_time a,
@@ -68,6 +53,19 @@ tl_time_mul(
 	return TL_NEVER;
     }
     return a * b;
+}
+
+/* When tick k of g ns falls on a clock whose ticks fall phase early:
+ * k*g - phase, TL_NEVER past the clock's range. */
+static inline tl_time
+tl_tick_time(
+    tl_time k,
+    tl_time g,
+    tl_time phase)
+{
+    tl_time t = tl_time_mul(k, g);
+
+    return t == TL_NEVER ? TL_NEVER : t - phase;
 }
 
 /* An IPv4 address in host byte order. */
