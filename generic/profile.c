@@ -186,6 +186,16 @@ static const Row rows[] = {
     /* 4.4BSD tcp_backoff[] = {1,2,4,8,16,32,64,64,...}; others double. */
     {{T(rto_backoff), 0, 1, "backoff: 0 = BSD table, 1 = doubling"},
 	{BACKOFF_BSD, BACKOFF_DOUBLE, BACKOFF_DOUBLE, BACKOFF_DOUBLE}},
+    /* 4.4BSD measures the RTT in slow-timer ticks: t_rtt = 1 when the
+     * segment is sent, +1 at each 500 ms tick (tcp_slowtimo()), and
+     * tcp_xmit_timer() keeps srtt x 8 and rttvar x 4 in ticks: the first
+     * sample sets srtt = rtt, rttvar = rtt / 2, so RTO = srtt + 4 rttvar =
+     * 3 ticks (1.5 s) on a LAN, where the sample is 1 tick (book 21.2:
+     * retransmissions 1.5, 3, 6, 12, 24, 48, then 64 s apart); after
+     * TCP_MAXRXTSHIFT / 4 timeouts srtt is folded into rttvar and
+     * cleared (tcp_timers()). Others measure in real time (RFC 6298). */
+    {{T(rtt_ticks), 0, 1, "measure the RTT in timer ticks with 4.4BSD's fixed-point estimator"},
+	{1, 0, 0, 0}},
     /* Linux counts retries as elapsed time (retransmits_timed_out()). */
     {{T(retries_by_time), 0, 1, "turn retry counts into a time limit, as Linux does"},
 	{0, 1, 1, 0}},

@@ -54,6 +54,7 @@ typedef struct tl_tunables {
     int rto_base;		/* ms; RTO that backoff multiplies before a sample */
     int rto_max;		/* ms */
     int rto_backoff;		/* BACKOFF_* */
+    int rtt_ticks;		/* 4.4BSD tick-counted RTT, tcp_xmit_timer() */
     int retries_by_time;	/* Give up by elapsed time, as Linux does. */
     int rst_on_timeout;		/* Send RST when retransmission gives up */
     int persist_min, persist_max;	/* ms */
