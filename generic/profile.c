@@ -303,6 +303,17 @@ static const Row rows[] = {
 	{0, BIG, 100, 100}},
     {{T(tcp_invalid_ratelimit), 0, 60000, "ms between ACKs for out-of-window segments of one connection"},
 	{0, 500, 0, 0}},
+    /* A segment whose ACK acknowledges data never sent (SEG.ACK >
+     * SND.NXT). 4.4BSD tcp_input(): tcps_rcvacktoomuch, "goto
+     * dropafterack", an ACK each time, as RFC 9293 3.10.7.4 says. Linux
+     * 6.18 answers with a challenge ACK under the per-socket
+     * tcp_invalid_ratelimit and the host's tcp_challenge_ack_limit
+     * (tcp_send_challenge_ack(); measured over TAP: one ACK, the next
+     * four within 500 ms counted as TcpExtTCPACKSkippedChallenge).
+     * Linux 3.6 tcp_ack(): "goto invalid_ack", return -1, and
+     * tcp_rcv_established() discards the segment without a reply. */
+    {{T(unsent_ack), 0, 2, "an ACK of data never sent: 0 = ACK it, 1 = rate-limited challenge ACK, 2 = drop silently"},
+	{UNSENTACK_ACK, UNSENTACK_CHALLENGE, UNSENTACK_DROP, UNSENTACK_ACK}},
     /* Linux tcp_twsk_unique(): connect() may take over a TIME_WAIT
      * 4-tuple whose last timestamp is a second old, with ISN = its
      * snd_nxt + 65537; 2 (the default) allows it for loopback only. */
