@@ -9,11 +9,12 @@
 #	ports and ISNs) and writes 1000 bytes.
 #
 #	What to look at: slip announces <mss 256> (its MTU 296 - 40). sun
-#	announces what its own Ethernet interface allows: on a 4.4BSD host
-#	that is 1460 rounded down to a multiple of 1024 (MCLBYTES), as
-#	4.4BSD counts the other subnets of its class B network 140.252 as
-#	local (in_localaddr with subnetsarelocal); SunOS, the book's sun,
-#	announced 1460. Whatever sun announces, it sends slip no segment with
+#	announces what its own Ethernet interface allows, <mss 1460> as in
+#	the book: the book's sun ran SunOS 4.1, whose tcp_mss() offers the
+#	interface MTU - 40 without 4.4BSD's rounding down to a multiple of
+#	1024 (MCLBYTES), so sun's MSS rule is set apart (sysctl mss_round 0;
+#	a 4.4BSD host would announce 1024, counting the other subnets of its
+#	class B network 140.252 as local). Whatever sun announces, it sends slip no segment with
 #	more than 256 bytes of data: 1000 bytes go as 256+256+256+232, and
 #	bsdi never has to drop a datagram too big for the link. The trace
 #	is taken at sun (-on sun), so it shows each segment once.
@@ -30,6 +31,8 @@ $net host create bsdi -addr {140.252.13.35/27 140.252.13.66/27} \
     -profile bsd44 -forward 1
 $net host create slip -addr 140.252.13.65/27 -profile bsd44 \
     -gateway 140.252.13.66 -services discard
+# SunOS 4.1: the MSS offered is the MTU - 40, not rounded to MCLBYTES.
+sun sysctl mss_round 0
 $net lan create ether0 {sun bsdi} -delay 1ms -rate 10Mbit
 $net link create slip0 bsdi slip -mtu 296 -delay 1ms
 

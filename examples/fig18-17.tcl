@@ -2,9 +2,10 @@
 # fig18-17.tcl --
 #
 #	TCP/IP Illustrated Vol. 1, figures 18-17 and 18-18: simultaneous
-#	open. "bsdi % sock -v -b7777 vangogh.cs.berkeley.edu 8888" and
-#	"vangogh % sock -v -b8888 bsdi.tuc.noao.edu 7777" start at the same
-#	instant, each binding the port the other connects to. vangogh
+#	open. "bsdi % sock -v -b8888 vangogh.cs.berkeley.edu 7777" and
+#	"vangogh % sock -v -b7777 bsdi.tuc.noao.edu 8888" start at the same
+#	instant, each binding the port the other connects to (the book's
+#	18.8: bsdi binds 8888 and opens to vangogh's 7777). vangogh
 #	(128.32.130.2) is not local to bsdi: the path goes through two
 #	routers, sun (140.252.13.33 on the Ethernet, 140.252.1.29 beyond) and
 #	a gateway (140.252.1.4, 128.32.130.1), over a 100 ms link standing in
@@ -44,8 +45,8 @@ $net lan create berkeley {gateway vangogh} -delay 1ms -rate 10Mbit
 $net trace -format book -on bsdi
 
 # The ISNs are not in the book; any two distinct values will do.
-set a [bsdi connect vangogh 8888 -bind 7777 -isn 1540160001]
-set b [vangogh connect bsdi 7777 -bind 8888 -isn 2827520001]
+set a [bsdi connect vangogh 7777 -bind 8888 -isn 1540160001]
+set b [vangogh connect bsdi 8888 -bind 7777 -isn 2827520001]
 $net run -until {[$a state] eq "ESTABLISHED" && [$b state] eq "ESTABLISHED"} \
     -timeout 10s
 set ai [$a info]
@@ -70,6 +71,6 @@ $b close
 $net run 2s
 
 puts ""
-puts "bsdi.7777:    [$a states]"
-puts "vangogh.8888: [$b states]"
+puts "bsdi.8888:    [$a states]"
+puts "vangogh.7777: [$b states]"
 $net destroy

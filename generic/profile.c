@@ -186,6 +186,16 @@ static const Row rows[] = {
     /* 4.4BSD tcp_backoff[] = {1,2,4,8,16,32,64,64,...}; others double. */
     {{T(rto_backoff), 0, 1, "backoff: 0 = BSD table, 1 = doubling"},
 	{BACKOFF_BSD, BACKOFF_DOUBLE, BACKOFF_DOUBLE, BACKOFF_DOUBLE}},
+    /* 4.4BSD measures the RTT in slow-timer ticks: t_rtt = 1 when the
+     * segment is sent, +1 at each 500 ms tick (tcp_slowtimo()), and
+     * tcp_xmit_timer() keeps srtt x 8 and rttvar x 4 in ticks: the first
+     * sample sets srtt = rtt, rttvar = rtt / 2, so RTO = srtt + 4 rttvar =
+     * 3 ticks (1.5 s) on a LAN, where the sample is 1 tick (book 21.2:
+     * retransmissions 1.5, 3, 6, 12, 24, 48, then 64 s apart); after
+     * TCP_MAXRXTSHIFT / 4 timeouts srtt is folded into rttvar and
+     * cleared (tcp_timers()). Others measure in real time (RFC 6298). */
+    {{T(rtt_ticks), 0, 1, "measure the RTT in timer ticks with 4.4BSD's fixed-point estimator"},
+	{1, 0, 0, 0}},
     /* Linux counts retries as elapsed time (retransmits_timed_out()). */
     {{T(retries_by_time), 0, 1, "turn retry counts into a time limit, as Linux does"},
 	{0, 1, 1, 0}},
@@ -293,6 +303,17 @@ static const Row rows[] = {
 	{0, BIG, 100, 100}},
     {{T(tcp_invalid_ratelimit), 0, 60000, "ms between ACKs for out-of-window segments of one connection"},
 	{0, 500, 0, 0}},
+    /* A segment whose ACK acknowledges data never sent (SEG.ACK >
+     * SND.NXT). 4.4BSD tcp_input(): tcps_rcvacktoomuch, "goto
+     * dropafterack", an ACK each time, as RFC 9293 3.10.7.4 says. Linux
+     * 6.18 answers with a challenge ACK under the per-socket
+     * tcp_invalid_ratelimit and the host's tcp_challenge_ack_limit
+     * (tcp_send_challenge_ack(); measured over TAP: one ACK, the next
+     * four within 500 ms counted as TcpExtTCPACKSkippedChallenge).
+     * Linux 3.6 tcp_ack(): "goto invalid_ack", return -1, and
+     * tcp_rcv_established() discards the segment without a reply. */
+    {{T(unsent_ack), 0, 2, "an ACK of data never sent: 0 = ACK it, 1 = rate-limited challenge ACK, 2 = drop silently"},
+	{UNSENTACK_ACK, UNSENTACK_CHALLENGE, UNSENTACK_DROP, UNSENTACK_ACK}},
     /* Linux tcp_twsk_unique(): connect() may take over a TIME_WAIT
      * 4-tuple whose last timestamp is a second old, with ISN = its
      * snd_nxt + 65537; 2 (the default) allows it for loopback only. */
@@ -309,9 +330,12 @@ static const Row rows[] = {
     {{T(closewait_rst_epipe), 0, 1, "a RST in CLOSE_WAIT reports EPIPE"},
 	{0, 1, 1, 0}},
     /* Linux 6.x re-sends the SYN at TCP_TIMEOUT_MIN after answering a bad
-     * ACK in SYN_SENT with a RST: TCP_TIMEOUT_MIN, 2 jiffies, plus the
-     * wheel's rounding (trace 06: 10-16 ms); 3.6 waits for the
-     * ordinary retransmission (seed 000: about 1 s). */
+     * ACK in SYN_SENT with a RST: TCP_TIMEOUT_MIN, 2 jiffies, which the
+     * timer wheel files in the bucket after jiffies + 2 (calc_index()), so
+     * 8 to 12 ms later depending on where in the jiffy the RST went (38
+     * runs against the kernel over TAP: 8.0-14.2 ms as tcplab's real-time
+     * recording saw them; trace 06: 10.4, 11.0 and 16 ms); 3.6 waits for
+     * the ordinary retransmission (seed 000: about 1 s). */
     {{T(synsent_quick_retry), 0, 10000, "ms before the SYN is re-sent after a RST for a bad ACK (0 = normal timer)"},
 	{0, 8, 0, 0}},
     /* The congestion-control module of new connections (Linux sysctl

@@ -20,6 +20,9 @@ enum { BACKOFF_BSD = 0, BACKOFF_DOUBLE = 1 };
 /* Listen-queue limit formulas. */
 enum { BACKLOG_BSD = 0, BACKLOG_LINUX = 1, BACKLOG_PLAIN = 2 };
 /* What a SYN does to a TIME_WAIT connection. */
+/* An ACK for data never sent: a plain ACK, a rate-limited challenge ACK,
+ * or nothing. */
+enum { UNSENTACK_ACK = 0, UNSENTACK_CHALLENGE = 1, UNSENTACK_DROP = 2 };
 enum { TWSYN_NONE = 0, TWSYN_BSD = 1, TWSYN_LINUX = 2, TWSYN_RFC1122 = 3 };
 /* Option layout on SYNs: 4.4BSD's, or Linux's tcp_options_write(). */
 enum { OPTS_BSD = 0, OPTS_LINUX = 1 };
@@ -42,6 +45,7 @@ typedef struct tl_tunables {
     int tcp_syn_linear_timeouts;
     int tcp_challenge_ack_limit;	/* Per second, per host */
     int tcp_invalid_ratelimit;	/* ms between out-of-window ACKs */
+    int unsent_ack;		/* UNSENTACK_* */
     int tcp_tw_reuse;		/* Reuse a TIME_WAIT 4-tuple to connect */
     int tcp_rto_min_us;
     /* tcplab's own. */
@@ -54,6 +58,7 @@ typedef struct tl_tunables {
     int rto_base;		/* ms; RTO that backoff multiplies before a sample */
     int rto_max;		/* ms */
     int rto_backoff;		/* BACKOFF_* */
+    int rtt_ticks;		/* 4.4BSD tick-counted RTT, tcp_xmit_timer() */
     int retries_by_time;	/* Give up by elapsed time, as Linux does. */
     int rst_on_timeout;		/* Send RST when retransmission gives up */
     int persist_min, persist_max;	/* ms */

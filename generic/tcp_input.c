@@ -813,8 +813,23 @@ Synchronized(
 	tcp_sack_update(tp, th);
     }
     if (SEQ_GT(th->ack, tp->snd_max)) {
-	/* RFC 9293 / RFC 5961 5.2: an ACK for data not yet sent. */
-	tcp_send_ctl(tp, tp->snd_nxt, TH_ACK);
+	/* RFC 9293 3.10.7.4 / RFC 5961 5.2: an ACK for data not yet sent
+	 * (tunable unsent_ack). */
+	switch (t->unsent_ack) {
+	case UNSENTACK_CHALLENGE:
+	    ChallengeAck(tp, ip, th,
+		    "challenge ACK: ACK of data not yet sent (RFC 5961 5.2)");
+	    break;
+	case UNSENTACK_DROP:
+	    tcp_drop_event(h, tp, ip, th, EV_DROP,
+		    "ACK of data not yet sent: dropped");
+	    break;
+	default:
+	    tcp_send_ctl(tp, tp->snd_nxt, TH_ACK);
+	    tcp_drop_event(h, tp, ip, th, EV_DROP,
+		    "ACK of data not yet sent: ACK sent");
+	    break;
+	}
 	return;
     }
     /* An ACK that is not old answers the window probes (Linux tcp_ack()). */

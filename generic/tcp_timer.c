@@ -174,6 +174,10 @@ BaseRto(
     if (!tp->have_rtt) {
 	return tcp_ms(t->rto_base);
     }
+    if (t->rtt_ticks && g > 0) {
+	/* TCP_REXMTVAL(): (t_srtt >> 3) + t_rttvar, in ticks. */
+	return (((tp->srtt * 8 / g) >> 3) + tp->rttvar * 4 / g) * g;
+    }
     if (t->rto_min_in_var) {
 	tl_time min = (tl_time) t->tcp_rto_min_us * TL_US;
 
@@ -203,11 +207,62 @@ Backoff(
  *	1/8, beta 1/4) and recomputes the RTO.
  */
 
+/*
+ * BsdXmitTimer --
+ *	4.4BSD tcp_xmit_timer(): the sample is t_rtt, 1 when the segment
+ *	left plus the slow-timer ticks since; t_srtt is kept x 8 and
+ *	t_rttvar x 4, in ticks (TCP_RTT_SHIFT 3, TCP_RTTVAR_SHIFT 2).
+ *	Stored here as times: srtt = t_srtt/8 ticks, rttvar = t_rttvar/4.
+ */
+
+static void
+BsdXmitTimer(
+    tl_tcb *tp,
+    tl_time rtt)
+{
+    tl_host *h = tp->host;
+    tl_time g = (tl_time) h->tun.timer_tick * TL_MS, now = tcp_now(h);
+    tl_time ticks = 1 + (now + h->tick_phase) / g
+	    - (now - rtt + h->tick_phase) / g;
+    tl_time srtt8 = tp->have_rtt ? tp->srtt * 8 / g : 0;
+    tl_time var4 = tp->have_rtt ? tp->rttvar * 4 / g : 0;
+
+    if (srtt8 != 0) {
+	tl_time delta = ticks - 1 - (srtt8 >> 3);
+
+	if ((srtt8 += delta) <= 0) {
+	    srtt8 = 1;
+	}
+	if (delta < 0) {
+	    delta = -delta;
+	}
+	delta -= var4 >> 2;
+	if ((var4 += delta) <= 0) {
+	    var4 = 1;
+	}
+    } else {
+	/* "Set the variance to half the rtt (so our first retransmit
+	 * happens at 3*rtt)". */
+	srtt8 = ticks << 3;
+	var4 = ticks << 1;
+    }
+    tp->srtt = srtt8 * g / 8;
+    tp->rttvar = var4 * g / 4;
+    tp->have_rtt = 1;
+    tp->rxtshift = 0;
+    tp->rto = Clamp(tp, BaseRto(tp));
+    tcp_event(h, tp, EV_RTT, 0, 0, rtt, tp->rto, NULL);
+}
+
 void
 tcp_rtt_sample(
     tl_tcb *tp,
     tl_time rtt)
 {
+    if (tp->host->tun.rtt_ticks && tp->host->tun.timer_tick > 0) {
+	BsdXmitTimer(tp, rtt < 0 ? 0 : rtt);
+	return;
+    }
     if (rtt <= 0) {
 	rtt = 1;
     }
@@ -377,6 +432,16 @@ RexmtTimer(
 	shift -= t->tcp_syn_linear_timeouts;
     }
     tp->rto = Clamp(tp, BaseRto(tp) * Backoff(tp, shift));
+    if (t->rtt_ticks && t->timer_tick > 0 && tp->have_rtt
+	    && tp->rxtshift > 12 / 4) {
+	/* 4.4BSD tcp_timers(): after TCP_MAXRXTSHIFT / 4 timeouts "t_rttvar
+	 * += (t_srtt >> TCP_RTT_SHIFT); t_srtt = 0": the next sample starts
+	 * afresh (TCP_REXMTVAL is unchanged by it). */
+	tl_time g = (tl_time) t->timer_tick * TL_MS;
+
+	tp->rttvar += (tp->srtt * 8 / g >> 3) * g / 4;
+	tp->srtt = 0;
+    }
     /* Karn: no RTT sample from a retransmitted segment. */
     tp->rtt_start = -1;
     /* RFC 5681 3.1 (equation 4) and 4.4BSD: after a timeout, slow start
