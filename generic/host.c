@@ -12,6 +12,7 @@
 #include "arp.h"
 #include "icmp.h"
 #include "tcp.h"
+#include "apps.h"
 
 /*
  * The host's side of TCP's interface (tcp_env.h): segments go out through
@@ -595,26 +596,12 @@ host_crash(
     }
 }
 
-/* Starts the built-in services (as inetd does at boot). */
+/* Starts the built-in services (apps.c, as inetd at boot). */
 void
 host_start_services(
     tl_host *h)
 {
-    static const struct {
-	int svc;
-	uint16_t port;
-    } table[] = { {SVC_DISCARD, 9}, {SVC_ECHO, 7} };
-    size_t i;
-
-    for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-	if (h->services & (1 << table[i].svc)) {
-	    tl_openopts o;
-	    tl_listener *l;
-
-	    memset(&o, 0, sizeof(o));
-	    tcp_listen(h, 0, table[i].port, 5, &o, table[i].svc, &l);
-	}
-    }
+    app_start_services(h);
 }
 
 /* Sets how long the host has been up, keeping the quiet time. */

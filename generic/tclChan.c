@@ -33,7 +33,7 @@ typedef struct ChanState {
     int inInput;		/* Inside a blocking read: don't notify. */
     int closed;			/* close2Proc ran; freed once released. */
     int errReported;		/* The connection's error went to a read. */
-    int linger;			/* -linger: -1 off, else seconds. */
+    int linger;			/* -linger as last known: -1 off, else s. */
     tl_time timeout;		/* -timeout of a blocking read, 0 = none. */
 } ChanState;
 
@@ -98,11 +98,10 @@ ChanReady(
     if (tp == NULL) {
 	return TCL_READABLE | TCL_WRITABLE;
     }
-    if (tcp_readable(tp) > 0 || tp->so_error || tcp_at_eof(tp)) {
+    if (so_readable(tp)) {
 	mask |= TCL_READABLE;
     }
-    if (tp->so_error || tp->state == TCPS_CLOSED
-	    || TCPS_HAVEESTABLISHED(tp->state)) {
+    if (so_writable(tp)) {
 	mask |= TCL_WRITABLE;
     }
     return mask;
@@ -300,8 +299,16 @@ TcplabChanGet(
 	Tcl_Preserve(cs->netPtr);
 	cs->connPtr = connPtr;
 	cs->blocking = 1;
-	cs->linger = connPtr->tcb && (connPtr->tcb->flags & TF_RST_ON_CLOSE)
-		? 0 : -1;
+	cs->linger = -1;
+	if (connPtr->tcb) {
+	    tl_linger lg;
+	    uint32_t len = sizeof(lg);
+
+	    if (so_getsockopt(connPtr->tcb, TL_SOL_SOCKET, TL_SO_LINGER, &lg,
+		    &len) == 0 && lg.l_onoff) {
+		cs->linger = lg.l_linger;
+	    }
+	}
 	cs->chan = Tcl_CreateChannel(&chanType, chanName, cs,
 		TCL_READABLE | TCL_WRITABLE);
 	connPtr->chan = cs;
@@ -355,7 +362,7 @@ ChanClose2Proc(
 	    cs->connPtr = NULL;
 	}
 	if (tp && netPtr->net && !(tp->flags & TF_CLOSED)) {
-	    tcp_usr_close(tp);
+	    so_close(tp);
 	}
 	TcplabKick(netPtr);
 	cs->closed = 1;
@@ -366,10 +373,10 @@ ChanClose2Proc(
 	return ENOTCONN;
     }
     if (flags & TCL_CLOSE_READ) {
-	err = tcp_shutdown(tp, 1, 0);
+	err = so_shutdown(tp, TL_SHUT_RD);
     }
     if ((flags & TCL_CLOSE_WRITE) && err == 0) {
-	err = tcp_shutdown(tp, 0, 1);
+	err = so_shutdown(tp, TL_SHUT_WR);
     }
     TcplabKick(netPtr);
     return err;
@@ -479,6 +486,7 @@ ChanInputProc(
     for (;;) {
 	tl_tcb *tp = ChanTcb(cs);
 	uint32_t n;
+	int err;
 
 	if (tp == NULL || cs->netPtr->net == NULL) {
 	    if (cs->connPtr && cs->connPtr->lastErr && !cs->errReported) {
@@ -488,23 +496,18 @@ ChanInputProc(
 	    }
 	    return 0;
 	}
-	n = tcp_readable(tp);
-	if (n > 0) {
-	    if (n > (uint32_t) toRead) {
-		n = (uint32_t) toRead;
-	    }
-	    n = tcp_recv(tp, (uint8_t *) buf, n);
+	err = so_recv(tp, (uint8_t *) buf, (uint32_t) toRead, 0, &n);
+	if (err == 0 && n > 0) {
 	    TcplabKick(cs->netPtr);
 	    return (int) n;
 	}
-	if (tp->so_error) {
-	    *errorCodePtr = tp->so_error;
-	    tp->so_error = 0;
+	if (err && err != EAGAIN) {
+	    *errorCodePtr = err;
 	    cs->errReported = 1;
 	    return -1;
 	}
-	if (tcp_at_eof(tp)) {
-	    return 0;
+	if (err == 0) {
+	    return 0;		/* The end of the stream. */
 	}
 	if (!cs->blocking || !ChanWait(cs)) {
 	    *errorCodePtr = EAGAIN;
@@ -539,7 +542,7 @@ ChanOutputProc(
 	return -1;
     }
     TcplabClockSync(cs->netPtr);
-    err = tcp_send(tp, (const uint8_t *) buf, (uint32_t) toWrite);
+    err = so_send(tp, (const uint8_t *) buf, (uint32_t) toWrite, 0);
     TcplabKick(cs->netPtr);
     if (err) {
 	cs->errReported = 1;
@@ -620,6 +623,29 @@ enum {
     CO_PEERNAME, CO_SOCKNAME, CO_STATE, CO_TIMEOUT
 };
 
+/* An int-valued socket option; 0 if it could not be read. */
+static int
+GetInt(
+    tl_tcb *tp,
+    int level,
+    int optname,
+    int *vPtr)
+{
+    uint32_t len = sizeof(int);
+
+    return so_getsockopt(tp, level, optname, vPtr, &len) == 0;
+}
+
+static int
+SetInt(
+    tl_tcb *tp,
+    int level,
+    int optname,
+    int v)
+{
+    return so_setsockopt(tp, level, optname, &v, sizeof(v));
+}
+
 /* The value of one option; -error clears the error it reports. */
 static Tcl_Obj *
 ChanOptionValue(
@@ -627,25 +653,35 @@ ChanOptionValue(
     int idx)
 {
     tl_tcb *tp = ChanTcb(cs);
+    int err = 0, v = 0;
 
     switch (idx) {
     case CO_CONNECTION:
 	return cs->connPtr ? cs->connPtr->name : Tcl_NewObj();
     case CO_ERROR:
-	if (tp && tp->so_error) {
-	    int err = tp->so_error;
-
-	    tp->so_error = 0;
+	/* SO_ERROR: reading clears it. */
+	if (tp && GetInt(tp, TL_SOL_SOCKET, TL_SO_ERROR, &err) && err) {
 	    cs->errReported = 1;
 	    return Tcl_NewStringObj(Tcl_ErrnoMsg(err), -1);
 	}
 	return Tcl_NewObj();
     case CO_KEEPALIVE:
-	return Tcl_NewBooleanObj(tp && (tp->flags & TF_KEEPALIVE));
-    case CO_LINGER:
+	return Tcl_NewBooleanObj(tp && GetInt(tp, TL_SOL_SOCKET,
+		TL_SO_KEEPALIVE, &v) && v);
+    case CO_LINGER: {
+	/* -1 when off, else the seconds. */
+	tl_linger lg;
+	uint32_t len = sizeof(lg);
+
+	if (tp && so_getsockopt(tp, TL_SOL_SOCKET, TL_SO_LINGER, &lg,
+		&len) == 0) {
+	    cs->linger = lg.l_onoff ? lg.l_linger : -1;
+	}
 	return Tcl_NewIntObj(cs->linger);
+    }
     case CO_NODELAY:
-	return Tcl_NewBooleanObj(tp && (tp->flags & TF_NODELAY));
+	return Tcl_NewBooleanObj(tp && GetInt(tp, TL_SOL_TCP, TL_TCP_NODELAY,
+		&v) && v);
     case CO_PEERNAME:
 	return tp ? ChanEndpoint(cs->netPtr, tp->raddr, tp->rport)
 		: Tcl_NewObj();
@@ -736,7 +772,7 @@ ChanSetOptionProc(
     ChanState *cs = instanceData;
     tl_tcb *tp = ChanTcb(cs);
     Tcl_Obj *v;
-    int b, code = TCL_OK;
+    int b, err, code = TCL_OK;
 
     if (strcmp(optionName, "-timeout") == 0) {
 	tl_time t = 0;
@@ -764,33 +800,33 @@ ChanSetOptionProc(
     }
     TcplabClockSync(cs->netPtr);
     if (strcmp(optionName, "-linger") == 0) {
-	if (Tcl_GetInt(interp, value, &b) != TCL_OK) {
+	/* -1: SO_LINGER off; 0: on, close sends a RST; N: on, N seconds. */
+	tl_linger lg;
+
+	v = Tcl_NewStringObj(value, -1);
+	Tcl_IncrRefCount(v);
+	code = TcplabGetLinger(interp, "-linger", v, &b);
+	Tcl_DecrRefCount(v);
+	if (code != TCL_OK) {
 	    return TCL_ERROR;
 	}
-	cs->linger = b < 0 ? -1 : b;
-	if (b == 0) {
-	    tp->flags |= TF_RST_ON_CLOSE;
-	} else {
-	    tp->flags &= ~TF_RST_ON_CLOSE;
-	}
-	return TCL_OK;
-    }
-    if (Tcl_GetBoolean(interp, value, &b) != TCL_OK) {
-	return TCL_ERROR;
-    }
-    if (optionName[1] == 'k') {
-	if (b) {
-	    tp->flags |= TF_KEEPALIVE;
-	    tcp_keep_arm(tp);
-	} else {
-	    tp->flags &= ~TF_KEEPALIVE;
-	    tcp_timer_cancel(tp, TT_KEEP);
-	}
-    } else if (b) {
-	tp->flags |= TF_NODELAY;
-	tcp_output(tp);
+	lg.l_onoff = b >= 0;
+	lg.l_linger = b >= 0 ? b : 0;
+	err = so_setsockopt(tp, TL_SOL_SOCKET, TL_SO_LINGER, &lg, sizeof(lg));
+	cs->linger = b;
     } else {
-	tp->flags &= ~TF_NODELAY;
+	if (Tcl_GetBoolean(interp, value, &b) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	err = optionName[1] == 'k'
+		? SetInt(tp, TL_SOL_SOCKET, TL_SO_KEEPALIVE, b)
+		: SetInt(tp, TL_SOL_TCP, TL_TCP_NODELAY, b);
+    }
+    if (err) {
+	if (interp) {
+	    TcplabPosixError(interp, err, "can't set option");
+	}
+	return TCL_ERROR;
     }
     TcplabKick(cs->netPtr);
     return TCL_OK;

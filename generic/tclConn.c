@@ -79,7 +79,7 @@ ConnDeleteProc(
 	tl_tcb *tp = c->tcb;
 
 	c->tcb = NULL;
-	tcp_release(tp);
+	so_release(tp);
     }
     Tcl_DecrRefCount(c->name);
     if (c->history) {
@@ -139,7 +139,7 @@ ListenDeleteProc(
 
 	lp->l = NULL;
 	l->user = NULL;
-	tcp_listener_close(l);
+	so_listener_close(l);
     }
     Tcl_DecrRefCount(lp->name);
     if (lp->acceptCmd) {
@@ -210,7 +210,7 @@ UpAccepted(
 	Tcl_ListObjAppendElement(NULL, s, lp->name);
 	TcplabQueue(lp->netPtr, s);
     }
-    while (lp->acceptCmd && (tp = tcp_accept(l)) != NULL) {
+    while (lp->acceptCmd && so_accept(l, &tp) == 0) {
 	ConnObj *c = TcplabConnNew(lp->netPtr, tp);
 	Tcl_Obj *s = Tcl_DuplicateObj(lp->acceptCmd);
 
@@ -254,8 +254,20 @@ UpListenerGone(
     lp->l = NULL;
 }
 
+/* Writability changes are told only under TCP_NOTSENT_LOWAT; otherwise a
+ * connection is writable from the handshake on. */
+static void
+UpWritable(
+    void *user,
+    tl_tcb *tp)
+{
+    if (tp->notsent_lowat) {
+	TcplabChanNotify(user);
+    }
+}
+
 const tl_upcalls TcplabUpcalls = {
-    UpState, UpReadable, NULL, UpAccepted, UpReleased, UpListenerGone,
+    UpState, UpReadable, UpWritable, UpAccepted, UpReleased, UpListenerGone,
     TcplabEvent
 };
 
@@ -303,7 +315,7 @@ Info(
     NUM("cwnd", tp->cwnd);
     NUM("ssthresh", tp->ssthresh);
     NUM("dupacks", tp->dupacks);
-    NUM("sndq", tp->sndbuf.len + tp->pend_bytes + tp->src_left);
+    NUM("sndq", so_outq(tp));
     NUM("rcvq", tp->rcvbuf.len);
     NUM("bytes_in", tp->bytes_in);
     NUM("bytes_out", tp->bytes_out);
@@ -361,7 +373,13 @@ Closed(
 	    "connection \"%s\" no longer exists", Tcl_GetString(c->name));
 }
 
-/* $c recv ?-max n? | $c recv -urgent */
+/*
+ * $c recv ?-max n? ?-peek? | $c recv -urgent
+ *	What is waiting (at most n bytes; -max -1, the default, is no limit),
+ *	left queued with -peek; "" when nothing waits. A pending error is
+ *	reported once, with nothing read.
+ */
+
 static int
 Recv(
     ConnObj *c,
@@ -369,49 +387,70 @@ Recv(
     Tcl_Size objc,
     Tcl_Obj *const objv[])
 {
+    static const char *const opts[] = { "-max", "-peek", "-urgent", NULL };
+    enum { R_MAX, R_PEEK, R_URGENT };
     tl_tcb *tp = c->tcb;
-    int max = -1;
+    Tcl_WideInt max = -1;
     uint32_t n;
+    Tcl_Size i;
+    int idx, flags = 0, err;
     Tcl_Obj *res;
     unsigned char *buf;
 
-    if (objc == 3 && strcmp(Tcl_GetString(objv[2]), "-urgent") == 0) {
-	/* The urgent byte (out of band), or nothing when none came. */
-	uint8_t b;
-
-	if (tcp_recv_urgent(tp, &b) == 0) {
-	    Tcl_SetObjResult(interp, Tcl_NewByteArrayObj(&b, 1));
+    for (i = 2; i < objc; i++) {
+	if (Tcl_GetIndexFromObj(interp, objv[i], opts, "option", 0, &idx)
+		!= TCL_OK) {
+	    return TCL_ERROR;
 	}
-	return TCL_OK;
+	if (idx == R_URGENT) {
+	    /* The urgent byte (out of band), or nothing when none came. */
+	    uint8_t b;
+
+	    if (objc != 3) {
+		goto usage;
+	    }
+	    if (so_recv_oob(tp, &b) == 0) {
+		Tcl_SetObjResult(interp, Tcl_NewByteArrayObj(&b, 1));
+	    }
+	    return TCL_OK;
+	}
+	if (idx == R_PEEK) {
+	    flags |= TL_MSG_PEEK;
+	    continue;
+	}
+	if (++i >= objc) {
+	    goto usage;
+	}
+	if (TcplabGetIntRange(interp, "-max", objv[i], -1, UINT32_MAX,
+		&max) != TCL_OK) {
+	    return TCL_ERROR;
+	}
     }
-    if (objc != 2 && (objc != 4 || strcmp(Tcl_GetString(objv[2]), "-max"))) {
-	Tcl_WrongNumArgs(interp, 2, objv, "?-max bytes? | -urgent");
-	return TCL_ERROR;
-    }
-    if (objc == 4 && Tcl_GetIntFromObj(interp, objv[3], &max) != TCL_OK) {
-	return TCL_ERROR;
-    }
-    n = tcp_readable(tp);
+    n = so_inq(tp);
     if (max >= 0 && (uint32_t) max < n) {
 	n = (uint32_t) max;
     }
-    if (n == 0 && tp->so_error) {
-	int err = tp->so_error;
+    res = Tcl_NewByteArrayObj(NULL, 0);
+    buf = Tcl_SetByteArrayLength(res, (Tcl_Size) n);
+    err = so_recv(tp, buf, n, flags, &n);
+    if (err && err != EAGAIN) {
 	Tcl_Obj *prefix = Tcl_ObjPrintf("error reading \"%s\"",
 		Tcl_GetString(c->name));
 
-	tp->so_error = 0;
+	Tcl_DecrRefCount(res);
 	Tcl_IncrRefCount(prefix);
 	TcplabPosixError(interp, err, Tcl_GetString(prefix));
 	Tcl_DecrRefCount(prefix);
 	return TCL_ERROR;
     }
-    res = Tcl_NewByteArrayObj(NULL, 0);
-    buf = Tcl_SetByteArrayLength(res, (Tcl_Size) n);
-    tcp_recv(tp, buf, n);
+    Tcl_SetByteArrayLength(res, (Tcl_Size) n);
     Tcl_SetObjResult(interp, res);
     TcplabDrain(c->netPtr);
     return TCL_OK;
+
+  usage:
+    Tcl_WrongNumArgs(interp, 2, objv, "?-max bytes? ?-peek? | -urgent");
+    return TCL_ERROR;
 }
 
 /* $c send ?-urgent? data: bytes as given, or the string's UTF-8
@@ -441,8 +480,7 @@ Send(
 	bytes = (const unsigned char *) Tcl_DStringValue(&ds);
 	len = Tcl_DStringLength(&ds);
     }
-    err = urgent ? tcp_send_urgent(c->tcb, bytes, (uint32_t) len)
-	    : tcp_send(c->tcb, bytes, (uint32_t) len);
+    err = so_send(c->tcb, bytes, (uint32_t) len, urgent ? TL_MSG_OOB : 0);
     Tcl_DStringFree(&ds);
     if (err) {
 	Tcl_Obj *prefix = Tcl_ObjPrintf("error writing \"%s\"",
@@ -464,19 +502,23 @@ ConnObjCmd(
     int objc,
     Tcl_Obj *const objv[])
 {
-    static const char *const subs[] = {
-	"abort", "channel", "close", "destroy", "eof", "error", "history",
-	"info", "on", "readable", "recv", "send", "shutdown", "source",
-	"state", "states", "timers", NULL
+    /* Each subcommand, and whether it still answers once the stack let
+     * the TCB go. */
+    static const struct Sub {
+	const char *name;
+	int afterEnd;
+    } subs[] = {
+	{"abort", 1}, {"channel", 1}, {"close", 1}, {"destroy", 1},
+	{"eof", 1}, {"error", 1}, {"history", 1}, {"info", 0}, {"on", 1},
+	{"readable", 1}, {"recv", 0}, {"send", 0}, {"shutdown", 0},
+	{"sockopt", 0}, {"source", 0}, {"state", 1}, {"states", 1},
+	{"timers", 0}, {NULL, 0}
     };
     enum {
 	C_ABORT, C_CHANNEL, C_CLOSE, C_DESTROY, C_EOF, C_ERROR, C_HISTORY,
-	C_INFO, C_ON, C_READABLE, C_RECV, C_SEND, C_SHUTDOWN, C_SOURCE,
-	C_STATE, C_STATES, C_TIMERS
+	C_INFO, C_ON, C_READABLE, C_RECV, C_SEND, C_SHUTDOWN, C_SOCKOPT,
+	C_SOURCE, C_STATE, C_STATES, C_TIMERS
     };
-    /* Subcommands that still answer once the stack let the TCB go. */
-    static const int afterEnd[] = { 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0,
-	1, 1, 0 };
     ConnObj *c = clientData;
     tl_tcb *tp = c->tcb;
     int idx;
@@ -485,11 +527,11 @@ ConnObjCmd(
 	Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?");
 	return TCL_ERROR;
     }
-    if (Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)
-	    != TCL_OK) {
+    if (Tcl_GetIndexFromObjStruct(interp, objv[1], subs, sizeof(subs[0]),
+	    "subcommand", 0, &idx) != TCL_OK) {
 	return TCL_ERROR;
     }
-    if (tp == NULL && !afterEnd[idx]) {
+    if (tp == NULL && !subs[idx].afterEnd) {
 	return Closed(c, interp);
     }
     TcplabClockSync(c->netPtr);
@@ -502,9 +544,9 @@ ConnObjCmd(
 	}
 	if (tp) {
 	    if (idx == C_ABORT) {
-		tcp_abort(tp);
+		so_abort(tp);
 	    } else {
-		tcp_usr_close(tp);
+		so_close(tp);
 	    }
 	}
 	TcplabDrain(c->netPtr);
@@ -521,7 +563,7 @@ ConnObjCmd(
 	return TCL_OK;
     case C_EOF:
 	Tcl_SetObjResult(interp, Tcl_NewBooleanObj(tp == NULL
-		|| tcp_at_eof(tp)));
+		|| so_at_eof(tp)));
 	return TCL_OK;
     case C_ERROR:
 	return ErrorCode(interp, tp && tp->so_error ? tp->so_error
@@ -578,8 +620,7 @@ ConnObjCmd(
 		}
 		/* As with fileevent: what is already waiting (data, the
 		 * end, an error) calls the new readable callback too. */
-		if (ev == 1 && tp && (tcp_readable(tp) || tcp_at_eof(tp)
-			|| tp->so_error)) {
+		if (ev == 1 && tp && so_readable(tp)) {
 		    UpReadable(c, tp);
 		    TcplabKick(c->netPtr);
 		}
@@ -591,7 +632,7 @@ ConnObjCmd(
 	return TCL_OK;
     }
     case C_READABLE:
-	Tcl_SetObjResult(interp, Tcl_NewWideIntObj(tp ? tcp_readable(tp) : 0));
+	Tcl_SetObjResult(interp, Tcl_NewWideIntObj(tp ? so_inq(tp) : 0));
 	return TCL_OK;
     case C_RECV:
 	return Recv(c, interp, objc, objv);
@@ -616,12 +657,19 @@ ConnObjCmd(
 		!= TCL_OK) {
 	    return TCL_ERROR;
 	}
-	err = tcp_shutdown(tp, how != 2, how != 1);
+	err = so_shutdown(tp, how == 0 ? TL_SHUT_RDWR : how == 1 ? TL_SHUT_RD
+		: TL_SHUT_WR);
 	if (err) {
 	    return TcplabPosixError(interp, err, "shutdown failed");
 	}
 	TcplabDrain(c->netPtr);
 	return TCL_OK;
+    }
+    case C_SOCKOPT: {
+	int code = TcplabSockoptCmd(interp, tp, NULL, objc, objv);
+
+	TcplabDrain(c->netPtr);
+	return code;
     }
     case C_SOURCE: {
 	Tcl_WideInt n;
@@ -638,7 +686,7 @@ ConnObjCmd(
 	    return TcplabError(interp, "VALUE", "RANGE",
 		    "byte count must not be negative");
 	}
-	err = tcp_source(tp, (uint64_t) n);
+	err = app_source(tp, (uint64_t) n);
 	if (err) {
 	    return TcplabPosixError(interp, err, "error writing");
 	}
@@ -664,15 +712,15 @@ ListenObjCmd(
     Tcl_Obj *const objv[])
 {
     static const char *const subs[] = {
-	"accept", "close", "info", "on", "pending", NULL
+	"accept", "close", "info", "on", "pending", "sockopt", NULL
     };
-    enum { L_ACCEPT, L_CLOSE, L_INFO, L_ON, L_PENDING };
+    enum { L_ACCEPT, L_CLOSE, L_INFO, L_ON, L_PENDING, L_SOCKOPT };
     ListenObj *lp = clientData;
     tl_listener *l = lp->l;
     int idx, asChannel = 0;
 
     if (objc < 2) {
-	Tcl_WrongNumArgs(interp, 1, objv, "accept|close|info|on|pending");
+	Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?");
 	return TCL_ERROR;
     }
     if (Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)
@@ -707,6 +755,14 @@ ListenObjCmd(
 	}
 	return TCL_OK;
     }
+    if (idx == L_SOCKOPT) {
+	if (l == NULL) {
+	    return TcplabError(interp, "STATE", "GONE",
+		    "listener \"%s\" no longer exists",
+		    Tcl_GetString(lp->name));
+	}
+	return TcplabSockoptCmd(interp, NULL, l, objc, objv);
+    }
     if (idx == L_ACCEPT && objc == 3
 	    && strcmp(Tcl_GetString(objv[2]), "-channel") == 0) {
 	asChannel = 1;
@@ -726,9 +782,9 @@ ListenObjCmd(
     TcplabClockSync(lp->netPtr);
     switch (idx) {
     case L_ACCEPT: {
-	tl_tcb *tp = tcp_accept(l);
+	tl_tcb *tp;
 
-	if (tp) {
+	if (so_accept(l, &tp) == 0) {
 	    ConnObj *c = TcplabConnNew(lp->netPtr, tp);
 
 	    if (asChannel || lp->channel) {

@@ -202,7 +202,43 @@ TcplabHostDelete(
     ckfree(hostPtr);
 }
 
-/* Options shared by connect and listen. */
+/*
+ * Options shared by connect and listen: one row per option, saying
+ * whether it takes a value (BOOL: an optional boolean, so both "-nodelay"
+ * and "-nodelay 1" read as TCP_NODELAY on) and where it applies.
+ */
+
+enum { V_NONE, V_ONE, V_BOOL };
+enum {
+    O_ACCEPT, O_BACKLOG, O_BIND, O_CHANNEL, O_ISN, O_KEEPALIVE,
+    O_KEEPCNT, O_KEEPIDLE, O_KEEPINTVL, O_LINGER, O_MSS, O_MYADDR,
+    O_NODELAY, O_RCVBUF, O_REUSEADDR, O_SNDBUF, O_SOCKOPT
+};
+static const struct OpenOpt {
+    const char *name;
+    int value;			/* V_NONE, V_ONE or V_BOOL. */
+    int forListen, forConnect;
+} openOpts[] = {
+    {"-accept",	    V_ONE,  1, 0},
+    {"-backlog",    V_ONE,  1, 0},
+    {"-bind",	    V_ONE,  0, 1},
+    {"-channel",    V_NONE, 1, 1},
+    {"-isn",	    V_ONE,  0, 1},
+    {"-keepalive",  V_BOOL, 1, 1},
+    {"-keepcnt",    V_ONE,  1, 1},
+    {"-keepidle",   V_ONE,  1, 1},
+    {"-keepintvl",  V_ONE,  1, 1},
+    {"-linger",	    V_ONE,  1, 1},
+    {"-mss",	    V_ONE,  1, 1},
+    {"-myaddr",	    V_ONE,  1, 1},
+    {"-nodelay",    V_BOOL, 1, 1},
+    {"-rcvbuf",	    V_ONE,  1, 1},
+    {"-reuseaddr",  V_BOOL, 1, 1},
+    {"-sndbuf",	    V_ONE,  1, 1},
+    {"-sockopt",    V_ONE,  1, 1},
+    {NULL, 0, 0, 0}
+};
+
 static int
 OpenOptions(
     HostObj *hostPtr,
@@ -214,44 +250,33 @@ OpenOptions(
     tl_openopts *o,
     int *backlogPtr,
     Tcl_Obj **acceptPtr,
-    int *lingerPtr,
     int *channelPtr)
 {
-    static const char *const opts[] = {
-	"-accept", "-backlog", "-bind", "-channel", "-isn", "-keepalive",
-	"-keepcnt", "-keepidle", "-keepintvl", "-linger", "-mss", "-myaddr",
-	"-nodelay", "-rcvbuf", "-reuseaddr", "-sndbuf", NULL
-    };
-    enum {
-	O_ACCEPT, O_BACKLOG, O_BIND, O_CHANNEL, O_ISN, O_KEEPALIVE,
-	O_KEEPCNT, O_KEEPIDLE, O_KEEPINTVL, O_LINGER, O_MSS, O_MYADDR,
-	O_NODELAY, O_RCVBUF, O_REUSEADDR, O_SNDBUF
-    };
-    /* Which options take a value, and which apply to which command. */
-    static const int hasValue[] = { 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 0,
-	1, 0, 1 };
-    static const int forListen[] = { 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1,
-	1, 1, 1 };
-    static const int forConnect[] = { 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1 };
     Tcl_Size i;
-    int idx, v;
+    int idx, b;
+    Tcl_WideInt w;
+    const struct OpenOpt *op;
 
-    memset(o, 0, sizeof(*o));
+    so_opts_init(o);
     for (i = first; i < objc; i++) {
-	if (Tcl_GetIndexFromObj(interp, objv[i], opts, "option", TCL_EXACT,
-		&idx) != TCL_OK) {
+	if (Tcl_GetIndexFromObjStruct(interp, objv[i], openOpts,
+		sizeof(openOpts[0]), "option", TCL_EXACT, &idx) != TCL_OK) {
 	    return TCL_ERROR;
 	}
-	if (!(listen ? forListen : forConnect)[idx]) {
+	op = &openOpts[idx];
+	if (!(listen ? op->forListen : op->forConnect)) {
 	    return TcplabError(interp, "VALUE", "OPTION",
-		    "option %s does not apply to %s", opts[idx],
+		    "option %s does not apply to %s", op->name,
 		    listen ? "listen" : "connect");
 	}
-	if (hasValue[idx]) {
+	b = 1;
+	if (op->value == V_ONE) {
 	    if (i + 1 >= objc) {
-		return TcplabMissingArg(interp, opts[idx]);
+		return TcplabMissingArg(interp, op->name);
 	    }
+	    i++;
+	} else if (op->value == V_BOOL && i + 1 < objc
+		&& Tcl_GetBooleanFromObj(NULL, objv[i + 1], &b) == TCL_OK) {
 	    i++;
 	}
 	switch (idx) {
@@ -259,13 +284,11 @@ OpenOptions(
 	    *acceptPtr = objv[i];
 	    break;
 	case O_BACKLOG:
-	    if (Tcl_GetIntFromObj(interp, objv[i], backlogPtr) != TCL_OK) {
+	    if (TcplabGetIntRange(interp, "backlog", objv[i], 0, 65535, &w)
+		    != TCL_OK) {
 		return TCL_ERROR;
 	    }
-	    if (*backlogPtr < 0 || *backlogPtr > 65535) {
-		return TcplabError(interp, "VALUE", "RANGE",
-			"backlog %d out of range 0-65535", *backlogPtr);
-	    }
+	    *backlogPtr = (int) w;
 	    break;
 	case O_BIND:
 	    if (TcplabGetPort(interp, objv[i], &o->lport) != TCL_OK) {
@@ -283,42 +306,39 @@ OpenOptions(
 	    o->has_isn = 1;
 	    break;
 	case O_KEEPALIVE:
-	    o->keepalive = 1;
+	    o->keepalive = b;
 	    break;
 	case O_KEEPCNT:
 	case O_KEEPIDLE:
 	case O_KEEPINTVL:
 	    /* TCP_KEEPCNT, TCP_KEEPIDLE, TCP_KEEPINTVL; they imply
 	     * -keepalive. */
-	    if (Tcl_GetIntFromObj(interp, objv[i], &v) != TCL_OK) {
+	    if (TcplabGetIntRange(interp, op->name, objv[i], 1, 32767, &w)
+		    != TCL_OK) {
 		return TCL_ERROR;
 	    }
-	    if (v < 1 || v > 32767) {
-		return TcplabError(interp, "VALUE", "RANGE",
-			"%s %d out of range 1-32767", opts[idx], v);
-	    }
 	    *(idx == O_KEEPCNT ? &o->keepcnt : idx == O_KEEPIDLE
-		    ? &o->keepidle : &o->keepintvl) = v;
+		    ? &o->keepidle : &o->keepintvl) = (int) w;
 	    o->keepalive = 1;
 	    break;
 	case O_LINGER:
-	    if (Tcl_GetIntFromObj(interp, objv[i], lingerPtr) != TCL_OK) {
+	    /* SO_LINGER: -1 off, 0 a RST on close, N seconds. */
+	    if (TcplabGetLinger(interp, "-linger", objv[i], &b) != TCL_OK) {
 		return TCL_ERROR;
 	    }
+	    o->linger_on = b >= 0;
+	    o->linger = b >= 0 ? b : 0;
 	    break;
 	case O_MSS:
 	case O_RCVBUF:
 	case O_SNDBUF:
-	    if (Tcl_GetIntFromObj(interp, objv[i], &v) != TCL_OK) {
+	    if (TcplabGetIntRange(interp, op->name, objv[i],
+		    idx == O_MSS ? 64 : 512, idx == O_MSS ? 65495 : 1 << 30,
+		    &w) != TCL_OK) {
 		return TCL_ERROR;
 	    }
-	    if (v < (idx == O_MSS ? 64 : 512) || v > (idx == O_MSS ? 65495
-		    : 1 << 30)) {
-		return TcplabError(interp, "VALUE", "RANGE",
-			"%s %d out of range", opts[idx], v);
-	    }
 	    *(idx == O_MSS ? &o->mss : idx == O_RCVBUF ? &o->rcvbuf
-		    : &o->sndbuf) = v;
+		    : &o->sndbuf) = (int) w;
 	    break;
 	case O_MYADDR:
 	    if (!TcplabParseAddr(Tcl_GetString(objv[i]), &o->laddr)) {
@@ -328,10 +348,16 @@ OpenOptions(
 	    }
 	    break;
 	case O_NODELAY:
-	    o->nodelay = 1;
+	    o->nodelay = b;
 	    break;
 	case O_REUSEADDR:
-	    o->reuseaddr = 1;
+	    o->reuseaddr = b;
+	    break;
+	case O_SOCKOPT:
+	    /* Any socket option by its Linux name, before the SYN. */
+	    if (TcplabSockoptList(interp, o, objv[i]) != TCL_OK) {
+		return TCL_ERROR;
+	    }
 	    break;
 	}
     }
@@ -350,7 +376,7 @@ Connect(
     tl_openopts o;
     tl_addr raddr;
     uint16_t rport;
-    int linger = -1, err, channel = 0;
+    int err, channel = 0;
     tl_tcb *tp;
     ConnObj *connPtr;
 
@@ -361,17 +387,14 @@ Connect(
     if (TcplabGetPeer(interp, hostPtr->netPtr, objv[2], &raddr) != TCL_OK
 	    || TcplabGetPort(interp, objv[3], &rport) != TCL_OK
 	    || OpenOptions(hostPtr, interp, objc, objv, 4, 0, &o, NULL, NULL,
-		&linger, &channel) != TCL_OK) {
+		&channel) != TCL_OK) {
 	return TCL_ERROR;
     }
-    err = tcp_connect(hostPtr->host, raddr, rport, &o, &tp);
+    err = so_connect(hostPtr->host, raddr, rport, &o, &tp);
     if (err) {
 	return TcplabPosixError(interp, err, "couldn't open socket");
     }
     connPtr = TcplabConnNew(hostPtr->netPtr, tp);
-    if (linger == 0) {
-	tp->flags |= TF_RST_ON_CLOSE;
-    }
     if (channel) {
 	TcplabChanGet(connPtr, interp);
     } else {
@@ -402,10 +425,10 @@ Listen(
     }
     if (TcplabGetPort(interp, objv[2], &port) != TCL_OK
 	    || OpenOptions(hostPtr, interp, objc, objv, 3, 1, &o, &backlog,
-		&accept, NULL, &channel) != TCL_OK) {
+		&accept, &channel) != TCL_OK) {
 	return TCL_ERROR;
     }
-    err = tcp_listen(hostPtr->host, o.laddr, port, backlog, &o, SVC_NONE, &l);
+    err = so_listen(hostPtr->host, o.laddr, port, backlog, &o, &l);
     if (err) {
 	return TcplabPosixError(interp, err, "couldn't open socket");
     }

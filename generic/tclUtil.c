@@ -406,3 +406,63 @@ TcplabMissingArg(
     Tcl_SetErrorCode(interp, "TCL", "ARGUMENT", "MISSING", (char *) NULL);
     return TCL_ERROR;
 }
+
+/*
+ * TcplabGetIntRange --
+ *	An integer option value from lo to hi; anything else, huge integers
+ *	included, is refused with "<what> <value> out of range <lo>-<hi>";
+ *	what is not an integer at all keeps Tcl's message.
+ */
+
+int
+TcplabGetIntRange(
+    Tcl_Interp *interp,
+    const char *what,
+    Tcl_Obj *obj,
+    Tcl_WideInt lo,
+    Tcl_WideInt hi,
+    Tcl_WideInt *vPtr)
+{
+    Tcl_WideInt w;
+    const char *s = Tcl_GetString(obj);
+    size_t skip = strspn(s, " \t+-");
+
+    if (Tcl_GetWideIntFromObj(NULL, obj, &w) != TCL_OK) {
+	if (s[skip] == '\0' || strspn(s + skip, "0123456789") + skip
+		!= strlen(s)) {
+	    return Tcl_GetWideIntFromObj(interp, obj, &w);
+	}
+	w = hi + 1;		/* An integer too large for any range. */
+    }
+    if (w < lo || w > hi) {
+	return TcplabError(interp, "VALUE", "RANGE",
+		"%s %s out of range %" TCL_LL_MODIFIER "d-%" TCL_LL_MODIFIER
+		"d", what, s, lo, hi);
+    }
+    *vPtr = w;
+    return TCL_OK;
+}
+
+/* -linger: -1 (SO_LINGER off), 0 (close sends a RST) or seconds. */
+int
+TcplabGetLinger(
+    Tcl_Interp *interp,
+    const char *what,
+    Tcl_Obj *obj,
+    int *vPtr)
+{
+    Tcl_WideInt w;
+
+    if (TcplabGetIntRange(NULL, what, obj, -1, INT_MAX, &w) != TCL_OK) {
+	if (Tcl_GetWideIntFromObj(interp, obj, &w) != TCL_OK
+		&& Tcl_GetDoubleFromObj(NULL, obj, &(double){0}) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	return TcplabError(interp, "VALUE", "RANGE",
+		"%s %s out of range: must be -1 (off), 0 (close sends a RST) "
+		"or a number of seconds up to %d", what, Tcl_GetString(obj),
+		INT_MAX);
+    }
+    *vPtr = (int) w;
+    return TCL_OK;
+}

@@ -71,6 +71,8 @@ typedef struct tl_tcp_route {
 
 /* The slot of the application's turn among a TCB's timer requests. */
 #define TCP_ENV_APP	6
+/* The slot of the TCP_CORK ceiling (tcp_cork_run()). */
+#define TCP_ENV_CORK	7
 
 typedef struct tl_tcp_ops {
     /* Room for a TCP segment of len bytes (header included) to go to the
@@ -82,7 +84,8 @@ typedef struct tl_tcp_ops {
 	    uint32_t len, uint32_t gso);
     /* Call tcp_timer_expire(tp, which) at `when` (absolute time), instead
      * of any earlier request for the same timer; TL_NEVER withdraws it.
-     * which is a timer (TT_*) or TCP_ENV_APP (tcp_service_run()). */
+     * which is a timer (TT_*), TCP_ENV_APP (tcp_app_run()) or
+     * TCP_ENV_CORK (tcp_cork_run()). */
     void (*timer)(void *ctx, tl_tcb *tp, int which, tl_time when);
     /* The route to dst; 0 when there is none (r is then zeroed). */
     int (*route)(void *ctx, tl_addr dst, tl_tcp_route *r);

@@ -194,10 +194,11 @@ Complete(
 	l->q = tp;
     }
     l->qtail = tp;
-    if (l->service) {
+    if (l->app) {
+	/* A built-in service accepts at once (inetd). */
 	tl_tcb *c = tcp_accept(l);
 
-	c->service = l->service;
+	c->app = l->app;
 	return;
     }
     if (l->user && up && up->accepted) {
@@ -246,8 +247,7 @@ Listen(
     if (tp == NULL) {
 	return;
     }
-    if ((l->rcvbuf || l->sndbuf) && !tcp_set_buffers(tp, l->rcvbuf,
-	    l->sndbuf)) {
+    if (!tcp_apply_opts(tp, &l->opts)) {
 	tcp_free(tp);
 	return;
     }
@@ -255,7 +255,7 @@ Listen(
     tp->listener = l;
     tp->onq = 0;
     l->q0len++;
-    tp->flags |= TF_FROMLISTEN | (l->nodelay ? TF_NODELAY : 0);
+    tp->flags |= TF_FROMLISTEN;
     tp->irs = th->seq;
     tp->rcv_nxt = th->seq + 1;
     tp->rcv_adv = tp->rcv_nxt;
@@ -263,7 +263,7 @@ Listen(
 	    : tcp_new_isn(h, tp->laddr, tp->lport, tp->raddr, tp->rport);
     tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
     tp->snd_buf_seq = tp->iss + 1;
-    tp->mss_offer = tcp_mss_offer(h, tp->raddr, 0);
+    tp->mss_offer = tcp_mss_offer(h, tp->raddr, l->opts.mss);
     tcp_syn_options(tp, th);
     tcp_mss_set(tp, th->opt.has_mss ? th->opt.mss : 0);
     tcp_rcv_clamp(tp, tp->mss);
@@ -426,7 +426,7 @@ NewAck(
     } else {
 	tcp_rexmt_arm(tp);
     }
-    if (data && (tp->pend || tp->src_left)) {
+    if (data && tp->pend) {
 	tcp_fill_sndbuf(tp);
     }
     if (sack) {
@@ -792,6 +792,14 @@ Synchronized(
     tp->last_rcv = tcp_now(h);
     if (tp->state == TCPS_SYN_RECEIVED) {
 	if (SEQ_GT(th->ack, tp->snd_una) && SEQ_LEQ(th->ack, tp->snd_max)) {
+	    if (tp->listener && len == 0 && !(flags & TH_FIN)
+		    && tp->rxtshift < tp->listener->opts.defer_accept) {
+		/* TCP_DEFER_ACCEPT: a bare ACK does not complete the
+		 * connection until data comes or the SYN-ACK has been
+		 * sent again that often (Linux tcp_check_req()). */
+		tcp_drop_event(h, tp, ip, th, EV_DROP, "TCP_DEFER_ACCEPT");
+		return;
+	    }
 	    tcp_timer_cancel(tp, TT_CONN);
 	    tcp_set_state(tp, TCPS_ESTABLISHED);
 	    if (tp->flags & TF_WANTFIN) {
@@ -932,8 +940,8 @@ Synchronized(
 		Reassemble(tp, seq, data, len);
 		tp->flags |= TF_ACKNOW;
 	    }
-	    if (tp->service) {
-		tcp_service_wake(tp);
+	    if (tp->app) {
+		tcp_app_wake(tp);
 	    }
 	    tcp_notify(tp);
 	}
@@ -943,8 +951,8 @@ Synchronized(
     if ((flags & TH_FIN) && seq + len == tp->rcv_nxt
 	    && !(tp->flags & TF_RCVD_FIN)) {
 	Fin(tp);
-	if (tp->service) {
-	    tcp_service_wake(tp);
+	if (tp->app) {
+	    tcp_app_wake(tp);
 	}
     }
     tcp_keep_arm(tp);

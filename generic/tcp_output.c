@@ -10,37 +10,10 @@
 #include <string.h>
 #include "tcp.h"
 
-/* The source pattern: printable ASCII, as the sock program's source. */
-static void
-Pattern(
-    uint8_t *p,
-    uint64_t pos,
-    uint32_t n)
-{
-    static const char alpha[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-    static uint8_t block[4096 + 36];
-    uint32_t k;
-
-    if (block[0] == 0) {
-	for (k = 0; k < sizeof(block); k++) {
-	    block[k] = (uint8_t) alpha[k % 36];
-	}
-    }
-    /* Copy whole blocks that start at the right phase of the cycle. */
-    while (n > 0) {
-	uint32_t off = (uint32_t) (pos % 36), m = n < 4096 ? n : 4096;
-
-	memcpy(p, block + off, m);
-	p += m;
-	pos += m;
-	n -= m;
-    }
-}
-
 /*
  * tcp_fill_sndbuf --
- *	Moves data waiting for send space (the rest of a user's writes, or a
- *	generated source) into the send buffer.
+ *	Moves data waiting for send space (the rest of a user's writes, or an
+ *	application's generated stream) into the send buffer.
  */
 
 void
@@ -52,8 +25,24 @@ tcp_fill_sndbuf(
 
     while (tp->pend && ring_space(r)) {
 	tl_chunk *c = tp->pend;
-	uint32_t n = ring_write(r, c->data + c->off, c->len - c->off);
+	uint32_t n;
 
+	if (c->gen) {
+	    /* A generated stream: made in place, in contiguous pieces. */
+	    uint32_t tail = (r->head + r->len) % r->cap;
+
+	    n = ring_space(r);
+	    if (n > r->cap - tail) {
+		n = r->cap - tail;
+	    }
+	    if (n > c->len - c->off) {
+		n = (uint32_t) (c->len - c->off);
+	    }
+	    c->gen(c->genarg, c->genoff + c->off, r->buf + tail, n);
+	    ring_write(r, NULL, n);
+	} else {
+	    n = ring_write(r, c->data + c->off, (uint32_t) (c->len - c->off));
+	}
 	c->off += n;
 	tp->pend_bytes -= n;
 	if (c->off == c->len) {
@@ -63,20 +52,6 @@ tcp_fill_sndbuf(
 	    }
 	    free(c);
 	}
-    }
-    while (tp->pend == NULL && tp->src_left && ring_space(r)) {
-	uint32_t n = ring_space(r), tail = (r->head + r->len) % r->cap;
-
-	if (n > r->cap - tail) {
-	    n = r->cap - tail;
-	}
-	if (n > tp->src_left) {
-	    n = (uint32_t) tp->src_left;
-	}
-	Pattern(r->buf + tail, tp->src_sent, n);
-	ring_write(r, NULL, n);
-	tp->src_left -= n;
-	tp->src_sent += n;
     }
     if (drained && tp->pend == NULL) {
 	const tl_upcalls *up = tp->host->tcp.up;
@@ -403,26 +378,33 @@ tcp_output(
 		sendalot = 1;
 	    }
 	    if (len) {
-		/* Nagle (RFC 1122 4.2.3.4) and 4.4BSD's send conditions. */
+		/* Nagle (RFC 1122 4.2.3.4) and 4.4BSD's send conditions;
+		 * TCP_CORK holds partial segments until the close pushes
+		 * them (Linux tcp_nagle_check(), tcp_send_fin()). */
+		int corked = (tp->flags & TF_CORK) && !FinState(state);
+
 		if (len >= tp->mss
-			|| ((idle || (tp->flags & TF_NODELAY))
+			|| ((idle || (tp->flags & (TF_NODELAY | TF_CORK)))
 			    && seq + len == data_end && tp->pend == NULL
-			    && tp->src_left == 0)
+			    && !corked)
 			|| (tp->flags & TF_FORCE)
 			|| ((tp->flags & TF_URG_SEND)
 			    && SEQ_GT(tp->snd_up, seq))
-			|| len >= tp->max_sndwnd / 2
+			|| (len >= tp->max_sndwnd / 2 && !corked)
 			|| SEQ_LT(seq, tp->snd_max)) {
 		    send = 1;
 		} else {
 		    len = 0;
 		    sendalot = 0;
+		    if (corked) {
+			tcp_cork_arm(tp);
+		    }
 		}
 	    }
 	    /* The FIN follows the last byte (RFC 9293 3.10.4); it needs no
 	     * window. After it was sent, seq is past it and this is false. */
-	    if (FinState(state) && seq + len == data_end && tp->pend == NULL
-		    && tp->src_left == 0) {
+	    if (FinState(state) && seq + len == data_end
+		    && tp->pend == NULL) {
 		flags |= TH_FIN;
 		send = 1;
 	    }
@@ -464,6 +446,9 @@ tcp_output(
 		    && (tp->snd_wnd == 0 || tp->snd_nxt == tp->snd_una)
 		    && !tcp_timer_pending(tp, TT_REXMT)) {
 		tcp_persist_arm(tp);
+	    }
+	    if (tp->notsent_lowat) {
+		tcp_writable_check(tp);
 	    }
 	    return;
 	}
@@ -514,5 +499,8 @@ tcp_output(
     }
     if (sendalot) {
 	goto again;
+    }
+    if (tp->notsent_lowat) {
+	tcp_writable_check(tp);
     }
 }

@@ -51,6 +51,7 @@ tcp_newtcb(
 	return NULL;
     }
     tcp_timer_init(tp);
+    tp->linger = -1;
     tp->next = h->tcbs;
     h->tcbs = tp;
     return tp;
@@ -208,7 +209,7 @@ tcp_close(
     tl_tcb *tp)
 {
     tcp_timers_cancel_all(tp);
-    tcp_service_cancel(tp);
+    tcp_app_cancel(tp);
     if (tp->listener) {
 	tcp_unqueue(tp);
     }
@@ -228,7 +229,6 @@ tcp_close(
     }
     tp->pend_tail = NULL;
     tp->pend_bytes = 0;
-    tp->src_left = 0;
     if (tp->user == NULL) {
 	tcp_free(tp);
     } else {
@@ -270,7 +270,7 @@ tcp_free(
 	}
     }
     tcp_timers_cancel_all(tp);
-    tcp_service_cancel(tp);
+    tcp_app_cancel(tp);
     if (tp->user && h->tcp.up && h->tcp.up->released) {
 	h->tcp.up->released(tp->user, tp);
     }

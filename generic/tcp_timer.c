@@ -75,7 +75,8 @@ tcp_timer_init(
 /*
  * tcp_timer_expire --
  *	The host calls this when a timer TCP asked for is due (or the turn
- *	of a built-in service, TCP_ENV_APP).
+ *	of a built-in application, TCP_ENV_APP, or the TCP_CORK ceiling,
+ *	TCP_ENV_CORK).
  */
 
 void
@@ -88,8 +89,11 @@ tcp_timer_expire(
     };
 
     if (which == TCP_ENV_APP) {
-	tp->app_pending = 0;
-	tcp_service_input(tp);
+	tcp_app_run(tp);
+	return;
+    }
+    if (which == TCP_ENV_CORK) {
+	tcp_cork_run(tp);
 	return;
     }
     tp->timer_at[which] = TL_NEVER;
@@ -279,9 +283,34 @@ tcp_rtt_sample(
 	tp->rttvar += (d - tp->rttvar) / 4;
 	tp->srtt += (rtt - tp->srtt) / 8;
     }
+    if (tp->min_rtt == 0 || rtt < tp->min_rtt) {
+	tp->min_rtt = rtt;
+    }
     tp->rxtshift = 0;
     tp->rto = Clamp(tp, BaseRto(tp));
     tcp_event(tp->host, tp, EV_RTT, 0, 0, rtt, tp->rto, NULL);
+}
+
+/*
+ * UserTimeoutClamp --
+ *	With TCP_USER_TIMEOUT, once retransmitting, the timer never runs past
+ *	the user's limit (Linux tcp_clamp_rto_to_user_timeout()).
+ */
+
+static tl_time
+UserTimeoutClamp(
+    const tl_tcb *tp,
+    tl_time rto)
+{
+    tl_time left;
+
+    if (tp->user_timeout == 0 || tp->rxtshift == 0
+	    || !TCPS_HAVEESTABLISHED(tp->state)) {
+	return rto;
+    }
+    left = tp->ut_start + (tl_time) tp->user_timeout * TL_MS
+	    - tcp_now(tp->host);
+    return left <= 0 ? TL_MS : left < rto ? left : rto;
 }
 
 /* Arms the retransmission timer with the current RTO. */
@@ -311,7 +340,7 @@ tcp_rexmt_arm(
 	    return;
 	}
     }
-    tcp_timer_set(tp, TT_REXMT, tp->rto);
+    tcp_timer_set(tp, TT_REXMT, UserTimeoutClamp(tp, tp->rto));
 }
 
 /* The loss probe fires: send the last segment again, then wait an RTO. */
@@ -413,6 +442,19 @@ RexmtTimer(
 		>= ModelTimeout(tp, limit, base);
     } else {
 	expired = tp->rxtshift > limit;
+    }
+    if (tp->user_timeout && TCPS_HAVEESTABLISHED(tp->state)) {
+	/* TCP_USER_TIMEOUT: data unacknowledged that long gives up (RFC
+	 * 5482; Linux retransmits_timed_out() counts from the first
+	 * transmission of the oldest unacknowledged segment, which left one
+	 * RTO before the first retransmission). */
+	tl_time now = tcp_now(tp->host);
+
+	if (tp->rxtshift == 1) {
+	    tp->ut_start = now - tp->rto;
+	}
+	expired = tp->rxtshift > 1
+		&& now - tp->ut_start >= (tl_time) tp->user_timeout * TL_MS;
     }
     if (expired) {
 	GiveUp(tp);

@@ -2,16 +2,27 @@
  * tcp_user.c --
  *
  *	The user asks: OPEN, SEND, RECEIVE, CLOSE, ABORT (RFC 9293 3.10.1 to
- *	3.10.5), shutdown, listen and accept, and the built-in discard and
- *	echo services.
+ *	3.10.5), shutdown, listen and accept: TCP's side of each request. The
+ *	socket layer (socket.c) is the entry point that checks and dispatches
+ *	them, as 4.4BSD's tcp_usrreq() calls into tcp_subr.c and tcp_output.c;
+ *	applications built into the stack (apps.c) run on that layer.
  */
 
 #include <stdlib.h>
 #include <string.h>
 #include "tcp.h"
 
-static int
-SetBuffers(
+/*
+ * tcp_apply_opts --
+ *	Gives a new TCB the socket options set before it opened, or its
+ *	listener's (Linux inet_csk_clone_lock(): the child copies the
+ *	listening socket).
+ * Results:
+ *	0 if the buffers could not be had, else 1.
+ */
+
+int
+tcp_apply_opts(
     tl_tcb *tp,
     const tl_openopts *o)
 {
@@ -27,22 +38,33 @@ SetBuffers(
 	    return 0;
 	}
     }
+    if (o->nodelay) {
+	tp->flags |= TF_NODELAY;
+    }
+    if (o->cork) {
+	tp->flags |= TF_CORK;
+    }
+    if (o->keepalive) {
+	tp->flags |= TF_KEEPALIVE;
+    }
+    if (o->linger_on && o->linger == 0) {
+	tp->flags |= TF_RST_ON_CLOSE;
+    }
+    if (o->pingpong) {
+	tp->flags |= TF_PINGPONG;
+    }
+    tp->linger = o->linger_on ? o->linger : -1;
+    tp->reuseaddr = o->reuseaddr;
+    tp->keepidle = o->keepidle;
+    tp->keepintvl = o->keepintvl;
+    tp->keepcnt = o->keepcnt;
+    tp->user_mss = (uint16_t) o->mss;
+    tp->user_timeout = o->user_timeout;
+    tp->notsent_lowat = o->notsent_lowat;
+    if (o->cc_name[0]) {
+	tcp_cc_set(tp, o->cc_name);
+    }
     return 1;
-}
-
-/* SO_RCVBUF and SO_SNDBUF of a new TCB (0 = the tunable); 0 if no memory. */
-int
-tcp_set_buffers(
-    tl_tcb *tp,
-    int rcvbuf,
-    int sndbuf)
-{
-    tl_openopts o;
-
-    memset(&o, 0, sizeof(o));
-    o.rcvbuf = rcvbuf;
-    o.sndbuf = sndbuf;
-    return SetBuffers(tp, &o);
 }
 
 static uint16_t
@@ -151,7 +173,7 @@ tcp_connect(
     if (tp == NULL) {
 	return ENOMEM;
     }
-    if (!SetBuffers(tp, o)) {
+    if (!tcp_apply_opts(tp, o)) {
 	tcp_free(tp);
 	return ENOMEM;
     }
@@ -165,15 +187,7 @@ tcp_connect(
     if (h->tun.tcp_sack) {
 	tp->flags |= TF_REQ_SACK;
     }
-    if (o->nodelay) {
-	tp->flags |= TF_NODELAY;
-    }
-    if (o->keepalive) {
-	tp->flags |= TF_KEEPALIVE;
-    }
-    tp->keepidle = o->keepidle;
-    tp->keepintvl = o->keepintvl;
-    tp->keepcnt = o->keepcnt;
+    tcp_apply_opts(tp, o);
     tp->iss = o->has_isn ? o->isn : has_tw_iss ? tw_iss
 	    : tcp_new_isn(h, laddr, lport, raddr, rport);
     tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
@@ -204,7 +218,7 @@ tcp_listen(
     uint16_t lport,
     int backlog,
     const tl_openopts *o,
-    int service,
+    const tl_app *app,
     tl_listener **lPtr)
 {
     tl_listener *l;
@@ -223,11 +237,8 @@ tcp_listen(
     l->laddr = laddr;
     l->lport = lport;
     l->backlog = backlog < 0 ? 0 : backlog;
-    l->service = service;
-    l->reuseaddr = o->reuseaddr;
-    l->nodelay = o->nodelay;
-    l->rcvbuf = o->rcvbuf;
-    l->sndbuf = o->sndbuf;
+    l->app = app;
+    l->opts = *o;
     l->next = h->listeners;
     h->listeners = l;
     *lPtr = l;
@@ -281,6 +292,20 @@ tcp_listener_close(
     free(l);
 }
 
+static void
+Append(
+    tl_tcb *tp,
+    tl_chunk *c)
+{
+    if (tp->pend_tail) {
+	tp->pend_tail->next = c;
+    } else {
+	tp->pend = c;
+    }
+    tp->pend_tail = c;
+    tp->pend_bytes += c->len;
+}
+
 /*
  * tcp_send --
  *	SEND (RFC 9293 3.10.2): queues data; what does not fit in the send
@@ -309,7 +334,7 @@ tcp_send(
     if (len == 0) {
 	return 0;
     }
-    if (tp->pend == NULL && tp->src_left == 0) {
+    if (tp->pend == NULL) {
 	n = ring_write(&tp->sndbuf, data, len);
     }
     if (n < len) {
@@ -318,17 +343,10 @@ tcp_send(
 	if (c == NULL) {
 	    return ENOMEM;
 	}
-	c->next = NULL;
-	c->off = 0;
+	memset(c, 0, sizeof(*c));
 	c->len = len - n;
 	memcpy(c->data, data + n, len - n);
-	if (tp->pend_tail) {
-	    tp->pend_tail->next = c;
-	} else {
-	    tp->pend = c;
-	}
-	tp->pend_tail = c;
-	tp->pend_bytes += c->len;
+	Append(tp, c);
     }
     tcp_output(tp);
     return 0;
@@ -388,18 +406,60 @@ tcp_recv_urgent(
     return (tp->flags & TF_URG_PEND) ? EWOULDBLOCK : EINVAL;
 }
 
-/* Queues nbytes of generated data (the sock program's source mode). */
+/*
+ * tcp_send_gen --
+ *	Queues nbytes more of the connection's generated stream, made as
+ *	the send buffer has room (as sendfile() reads a file): an
+ *	application's bulk data without holding it all.
+ */
+
 int
-tcp_source(
+tcp_send_gen(
     tl_tcb *tp,
-    uint64_t nbytes)
+    uint64_t nbytes,
+    tl_gen_fn *gen,
+    void *arg)
 {
+    tl_chunk *c;
+    uint64_t off = tp->gen_total;
+
     if (tp->state == TCPS_CLOSED || (tp->flags & TF_WANTFIN)) {
 	return EPIPE;
     }
-    tp->src_left += nbytes;
+    if (nbytes) {
+	if (tp->pend_tail && tp->pend_tail->gen == gen
+		&& tp->pend_tail->genarg == arg
+		&& tp->pend_tail->genoff + tp->pend_tail->len == off) {
+	    /* More of the same stream. */
+	    tp->pend_tail->len += nbytes;
+	    tp->pend_bytes += nbytes;
+	} else {
+	    c = malloc(sizeof(*c));
+	    if (c == NULL) {
+		return ENOMEM;
+	    }
+	    memset(c, 0, sizeof(*c));
+	    c->len = nbytes;
+	    c->gen = gen;
+	    c->genarg = arg;
+	    c->genoff = off;
+	    Append(tp, c);
+	}
+	tp->gen_total += nbytes;
+    }
     tcp_output(tp);
     return 0;
+}
+
+/* Bytes written but not yet sent (Linux tcpi_notsent_bytes). */
+uint64_t
+tcp_unsent(
+    const tl_tcb *tp)
+{
+    uint32_t end = tp->snd_buf_seq + tp->sndbuf.len;
+    uint32_t inbuf = SEQ_GT(end, tp->snd_max) ? end - tp->snd_max : 0;
+
+    return inbuf + tp->pend_bytes;
 }
 
 uint32_t
@@ -585,47 +645,15 @@ tcp_release(
 }
 
 /*
- * tcp_service_input --
- *	The built-in services' application side: discard (RFC 863) reads and
- *	drops, echo (RFC 862) sends back what it reads; both close on EOF.
- * Results:
- *	1 if the TCB is gone.
- */
-
-int
-tcp_service_input(
-    tl_tcb *tp)
-{
-    uint8_t buf[4096];
-    uint32_t n;
-
-    if (tp->service == SVC_DISCARD) {
-	tcp_recv(tp, NULL, tp->rcvbuf.len);
-    } else if (tp->service == SVC_ECHO) {
-	while ((n = tcp_recv(tp, buf, sizeof(buf))) > 0) {
-	    if (tcp_send(tp, buf, n) != 0) {
-		break;
-	    }
-	}
-    }
-    if (tp->state == TCPS_CLOSED) {
-	return 0;
-    }
-    if ((tp->flags & TF_RCVD_FIN) && !(tp->flags & TF_CLOSED)) {
-	return tcp_usr_close(tp);
-    }
-    return 0;
-}
-
-/*
- * tcp_service_wake --
- *	Gives a built-in service its turn after the current event, as a
+ * tcp_app_wake --
+ *	Gives a built-in application its turn after the current event, as a
  *	process is woken after the stack has finished with a segment: the
- *	ACK of a FIN goes out before the service's own FIN (book fig. 18-1).
+ *	ACK of a FIN goes out before the application's own FIN (book fig.
+ *	18-1).
  */
 
 void
-tcp_service_wake(
+tcp_app_wake(
     tl_tcb *tp)
 {
     tl_host *h = tp->host;
@@ -636,9 +664,9 @@ tcp_service_wake(
     }
 }
 
-/* The service's turn is not wanted any more (the TCB closes). */
+/* The application's turn is not wanted any more (the TCB closes). */
 void
-tcp_service_cancel(
+tcp_app_cancel(
     tl_tcb *tp)
 {
     tl_host *h = tp->host;
@@ -647,4 +675,88 @@ tcp_service_cancel(
 	tp->app_pending = 0;
 	h->tcp.ops->timer(h->tcp.ctx, tp, TCP_ENV_APP, TL_NEVER);
     }
+    if (tp->cork_pending) {
+	tp->cork_pending = 0;
+	h->tcp.ops->timer(h->tcp.ctx, tp, TCP_ENV_CORK, TL_NEVER);
+    }
+}
+
+/* The application's turn (tcp_timer_expire(), TCP_ENV_APP). */
+void
+tcp_app_run(
+    tl_tcb *tp)
+{
+    tp->app_pending = 0;
+    if (tp->app) {
+	tp->app->input(tp);
+    }
+}
+
+/*
+ * tcp_cork_arm --
+ *	TCP_CORK holds a partial segment back; Linux's tcp(7) gives a 200 ms
+ *	ceiling on how long, after which what is queued goes out.
+ */
+
+void
+tcp_cork_arm(
+    tl_tcb *tp)
+{
+    tl_host *h = tp->host;
+
+    if (!tp->cork_pending) {
+	tp->cork_pending = 1;
+	h->tcp.ops->timer(h->tcp.ctx, tp, TCP_ENV_CORK,
+		tcp_now(h) + 200 * TL_MS);
+    }
+}
+
+/* The ceiling passed (tcp_timer_expire(), TCP_ENV_CORK): what is queued
+ * goes as if uncorked, Nagle still applying. */
+void
+tcp_cork_run(
+    tl_tcb *tp)
+{
+    tp->cork_pending = 0;
+    if (tp->flags & TF_CORK) {
+	tp->flags &= ~TF_CORK;
+	tcp_output(tp);
+	tp->flags |= TF_CORK;
+    }
+}
+
+/* TCP_CORK off: what waits goes now. */
+void
+tcp_uncork(
+    tl_tcb *tp)
+{
+    tl_host *h = tp->host;
+
+    tp->flags &= ~TF_CORK;
+    if (tp->cork_pending) {
+	tp->cork_pending = 0;
+	h->tcp.ops->timer(h->tcp.ctx, tp, TCP_ENV_CORK, TL_NEVER);
+    }
+    tcp_output(tp);
+}
+
+/*
+ * tcp_writable_check --
+ *	With TCP_NOTSENT_LOWAT the socket is writable only while fewer bytes
+ *	than the mark wait unsent (Linux tcp_stream_memory_free()); tells
+ *	the user when that becomes true.
+ */
+
+void
+tcp_writable_check(
+    tl_tcb *tp)
+{
+    tl_host *h = tp->host;
+    int w = tcp_unsent(tp) < tp->notsent_lowat;
+
+    if (w && !tp->writable && tp->user && h->tcp.up && h->tcp.up->writable) {
+	tp->writable = 1;
+	h->tcp.up->writable(tp->user, tp);
+    }
+    tp->writable = w;
 }

@@ -12,6 +12,8 @@
 #include <limits.h>
 #include <signal.h>
 #include "tcp.h"
+#include "socket.h"
+#include "apps.h"
 #include "trace.h"
 #include "capture.h"
 
@@ -137,6 +139,11 @@ MODULE_SCOPE int	TcplabError(Tcl_Interp *interp, const char *cls,
 			    const char *detail, const char *fmt, ...);
 MODULE_SCOPE Tcl_Obj   *TcplabNewName(Tcl_Interp *interp, const char *kind);
 MODULE_SCOPE int	TcplabMissingArg(Tcl_Interp *interp, const char *opt);
+MODULE_SCOPE int	TcplabGetIntRange(Tcl_Interp *interp,
+			    const char *what, Tcl_Obj *obj, Tcl_WideInt lo,
+			    Tcl_WideInt hi, Tcl_WideInt *vPtr);
+MODULE_SCOPE int	TcplabGetLinger(Tcl_Interp *interp, const char *what,
+			    Tcl_Obj *obj, int *vPtr);
 MODULE_SCOPE int	TcplabGetUInt32(Tcl_Interp *interp, Tcl_Obj *obj,
 			    uint32_t *vPtr);
 MODULE_SCOPE Tcl_Obj   *TcplabTunableObj(int idx, int value);
@@ -223,6 +230,12 @@ MODULE_SCOPE void	TcplabAfterFreeAll(NetObj *netPtr);
 /* tclProfile.c */
 MODULE_SCOPE Tcl_ObjCmdProc TcplabProfileCmd;
 MODULE_SCOPE int	TcplabProfileError(Tcl_Interp *interp, Tcl_Obj *name);
+
+MODULE_SCOPE int	TcplabSockoptCmd(Tcl_Interp *interp, tl_tcb *tp,
+			    tl_listener *l, Tcl_Size objc,
+			    Tcl_Obj *const objv[]);
+MODULE_SCOPE int	TcplabSockoptList(Tcl_Interp *interp, tl_openopts *o,
+			    Tcl_Obj *list);
 
 /* tclReal.c: a network on real time, driven by Tcl's event loop. */
 MODULE_SCOPE void	TcplabRealInit(NetObj *netPtr);
