@@ -320,6 +320,9 @@ tcp_rexmt_arm(
 {
     tl_time pto;
 
+    if (tp->rxtshift == 0 && !(tp->flags & TF_TLP_DONE)) {
+	tp->ut_start = tcp_now(tp->host);	/* TCP_USER_TIMEOUT */
+    }
     tp->flags &= ~TF_TLP_ARMED;
     if (tp->host->tun.tlp && tp->rxtshift == 0 && tp->have_rtt
 	    && !(tp->flags & (TF_TLP_DONE | TF_INRECOVERY))
@@ -446,15 +449,10 @@ RexmtTimer(
     if (tp->user_timeout && TCPS_HAVEESTABLISHED(tp->state)) {
 	/* TCP_USER_TIMEOUT: data unacknowledged that long gives up (RFC
 	 * 5482; Linux retransmits_timed_out() counts from the first
-	 * transmission of the oldest unacknowledged segment, which left one
-	 * RTO before the first retransmission). */
-	tl_time now = tcp_now(tp->host);
-
-	if (tp->rxtshift == 1) {
-	    tp->ut_start = now - tp->rto;
-	}
-	expired = tp->rxtshift > 1
-		&& now - tp->ut_start >= (tl_time) tp->user_timeout * TL_MS;
+	 * transmission of the oldest unacknowledged segment: here from when
+	 * the timer was last armed before any retransmission). */
+	expired = tp->rxtshift > 1 && tcp_now(tp->host) - tp->ut_start
+		>= (tl_time) tp->user_timeout * TL_MS;
     }
     if (expired) {
 	GiveUp(tp);
