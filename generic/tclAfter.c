@@ -11,6 +11,7 @@
  *	$net after info			the ids waiting, oldest first
  */
 
+#include <ctype.h>
 #include <string.h>
 #include "tcplabInt.h"
 
@@ -89,7 +90,24 @@ TcplabAfterCmd(
     tl_time d;
     After *a, **pp;
 
-    if (objc == 4 && strcmp(Tcl_GetString(objv[2]), "cancel") == 0) {
+    /* $net after duration script | cancel id | info: a first word of
+     * letters that is no duration names a subcommand, and a typo lists
+     * every choice. */
+    static const char *const subs[] = { "cancel", "info", NULL };
+    enum { A_CANCEL, A_INFO };
+    int sub = -1;
+    const char *w = objc >= 3 ? Tcl_GetString(objv[2]) : "";
+
+    if (isalpha((unsigned char) w[0]) && w[1] != '\0'
+	    && Tcl_GetIndexFromObj(NULL, objv[2], subs, "subcommand", 0, &sub)
+		!= TCL_OK) {
+	Tcl_SetObjResult(interp, Tcl_ObjPrintf("bad subcommand \"%s\": must "
+		"be cancel, info, or a duration like 75s", w));
+	Tcl_SetErrorCode(interp, "TCL", "LOOKUP", "SUBCOMMAND", w,
+		(char *) NULL);
+	return TCL_ERROR;
+    }
+    if (sub == A_CANCEL && objc == 4) {
 	int id;
 
 	if (Tcl_GetIntFromObj(interp, objv[3], &id) != TCL_OK) {
@@ -105,7 +123,7 @@ TcplabAfterCmd(
 	}
 	return TCL_OK;
     }
-    if (objc == 3 && strcmp(Tcl_GetString(objv[2]), "info") == 0) {
+    if (sub == A_INFO && objc == 3) {
 	Tcl_Obj *list = Tcl_NewListObj(0, NULL);
 
 	for (a = netPtr->afters; a; a = a->next) {

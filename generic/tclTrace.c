@@ -126,7 +126,22 @@ TcplabTraceCmd(
     Tcl_Size i;
     tl_watch w;
 
-    if (objc >= 3 && strcmp(Tcl_GetString(objv[2]), "off") == 0) {
+    /* $net trace off ?id? | captures | ?option ...?: a first word not
+     * an option is one of the words, and a typo lists every choice. */
+    static const char *const words[] = {
+	"captures", "off", "-absolute", "-channel", "-command", "-dir",
+	"-events", "-file", "-filter", "-format", "-on", NULL
+    };
+    enum { W_CAPTURES, W_OFF };
+    int word = -1;
+
+    if (objc >= 3 && Tcl_GetString(objv[2])[0] != '-') {
+	if (Tcl_GetIndexFromObj(interp, objv[2], words, "argument", TCL_EXACT,
+		&word) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+    }
+    if (word == W_OFF) {
 	if (objc > 4) {
 	    Tcl_WrongNumArgs(interp, 3, objv, "?captureId?");
 	    return TCL_ERROR;
@@ -138,7 +153,11 @@ TcplabTraceCmd(
 	TcplabCaptureStopAll(netPtr);
 	return TCL_OK;
     }
-    if (objc == 3 && strcmp(Tcl_GetString(objv[2]), "captures") == 0) {
+    if (word == W_CAPTURES) {
+	if (objc != 3) {
+	    Tcl_WrongNumArgs(interp, 3, objv, NULL);
+	    return TCL_ERROR;
+	}
 	Tcl_SetObjResult(interp, TcplabCaptureList(netPtr));
 	return TCL_OK;
     }
