@@ -897,7 +897,8 @@ so_getsockopt(
 	i = (tp->flags & TF_KEEPALIVE) != 0;
 	break;
     case TL_SO_RCVBUF + (TL_SOL_SOCKET << 8):
-	i = (int) tp->rcvbuf.cap;
+	/* As set: the ring holds one window-scale unit more. */
+	i = (int) (tp->rcvbuf.cap - tcp_rcvbuf_size(tp->host, 0));
 	break;
     case TL_SO_SNDBUF + (TL_SOL_SOCKET << 8):
 	i = (int) tp->sndbuf.cap;
