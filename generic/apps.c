@@ -22,10 +22,13 @@ ServiceInput(
     uint8_t buf[4096];
     uint32_t n;
 
+    /* Only what waits is read: a pending error stays for whoever asks. */
     if (tp->app == &app_discard) {
-	so_recv(tp, NULL, so_inq(tp), 0, &n);
+	if (so_inq(tp) > 0) {
+	    so_recv(tp, NULL, so_inq(tp), 0, &n);
+	}
     } else {
-	while (so_recv(tp, buf, sizeof(buf), 0, &n) == 0 && n > 0) {
+	while (so_inq(tp) > 0 && so_recv(tp, buf, sizeof(buf), 0, &n) == 0) {
 	    if (so_send(tp, buf, n, 0) != 0) {
 		break;
 	    }

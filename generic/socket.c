@@ -344,14 +344,15 @@ int
 so_writable(
     const tl_tcb *tp)
 {
-    if (tp->so_error || tp->state == TCPS_CLOSED
-	    || (tp->flags & TF_WANTFIN)) {
+    if (tp->so_error || tp->state == TCPS_CLOSED) {
 	return 1;
     }
     if (!TCPS_HAVEESTABLISHED(tp->state)) {
 	return 0;
     }
-    return tp->notsent_lowat == 0 || tcp_unsent(tp) < tp->notsent_lowat;
+    /* After a shutdown a write fails at once: writable. */
+    return tp->notsent_lowat == 0 || (tp->flags & TF_WANTFIN)
+	    || tcp_unsent(tp) < tp->notsent_lowat;
 }
 
 /*
