@@ -743,8 +743,9 @@ tcp_uncork(
 /*
  * tcp_writable_check --
  *	With TCP_NOTSENT_LOWAT the socket is writable only while fewer bytes
- *	than the mark wait unsent (Linux tcp_stream_memory_free()); tells
- *	the user when that becomes true.
+ *	than the mark wait unsent; a writer waiting is woken only once fewer
+ *	than half the mark wait (Linux tcp_stream_memory_free() with wake 1,
+ *	from tcp_new_space()). Tells the user when that becomes true.
  */
 
 void
@@ -752,7 +753,7 @@ tcp_writable_check(
     tl_tcb *tp)
 {
     tl_host *h = tp->host;
-    int w = tcp_unsent(tp) < tp->notsent_lowat;
+    int w = (tcp_unsent(tp) << 1) < tp->notsent_lowat;
 
     if (w && !tp->writable && tp->user && h->tcp.up && h->tcp.up->writable) {
 	tp->writable = 1;
