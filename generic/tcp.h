@@ -60,6 +60,7 @@ extern const char *const tcp_statenames[TCPS_NSTATES];
 #define TF_URG_PEND	0x2000000	/* The peer's urgent byte is yet to come. */
 #define TF_URG_HAVE	0x4000000	/* The peer's urgent byte is in iobc. */
 #define TF_CORK		0x8000000	/* TCP_CORK: hold partial segments. */
+#define TF_DEFER_ACKED	0x10000000	/* TCP_DEFER_ACCEPT ignored an ACK. */
 
 /* A queued out-of-order segment (RFC 9293 3.10.7.4, seventh step). */
 typedef struct tl_reass {

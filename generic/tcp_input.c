@@ -797,6 +797,7 @@ Synchronized(
 		/* TCP_DEFER_ACCEPT: a bare ACK does not complete the
 		 * connection until data comes or the SYN-ACK has been
 		 * sent again that often (Linux tcp_check_req()). */
+		tp->flags |= TF_DEFER_ACKED;
 		tcp_drop_event(h, tp, ip, th, EV_DROP, "TCP_DEFER_ACCEPT");
 		return;
 	    }

@@ -397,6 +397,12 @@ RetryLimit(
     case TCPS_SYN_SENT:
 	return t->tcp_syn_retries + t->tcp_syn_linear_timeouts;
     case TCPS_SYN_RECEIVED:
+	if ((tp->flags & TF_DEFER_ACKED) && tp->listener
+		&& tp->listener->opts.defer_accept > t->tcp_synack_retries) {
+	    /* Linux syn_ack_recalc(): an acknowledged connection waiting
+	     * for data lives to the end of the TCP_DEFER_ACCEPT period. */
+	    return tp->listener->opts.defer_accept;
+	}
 	return t->tcp_synack_retries;
     default:
 	if (tp->flags & TF_CLOSED) {
@@ -481,6 +487,15 @@ RexmtTimer(
 
 	tp->rttvar += (tp->srtt * 8 / g >> 3) * g / 4;
 	tp->srtt = 0;
+    }
+    if ((tp->flags & TF_DEFER_ACKED) && tp->state == TCPS_SYN_RECEIVED
+	    && tp->listener
+	    && tp->rxtshift < tp->listener->opts.defer_accept - 1) {
+	/* Linux syn_ack_recalc(): no SYN-ACK while the peer has acknowledged
+	 * and data is awaited, until the TCP_DEFER_ACCEPT period's last
+	 * retransmission gives it a last chance. */
+	tcp_rexmt_arm(tp);
+	return;
     }
     /* Karn: no RTT sample from a retransmitted segment. */
     tp->rtt_start = -1;
