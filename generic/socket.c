@@ -593,7 +593,8 @@ Give(
     return 0;
 }
 
-/* The value of an option held in an options record. */
+/* The value of an option held in an options record; h (may be NULL) gives
+ * the tunables that stand for options not set. */
 static int
 OptsGet(
     const tl_openopts *o,
@@ -680,6 +681,7 @@ so_opts_setsockopt(
 int
 so_opts_getsockopt(
     const tl_openopts *o,
+    const tl_host *h,
     int level,
     int optname,
     void *val,
@@ -688,7 +690,7 @@ so_opts_getsockopt(
     const tl_sockopt_def *d;
     int err = Lookup(level, optname, SOW_LISTEN, 0, &d);
 
-    return err ? err : OptsGet(o, d, val, lenPtr, NULL, NULL);
+    return err ? err : OptsGet(o, d, val, lenPtr, NULL, h);
 }
 
 /* A listener's options are its connections' to be (Linux copies the

@@ -729,11 +729,12 @@ HostObjCmd(
 {
     static const char *const subs[] = {
 	"addresses", "connect", "connections", "inject", "isn", "listen",
-	"name", "netstat", "ping", "profile", "stats", "sysctl", NULL
+	"name", "netstat", "ping", "profile", "sockopt", "stats", "sysctl",
+	NULL
     };
     enum {
 	H_ADDRESSES, H_CONNECT, H_CONNECTIONS, H_INJECT, H_ISN, H_LISTEN,
-	H_NAME, H_NETSTAT, H_PING, H_PROFILE, H_STATS, H_SYSCTL
+	H_NAME, H_NETSTAT, H_PING, H_PROFILE, H_SOCKOPT, H_STATS, H_SYSCTL
     };
     HostObj *hostPtr = clientData;
     tl_host *h = hostPtr->host;
@@ -826,6 +827,8 @@ HostObjCmd(
 	}
 	Tcl_SetObjResult(interp, Tcl_NewStringObj(h->profile, -1));
 	return TCL_OK;
+    case H_SOCKOPT:
+	return TcplabSockoptDefaults(interp, h, objc, objv);
     case H_STATS:
 	Tcl_SetObjResult(interp, Stats(&h->stats));
 	return TCL_OK;

@@ -14,12 +14,17 @@
 #include "tcplabInt.h"
 #include "socket.h"
 
-/* A connection, a listener, or the options of a socket about to open. */
+/* A connection, a listener, or the options of a socket about to open (on
+ * host h, whose tunables stand for what is not set). */
 typedef struct Target {
     tl_tcb *tp;
     tl_listener *l;
     tl_openopts *o;
+    tl_host *h;
 } Target;
+
+static int	SockoptCmd(Tcl_Interp *interp, Target *tPtr, Tcl_Size objc,
+		    Tcl_Obj *const objv[]);
 
 static int
 Set(
@@ -43,7 +48,7 @@ Get(
     return t->tp ? so_getsockopt(t->tp, d->level, d->optname, v, lenPtr)
 	    : t->l ? so_listener_getsockopt(t->l, d->level, d->optname, v,
 		lenPtr)
-	    : so_opts_getsockopt(t->o, d->level, d->optname, v, lenPtr);
+	    : so_opts_getsockopt(t->o, t->h, d->level, d->optname, v, lenPtr);
 }
 
 static int
@@ -253,6 +258,7 @@ TcplabSockoptList(
     t.tp = NULL;
     t.l = NULL;
     t.o = o;
+    t.h = NULL;
     if (Tcl_ListObjGetElements(interp, list, &n, &v) != TCL_OK) {
 	return TCL_ERROR;
     }
@@ -291,12 +297,54 @@ TcplabSockoptCmd(
     Tcl_Obj *const objv[])
 {
     Target t;
-    const tl_sockopt_def *d;
-    Tcl_Obj *v;
 
     t.tp = tp;
     t.l = l;
     t.o = NULL;
+    t.h = NULL;
+    return SockoptCmd(interp, &t, objc, objv);
+}
+
+/*
+ * TcplabSockoptDefaults --
+ *	$host sockopt ?name?: what getsockopt() says on a new socket of the
+ *	host, before it connects or listens (the tunables where no option is
+ *	set). Read only.
+ */
+
+int
+TcplabSockoptDefaults(
+    Tcl_Interp *interp,
+    tl_host *h,
+    Tcl_Size objc,
+    Tcl_Obj *const objv[])
+{
+    Target t;
+    tl_openopts o;
+
+    if (objc > 3) {
+	Tcl_WrongNumArgs(interp, 2, objv, "?name?");
+	return TCL_ERROR;
+    }
+    so_opts_init(&o);
+    t.tp = NULL;
+    t.l = NULL;
+    t.o = &o;
+    t.h = h;
+    return SockoptCmd(interp, &t, objc, objv);
+}
+
+static int
+SockoptCmd(
+    Tcl_Interp *interp,
+    Target *tPtr,
+    Tcl_Size objc,
+    Tcl_Obj *const objv[])
+{
+    Target t = *tPtr;
+    const tl_sockopt_def *d;
+    Tcl_Obj *v;
+
     if (objc > 4) {
 	Tcl_WrongNumArgs(interp, 2, objv, "?name ?value??");
 	return TCL_ERROR;
@@ -308,7 +356,7 @@ TcplabSockoptCmd(
 	    if (d->optname == TL_SO_ERROR && d->level == TL_SOL_SOCKET) {
 		continue;
 	    }
-	    if (!(d->where & (tp ? SOW_CONN : SOW_LISTEN))) {
+	    if (!(d->where & (t.tp ? SOW_CONN : SOW_LISTEN))) {
 		continue;
 	    }
 	    v = Value(interp, &t, d);

@@ -234,6 +234,8 @@ MODULE_SCOPE int	TcplabProfileError(Tcl_Interp *interp, Tcl_Obj *name);
 MODULE_SCOPE int	TcplabSockoptCmd(Tcl_Interp *interp, tl_tcb *tp,
 			    tl_listener *l, Tcl_Size objc,
 			    Tcl_Obj *const objv[]);
+MODULE_SCOPE int	TcplabSockoptDefaults(Tcl_Interp *interp, tl_host *h,
+			    Tcl_Size objc, Tcl_Obj *const objv[]);
 MODULE_SCOPE int	TcplabSockoptList(Tcl_Interp *interp, tl_openopts *o,
 			    Tcl_Obj *list);
 
