@@ -808,10 +808,11 @@ so_setsockopt(
 	tp->reuseaddr = b;
 	break;
     case TL_TCP_NODELAY + (TL_SOL_TCP << 8):
-	/* Setting it pushes what waits (do_tcp_setsockopt()). */
+	/* Setting it pushes what waits, even past TCP_CORK, which stays
+	 * on (do_tcp_setsockopt(): TCP_NAGLE_PUSH). */
 	if (b) {
 	    tp->flags |= TF_NODELAY;
-	    tcp_output(tp);
+	    tcp_push(tp);
 	} else {
 	    tp->flags &= ~TF_NODELAY;
 	}

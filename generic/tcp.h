@@ -418,6 +418,7 @@ void		tcp_app_run(tl_tcb *tp);
 void		tcp_cork_arm(tl_tcb *tp);
 void		tcp_cork_run(tl_tcb *tp);
 void		tcp_uncork(tl_tcb *tp);
+void		tcp_push(tl_tcb *tp);
 void		tcp_writable_check(tl_tcb *tp);
 uint64_t	tcp_unsent(const tl_tcb *tp);
 

@@ -719,9 +719,21 @@ tcp_cork_run(
 {
     tp->cork_pending = 0;
     if (tp->flags & TF_CORK) {
+	tcp_push(tp);
+    }
+}
+
+/* Sends what waits now, past TCP_CORK for this once. */
+void
+tcp_push(
+    tl_tcb *tp)
+{
+    if (tp->flags & TF_CORK) {
 	tp->flags &= ~TF_CORK;
 	tcp_output(tp);
 	tp->flags |= TF_CORK;
+    } else {
+	tcp_output(tp);
     }
 }
 
