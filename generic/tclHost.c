@@ -538,8 +538,21 @@ Sysctl(
 		Tcl_DecrRefCount(l);
 		return TCL_ERROR;
 	    }
-	} else if (Tcl_GetIntFromObj(interp, objv[3], &v) != TCL_OK) {
-	    return TCL_ERROR;
+	} else {
+	    Tcl_WideInt w;
+
+	    if (TcplabGetIntRange(NULL, d->name, objv[3], d->min, d->max, &w)
+		    == TCL_OK) {
+		v = (int) w;
+	    } else if (!TcplabIsInteger(Tcl_GetString(objv[3]))) {
+		/* Not an integer at all: Tcl's message. */
+		return Tcl_GetWideIntFromObj(interp, objv[3], &w);
+	    } else {
+		/* Out of range, however large: say the range. */
+		return TcplabError(interp, "VALUE", "RANGE",
+			"%s must be between %d and %d", d->name, d->min,
+			d->max);
+	    }
 	}
 	if (v < d->min || v > d->max) {
 	    return TcplabError(interp, "VALUE", "RANGE",

@@ -217,6 +217,21 @@ TcplabNewAddr(
 	    (a >> 8) & 255, a & 255);
 }
 
+/* A string of decimal digits with an optional sign: an integer, maybe
+ * too large for Tcl_GetWideIntFromObj. */
+int
+TcplabIsInteger(
+    const char *s)
+{
+    size_t skip = strspn(s, " \t");
+
+    if (s[skip] == '+' || s[skip] == '-') {
+	skip++;
+    }
+    return s[skip] != '\0'
+	    && strspn(s + skip, "0123456789") + skip == strlen(s);
+}
+
 /* A port: a number 1-65535 or a service name (echo, discard, ...). */
 int
 TcplabGetPort(
@@ -225,13 +240,16 @@ TcplabGetPort(
     uint16_t *portPtr)
 {
     int v;
+    Tcl_WideInt w;
 
-    if (Tcl_GetIntFromObj(NULL, obj, &v) == TCL_OK) {
-	if (v < 1 || v > 65535) {
+    if (Tcl_GetWideIntFromObj(NULL, obj, &w) == TCL_OK
+	    || TcplabIsInteger(Tcl_GetString(obj))) {
+	if (Tcl_GetWideIntFromObj(NULL, obj, &w) != TCL_OK
+		|| w < 1 || w > 65535) {
 	    return TcplabError(interp, "VALUE", "PORT",
-		    "port %d out of range 1-65535", v);
+		    "port %s out of range 1-65535", Tcl_GetString(obj));
 	}
-	*portPtr = (uint16_t) v;
+	*portPtr = (uint16_t) w;
 	return TCL_OK;
     }
     v = port_lookup(Tcl_GetString(obj));
@@ -275,8 +293,11 @@ TcplabGetUInt32(
 {
     Tcl_WideInt w;
 
-    if (Tcl_GetWideIntFromObj(interp, obj, &w) != TCL_OK) {
-	return TCL_ERROR;
+    if (Tcl_GetWideIntFromObj(NULL, obj, &w) != TCL_OK) {
+	if (!TcplabIsInteger(Tcl_GetString(obj))) {
+	    return Tcl_GetWideIntFromObj(interp, obj, &w);
+	}
+	w = -1;			/* Too large for any 32-bit number. */
     }
     if (w < 0 || w > 0xffffffffLL) {
 	return TcplabError(interp, "VALUE", "RANGE",
@@ -425,11 +446,9 @@ TcplabGetIntRange(
 {
     Tcl_WideInt w;
     const char *s = Tcl_GetString(obj);
-    size_t skip = strspn(s, " \t+-");
 
     if (Tcl_GetWideIntFromObj(NULL, obj, &w) != TCL_OK) {
-	if (s[skip] == '\0' || strspn(s + skip, "0123456789") + skip
-		!= strlen(s)) {
+	if (!TcplabIsInteger(s)) {
 	    return Tcl_GetWideIntFromObj(interp, obj, &w);
 	}
 	w = hi + 1;		/* An integer too large for any range. */
@@ -454,9 +473,8 @@ TcplabGetLinger(
     Tcl_WideInt w;
 
     if (TcplabGetIntRange(NULL, what, obj, -1, INT_MAX, &w) != TCL_OK) {
-	if (Tcl_GetWideIntFromObj(interp, obj, &w) != TCL_OK
-		&& Tcl_GetDoubleFromObj(NULL, obj, &(double){0}) != TCL_OK) {
-	    return TCL_ERROR;
+	if (!TcplabIsInteger(Tcl_GetString(obj))) {
+	    return Tcl_GetWideIntFromObj(interp, obj, &w);
 	}
 	return TcplabError(interp, "VALUE", "RANGE",
 		"%s %s out of range: must be -1 (off), 0 (close sends a RST) "

@@ -142,6 +142,7 @@ MODULE_SCOPE int	TcplabMissingArg(Tcl_Interp *interp, const char *opt);
 MODULE_SCOPE int	TcplabGetIntRange(Tcl_Interp *interp,
 			    const char *what, Tcl_Obj *obj, Tcl_WideInt lo,
 			    Tcl_WideInt hi, Tcl_WideInt *vPtr);
+MODULE_SCOPE int	TcplabIsInteger(const char *s);
 MODULE_SCOPE int	TcplabGetLinger(Tcl_Interp *interp, const char *what,
 			    Tcl_Obj *obj, int *vPtr);
 MODULE_SCOPE int	TcplabGetUInt32(Tcl_Interp *interp, Tcl_Obj *obj,
