@@ -25,7 +25,7 @@ ServiceInput(
     /* Only what waits is read: a pending error stays for whoever asks. */
     if (tp->app == &app_discard) {
 	if (so_inq(tp) > 0) {
-	    so_recv(tp, NULL, so_inq(tp), 0, &n);
+	    so_recv(tp, NULL, UINT32_MAX, 0, &n);
 	}
     } else {
 	while (so_inq(tp) > 0 && so_recv(tp, buf, sizeof(buf), 0, &n) == 0) {
