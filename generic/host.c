@@ -381,7 +381,8 @@ host_link_send(
 {
     p->to = NULL;
     if (p->gso && ifc->link->tso == 0) {
-	if (p->len <= IP_HDRLEN + TCP_HDRLEN || ip_proto(p->data) != IPPROTO_TCP_
+	if (p->len <= IP_HDRLEN + TCP_HDRLEN
+		|| ip_proto(p->data) != IPPROTO_TCP_
 		|| ip_hdrlen(p->data) + TCP_HDRLEN >= p->len) {
 	    pkt_free(h->net, p);
 	    return -1;

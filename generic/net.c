@@ -10,7 +10,6 @@
 #include <string.h>
 #include "net.h"
 #include "host.h"
-#include "tcp.h"
 
 static tl_event_fn Deliver, Depart;
 

@@ -92,9 +92,8 @@ typedef struct tl_chunk {
  * struct tcp_congestion_ops and FreeBSD's struct cc_algo. The loss
  * detection (duplicate ACKs, SACK, timeouts) is TCP's; a module says what
  * the windows become, and reports each change as an EV_CWND event with its
- * cause (tcp_cc_report()). newreno reports what tcplab always reported:
- * slow start, congestion avoidance, timeouts, SACK recovery, not the
- * windows of NewReno fast recovery, so that traces stay as they were.
+ * cause (tcp_cc_report()); only the initial window and the one-segment
+ * window a retransmission is sent with, put back at once, go unreported.
  */
 
 /* Where a connection stands in loss recovery (Linux enum tcp_ca_state,

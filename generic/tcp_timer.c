@@ -406,7 +406,8 @@ RetryLimit(
 	return t->tcp_synack_retries;
     default:
 	if (tp->flags & TF_CLOSED) {
-	    /* Linux tcp_orphan_retries(): 0 means 8 (orphan_retries_default). */
+	    /* Linux tcp_orphan_retries(): 0 means 8; the tunable
+	     * orphan_retries_default says what it means here. */
 	    return t->tcp_orphan_retries ? t->tcp_orphan_retries
 		    : t->orphan_retries_default;
 	}
