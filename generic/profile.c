@@ -186,6 +186,13 @@ static const Row rows[] = {
     /* 4.4BSD tcp_backoff[] = {1,2,4,8,16,32,64,64,...}; others double. */
     {{T(rto_backoff), 0, 1, "backoff: 0 = BSD table, 1 = doubling"},
 	{BACKOFF_BSD, BACKOFF_DOUBLE, BACKOFF_DOUBLE, BACKOFF_DOUBLE}},
+    /* Where the minimum comes in a timeout's backoff. RFC 6298 5.5 doubles
+     * the RTO of 2.4, already rounded up to the minimum (1 s), and Linux
+     * tcp_retransmit_timer() doubles icsk_rto, which holds its minimum;
+     * 4.4BSD tcp_timers() multiplies TCP_REXMTVAL() by tcp_backoff[] and
+     * only then applies TCPT_RANGESET's t_rttmin. */
+    {{T(rto_backoff_after_min), 0, 1, "a timeout backs off the RTO after the minimum is applied (RFC 6298 5.5), not before (4.4BSD)"},
+	{0, 1, 1, 1}},
     /* 4.4BSD measures the RTT in slow-timer ticks: t_rtt = 1 when the
      * segment is sent, +1 at each 500 ms tick (tcp_slowtimo()), and
      * tcp_xmit_timer() keeps srtt x 8 and rttvar x 4 in ticks: the first

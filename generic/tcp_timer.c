@@ -435,6 +435,7 @@ RexmtTimer(
 {
     const tl_tunables *t = &tp->host->tun;
     int limit = RetryLimit(tp), shift, expired;
+    tl_time base;
 
     tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_REXMT, 0, 0, 0, NULL);
     if (tp->flags & TF_TLP_ARMED) {
@@ -478,7 +479,11 @@ RexmtTimer(
     if (tp->state == TCPS_SYN_SENT) {
 	shift -= t->tcp_syn_linear_timeouts;
     }
-    tp->rto = Clamp(tp, BaseRto(tp) * Backoff(tp, shift));
+    base = BaseRto(tp);
+    if (t->rto_backoff_after_min) {
+	base = Clamp(tp, base);
+    }
+    tp->rto = Clamp(tp, base * Backoff(tp, shift));
     if (t->rtt_ticks && t->timer_tick > 0 && tp->have_rtt
 	    && tp->rxtshift > 12 / 4) {
 	/* 4.4BSD tcp_timers(): after TCP_MAXRXTSHIFT / 4 timeouts "t_rttvar
