@@ -348,8 +348,9 @@ static const Row rows[] = {
     /* The congestion-control module of new connections (Linux sysctl
      * net.ipv4.tcp_congestion_control; FreeBSD net.inet.tcp.cc.algorithm):
      * NewReno (RFC 5681, RFC 6582) in every profile for now; 4.4BSD's
-     * Reno (tcp_input.c) is there to choose. Names as tcp_cc_modules[]. */
-    {{T(tcp_congestion_control), 0, 1, "congestion control of new connections: newreno or reno"},
+     * Reno (tcp_input.c) and Linux's CUBIC with HyStart (tcp_cubic.c,
+     * RFC 9438) are there to choose. Names as tcp_cc_modules[]. */
+    {{T(tcp_congestion_control), 0, 2, "congestion control of new connections: newreno, reno or cubic"},
 	{0, 0, 0, 0}},
     /* Ephemeral ports: 4.4BSD 1024-5000 (IPPORT_RESERVED to
      * IPPORT_USERRESERVED); Linux ip_local_port_range 32768-60999;
@@ -418,7 +419,7 @@ tunable_set(
 }
 
 /* Tunables whose values are names (min, min + 1, ...), as in Linux. */
-static const char *const ccNames[] = { "newreno", "reno", NULL };
+static const char *const ccNames[] = { "newreno", "reno", "cubic", NULL };
 static const struct {
     const char *tunable;
     const char *const *names;

@@ -129,12 +129,22 @@ typedef struct tl_cc_ops {
     uint32_t (*undo_cwnd)(tl_tcb *tp);
     /* The recovery state changed (NULL: ignored). */
     void (*set_state)(tl_tcb *tp, int ca_state);
+    /* Each ACK of new data, before cong_avoid (Linux pkts_acked): segs
+     * segments acknowledged up to ack, rtt the round trip of the latest of
+     * them (Linux ack_sample.rtt_us), -1 when that or any acknowledged
+     * segment was retransmitted. A module with this hook has its sends
+     * timed (tcp_cc_sent()); NULL: none. */
+    void (*pkts_acked)(tl_tcb *tp, uint32_t ack, uint32_t segs, tl_time rtt);
 } tl_cc_ops;
 
+/* The send times of the data in flight, for modules that take RTT samples
+ * per ACK (tcp_cc.c), and when data last left (Linux lsndtime). */
+typedef struct tl_xmitlog tl_xmitlog;
+
 /* The modules, in the order of the tcp_congestion_control tunable. */
-enum { CC_NEWRENO = 0, CC_RENO = 1, CC_NMODULES };
+enum { CC_NEWRENO = 0, CC_RENO = 1, CC_CUBIC = 2, CC_NMODULES };
 extern const tl_cc_ops *const tcp_cc_modules[CC_NMODULES + 1];
-extern const tl_cc_ops tcp_cc_newreno, tcp_cc_reno;
+extern const tl_cc_ops tcp_cc_newreno, tcp_cc_reno, tcp_cc_cubic;
 
 /* An application running inside the stack on a connection (apps.c): told
  * after each event that brought data or the end of the stream. */
@@ -213,6 +223,9 @@ struct tl_tcb {
     uint32_t sackblk[8][2];
     int nsackblk;
     uint32_t high_rxt;		/* HighRxt: end of the last retransmission. */
+    uint64_t cc_priv[12];	/* The module's own state (Linux
+				 * icsk_ca_priv). */
+    tl_xmitlog *xmitlog;	/* Send times (modules with pkts_acked). */
 
     /* Keepalive. */
     tl_time last_rcv;		/* When a segment last arrived. */
@@ -369,6 +382,10 @@ void		tcp_cc_report(tl_tcb *tp, const char *why);
 uint32_t	tcp_cc_halve_flight(const tl_tcb *tp);
 void		tcp_cc_fast_retransmit(tl_tcb *tp);
 void		tcp_cc_timeout(tl_tcb *tp);
+void		tcp_cc_sent(tl_tcb *tp, uint32_t seq, uint32_t len);
+void		tcp_cc_acked(tl_tcb *tp, uint32_t ack);
+tl_time		tcp_cc_lsndtime(const tl_tcb *tp);
+void		tcp_cc_free(tl_tcb *tp);
 void		tcp_sack_update(tl_tcb *tp, const tl_tcphdr *th);
 void		tcp_sack_prune(tl_tcb *tp);
 void		tcp_sack_enter(tl_tcb *tp);

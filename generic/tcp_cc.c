@@ -7,12 +7,147 @@
  *	blocks the peer reports (RFC 2018).
  */
 
+#include <stdlib.h>
 #include <string.h>
 #include "tcp.h"
 
 const tl_cc_ops *const tcp_cc_modules[CC_NMODULES + 1] = {
-    &tcp_cc_newreno, &tcp_cc_reno, NULL
+    &tcp_cc_newreno, &tcp_cc_reno, &tcp_cc_cubic, NULL
 };
+
+/*
+ * The send time of each segment of new data in flight, oldest first (Linux
+ * keeps it in each skb: skb_mstamp_ns, and TCPCB_RETRANS once sent
+ * again), kept only for a module that takes a sample per ACK.
+ */
+
+typedef struct {
+    uint32_t end;		/* Sequence number after the segment. */
+    uint32_t rexmit;		/* Sent again since. */
+    tl_time t;			/* When it first left. */
+} XmitRec;
+
+struct tl_xmitlog {
+    tl_time lsndtime;		/* When data last left (Linux lsndtime). */
+    uint32_t head, n, cap;	/* A ring of cap (a power of 2) records. */
+    XmitRec r[];
+};
+
+#define XMIT_MAXCAP	(1u << 16)
+
+/*
+ * tcp_cc_sent --
+ *	Data [seq, seq + len) leaves now: new data is timed, a retransmission
+ *	marks the segments it covers so that their ACK gives no sample (Karn;
+ *	Linux tcp_clean_rtx_queue() FLAG_RETRANS_DATA_ACKED).
+ */
+
+void
+tcp_cc_sent(
+    tl_tcb *tp,
+    uint32_t seq,
+    uint32_t len)
+{
+    tl_xmitlog *x = tp->xmitlog;
+    uint32_t i;
+
+    if (!len || !tp->cc->pkts_acked) {
+	return;
+    }
+    if (x == NULL || (x->n == x->cap && x->cap < XMIT_MAXCAP)) {
+	uint32_t cap = x ? 2 * x->cap : 64;
+	tl_xmitlog *nx = malloc(sizeof(*nx) + cap * sizeof(XmitRec));
+
+	if (nx == NULL) {
+	    return;
+	}
+	nx->lsndtime = x ? x->lsndtime : 0;
+	nx->head = 0;
+	nx->n = x ? x->n : 0;
+	nx->cap = cap;
+	for (i = 0; i < nx->n; i++) {
+	    nx->r[i] = x->r[(x->head + i) & (x->cap - 1)];
+	}
+	free(x);
+	tp->xmitlog = x = nx;
+    }
+    x->lsndtime = tcp_now(tp->host);
+    if (SEQ_GEQ(seq, tp->snd_max)) {
+	XmitRec *r;
+
+	if (x->n == x->cap) {	/* Full: forget the oldest. */
+	    x->head = (x->head + 1) & (x->cap - 1);
+	    x->n--;
+	}
+	r = &x->r[(x->head + x->n++) & (x->cap - 1)];
+	r->end = seq + len;
+	r->rexmit = 0;
+	r->t = x->lsndtime;
+	return;
+    }
+    for (i = 0; i < x->n; i++) {
+	XmitRec *r = &x->r[(x->head + i) & (x->cap - 1)];
+
+	if (SEQ_GT(r->end, seq) && SEQ_LT(r->end - 1, seq + len)) {
+	    r->rexmit = 1;
+	}
+    }
+}
+
+/*
+ * tcp_cc_acked --
+ *	An ACK of new data up to ack (before snd_una moves): the module's
+ *	pkts_acked with the segments acknowledged and the round trip of the
+ *	latest of them (Linux tcp_clean_rtx_queue(): ca_rtt_us from
+ *	last_ackt), none if any of them was sent again.
+ */
+
+void
+tcp_cc_acked(
+    tl_tcb *tp,
+    uint32_t ack)
+{
+    tl_xmitlog *x = tp->xmitlog;
+    uint32_t mss = tp->mss, segs = (ack - tp->snd_una + mss - 1) / mss;
+    tl_time rtt = -1, last = -1;
+    int rexmit = 0;
+
+    if (!tp->cc->pkts_acked) {
+	return;
+    }
+    while (x && x->n) {
+	XmitRec *r = &x->r[x->head];
+
+	if (SEQ_GT(r->end, ack)) {
+	    break;
+	}
+	rexmit |= (int) r->rexmit;
+	last = r->t;
+	x->head = (x->head + 1) & (x->cap - 1);
+	x->n--;
+    }
+    if (last >= 0 && !rexmit) {
+	rtt = tcp_now(tp->host) - last;
+    }
+    tp->cc->pkts_acked(tp, ack, segs, rtt);
+}
+
+/* When data last left, 0 if never (Linux tcp_sock lsndtime). */
+tl_time
+tcp_cc_lsndtime(
+    const tl_tcb *tp)
+{
+    return tp->xmitlog ? tp->xmitlog->lsndtime : 0;
+}
+
+/* Forgets the send times (the connection is freed). */
+void
+tcp_cc_free(
+    tl_tcb *tp)
+{
+    free(tp->xmitlog);
+    tp->xmitlog = NULL;
+}
 
 /* The module of that name (Linux tcp_ca_find()), or NULL. */
 const tl_cc_ops *

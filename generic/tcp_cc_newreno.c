@@ -97,5 +97,6 @@ const tl_cc_ops tcp_cc_newreno = {
     RecoveryAck,
     NULL,
     NULL,
+    NULL,
     NULL
 };

@@ -105,5 +105,6 @@ const tl_cc_ops tcp_cc_reno = {
     RecoveryAck,
     NULL,
     NULL,
+    NULL,
     NULL
 };

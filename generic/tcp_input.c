@@ -384,6 +384,7 @@ NewAck(
     tp->rexmt_first = 0;
     tp->flags &= ~TF_TLP_DONE;
     /* Congestion control: the module's (tcp_cc_*.c). */
+    tcp_cc_acked(tp, ack);
     if (tp->flags & TF_INRECOVERY) {
 	if (sack ? SEQ_GEQ(ack, tp->recover)
 		: !tp->cc->recovery_ack(tp, ack, acked)) {

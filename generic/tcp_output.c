@@ -264,6 +264,7 @@ Emit(
     }
     h->tcp.ops->seg_send(h->tcp.ctx, p, tp->laddr, tp->raddr, seglen,
 	    len > tp->mss ? tp->mss : 0);
+    tcp_cc_sent(tp, seq, len);
 }
 
 /* Sends a control segment at seq (RST, keepalive probe) without moving
