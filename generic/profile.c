@@ -347,11 +347,12 @@ static const Row rows[] = {
 	{0, 8, 0, 0}},
     /* The congestion-control module of new connections (Linux sysctl
      * net.ipv4.tcp_congestion_control; FreeBSD net.inet.tcp.cc.algorithm):
-     * NewReno (RFC 5681, RFC 6582) in every profile for now; 4.4BSD's
-     * Reno (tcp_input.c) and Linux's CUBIC with HyStart (tcp_cubic.c,
-     * RFC 9438) are there to choose. Names as tcp_cc_modules[]. */
+     * Linux 6.18: CUBIC with HyStart (tcp_cubic.c, RFC 9438), the
+     * kernel's built-in default (CONFIG_DEFAULT_TCP_CONG "cubic" since
+     * 2.6.19); NewReno (RFC 5681, RFC 6582) in the others for now; 4.4BSD's
+     * Reno (tcp_input.c) is there to choose. Names as tcp_cc_modules[]. */
     {{T(tcp_congestion_control), 0, 2, "congestion control of new connections: newreno, reno or cubic"},
-	{0, 0, 0, 0}},
+	{0, 2, 0, 0}},
     /* Ephemeral ports: 4.4BSD 1024-5000 (IPPORT_RESERVED to
      * IPPORT_USERRESERVED); Linux ip_local_port_range 32768-60999;
      * RFC 6335 49152-65535. */

@@ -2,7 +2,7 @@
  * tcp_cc_newreno.c --
  *
  *	NewReno (RFC 5681 slow start and congestion avoidance, RFC 6582 fast
- *	recovery with partial ACKs): the module every profile uses.
+ *	recovery with partial ACKs): the module of every profile but linux.
  */
 
 #include "tcp.h"
