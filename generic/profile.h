@@ -86,6 +86,8 @@ typedef struct tl_tunables {
     int option_layout;		/* OPTS_* */
     int rcv_win_mss_round;	/* Initial window: a multiple of the MSS */
     int rcv_win_roundup;	/* Scaled window rounded up, not down */
+    int rcv_win_grow;		/* Linux tcp_grow_window() */
+    int rcv_space_init;	/* Space the initial window comes from (0 = rcvbuf) */
     int quickack;		/* Segments ACKed at once after the first data */
     int fin_delack;		/* The ACK of a FIN is delayed (Linux) */
     int delack_ato_zero;	/* No delay for ACKs before data (Linux) */

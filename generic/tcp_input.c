@@ -920,6 +920,16 @@ Synchronized(
 	    }
 	    if (seq == tp->rcv_nxt && tp->reass == NULL) {
 		Append(tp, data, len);
+		if (t->rcv_win_grow && len >= 128 && tp->rcv_wnd_clamp) {
+		    /* Linux tcp_grow_window(): rcv_ssthresh += 2 advmss,
+		     * within what the buffer holds. */
+		    uint32_t room = (uint32_t) tp->rcvbuf.cap
+			    - (t->tcp_window_scaling ? (1u << t->rcv_wscale)
+			    : 0);
+
+		    tp->rcv_wnd_clamp = TL_MIN(room,
+			    tp->rcv_wnd_clamp + 2u * tp->mss_offer);
+		}
 		/* Linux quickack: ACK each of the first segments at once. */
 		if (!tp->got_data) {
 		    tp->got_data = 1;

@@ -681,6 +681,10 @@ tcp_rcv_clamp(
     uint32_t space = (uint32_t) tp->rcvbuf.cap
 	    - (t->tcp_window_scaling ? (1u << t->rcv_wscale) : 0);
 
+    if (t->rcv_space_init && (uint32_t) t->rcv_space_init < space) {
+	space = (uint32_t) t->rcv_space_init;
+    }
+
     if (!t->rcv_win_mss_round) {
 	tp->rcv_wnd_clamp = 0;
 	return;
