@@ -239,7 +239,8 @@ proc ::tcplab::sock {args} {
     array set S [list net $net host ::$hostname opt $o \
 	peer $host port $port own $own given $given \
 	status {} stdout {} stderr {} conn {} chan {} listener {} \
-	afters {} inbuf {} stdineof 0 looping 0 typed 0 finishing 0]
+	afters {} inbuf {} stdineof 0 looping 0 typed 0 finishing 0 \
+	others {}]
     interp alias {} $s {} ::tcplab::sock::Session $s
     if {[dict get $o server]} {
 	sock::Servopen $s
@@ -330,6 +331,10 @@ proc ::tcplab::sock::Exit {s code} {
 	catch {close $S(chan)}
 	set S(chan) {}
     }
+    foreach ch $S(others) {
+	catch {close $ch}
+    }
+    set S(others) {}
     if {$S(listener) ne ""} {
 	catch {$S(listener) close}
 	set S(listener) {}
@@ -444,8 +449,27 @@ proc ::tcplab::sock::Servopen {s} {
     }
     set S(listener) $l
     Sockopts $s 0
-    # listen(); sleep(pauselisten); accept() the first connection only.
+    # listen(); sleep(pauselisten); accept(). The book's server (fig.
+    # 18-24, 18.11.4) took every completed connection off the queue when
+    # it woke: "it removed the two accepted connections from the queue,
+    # making it empty", so that later SYNs found room. The first is the
+    # session's; the others are held open, unread, until it ends.
     Sleep $s [dict get $o pauselisten] [list ::tcplab::sock::Accept $s]
+}
+
+# The connections after the first: accepted as they complete, kept open.
+proc ::tcplab::sock::Drain {s args} {
+    upvar #0 ::tcplab::sock::S[namespace tail $s] S
+    if {![info exists S] || $S(status) ne "" || $S(listener) eq ""} {
+	return
+    }
+    while {[set ch [$S(listener) accept]] ne ""} {
+	lappend S(others) $ch
+	set me [chan configure $ch -sockname]
+	set him [chan configure $ch -peername]
+	Verbose $s "connection on [lindex $me 0].[lindex $me 2] from\
+	    [lindex $him 0].[lindex $him 2]"
+    }
 }
 
 proc ::tcplab::sock::Accept {s args} {
@@ -459,8 +483,8 @@ proc ::tcplab::sock::Accept {s args} {
 	$l on pending [list ::tcplab::sock::Accept $s]
 	return
     }
-    $l on pending {}
     set S(chan) $ch
+    $l on pending [list ::tcplab::sock::Drain $s]
     set S(conn) [chan configure $ch -connection]
     set me [chan configure $ch -sockname]
     set him [chan configure $ch -peername]
@@ -469,6 +493,7 @@ proc ::tcplab::sock::Accept {s args} {
     set S(looping) 1
     Buffers $s {}
     Sockopts $s 1
+    Drain $s
     Run $s
 }
 
