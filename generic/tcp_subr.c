@@ -53,8 +53,147 @@ tcp_newtcb(
     tcp_timer_init(tp);
     tp->linger = -1;
     tp->next = h->tcbs;
+    tp->prev = NULL;
+    if (h->tcbs) {
+	h->tcbs->prev = tp;
+    }
     h->tcbs = tp;
     return tp;
+}
+
+/*
+ * The host's hashes of its TCBs: by 4-tuple for demultiplexing (Linux's
+ * established hash, TIME_WAIT included) and by local port for bind
+ * conflicts and ephemeral ports (Linux's bind hash). A TCB is in both from
+ * tcp_set_tuple() until it enters CLOSED or is freed; chains are walked
+ * only for their own key, so lookups cost O(1) on average. Both tables
+ * double when they hold more TCBs than buckets.
+ */
+
+struct tl_tcphash {
+    size_t mask;		/* Buckets - 1 (a power of two). */
+    size_t count;		/* TCBs hashed. */
+    tl_tcb **tuple;		/* Chained through hnext. */
+    tl_tcb **port;		/* Chained through pnext. */
+};
+
+static size_t
+TupleHash(
+    tl_addr laddr,
+    uint16_t lport,
+    tl_addr raddr,
+    uint16_t rport)
+{
+    uint64_t z = ((uint64_t) laddr << 32 | raddr)
+	    ^ ((uint64_t) lport << 16 | rport) * 0x9e3779b97f4a7c15ull;
+
+    z = (z ^ (z >> 31)) * 0xbf58476d1ce4e5b9ull;
+    return (size_t) (z ^ (z >> 29));
+}
+
+static size_t
+PortHash(
+    uint16_t lport)
+{
+    return (size_t) lport * 0x9e3779b1u >> 7;
+}
+
+/* (Re)builds the tables with n buckets; 0 if no memory. */
+static int
+HashResize(
+    tl_host *h,
+    size_t n)
+{
+    struct tl_tcphash *t = h->tcphash;
+    tl_tcb **tuple = calloc(n, sizeof(*tuple)), **port;
+    tl_tcb *tp;
+
+    port = calloc(n, sizeof(*port));
+    if (tuple == NULL || port == NULL) {
+	free(tuple);
+	free(port);
+	return 0;
+    }
+    if (t == NULL) {
+	t = calloc(1, sizeof(*t));
+	if (t == NULL) {
+	    free(tuple);
+	    free(port);
+	    return 0;
+	}
+	h->tcphash = t;
+    }
+    free(t->tuple);
+    free(t->port);
+    t->tuple = tuple;
+    t->port = port;
+    t->mask = n - 1;
+    for (tp = h->tcbs; tp; tp = tp->next) {
+	if (tp->hashed) {
+	    size_t i = TupleHash(tp->laddr, tp->lport, tp->raddr, tp->rport)
+		    & t->mask, j = PortHash(tp->lport) & t->mask;
+
+	    tp->hnext = tuple[i];
+	    tuple[i] = tp;
+	    tp->pnext = port[j];
+	    port[j] = tp;
+	}
+    }
+    return 1;
+}
+
+static void
+Hash(
+    tl_tcb *tp)
+{
+    tl_host *h = tp->host;
+    struct tl_tcphash *t = h->tcphash;
+    size_t i, j;
+
+    if (t == NULL || t->count >= t->mask + 1) {
+	/* Without memory for a larger table the chains just grow. */
+	if (!HashResize(h, t ? 2 * (t->mask + 1) : 64) && h->tcphash == NULL) {
+	    abort();
+	}
+	t = h->tcphash;
+    }
+    i = TupleHash(tp->laddr, tp->lport, tp->raddr, tp->rport) & t->mask;
+    j = PortHash(tp->lport) & t->mask;
+    tp->hnext = t->tuple[i];
+    t->tuple[i] = tp;
+    tp->pnext = t->port[j];
+    t->port[j] = tp;
+    tp->hashed = 1;
+    t->count++;
+}
+
+static void
+Unhash(
+    tl_tcb *tp)
+{
+    struct tl_tcphash *t = tp->host->tcphash;
+    tl_tcb **pp;
+
+    if (!tp->hashed) {
+	return;
+    }
+    for (pp = &t->tuple[TupleHash(tp->laddr, tp->lport, tp->raddr,
+	    tp->rport) & t->mask]; *pp; pp = &(*pp)->hnext) {
+	if (*pp == tp) {
+	    *pp = tp->hnext;
+	    break;
+	}
+    }
+    for (pp = &t->port[PortHash(tp->lport) & t->mask]; *pp;
+	    pp = &(*pp)->pnext) {
+	if (*pp == tp) {
+	    *pp = tp->pnext;
+	    break;
+	}
+    }
+    tp->hnext = tp->pnext = NULL;
+    tp->hashed = 0;
+    t->count--;
 }
 
 /* The receive ring: the buffer plus one scale unit, since a scaled window
@@ -160,6 +299,9 @@ tcp_set_state(
 	return;
     }
     tp->state = state;
+    if (state == TCPS_CLOSED) {
+	Unhash(tp);
+    }
     tcp_event(tp->host, tp, EV_STATE, from, state, 0, 0, NULL);
     if (tp->nhist < (int) (sizeof(tp->hist) / sizeof(tp->hist[0]))) {
 	tp->hist[tp->nhist].t = tcp_now(tp->host);
@@ -178,6 +320,15 @@ tcp_unqueue(
     tl_listener *l = tp->listener;
     tl_tcb **pp, *prev = NULL;
 
+    if (tp->lprev) {
+	tp->lprev->lnext = tp->lnext;
+    } else {
+	l->children = tp->lnext;
+    }
+    if (tp->lnext) {
+	tp->lnext->lprev = tp->lprev;
+    }
+    tp->lnext = tp->lprev = NULL;
     if (!tp->onq) {
 	l->q0len--;
     } else {
@@ -195,6 +346,23 @@ tcp_unqueue(
     tp->qnext = NULL;
     tp->onq = 0;
     tp->listener = NULL;
+}
+
+/* Makes tp an embryonic connection of l (SYN_RCVD from LISTEN). */
+void
+tcp_adopt(
+    tl_listener *l,
+    tl_tcb *tp)
+{
+    tp->listener = l;
+    tp->onq = 0;
+    l->q0len++;
+    tp->lprev = NULL;
+    tp->lnext = l->children;
+    if (l->children) {
+	l->children->lprev = tp;
+    }
+    l->children = tp;
 }
 
 /*
@@ -261,13 +429,25 @@ tcp_free(
     tl_tcb *tp)
 {
     tl_host *h = tp->host;
-    tl_tcb **pp;
 
-    for (pp = &h->tcbs; *pp; pp = &(*pp)->next) {
-	if (*pp == tp) {
-	    *pp = tp->next;
-	    break;
-	}
+    Unhash(tp);
+    if (tp->listener) {
+	tcp_unqueue(tp);
+    }
+    if (tp->prev) {
+	tp->prev->next = tp->next;
+    } else {
+	h->tcbs = tp->next;
+    }
+    if (tp->next) {
+	tp->next->prev = tp->prev;
+    }
+    if (h->tcbs == NULL && h->tcphash) {
+	/* The last TCB: the host needs no tables until the next one. */
+	free(h->tcphash->tuple);
+	free(h->tcphash->port);
+	free(h->tcphash);
+	h->tcphash = NULL;
     }
     tcp_timers_cancel_all(tp);
     tcp_app_cancel(tp);
@@ -494,9 +674,14 @@ tcp_lookup(
     tl_addr raddr,
     uint16_t rport)
 {
+    struct tl_tcphash *t = h->tcphash;
     tl_tcb *tp;
 
-    for (tp = h->tcbs; tp; tp = tp->next) {
+    if (t == NULL) {
+	return NULL;
+    }
+    for (tp = t->tuple[TupleHash(laddr, lport, raddr, rport) & t->mask]; tp;
+	    tp = tp->hnext) {
 	if (tp->lport == lport && tp->rport == rport && tp->laddr == laddr
 		&& tp->raddr == raddr && tp->state != TCPS_CLOSED) {
 	    return tp;
@@ -553,10 +738,11 @@ tcp_port_in_use(
 	    return 1;
 	}
     }
-    if (reuseaddr) {
+    if (reuseaddr || h->tcphash == NULL) {
 	return 0;
     }
-    for (tp = h->tcbs; tp; tp = tp->next) {
+    for (tp = h->tcphash->port[PortHash(lport) & h->tcphash->mask]; tp;
+	    tp = tp->pnext) {
 	if (tp->state != TCPS_CLOSED && tp->lport == lport
 		&& (laddr == 0 || tp->laddr == laddr)) {
 	    return 1;
@@ -660,6 +846,8 @@ tcp_set_tuple(
     tp->lport = lport;
     tp->raddr = raddr;
     tp->rport = rport;
+    Unhash(tp);
+    Hash(tp);
     tp->ts_offset = (uint32_t) Mix(tp->host->tcp.seed ^ 0x74735f6f6666ull
 	    ^ Mix(((uint64_t) laddr << 32 | raddr)
 	    ^ ((uint64_t) lport << 16 | rport)));

@@ -271,14 +271,10 @@ tcp_listener_close(
 {
     tl_host *h = l->host;
     tl_listener **pp;
-    tl_tcb *tp, *next;
 
-    for (tp = h->tcbs; tp; tp = next) {
-	next = tp->next;
-	if (tp->listener == l) {
-	    tcp_drop(tp, ECONNABORTED);
-	    next = h->tcbs;	/* The list changed. */
-	}
+    /* Newest first, as a walk of the host's TCBs finds them. */
+    while (l->children) {
+	tcp_drop(l->children, ECONNABORTED);
     }
     for (pp = &h->listeners; *pp; pp = &(*pp)->next) {
 	if (*pp == l) {
