@@ -164,8 +164,8 @@ _Static_assert(TCP_ENV_APP == TT_NTIMERS,
 struct tl_tcb {
     tl_host *host;
     tl_tcb *next, *prev;	/* In host->tcbs. */
-    tl_tcb *hnext;		/* In the host's 4-tuple hash chain. */
-    tl_tcb *pnext;		/* In the host's local port hash chain. */
+    tl_tcb *hnext, **hpprev;	/* In the host's 4-tuple hash chain. */
+    tl_tcb *pnext, **ppprev;	/* In the host's local port hash chain. */
     int hashed;			/* In both hashes (tuple set, not CLOSED). */
     tl_listener *listener;	/* Came from, while not yet accepted. */
     tl_tcb *lnext, *lprev;	/* Among the listener's children. */

@@ -98,6 +98,27 @@ PortHash(
     return (size_t) lport * 0x9e3779b1u >> 7;
 }
 
+/* Puts tp at the head of its two chains. */
+static void
+Link(
+    tl_tcb *tp,
+    tl_tcb **tuple,
+    tl_tcb **port)
+{
+    tp->hnext = *tuple;
+    if (*tuple) {
+	(*tuple)->hpprev = &tp->hnext;
+    }
+    *tuple = tp;
+    tp->hpprev = tuple;
+    tp->pnext = *port;
+    if (*port) {
+	(*port)->ppprev = &tp->pnext;
+    }
+    *port = tp;
+    tp->ppprev = port;
+}
+
 /* (Re)builds the tables with n buckets; 0 if no memory. */
 static int
 HashResize(
@@ -133,10 +154,7 @@ HashResize(
 	    size_t i = TupleHash(tp->laddr, tp->lport, tp->raddr, tp->rport)
 		    & t->mask, j = PortHash(tp->lport) & t->mask;
 
-	    tp->hnext = tuple[i];
-	    tuple[i] = tp;
-	    tp->pnext = port[j];
-	    port[j] = tp;
+	    Link(tp, &tuple[i], &port[j]);
 	}
     }
     return 1;
@@ -159,10 +177,7 @@ Hash(
     }
     i = TupleHash(tp->laddr, tp->lport, tp->raddr, tp->rport) & t->mask;
     j = PortHash(tp->lport) & t->mask;
-    tp->hnext = t->tuple[i];
-    t->tuple[i] = tp;
-    tp->pnext = t->port[j];
-    t->port[j] = tp;
+    Link(tp, &t->tuple[i], &t->port[j]);
     tp->hashed = 1;
     t->count++;
 }
@@ -172,24 +187,17 @@ Unhash(
     tl_tcb *tp)
 {
     struct tl_tcphash *t = tp->host->tcphash;
-    tl_tcb **pp;
 
     if (!tp->hashed) {
 	return;
     }
-    for (pp = &t->tuple[TupleHash(tp->laddr, tp->lport, tp->raddr,
-	    tp->rport) & t->mask]; *pp; pp = &(*pp)->hnext) {
-	if (*pp == tp) {
-	    *pp = tp->hnext;
-	    break;
-	}
+    *tp->hpprev = tp->hnext;
+    if (tp->hnext) {
+	tp->hnext->hpprev = tp->hpprev;
     }
-    for (pp = &t->port[PortHash(tp->lport) & t->mask]; *pp;
-	    pp = &(*pp)->pnext) {
-	if (*pp == tp) {
-	    *pp = tp->pnext;
-	    break;
-	}
+    *tp->ppprev = tp->pnext;
+    if (tp->pnext) {
+	tp->pnext->ppprev = tp->ppprev;
     }
     tp->hnext = tp->pnext = NULL;
     tp->hashed = 0;
