@@ -300,7 +300,8 @@ typedef struct tl_openopts {
 
 struct tl_listener {
     tl_host *host;
-    tl_listener *next;
+    tl_listener *next, *prev;	/* In host->listeners, newest first. */
+    tl_listener *pnext, **ppprev;	/* In the host's chain for lport. */
     tl_addr laddr;		/* 0 = any. */
     uint16_t lport;
     int backlog;
@@ -335,6 +336,8 @@ void		tcp_set_state(tl_tcb *tp, int state);
 void		tcp_close(tl_tcb *tp);
 void		tcp_unqueue(tl_tcb *tp);
 void		tcp_adopt(tl_listener *l, tl_tcb *tp);
+int		tcp_listener_link(tl_listener *l);
+void		tcp_listener_unlink(tl_listener *l);
 void		tcp_drop(tl_tcb *tp, int err);
 void		tcp_free(tl_tcb *tp);
 uint32_t	tcp_new_isn(tl_host *host, tl_addr laddr, uint16_t lport,

@@ -698,6 +698,68 @@ tcp_lookup(
     return NULL;
 }
 
+/*
+ * Listeners by port: LISTEN_BUCKETS chains, each in the order of
+ * host->listeners (newest first), so that a walk of one chain finds what a
+ * walk of the whole list finds. The table goes with the last listener.
+ */
+
+#define LISTEN_BUCKETS	64
+
+/* Puts a new listener in the host's list and chains; 0 if no memory. */
+int
+tcp_listener_link(
+    tl_listener *l)
+{
+    tl_host *h = l->host;
+    tl_listener **b;
+
+    if (h->listenhash == NULL) {
+	h->listenhash = calloc(LISTEN_BUCKETS, sizeof(*h->listenhash));
+	if (h->listenhash == NULL) {
+	    return 0;
+	}
+    }
+    l->prev = NULL;
+    l->next = h->listeners;
+    if (h->listeners) {
+	h->listeners->prev = l;
+    }
+    h->listeners = l;
+    b = &h->listenhash[l->lport % LISTEN_BUCKETS];
+    l->pnext = *b;
+    if (*b) {
+	(*b)->ppprev = &l->pnext;
+    }
+    *b = l;
+    l->ppprev = b;
+    return 1;
+}
+
+void
+tcp_listener_unlink(
+    tl_listener *l)
+{
+    tl_host *h = l->host;
+
+    if (l->prev) {
+	l->prev->next = l->next;
+    } else {
+	h->listeners = l->next;
+    }
+    if (l->next) {
+	l->next->prev = l->prev;
+    }
+    *l->ppprev = l->pnext;
+    if (l->pnext) {
+	l->pnext->ppprev = l->ppprev;
+    }
+    if (h->listeners == NULL) {
+	free(h->listenhash);
+	h->listenhash = NULL;
+    }
+}
+
 /* The most specific listener for laddr.lport (book fig. 18-22). */
 tl_listener *
 tcp_lookup_listener(
@@ -707,7 +769,10 @@ tcp_lookup_listener(
 {
     tl_listener *l, *wild = NULL;
 
-    for (l = h->listeners; l; l = l->next) {
+    if (h->listenhash == NULL) {
+	return NULL;
+    }
+    for (l = h->listenhash[lport % LISTEN_BUCKETS]; l; l = l->pnext) {
 	if (l->lport != lport) {
 	    continue;
 	}
@@ -738,7 +803,8 @@ tcp_port_in_use(
     tl_listener *l;
     tl_tcb *tp;
 
-    for (l = h->listeners; l; l = l->next) {
+    for (l = h->listenhash ? h->listenhash[lport % LISTEN_BUCKETS] : NULL;
+	    l; l = l->pnext) {
 	/* With SO_REUSEADDR only the very same address conflicts, so a
 	 * specific and a wildcard listener can share a port (fig. 18-22). */
 	if (l->lport == lport && (reuseaddr ? l->laddr == laddr
