@@ -46,6 +46,8 @@ struct tl_host {
     uint16_t next_port;
     tl_tcb *tcbs;		/* Every TCB not CLOSED, and listeners' children. */
     tl_listener *listeners;
+    struct tl_tcphash *tcphash;	/* TCBs by 4-tuple and port (tcp_subr.c). */
+    tl_listener **listenhash;	/* Listeners by port (tcp_subr.c). */
     int services;		/* Built-in services, 1 << SVC_*. */
     tl_time challenge_second;	/* Start of the current challenge-ACK second. */
     int challenge_count;	/* Challenge ACKs sent in it. */

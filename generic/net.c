@@ -13,6 +13,154 @@
 
 static tl_event_fn Deliver, Depart;
 
+/*
+ * Maps from an address or a name to a pointer, with linear probing: host
+ * lookups by name and address and the static neighbour resolution of a
+ * LAN cost O(1) however many hosts share it. Entries are never removed
+ * (hosts and interfaces live as long as the network).
+ */
+
+struct tl_mapslot {
+    uint64_t hash;
+    tl_addr addr;
+    const char *name;		/* NULL: keyed by addr. */
+    void *val;			/* NULL: free slot. */
+};
+
+static uint64_t
+AddrHash(
+    tl_addr a)
+{
+    uint64_t z = (uint64_t) a * 0x9e3779b97f4a7c15ull;
+
+    return z ^ (z >> 32);
+}
+
+static uint64_t
+NameHash(
+    const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a */
+
+    while (*s) {
+	h = (h ^ (unsigned char) *s++) * 0x100000001b3ull;
+    }
+    return h;
+}
+
+/* The slot holding the key, or the free slot where it would go. */
+static struct tl_mapslot *
+MapSlot(
+    const tl_map *m,
+    uint64_t hash,
+    tl_addr addr,
+    const char *name)
+{
+    size_t i = (size_t) hash & m->mask;
+
+    for (;; i = (i + 1) & m->mask) {
+	struct tl_mapslot *e = &m->slots[i];
+
+	if (e->val == NULL || (e->hash == hash && (name
+		? e->name && strcmp(e->name, name) == 0
+		: e->name == NULL && e->addr == addr))) {
+	    return e;
+	}
+    }
+}
+
+static void *
+MapGet(
+    const tl_map *m,
+    tl_addr addr,
+    const char *name)
+{
+    if (m->slots == NULL) {
+	return NULL;
+    }
+    return MapSlot(m, name ? NameHash(name) : AddrHash(addr), addr,
+	    name)->val;
+}
+
+/* The slot for the key, made if need be (val NULL when new), or NULL
+ * without memory. */
+static struct tl_mapslot *
+MapPut(
+    tl_map *m,
+    tl_addr addr,
+    const char *name)
+{
+    uint64_t hash = name ? NameHash(name) : AddrHash(addr);
+    struct tl_mapslot *e;
+
+    if (m->slots == NULL || 2 * (m->count + 1) > m->mask + 1) {
+	size_t n = m->slots ? 2 * (m->mask + 1) : 16, i;
+	tl_map g;
+
+	g.mask = n - 1;
+	g.count = m->count;
+	g.slots = calloc(n, sizeof(*g.slots));
+	if (g.slots == NULL) {
+	    return NULL;
+	}
+	for (i = 0; m->slots && i <= m->mask; i++) {
+	    if (m->slots[i].val) {
+		*MapSlot(&g, m->slots[i].hash, m->slots[i].addr,
+			m->slots[i].name) = m->slots[i];
+	    }
+	}
+	free(m->slots);
+	*m = g;
+    }
+    e = MapSlot(m, hash, addr, name);
+    if (e->val == NULL) {
+	e->hash = hash;
+	e->addr = addr;
+	e->name = name;
+    }
+    return e;
+}
+
+static void
+MapFree(
+    tl_map *m)
+{
+    free(m->slots);
+    m->slots = NULL;
+    m->mask = m->count = 0;
+}
+
+/* Records an address the way a walk in order finds it: the first value,
+ * or the one that comes before() the others. 0 without memory. */
+static int
+MapAddrVal(
+    tl_map *m,
+    tl_addr addr,
+    void *val,
+    int (*before)(void *a, void *b))
+{
+    struct tl_mapslot *e = MapPut(m, addr, NULL);
+
+    if (e == NULL) {
+	return 0;
+    }
+    if (e->val == NULL) {
+	m->count++;
+	e->val = val;
+    } else if (before && before(val, e->val)) {
+	e->val = val;
+    }
+    return 1;
+}
+
+static int
+HostBefore(
+    void *a,
+    void *b)
+{
+    return ((tl_host *) a)->index < ((tl_host *) b)->index;
+}
+
 tl_net *
 net_new(
     uint64_t seed)
@@ -45,6 +193,8 @@ net_free(
 	host_free(net->hosts[i]);
     }
     free(net->hosts);
+    MapFree(&net->hostsbyname);
+    MapFree(&net->hostsbyaddr);
     /* Frames still in flight are events; drain them without running. */
     while (net->clock.n) {
 	tl_event *ev = net->clock.heap[0];
@@ -65,6 +215,7 @@ net_free(
 	}
 	free(l->name);
 	free(l->ifaces);
+	MapFree(&l->byaddr);
 	free(l);
     }
     while (net->freepkts) {
@@ -97,14 +248,28 @@ net_find_host(
     tl_net *net,
     const char *name)
 {
+    tl_map *m = &net->hostsbyname;
     int i;
 
-    for (i = 0; i < net->nhosts; i++) {
-	if (strcmp(net->hosts[i]->name, name) == 0) {
-	    return net->hosts[i];
+    /* Hosts are only ever appended: map those not mapped yet. */
+    for (i = (int) m->count; i < net->nhosts; i++) {
+	struct tl_mapslot *e = MapPut(m, 0, net->hosts[i]->name);
+
+	if (e == NULL) {
+	    /* No memory for the map: walk the hosts. */
+	    for (i = 0; i < net->nhosts; i++) {
+		if (strcmp(net->hosts[i]->name, name) == 0) {
+		    return net->hosts[i];
+		}
+	    }
+	    return NULL;
 	}
+	if (e->val == NULL) {
+	    e->val = net->hosts[i];
+	}
+	m->count++;
     }
-    return NULL;
+    return MapGet(m, 0, name);
 }
 
 tl_host *
@@ -112,14 +277,7 @@ net_find_host_by_addr(
     tl_net *net,
     tl_addr addr)
 {
-    int i;
-
-    for (i = 0; i < net->nhosts; i++) {
-	if (host_has_addr(net->hosts[i], addr)) {
-	    return net->hosts[i];
-	}
-    }
-    return NULL;
+    return MapGet(&net->hostsbyaddr, addr, NULL);
 }
 
 tl_link *
@@ -205,6 +363,16 @@ net_link_attach(
     ifc->mac[3] = (uint8_t) (n >> 16);
     ifc->mac[4] = (uint8_t) (n >> 8);
     ifc->mac[5] = (uint8_t) (n + 1);
+    if (!MapAddrVal(&link->byaddr, addr, ifc, NULL)
+	    || !MapAddrVal(&link->net->hostsbyaddr, addr, host, HostBefore)) {
+	/* Only the last interface of link can be in its map. */
+	if (MapGet(&link->byaddr, addr, NULL) == ifc) {
+	    MapSlot(&link->byaddr, AddrHash(addr), addr, NULL)->val = NULL;
+	    link->byaddr.count--;
+	}
+	free(ifc);
+	return -1;
+    }
     v[link->nifaces++] = ifc;
     host->ifaces[host->nifaces++] = ifc;
     return 0;
@@ -303,12 +471,10 @@ link_resolve(
     tl_link *link,
     tl_addr addr)
 {
-    int i;
+    tl_iface *ifc = MapGet(&link->byaddr, addr, NULL);
 
-    for (i = 0; i < link->nifaces; i++) {
-	if (link->ifaces[i]->addr == addr) {
-	    return link->ifaces[i];
-	}
+    if (ifc) {
+	return ifc;
     }
     if (link->peer && link->peer->addr == addr) {
 	return link->peer;		/* The kernel behind a TAP link. */

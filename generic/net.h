@@ -48,6 +48,12 @@ typedef enum { LINK_P2P, LINK_LAN, LINK_TAP } tl_linkkind;
 typedef void tl_output_fn(void *arg, const uint8_t *frame, uint32_t len,
 		    uint32_t gso);
 
+/* An open-addressing map from an address or a name to a pointer (net.c). */
+typedef struct tl_map {
+    size_t mask, count;		/* Slots - 1 (a power of two); used. */
+    struct tl_mapslot *slots;
+} tl_map;
+
 struct tl_link {
     tl_net *net;
     char *name;
@@ -57,6 +63,7 @@ struct tl_link {
     uint32_t mtu;
     tl_iface **ifaces;
     int nifaces;
+    tl_map byaddr;		/* ifaces by address: the first one. */
     tl_link *next;
     tl_iface *peer;		/* LINK_TAP: the far side. */
     tl_output_fn *output;	/* LINK_TAP: takes frames for the far side. */
@@ -133,6 +140,8 @@ struct tl_net {
     uint64_t seed;
     tl_host **hosts;
     int nhosts;
+    tl_map hostsbyname;		/* The first hostsbyname.count hosts. */
+    tl_map hostsbyaddr;		/* The first host with each address. */
     tl_link *links;
     tl_pkt *freepkts;		/* Recycled frames of PKT_SMALL... */
     tl_pkt *freebig;		/* ...and PKT_BIG bytes, */

@@ -3,6 +3,10 @@
  *
  *	A byte ring: the send and receive buffers of a connection. Reads and
  *	writes copy with at most two memcpy calls; nothing is done per byte.
+ *	The memory is taken when the first byte comes, grows by doubling up
+ *	to the ring's capacity and is given back whenever the ring is empty,
+ *	so an idle connection holds no buffer (as Linux holds skbs only while
+ *	they carry data).
  */
 
 #ifndef TCPLAB_RING_H
@@ -13,17 +17,22 @@
 #include <string.h>
 
 typedef struct tl_ring {
-    uint8_t *buf;
-    uint32_t cap, head, len;	/* head: index of the oldest byte. */
+    uint8_t *buf;		/* NULL while empty. */
+    uint32_t cap;		/* What it may hold (SO_SNDBUF, SO_RCVBUF). */
+    uint32_t size;		/* What buf holds now: grows up to cap. */
+    uint32_t head, len;		/* head: index of the oldest byte. */
 } tl_ring;
 
+#define RING_MINSIZE	2048u
+
+/* A ring of cap bytes; its memory comes with the first byte. */
 static inline int
 ring_init(tl_ring *r, uint32_t cap)
 {
-    r->buf = cap ? malloc(cap) : NULL;
-    r->cap = r->buf ? cap : 0;
-    r->head = r->len = 0;
-    return cap == 0 || r->buf != NULL;
+    r->buf = NULL;
+    r->cap = cap;
+    r->size = r->head = r->len = 0;
+    return 1;
 }
 
 static inline void
@@ -31,7 +40,7 @@ ring_free(tl_ring *r)
 {
     free(r->buf);
     r->buf = NULL;
-    r->cap = r->len = r->head = 0;
+    r->cap = r->size = r->len = r->head = 0;
 }
 
 static inline uint32_t
@@ -40,7 +49,54 @@ ring_space(const tl_ring *r)
     return r->cap - r->len;
 }
 
-/* Appends up to n bytes; returns how many fitted. */
+/* Copies n bytes starting off bytes after the oldest one, without removing. */
+static inline void
+ring_peek(const tl_ring *r, uint32_t off, uint8_t *out, uint32_t n)
+{
+    uint32_t pos, first;
+
+    if (n == 0) {
+	return;
+    }
+    pos = (r->head + off) % r->size;
+    first = r->size - pos < n ? r->size - pos : n;
+    memcpy(out, r->buf + pos, first);
+    memcpy(out + first, r->buf, n - first);
+}
+
+/*
+ * Makes room for n more bytes (n <= ring_space()): the memory doubles,
+ * from RING_MINSIZE up to cap. Returns 0 if there is none to be had.
+ */
+static inline int
+ring_reserve(tl_ring *r, uint32_t n)
+{
+    uint32_t need = r->len + n, size = r->size ? r->size : RING_MINSIZE;
+    uint8_t *b;
+
+    if (need <= r->size) {
+	return 1;
+    }
+    while (size < need && size < r->cap) {
+	size = size > r->cap / 2 ? r->cap : 2 * size;
+    }
+    if (size > r->cap) {
+	size = r->cap;
+    }
+    b = malloc(size);
+    if (b == NULL) {
+	return 0;
+    }
+    ring_peek(r, 0, b, r->len);
+    free(r->buf);
+    r->buf = b;
+    r->size = size;
+    r->head = 0;
+    return 1;
+}
+
+/* Appends up to n bytes (p NULL: the caller wrote them in place); returns
+ * how many fitted. */
 static inline uint32_t
 ring_write(tl_ring *r, const uint8_t *p, uint32_t n)
 {
@@ -49,11 +105,11 @@ ring_write(tl_ring *r, const uint8_t *p, uint32_t n)
     if (n > r->cap - r->len) {
 	n = r->cap - r->len;
     }
-    if (n == 0) {
+    if (n == 0 || !ring_reserve(r, n)) {
 	return 0;
     }
-    tail = (r->head + r->len) % r->cap;
-    first = r->cap - tail < n ? r->cap - tail : n;
+    tail = (r->head + r->len) % r->size;
+    first = r->size - tail < n ? r->size - tail : n;
     if (p) {
 	memcpy(r->buf + tail, p, first);
 	memcpy(r->buf, p + first, n - first);
@@ -62,39 +118,19 @@ ring_write(tl_ring *r, const uint8_t *p, uint32_t n)
     return n;
 }
 
-/* Writes n bytes at offset off from the oldest byte, within capacity. */
-static inline void
-ring_put_at(tl_ring *r, uint32_t off, const uint8_t *p, uint32_t n)
-{
-    uint32_t pos = (r->head + off) % r->cap;
-    uint32_t first = r->cap - pos < n ? r->cap - pos : n;
-
-    memcpy(r->buf + pos, p, first);
-    memcpy(r->buf, p + first, n - first);
-}
-
-/* Copies n bytes starting off bytes after the oldest one, without removing. */
-static inline void
-ring_peek(const tl_ring *r, uint32_t off, uint8_t *out, uint32_t n)
-{
-    uint32_t pos = (r->head + off) % r->cap;
-    uint32_t first = r->cap - pos < n ? r->cap - pos : n;
-
-    memcpy(out, r->buf + pos, first);
-    memcpy(out + first, r->buf, n - first);
-}
-
-/* Drops the n oldest bytes. */
+/* Drops the n oldest bytes; an empty ring gives its memory back. */
 static inline void
 ring_drop(tl_ring *r, uint32_t n)
 {
     if (n > r->len) {
 	n = r->len;
     }
-    r->head = r->cap ? (r->head + n) % r->cap : 0;
+    r->head = r->size ? (r->head + n) % r->size : 0;
     r->len -= n;
     if (r->len == 0) {
-	r->head = 0;
+	free(r->buf);
+	r->buf = NULL;
+	r->size = r->head = 0;
     }
 }
 

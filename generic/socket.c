@@ -746,6 +746,9 @@ Resize(
 	return ENOMEM;
     }
     if (r->len) {
+	if (!ring_reserve(&n, r->len)) {
+	    return ENOMEM;
+	}
 	ring_peek(r, 0, n.buf, r->len);
 	ring_write(&n, NULL, r->len);
     }

@@ -45,6 +45,10 @@ TcplabConnNew(
     c->name = TcplabNewName(netPtr->interp, "conn");
     Tcl_IncrRefCount(c->name);
     c->next = netPtr->conns;
+    c->prev = NULL;
+    if (netPtr->conns) {
+	netPtr->conns->prev = c;
+    }
     netPtr->conns = c;
     c->cmd = Tcl_CreateObjCommand(netPtr->interp, Tcl_GetString(c->name),
 	    ConnObjCmd, c, ConnDeleteProc);
@@ -64,16 +68,18 @@ static void
 ConnDeleteProc(
     void *clientData)
 {
-    ConnObj *c = clientData, **pp;
+    ConnObj *c = clientData;
     NetObj *netPtr = c->netPtr;
 
     c->cmd = NULL;
     TcplabChanDetach(c);
-    for (pp = &netPtr->conns; *pp; pp = &(*pp)->next) {
-	if (*pp == c) {
-	    *pp = c->next;
-	    break;
-	}
+    if (c->prev) {
+	c->prev->next = c->next;
+    } else {
+	netPtr->conns = c->next;
+    }
+    if (c->next) {
+	c->next->prev = c->prev;
     }
     if (c->tcb && netPtr->net) {
 	tl_tcb *tp = c->tcb;

@@ -275,6 +275,9 @@ NetDeleteProc(
 	    Tcl_DeleteCommandFromToken(netPtr->interp, c->cmd);
 	} else {
 	    netPtr->conns = c->next;
+	    if (c->next) {
+		c->next->prev = NULL;
+	    }
 	}
     }
     while (netPtr->listeners) {

@@ -163,8 +163,12 @@ _Static_assert(TCP_ENV_APP == TT_NTIMERS,
 
 struct tl_tcb {
     tl_host *host;
-    tl_tcb *next;		/* In host->tcbs. */
+    tl_tcb *next, *prev;	/* In host->tcbs. */
+    tl_tcb *hnext, **hpprev;	/* In the host's 4-tuple hash chain. */
+    tl_tcb *pnext, **ppprev;	/* In the host's local port hash chain. */
+    int hashed;			/* In both hashes (tuple set, not CLOSED). */
     tl_listener *listener;	/* Came from, while not yet accepted. */
+    tl_tcb *lnext, *lprev;	/* Among the listener's children. */
     tl_tcb *qnext;		/* In the listener's accept queue. */
     int onq;			/* 1 when in that queue, 0 while embryonic. */
     void *user;			/* The user's handle; NULL when orphaned. */
@@ -296,7 +300,8 @@ typedef struct tl_openopts {
 
 struct tl_listener {
     tl_host *host;
-    tl_listener *next;
+    tl_listener *next, *prev;	/* In host->listeners, newest first. */
+    tl_listener *pnext, **ppprev;	/* In the host's chain for lport. */
     tl_addr laddr;		/* 0 = any. */
     uint16_t lport;
     int backlog;
@@ -304,6 +309,7 @@ struct tl_listener {
     tl_tcb *q, *qtail;		/* Accept queue (FIFO). */
     const tl_app *app;		/* A built-in service, or NULL. */
     tl_openopts opts;		/* Socket options its connections inherit. */
+    tl_tcb *children;		/* Embryonic and queued, newest first. */
     void *user;
     int closed;
 };
@@ -329,6 +335,9 @@ tl_tcb	       *tcp_newtcb(tl_host *host);
 void		tcp_set_state(tl_tcb *tp, int state);
 void		tcp_close(tl_tcb *tp);
 void		tcp_unqueue(tl_tcb *tp);
+void		tcp_adopt(tl_listener *l, tl_tcb *tp);
+int		tcp_listener_link(tl_listener *l);
+void		tcp_listener_unlink(tl_listener *l);
 void		tcp_drop(tl_tcb *tp, int err);
 void		tcp_free(tl_tcb *tp);
 uint32_t	tcp_new_isn(tl_host *host, tl_addr laddr, uint16_t lport,

@@ -252,9 +252,7 @@ Listen(
 	return;
     }
     tcp_set_tuple(tp, ip->dst, th->dport, ip->src, th->sport);
-    tp->listener = l;
-    tp->onq = 0;
-    l->q0len++;
+    tcp_adopt(l, tp);
     tp->flags |= TF_FROMLISTEN;
     tp->irs = th->seq;
     tp->rcv_nxt = th->seq + 1;

@@ -29,14 +29,18 @@ tcp_fill_sndbuf(
 
 	if (c->gen) {
 	    /* A generated stream: made in place, in contiguous pieces. */
-	    uint32_t tail = (r->head + r->len) % r->cap;
+	    uint32_t tail;
 
 	    n = ring_space(r);
-	    if (n > r->cap - tail) {
-		n = r->cap - tail;
-	    }
 	    if (n > c->len - c->off) {
 		n = (uint32_t) (c->len - c->off);
+	    }
+	    if (!ring_reserve(r, n)) {
+		break;
+	    }
+	    tail = (r->head + r->len) % r->size;
+	    if (n > r->size - tail) {
+		n = r->size - tail;
 	    }
 	    c->gen(c->genarg, c->genoff + c->off, r->buf + tail, n);
 	    ring_write(r, NULL, n);

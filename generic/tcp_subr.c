@@ -53,8 +53,155 @@ tcp_newtcb(
     tcp_timer_init(tp);
     tp->linger = -1;
     tp->next = h->tcbs;
+    tp->prev = NULL;
+    if (h->tcbs) {
+	h->tcbs->prev = tp;
+    }
     h->tcbs = tp;
     return tp;
+}
+
+/*
+ * The host's hashes of its TCBs: by 4-tuple for demultiplexing (Linux's
+ * established hash, TIME_WAIT included) and by local port for bind
+ * conflicts and ephemeral ports (Linux's bind hash). A TCB is in both from
+ * tcp_set_tuple() until it enters CLOSED or is freed; chains are walked
+ * only for their own key, so lookups cost O(1) on average. Both tables
+ * double when they hold more TCBs than buckets.
+ */
+
+struct tl_tcphash {
+    size_t mask;		/* Buckets - 1 (a power of two). */
+    size_t count;		/* TCBs hashed. */
+    tl_tcb **tuple;		/* Chained through hnext. */
+    tl_tcb **port;		/* Chained through pnext. */
+};
+
+static size_t
+TupleHash(
+    tl_addr laddr,
+    uint16_t lport,
+    tl_addr raddr,
+    uint16_t rport)
+{
+    uint64_t z = ((uint64_t) laddr << 32 | raddr)
+	    ^ ((uint64_t) lport << 16 | rport) * 0x9e3779b97f4a7c15ull;
+
+    z = (z ^ (z >> 31)) * 0xbf58476d1ce4e5b9ull;
+    return (size_t) (z ^ (z >> 29));
+}
+
+static size_t
+PortHash(
+    uint16_t lport)
+{
+    return (size_t) lport * 0x9e3779b1u >> 7;
+}
+
+/* Puts tp at the head of its two chains. */
+static void
+Link(
+    tl_tcb *tp,
+    tl_tcb **tuple,
+    tl_tcb **port)
+{
+    tp->hnext = *tuple;
+    if (*tuple) {
+	(*tuple)->hpprev = &tp->hnext;
+    }
+    *tuple = tp;
+    tp->hpprev = tuple;
+    tp->pnext = *port;
+    if (*port) {
+	(*port)->ppprev = &tp->pnext;
+    }
+    *port = tp;
+    tp->ppprev = port;
+}
+
+/* (Re)builds the tables with n buckets; 0 if no memory. */
+static int
+HashResize(
+    tl_host *h,
+    size_t n)
+{
+    struct tl_tcphash *t = h->tcphash;
+    tl_tcb **tuple = calloc(n, sizeof(*tuple)), **port;
+    tl_tcb *tp;
+
+    port = calloc(n, sizeof(*port));
+    if (tuple == NULL || port == NULL) {
+	free(tuple);
+	free(port);
+	return 0;
+    }
+    if (t == NULL) {
+	t = calloc(1, sizeof(*t));
+	if (t == NULL) {
+	    free(tuple);
+	    free(port);
+	    return 0;
+	}
+	h->tcphash = t;
+    }
+    free(t->tuple);
+    free(t->port);
+    t->tuple = tuple;
+    t->port = port;
+    t->mask = n - 1;
+    for (tp = h->tcbs; tp; tp = tp->next) {
+	if (tp->hashed) {
+	    size_t i = TupleHash(tp->laddr, tp->lport, tp->raddr, tp->rport)
+		    & t->mask, j = PortHash(tp->lport) & t->mask;
+
+	    Link(tp, &tuple[i], &port[j]);
+	}
+    }
+    return 1;
+}
+
+static void
+Hash(
+    tl_tcb *tp)
+{
+    tl_host *h = tp->host;
+    struct tl_tcphash *t = h->tcphash;
+    size_t i, j;
+
+    if (t == NULL || t->count >= t->mask + 1) {
+	/* Without memory for a larger table the chains just grow. */
+	if (!HashResize(h, t ? 2 * (t->mask + 1) : 64) && h->tcphash == NULL) {
+	    abort();
+	}
+	t = h->tcphash;
+    }
+    i = TupleHash(tp->laddr, tp->lport, tp->raddr, tp->rport) & t->mask;
+    j = PortHash(tp->lport) & t->mask;
+    Link(tp, &t->tuple[i], &t->port[j]);
+    tp->hashed = 1;
+    t->count++;
+}
+
+static void
+Unhash(
+    tl_tcb *tp)
+{
+    struct tl_tcphash *t = tp->host->tcphash;
+
+    if (!tp->hashed) {
+	return;
+    }
+    *tp->hpprev = tp->hnext;
+    if (tp->hnext) {
+	tp->hnext->hpprev = tp->hpprev;
+    }
+    *tp->ppprev = tp->pnext;
+    if (tp->pnext) {
+	tp->pnext->ppprev = tp->ppprev;
+    }
+    tp->hnext = tp->pnext = NULL;
+    tp->hashed = 0;
+    t->count--;
 }
 
 /* The receive ring: the buffer plus one scale unit, since a scaled window
@@ -160,6 +307,9 @@ tcp_set_state(
 	return;
     }
     tp->state = state;
+    if (state == TCPS_CLOSED) {
+	Unhash(tp);
+    }
     tcp_event(tp->host, tp, EV_STATE, from, state, 0, 0, NULL);
     if (tp->nhist < (int) (sizeof(tp->hist) / sizeof(tp->hist[0]))) {
 	tp->hist[tp->nhist].t = tcp_now(tp->host);
@@ -178,6 +328,15 @@ tcp_unqueue(
     tl_listener *l = tp->listener;
     tl_tcb **pp, *prev = NULL;
 
+    if (tp->lprev) {
+	tp->lprev->lnext = tp->lnext;
+    } else {
+	l->children = tp->lnext;
+    }
+    if (tp->lnext) {
+	tp->lnext->lprev = tp->lprev;
+    }
+    tp->lnext = tp->lprev = NULL;
     if (!tp->onq) {
 	l->q0len--;
     } else {
@@ -195,6 +354,23 @@ tcp_unqueue(
     tp->qnext = NULL;
     tp->onq = 0;
     tp->listener = NULL;
+}
+
+/* Makes tp an embryonic connection of l (SYN_RCVD from LISTEN). */
+void
+tcp_adopt(
+    tl_listener *l,
+    tl_tcb *tp)
+{
+    tp->listener = l;
+    tp->onq = 0;
+    l->q0len++;
+    tp->lprev = NULL;
+    tp->lnext = l->children;
+    if (l->children) {
+	l->children->lprev = tp;
+    }
+    l->children = tp;
 }
 
 /*
@@ -261,13 +437,25 @@ tcp_free(
     tl_tcb *tp)
 {
     tl_host *h = tp->host;
-    tl_tcb **pp;
 
-    for (pp = &h->tcbs; *pp; pp = &(*pp)->next) {
-	if (*pp == tp) {
-	    *pp = tp->next;
-	    break;
-	}
+    Unhash(tp);
+    if (tp->listener) {
+	tcp_unqueue(tp);
+    }
+    if (tp->prev) {
+	tp->prev->next = tp->next;
+    } else {
+	h->tcbs = tp->next;
+    }
+    if (tp->next) {
+	tp->next->prev = tp->prev;
+    }
+    if (h->tcbs == NULL && h->tcphash) {
+	/* The last TCB: the host needs no tables until the next one. */
+	free(h->tcphash->tuple);
+	free(h->tcphash->port);
+	free(h->tcphash);
+	h->tcphash = NULL;
     }
     tcp_timers_cancel_all(tp);
     tcp_app_cancel(tp);
@@ -494,15 +682,82 @@ tcp_lookup(
     tl_addr raddr,
     uint16_t rport)
 {
+    struct tl_tcphash *t = h->tcphash;
     tl_tcb *tp;
 
-    for (tp = h->tcbs; tp; tp = tp->next) {
+    if (t == NULL) {
+	return NULL;
+    }
+    for (tp = t->tuple[TupleHash(laddr, lport, raddr, rport) & t->mask]; tp;
+	    tp = tp->hnext) {
 	if (tp->lport == lport && tp->rport == rport && tp->laddr == laddr
 		&& tp->raddr == raddr && tp->state != TCPS_CLOSED) {
 	    return tp;
 	}
     }
     return NULL;
+}
+
+/*
+ * Listeners by port: LISTEN_BUCKETS chains, each in the order of
+ * host->listeners (newest first), so that a walk of one chain finds what a
+ * walk of the whole list finds. The table goes with the last listener.
+ */
+
+#define LISTEN_BUCKETS	64
+
+/* Puts a new listener in the host's list and chains; 0 if no memory. */
+int
+tcp_listener_link(
+    tl_listener *l)
+{
+    tl_host *h = l->host;
+    tl_listener **b;
+
+    if (h->listenhash == NULL) {
+	h->listenhash = calloc(LISTEN_BUCKETS, sizeof(*h->listenhash));
+	if (h->listenhash == NULL) {
+	    return 0;
+	}
+    }
+    l->prev = NULL;
+    l->next = h->listeners;
+    if (h->listeners) {
+	h->listeners->prev = l;
+    }
+    h->listeners = l;
+    b = &h->listenhash[l->lport % LISTEN_BUCKETS];
+    l->pnext = *b;
+    if (*b) {
+	(*b)->ppprev = &l->pnext;
+    }
+    *b = l;
+    l->ppprev = b;
+    return 1;
+}
+
+void
+tcp_listener_unlink(
+    tl_listener *l)
+{
+    tl_host *h = l->host;
+
+    if (l->prev) {
+	l->prev->next = l->next;
+    } else {
+	h->listeners = l->next;
+    }
+    if (l->next) {
+	l->next->prev = l->prev;
+    }
+    *l->ppprev = l->pnext;
+    if (l->pnext) {
+	l->pnext->ppprev = l->ppprev;
+    }
+    if (h->listeners == NULL) {
+	free(h->listenhash);
+	h->listenhash = NULL;
+    }
 }
 
 /* The most specific listener for laddr.lport (book fig. 18-22). */
@@ -514,7 +769,10 @@ tcp_lookup_listener(
 {
     tl_listener *l, *wild = NULL;
 
-    for (l = h->listeners; l; l = l->next) {
+    if (h->listenhash == NULL) {
+	return NULL;
+    }
+    for (l = h->listenhash[lport % LISTEN_BUCKETS]; l; l = l->pnext) {
 	if (l->lport != lport) {
 	    continue;
 	}
@@ -545,7 +803,8 @@ tcp_port_in_use(
     tl_listener *l;
     tl_tcb *tp;
 
-    for (l = h->listeners; l; l = l->next) {
+    for (l = h->listenhash ? h->listenhash[lport % LISTEN_BUCKETS] : NULL;
+	    l; l = l->pnext) {
 	/* With SO_REUSEADDR only the very same address conflicts, so a
 	 * specific and a wildcard listener can share a port (fig. 18-22). */
 	if (l->lport == lport && (reuseaddr ? l->laddr == laddr
@@ -553,10 +812,11 @@ tcp_port_in_use(
 	    return 1;
 	}
     }
-    if (reuseaddr) {
+    if (reuseaddr || h->tcphash == NULL) {
 	return 0;
     }
-    for (tp = h->tcbs; tp; tp = tp->next) {
+    for (tp = h->tcphash->port[PortHash(lport) & h->tcphash->mask]; tp;
+	    tp = tp->pnext) {
 	if (tp->state != TCPS_CLOSED && tp->lport == lport
 		&& (laddr == 0 || tp->laddr == laddr)) {
 	    return 1;
@@ -660,6 +920,8 @@ tcp_set_tuple(
     tp->lport = lport;
     tp->raddr = raddr;
     tp->rport = rport;
+    Unhash(tp);
+    Hash(tp);
     tp->ts_offset = (uint32_t) Mix(tp->host->tcp.seed ^ 0x74735f6f6666ull
 	    ^ Mix(((uint64_t) laddr << 32 | raddr)
 	    ^ ((uint64_t) lport << 16 | rport)));

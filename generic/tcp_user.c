@@ -239,8 +239,10 @@ tcp_listen(
     l->backlog = backlog < 0 ? 0 : backlog;
     l->app = app;
     l->opts = *o;
-    l->next = h->listeners;
-    h->listeners = l;
+    if (!tcp_listener_link(l)) {
+	free(l);
+	return ENOMEM;
+    }
     *lPtr = l;
     return 0;
 }
@@ -270,22 +272,12 @@ tcp_listener_close(
     tl_listener *l)
 {
     tl_host *h = l->host;
-    tl_listener **pp;
-    tl_tcb *tp, *next;
 
-    for (tp = h->tcbs; tp; tp = next) {
-	next = tp->next;
-	if (tp->listener == l) {
-	    tcp_drop(tp, ECONNABORTED);
-	    next = h->tcbs;	/* The list changed. */
-	}
+    /* Newest first, as a walk of the host's TCBs finds them. */
+    while (l->children) {
+	tcp_drop(l->children, ECONNABORTED);
     }
-    for (pp = &h->listeners; *pp; pp = &(*pp)->next) {
-	if (*pp == l) {
-	    *pp = l->next;
-	    break;
-	}
-    }
+    tcp_listener_unlink(l);
     if (l->user && h->tcp.up && h->tcp.up->listener_gone) {
 	h->tcp.up->listener_gone(l->user, l);
     }

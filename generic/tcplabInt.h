@@ -105,7 +105,7 @@ struct ConnObj {
     Tcl_Obj *onState, *onReadable, *onEvent;
     int lastErr;		/* The error the connection ended with. */
     struct ChanState *chan;	/* Its Tcl channel (tclChan.c), or NULL. */
-    ConnObj *next;
+    ConnObj *next, *prev;	/* In netPtr->conns. */
 };
 
 struct ListenObj {

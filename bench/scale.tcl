@@ -1,0 +1,224 @@
+#!/usr/bin/env tclsh
+# scale.tcl --
+#
+#	Benchmark (not a test): how tcplab scales with the number of
+#	connections. For each N it prints
+#	  establish  wall seconds to open N connections (connect calls
+#	             included) until all are ESTABLISHED;
+#	  conn+close connects and closes per wall second (open N, close them
+#	             all, run until every client end is in TIME_WAIT);
+#	  B/estab    resident bytes per idle established connection end (both
+#	             ends live in this process: the RSS growth over 2N);
+#	  B/tw       resident bytes per TIME_WAIT connection;
+#	  B/halfopen resident bytes per half-open (SYN_RCVD) connection at a
+#	             linux listener, from spoofed SYNs;
+#	  keepalive  wall seconds for one simulated hour of N idle connections
+#	             with keepalive every 10 minutes, and wall microseconds
+#	             per probe.
+#	Every figure comes from its own tclsh process so that RSS deltas
+#	(VmRSS of /proc/self/status) start from a clean heap.
+#
+#	Hosts sit on one LAN in 198.18.0.0/15 (RFC 2544 benchmark
+#	addresses): a server offering discard and as many clients as the
+#	ephemeral ports (1024-65535 here) need.
+#
+#	TCLLIBPATH=. tclsh bench/scale.tcl ?N ...?	(default 1000 10000 100000)
+
+package require tcplab
+
+proc rss {} {
+    set f [open /proc/self/status]
+    set s [read $f]
+    close $f
+    regexp {VmRSS:\s+(\d+) kB} $s -> kb
+    return [expr {$kb * 1024}]
+}
+
+proc wall {} {
+    return [clock microseconds]
+}
+
+# A server and enough clients for n connections; returns the client names.
+proc topology {n {spoofer 0}} {
+    global net
+    set net [tcplab::network create]
+    $net configure -instantlimit 100000000
+    set nclients [expr {max(1, ($n + 63999) / 64000)}]
+    $net host create server -addr 198.18.0.1/16 -profile linux \
+	-services discard
+    set members server
+    set clients {}
+    for {set i 1} {$i <= $nclients} {incr i} {
+	$net host create c$i -addr 198.18.1.$i/16 -profile linux
+	c$i sysctl port_lo 1024
+	c$i sysctl port_hi 65535
+	lappend members c$i
+	lappend clients c$i
+    }
+    if {$spoofer} {
+	$net host create spoofer -addr 198.18.2.1/16 -profile linux
+	lappend members spoofer
+    }
+    $net lan create lan0 $members -delay 1ms
+    return $clients
+}
+
+# Opens n connections from the clients to the server's discard port.
+proc open_conns {clients n {opts {}}} {
+    global conns
+    set per [expr {($n + [llength $clients] - 1) / [llength $clients]}]
+    set conns {}
+    set i 0
+    foreach c $clients {
+	for {set j 0} {$j < $per && $i < $n} {incr j; incr i} {
+	    lappend conns [$c connect server discard {*}$opts]
+	}
+    }
+}
+
+proc count_state {state} {
+    global conns
+    set k 0
+    foreach c $conns {
+	if {[$c state] eq $state} {
+	    incr k
+	}
+    }
+    return $k
+}
+
+proc settle {state} {
+    global net conns
+    # Handshakes and closes take a few round trips of 2 ms.
+    $net run 1s
+    set k [count_state $state]
+    if {$k != [llength $conns]} {
+	error "only $k of [llength $conns] connections in $state"
+    }
+}
+
+proc measure_establish {n} {
+    global net conns
+    set clients [topology $n]
+    set r0 [rss]
+    set t0 [wall]
+    open_conns $clients $n
+    settle ESTABLISHED
+    set t1 [wall]
+    set r1 [rss]
+    return [list establish [expr {($t1 - $t0) / 1e6}] \
+	B/estab [expr {($r1 - $r0) / (2.0 * $n)}]]
+}
+
+proc measure_cycle {n} {
+    global net conns
+    set clients [topology [expr {2 * $n}]]
+    set t0 [wall]
+    open_conns $clients $n
+    settle ESTABLISHED
+    foreach c $conns {
+	$c close
+    }
+    settle TIME_WAIT
+    set t1 [wall]
+    # A second batch reuses the memory the first batch's server ends gave
+    # back, so the growth over it is the second batch's TIME_WAITs.
+    set first $conns
+    set r0 [rss]
+    open_conns $clients $n
+    settle ESTABLISHED
+    foreach c $conns {
+	$c close
+    }
+    settle TIME_WAIT
+    set r1 [rss]
+    return [list conn+close/s [expr {$n / (($t1 - $t0) / 1e6)}] \
+	B/tw [expr {($r1 - $r0) / double($n)}]]
+}
+
+proc measure_halfopen {n} {
+    global net
+    topology 1 1
+    set r0 [rss]
+    # Spoofed sources off the LAN's subnet: the SYN-ACKs have no route.
+    for {set i 0} {$i < $n} {incr i} {
+	set src 198.19.[expr {($i >> 8) & 255}].[expr {$i & 255}]
+	set sport [expr {1024 + ($i >> 16)}]
+	spoofer inject -from $src -to server \
+	    -tcp [list sport $sport dport 9 flags S seq 1000 win 65535]
+    }
+    $net run 10ms
+    set r1 [rss]
+    set k 0
+    foreach c [server connections] {
+	if {[$c state] eq "SYN_RCVD"} {
+	    incr k
+	}
+    }
+    if {$k != $n} {
+	error "only $k of $n connections in SYN_RCVD"
+    }
+    return [list B/halfopen [expr {($r1 - $r0) / double($n)}]]
+}
+
+proc measure_keepalive {n} {
+    global net conns
+    set clients [topology $n]
+    foreach c $clients {
+	$c sysctl tcp_keepalive_time 600
+    }
+    open_conns $clients $n -keepalive
+    settle ESTABLISHED
+    set out0 0
+    foreach c $clients {
+	incr out0 [dict get [$c stats] tcp_out]
+    }
+    set t0 [wall]
+    $net run 1h
+    set t1 [wall]
+    set out1 0
+    foreach c $clients {
+	incr out1 [dict get [$c stats] tcp_out]
+    }
+    set probes [expr {$out1 - $out0}]
+    set w [expr {($t1 - $t0) / 1e6}]
+    return [list keepalive $w us/probe \
+	[expr {$probes ? $w * 1e6 / $probes : 0}]]
+}
+
+if {[lindex $argv 0] eq "-child"} {
+    lassign $argv - what n
+    puts [measure_$what $n]
+    exit
+}
+
+set sizes [expr {[llength $argv] ? $argv : {1000 10000 100000}}]
+set cols {N establish conn+close/s B/estab B/tw B/halfopen keepalive us/probe}
+set fmt "%-8s %10s %12s %9s %9s %11s %10s %9s"
+puts [format $fmt {*}$cols]
+foreach n $sizes {
+    set row [dict create N $n]
+    foreach what {establish cycle halfopen keepalive} {
+	if {[catch {exec [info nameofexecutable] [info script] -child $what \
+		$n 2>@ stderr} out]} {
+	    puts stderr "N=$n $what: $out"
+	    continue
+	}
+	set row [dict merge $row $out]
+    }
+    set line {}
+    foreach col $cols {
+	if {![dict exists $row $col]} {
+	    lappend line -
+	    continue
+	}
+	set v [dict get $row $col]
+	switch -- $col {
+	    N { lappend line $v }
+	    establish - keepalive { lappend line [format %.3fs $v] }
+	    default { lappend line [format %.0f $v] }
+	}
+    }
+    puts [format $fmt {*}$line]
+    flush stdout
+}
