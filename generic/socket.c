@@ -703,15 +703,7 @@ so_listener_setsockopt(
     const void *val,
     uint32_t len)
 {
-    const tl_sockopt_def *d;
-    Val v;
-    int err = Lookup(level, optname, SOW_LISTEN, 1, &d);
-
-    if (err || (err = Take(d, val, len, &v)) != 0) {
-	return err;
-    }
-    OptsSet(&l->opts, d, &v);
-    return 0;
+    return so_opts_setsockopt(&l->opts, level, optname, val, len);
 }
 
 int
