@@ -21,14 +21,25 @@ tcp_ms(
     return (tl_time) ms * TL_MS;
 }
 
+static int	HashResize(tl_host *h, size_t n);
+static void	HashFree(tl_host *h);
+
 tl_tcb *
 tcp_newtcb(
     tl_host *h)
 {
     static uint64_t ids;
-    tl_tcb *tp = calloc(1, sizeof(*tp));
+    tl_tcb *tp;
 
+    /* The host's tables come with its first TCB (see Hash()). */
+    if (h->tcphash == NULL && !HashResize(h, 64)) {
+	return NULL;
+    }
+    tp = calloc(1, sizeof(*tp));
     if (tp == NULL) {
+	if (h->tcbs == NULL) {
+	    HashFree(h);
+	}
 	return NULL;
     }
     tp->host = h;
@@ -44,12 +55,9 @@ tcp_newtcb(
     if (tp->cc->init) {
 	tp->cc->init(tp);
     }
-    if (!ring_init(&tp->sndbuf, (uint32_t) h->tun.sndbuf)
-	    || !ring_init(&tp->rcvbuf, tcp_rcvbuf_size(h, h->tun.rcvbuf))) {
-	ring_free(&tp->sndbuf);
-	free(tp);
-	return NULL;
-    }
+    /* Empty rings: their memory comes with data (ring.h). */
+    (void) ring_init(&tp->sndbuf, (uint32_t) h->tun.sndbuf);
+    (void) ring_init(&tp->rcvbuf, tcp_rcvbuf_size(h, h->tun.rcvbuf));
     tcp_timer_init(tp);
     tp->linger = -1;
     tp->next = h->tcbs;
@@ -161,6 +169,19 @@ HashResize(
 }
 
 static void
+HashFree(
+    tl_host *h)
+{
+    if (h->tcphash) {
+	free(h->tcphash->tuple);
+	free(h->tcphash->port);
+	free(h->tcphash);
+	h->tcphash = NULL;
+    }
+}
+
+/* Hashes tp on its tuple; the tables exist while the host has TCBs. */
+static void
 Hash(
     tl_tcb *tp)
 {
@@ -168,11 +189,9 @@ Hash(
     struct tl_tcphash *t = h->tcphash;
     size_t i, j;
 
-    if (t == NULL || t->count >= t->mask + 1) {
+    if (t->count >= t->mask + 1) {
 	/* Without memory for a larger table the chains just grow. */
-	if (!HashResize(h, t ? 2 * (t->mask + 1) : 64) && h->tcphash == NULL) {
-	    abort();
-	}
+	(void) HashResize(h, 2 * (t->mask + 1));
 	t = h->tcphash;
     }
     i = TupleHash(tp->laddr, tp->lport, tp->raddr, tp->rport) & t->mask;
@@ -450,12 +469,9 @@ tcp_free(
     if (tp->next) {
 	tp->next->prev = tp->prev;
     }
-    if (h->tcbs == NULL && h->tcphash) {
+    if (h->tcbs == NULL) {
 	/* The last TCB: the host needs no tables until the next one. */
-	free(h->tcphash->tuple);
-	free(h->tcphash->port);
-	free(h->tcphash);
-	h->tcphash = NULL;
+	HashFree(h);
     }
     tcp_timers_cancel_all(tp);
     tcp_app_cancel(tp);
