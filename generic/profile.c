@@ -201,6 +201,13 @@ static const Row rows[] = {
     /* 4.4BSD tcp_backoff[] = {1,2,4,8,16,32,64,64,...}; others double. */
     {{T(rto_backoff), 0, 1, "backoff: 0 = BSD table, 1 = doubling"},
 	{BACKOFF_BSD, BACKOFF_DOUBLE, BACKOFF_DOUBLE, BACKOFF_DOUBLE}},
+    /* Nagle's rule (RFC 896, RFC 1122 4.2.3.4; 4.4BSD tcp_output()) holds
+     * a small segment while any data is unacknowledged; Linux uses
+     * Minshall's variant (tcp_nagle_check(), tcp_minshall_check()): only
+     * while an earlier small segment is unacknowledged, so the tail of a
+     * write leaves with the full segments before it. */
+    {{T(nagle_minshall), 0, 1, "Nagle holds a small segment only while an earlier small one is unacknowledged (Minshall, as Linux)"},
+	{0, 1, 1, 0}},
     /* Where the minimum comes in a timeout's backoff. RFC 6298 5.5 doubles
      * the RTO of 2.4, already rounded up to the minimum (1 s), and Linux
      * tcp_retransmit_timer() doubles icsk_rto, which holds its minimum;

@@ -94,6 +94,7 @@ typedef struct tl_tunables {
     int orphan_retries_default;	/* tcp_orphan_retries 0 means this */
     int tw_reuse_isn_incr;	/* TIME_WAIT reuse: ISN above snd_nxt */
     int tw_rst_exact;		/* TIME_WAIT ignores an inexact RST (Linux) */
+    int nagle_minshall;		/* Nagle holds only behind a small segment */
     int rto_backoff_after_min;	/* Back off the clamped RTO (RFC 6298 5.5) */
     int rto_min_in_var;		/* RTO = SRTT + max(4 RTTVAR, rto_min) (Linux) */
     int tlp;			/* Tail loss probe before the first RTO */

@@ -186,6 +186,7 @@ struct tl_tcb {
     uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_up, snd_wl1, snd_wl2;
     uint32_t iss;
     uint32_t max_sndwnd;
+    uint32_t snd_sml;		/* End of the last small segment sent (Linux). */
     /* Receive sequence variables. */
     uint32_t rcv_nxt, rcv_wnd, rcv_up, irs;
     uint8_t iobc;		/* The urgent byte, out of band (4.4BSD t_iobc). */

@@ -259,7 +259,7 @@ Listen(
     tp->rcv_adv = tp->rcv_nxt;
     tp->iss = has_iss ? iss_override
 	    : tcp_new_isn(h, tp->laddr, tp->lport, tp->raddr, tp->rport);
-    tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
+    tp->snd_una = tp->snd_nxt = tp->snd_max = tp->snd_sml = tp->iss;
     tp->snd_buf_seq = tp->iss + 1;
     tp->mss_offer = tcp_mss_offer(h, tp->raddr, l->opts.mss);
     tcp_syn_options(tp, th);

@@ -387,9 +387,16 @@ tcp_output(
 		 * TCP_CORK holds partial segments until the close pushes
 		 * them (Linux tcp_nagle_check(), tcp_send_fin()). */
 		int corked = (tp->flags & TF_CORK) && !FinState(state);
+		/* Minshall's variant (Linux tcp_nagle_check(),
+		 * tcp_minshall_check()): a small segment waits only while an
+		 * earlier small one is unacknowledged. */
+		int nosmall = tp->host->tun.nagle_minshall
+			&& !(SEQ_GT(tp->snd_sml, tp->snd_una)
+			    && SEQ_LEQ(tp->snd_sml, tp->snd_nxt));
 
 		if (len >= tp->mss
-			|| ((idle || (tp->flags & (TF_NODELAY | TF_CORK)))
+			|| ((idle || nosmall
+			    || (tp->flags & (TF_NODELAY | TF_CORK)))
 			    && seq + len == data_end && tp->pend == NULL
 			    && !corked)
 			|| (tp->flags & TF_FORCE)
@@ -415,6 +422,9 @@ tcp_output(
 	    }
 	    if (len && seq + len == data_end) {
 		flags |= TH_PUSH;
+	    }
+	    if (send && len && len < tp->mss && SEQ_GEQ(seq, tp->snd_max)) {
+		tp->snd_sml = seq + len;	/* tcp_minshall_update() */
 	    }
 	}
 	if (!send && (tp->flags & TF_ACKNOW)) {

@@ -190,7 +190,7 @@ tcp_connect(
     tcp_apply_opts(tp, o);
     tp->iss = o->has_isn ? o->isn : has_tw_iss ? tw_iss
 	    : tcp_new_isn(h, laddr, lport, raddr, rport);
-    tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
+    tp->snd_una = tp->snd_nxt = tp->snd_max = tp->snd_sml = tp->iss;
     tp->snd_buf_seq = tp->iss + 1;
     tp->mss_offer = tcp_mss_offer(h, raddr, o->mss);
     tcp_mss_set(tp, 0);
