@@ -40,7 +40,8 @@ $c close
 $net run 5s
 $net trace off
 
-puts "\n$file:"
+# Only the file's name: where it is depends on the machine.
+puts "\n[file tail $file]:"
 foreach seg [tcplab::pcap read $file] {
     dict with seg {
 	puts [format "%10s %s.%s > %s.%s %-2s seq %u ack %u len %u %s" \

@@ -57,5 +57,5 @@ foreach e [$net record events] {
 	    [dict get $e cwnd] [dict get $e ssthresh] $last]
     }
 }
-puts "(cwnd plot written to $file)"
+puts "(cwnd plot written to [file tail $file])"
 $net destroy

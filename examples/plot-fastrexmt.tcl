@@ -54,5 +54,5 @@ foreach line [split $text \n] {
 	puts $line
     }
 }
-puts "(time-sequence graph written to $file)"
+puts "(time-sequence graph written to [file tail $file])"
 $net destroy

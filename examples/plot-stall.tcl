@@ -55,5 +55,5 @@ foreach line [split [tcplab::plot tseq $net -format text] \n] {
     }
 }
 puts "zero-window probes: $n"
-puts "(time-sequence graph written to $file)"
+puts "(time-sequence graph written to [file tail $file])"
 $net destroy

@@ -21,7 +21,9 @@
 #	  - "bsdi % sock -b1098 sun 6666" while sun's 4-tuple is still in
 #	    TIME_WAIT succeeds: 4.4BSD accepts a SYN for a TIME_WAIT 4-tuple
 #	    whose sequence number is above the old one, and the new
-#	    incarnation's ISN is the old snd_nxt + 128000;
+#	    incarnation's ISN is 128000 (TCP_ISSINCR) above the old one's
+#	    rcv_nxt (4.4BSD tcp_input() counts it in the peer's sequence
+#	    space; the book says "the last sequence number" + 128000);
 #	  - a SYN from another host (svr4) reaches the restarted server too;
 #	  - after 2MSL the port is free again without -reuseaddr.
 #
@@ -58,7 +60,7 @@ $net run -until {[$c eof]} -timeout 5s
 $c close
 $net run 1s
 puts "(sun: [sun netstat])"
-set oldnxt [dict get [$s info] snd_nxt]
+set oldnxt [dict get [$s info] rcv_nxt]
 
 puts "server restart:"
 try "sun listen 6666" {sun listen 6666}
@@ -91,7 +93,7 @@ $net run 1s
 set s2 [$l2 accept]
 puts "    bsdi.1098: [$c2 states]"
 puts "    old incarnation on sun: [$s states]"
-puts "    new ISN [dict get [$s2 info] iss] = old snd_nxt $oldnxt +\
+puts "    new ISN [dict get [$s2 info] iss] = old rcv_nxt $oldnxt +\
     [expr {[dict get [$s2 info] iss] - $oldnxt}]"
 set c3 [svr4 connect sun 6666]
 $net run 1s

@@ -310,6 +310,11 @@ static const Row rows[] = {
      * 3.1 formula when 0. */
     {{T(initial_cwnd), 0, 1000, "initial congestion window, segments (0 = RFC 5681)"},
 	{1, 10, 10, 0}},
+    /* 4.4BSD tcp_newtcpcb(): TCP_MAXWIN << TCP_MAX_WINSHIFT = 65535 x
+     * 2^14; Linux tcp_init_sock(): TCP_INFINITE_SSTHRESH 0x7fffffff;
+     * RFC 5681 3.1: "arbitrarily high". */
+    {{T(initial_ssthresh), 2, BIG, "initial slow start threshold, bytes"},
+	{1073725440, BIG, BIG, BIG}},
     /* Linux tcp_close(): unread data means RST (trace 10); RFC 1122
      * 4.2.2.13 and RFC 2525 2.17. 4.4BSD sends a FIN. */
     {{T(rst_on_close_unread), 0, 1, "close with unread data sends RST"},

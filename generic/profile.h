@@ -78,6 +78,7 @@ typedef struct tl_tunables {
     int rcvbuf;			/* Receive buffer, bytes */
     int sndbuf;			/* Send buffer, bytes */
     int initial_cwnd;		/* Segments; 0 = RFC 5681 formula */
+    int initial_ssthresh;	/* Bytes */
     int rst_on_close_unread;	/* RST instead of FIN (RFC 2525 2.17) */
     int challenge_ack;		/* RFC 5961 challenge ACKs */
     int closewait_rst_epipe;	/* RST in CLOSE_WAIT reports EPIPE */

@@ -49,7 +49,7 @@ tcp_newtcb(
     tp->last_rcv = tp->created;
     tp->rto = tcp_ms(h->tun.rto_initial);
     tp->rtt_start = -1;
-    tp->ssthresh = 0x7fffffff;
+    tp->ssthresh = (uint32_t) h->tun.initial_ssthresh;
     tp->cc = tcp_cc_modules[(unsigned) h->tun.tcp_congestion_control
 	    < CC_NMODULES ? h->tun.tcp_congestion_control : CC_NEWRENO];
     if (tp->cc->init) {
