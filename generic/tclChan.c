@@ -31,6 +31,7 @@ typedef struct ChanState {
     Tcl_TimerToken timer;	/* A 0 ms notification timer, or NULL. */
     int queued;			/* A notification waits in the network's queue. */
     int inInput;		/* Inside a blocking read: don't notify. */
+    int notifying;		/* Inside Tcl_NotifyChannel (its handlers). */
     int closed;			/* close2Proc ran; freed once released. */
     int errReported;		/* The connection's error went to a read. */
     int linger;			/* -linger as last known: -1 off, else s. */
@@ -144,7 +145,11 @@ ChanFire(
 	mask |= TCL_READABLE;
     }
     if (mask) {
+	Tcl_Preserve(cs);
+	cs->notifying = 1;
 	Tcl_NotifyChannel(cs->chan, mask);
+	cs->notifying = 0;
+	Tcl_Release(cs);
     }
 }
 
@@ -179,7 +184,11 @@ ChanSchedule(
     if (ready && cs->timer == NULL) {
 	cs->timer = Tcl_CreateTimerHandler(0, ChanTimerProc, cs);
     }
-    if (!cs->queued && netPtr->net && !netPtr->real) {
+    /* A handler that leaves the channel ready (a writable handler kept
+     * after the connection opened, a readable one that did not read) is
+     * asked again by Tcl's event loop, as for Tcl's own sockets: queued
+     * again in the network's queue it would run forever at one instant. */
+    if (!cs->queued && !cs->notifying && netPtr->net && !netPtr->real) {
 	Tcl_Obj *script = Tcl_NewStringObj("::tcplab::ChanNotify", -1);
 
 	Tcl_ListObjAppendElement(NULL, script,
