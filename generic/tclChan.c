@@ -32,6 +32,9 @@ typedef struct ChanState {
     int queued;			/* A notification waits in the network's queue. */
     int inInput;		/* Inside a blocking read: don't notify. */
     int notifying;		/* Inside Tcl_NotifyChannel (its handlers). */
+    uint64_t moved;		/* Bytes read from or written to the stack. */
+    uint64_t movedAt;		/* ...when the handlers were called, */
+    int bufAt;			/* and the bytes Tcl then had buffered. */
     int closed;			/* close2Proc ran; freed once released. */
     int errReported;		/* The connection's error went to a read. */
     int linger;			/* -linger as last known: -1 off, else s. */
@@ -147,6 +150,8 @@ ChanFire(
     if (mask) {
 	Tcl_Preserve(cs);
 	cs->notifying = 1;
+	cs->movedAt = cs->moved;
+	cs->bufAt = Tcl_InputBuffered(cs->chan);
 	Tcl_NotifyChannel(cs->chan, mask);
 	cs->notifying = 0;
 	Tcl_Release(cs);
@@ -184,11 +189,15 @@ ChanSchedule(
     if (ready && cs->timer == NULL) {
 	cs->timer = Tcl_CreateTimerHandler(0, ChanTimerProc, cs);
     }
-    /* A handler that leaves the channel ready (a writable handler kept
-     * after the connection opened, a readable one that did not read) is
-     * asked again by Tcl's event loop, as for Tcl's own sockets: queued
-     * again in the network's queue it would run forever at one instant. */
-    if (!cs->queued && !cs->notifying && netPtr->net && !netPtr->real) {
+    /* A handler that leaves the channel ready without moving a byte (a
+     * writable handler kept after the connection opened, a readable one
+     * that did not read, or read the end of the stream again) is asked
+     * again by Tcl's event loop, as for Tcl's own sockets: queued again in
+     * the network's queue it would run forever at one instant. One that
+     * moved bytes (a gets that left lines buffered) runs again soon. */
+    if (!cs->queued && !(cs->notifying && cs->moved == cs->movedAt
+	    && Tcl_InputBuffered(cs->chan) >= cs->bufAt)
+	    && netPtr->net && !netPtr->real) {
 	Tcl_Obj *script = Tcl_NewStringObj("::tcplab::ChanNotify", -1);
 
 	Tcl_ListObjAppendElement(NULL, script,
@@ -508,6 +517,7 @@ ChanInputProc(
 	err = so_recv(tp, (uint8_t *) buf, (uint32_t) toRead, 0, &n);
 	if (err == 0 && n > 0) {
 	    TcplabKick(cs->netPtr);
+	    cs->moved += n;
 	    return (int) n;
 	}
 	if (err && err != EAGAIN) {
@@ -558,6 +568,7 @@ ChanOutputProc(
 	*errorCodePtr = err;
 	return -1;
     }
+    cs->moved += (uint64_t) toWrite;
     return toWrite;
 }
 
