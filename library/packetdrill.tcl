@@ -814,6 +814,7 @@ proc ::tcplab::packetdrill::RunVirtual {file script opts result} {
 	set R(nextfd) 3
 	set R(socks) {}
 	set R(sut_sock) ""
+	set R(listening) 0
 	set R(nextport) 48000
 	set R(pending) {}
 	set R(codefail) {}
@@ -853,6 +854,15 @@ proc ::tcplab::packetdrill::RunVirtual {file script opts result} {
 	    incr R(events)
 	    set R(lasttime) [dict get $ev time]
 	    set R(last) $ev
+	}
+	# A blocking call still in progress finishes (its thread would),
+	# and its return time is checked.
+	if {[llength $R(pending)]} {
+	    if {![PendingReady]} {
+		$R(net) run -until {[::tcplab::packetdrill::PendingReady]} \
+		    -timeout 2s
+	    }
+	    if {[PendingReady]} {CompletePending}
 	}
 	if {[llength $R(codefail)]} {
 	    lassign $R(codefail) line msg
@@ -1075,6 +1085,7 @@ proc ::tcplab::packetdrill::OptLen {opts} {
 proc ::tcplab::packetdrill::SockNew {lport rport} {
     variable R
     set id [llength $R(socks)]
+    set R(listening) 0
     lappend R(socks) [dict create lport $lport rport $rport \
 	    script_lisn {} live_lisn {} ts_map {} ts_first {} state new \
 	    peer_syn {} our_syn {}]
@@ -1116,8 +1127,10 @@ proc ::tcplab::packetdrill::Inject {ev p} {
     variable R
     set line [dict get $ev line]
     set flags [FlagSet [dict get $p flags]]
-    if {$flags eq "S"} {
-	# A SYN toward a listener: a new connection from a fresh port.
+    if {$flags eq "S" && ($R(sut_sock) eq "" || $R(listening))} {
+	# A SYN toward a listener: a new connection from a fresh port
+	# (run_packet.c handle_listen_for_script_packet); a later SYN goes
+	# to the socket under test, on the same ports.
 	set lport [expr {[dict get $p dport] ? [dict get $p dport] : [BoundPort]}]
 	set rport [expr {[dict get $p sport] ? [dict get $p sport] : [incr R(nextport)]}]
 	set id [SockNew $lport $rport]
@@ -1299,7 +1312,8 @@ proc ::tcplab::packetdrill::Verify {ev p id got} {
     set flags0 $flags
     set sflags [FlagSet [dict get $p flags]]
     # ISN mapping: the first SYN of our side fixes it.
-    if {[string first S $flags] >= 0 && [string first S $sflags] >= 0} {
+    if {[string first S $flags] >= 0 && [string first S $sflags] >= 0
+	    && [SockGet $id script_lisn] eq ""} {
 	SockSet $id script_lisn [dict get $p seq]
 	SockSet $id live_lisn [dict get $r seq]
 	SockSet $id our_syn [dict get $r options]
@@ -1819,6 +1833,9 @@ proc ::tcplab::packetdrill::Sys_listen {sc args stv} {
     }
     FdSet $fd listener $l
     FdSet $fd kind listener
+    # The listener is now the socket under test: the next SYN starts a
+    # new connection.
+    set R(listening) 1
     list done 0
 }
 
@@ -1894,10 +1911,16 @@ proc ::tcplab::packetdrill::ReadCommon {fd n flags} {
 	set data [$c recv -max $n]
 	return [list done [string length $data]]
     }
+    # tcp_recvmsg: a received FIN (SOCK_DONE) ends the stream before a
+    # pending error is reported.
+    set finrcvd 0
+    foreach st [$c states] {
+	if {$st in {CLOSE_WAIT LAST_ACK CLOSING TIME_WAIT}} {set finrcvd 1}
+    }
+    if {$finrcvd} {return [list done 0]}
     if {[catch {$c recv -max 1} data eo]} {
 	return [list done -1 [ErrnoNum [lindex [dict get $eo -errorcode] 1]]]
     }
-    if {[$c eof]} {return [list done 0]}
     if {[$c state] in {CLOSED SYN_SENT} && [ConnErrno $c] == 0 && [$c state] eq "CLOSED"} {
 	return [list done 0]
     }
@@ -2521,7 +2544,7 @@ proc ::tcplab::packetdrill::PyStatement {line stmt info} {
 }
 
 proc ::tcplab::packetdrill::PyToTcl {line src info} {
-    set toks [regexp -all -inline {[A-Za-z_][A-Za-z_0-9]*|0x[0-9a-fA-F]+|[0-9]+\.?[0-9]*(?:[eE][-+]?[0-9]+)?|//|\*\*|<=|>=|==|!=|[-+*/%()<>]|\S} $src]
+    set toks [regexp -all -inline {[A-Za-z_][A-Za-z_0-9]*|0x[0-9a-fA-F]+|[0-9]+\.?[0-9]*(?:[eE][-+]?[0-9]+)?|//|\*\*|<<|>>|<=|>=|==|!=|[-+*/%()<>&|^~]|\S} $src]
     set out {}
     set terms {}
     set cur {}
@@ -2548,7 +2571,7 @@ proc ::tcplab::packetdrill::PyToTcl {line src info} {
 	    {^//$} {lappend atoms [list op /]}
 	    {^\*\*$} {lappend atoms [list op **]}
 	    {^(<|<=|>|>=|==|!=)$} {lappend atoms [list cmp $t]}
-	    {^[-+*/%()]$} {lappend atoms [list op $t]}
+	    {^([-+*/%()&|^~]|<<|>>)$} {lappend atoms [list op $t]}
 	    {^[0-9]} {lappend atoms [list v $t]}
 	    default {RunError $line "Python construct '$t' is not modelled"}
 	}
@@ -2590,6 +2613,11 @@ proc ::tcplab::packetdrill::PyToTcl {line src info} {
 	} elseif {$kind eq "op"} {
 	    append out " $v "
 	} else {
+	    # Python's bitwise and arithmetic operators bind tighter than
+	    # its comparisons (unlike Tcl's & and |): parenthesize operands.
+	    if {$v ne "" && [regexp -all {\(} $v] == [regexp -all {\)} $v]} {
+		set v "($v)"
+	    }
 	    append out $v
 	    if {[info exists chainopen] && $chainopen} {
 		append out ")"
