@@ -743,10 +743,7 @@ proc ::tcplab::packetdrill::run {file args} {
 	return [dict merge $result [dict create result error line $line \
 		message $msg]]
     }
-    if {[dict get $opts -kernel]} {
-	return [RunKernel $file $script $opts $result]
-    }
-    RunVirtual $file $script $opts $result
+    RunScript $file $script $opts $result
 }
 
 # Fail, error: stop the run with a verdict.
@@ -764,11 +761,15 @@ proc ::tcplab::packetdrill::Trace {msg} {
     }
 }
 
-proc ::tcplab::packetdrill::RunVirtual {file script opts result} {
+proc ::tcplab::packetdrill::RunScript {file script opts result} {
     variable R
     array unset R
     set R(trace) [dict get $opts -trace]
     set R(file) $file
+    set R(kernel) [dict get $opts -kernel]
+    set R(t0) 0
+    set R(ns) {}
+    set R(agent) {}
     # Configuration: packetdrill's defaults, then the script's header
     # options, then the caller's -define and -tolerance.
     set cfg [dict create tolerance_usecs 4000 tolerance_percent 12.5 \
@@ -796,25 +797,42 @@ proc ::tcplab::packetdrill::RunVirtual {file script opts result} {
     set R(cfg) $cfg
     set R(defines) [dict merge [dict get $script defines] [dict get $opts -define]]
     set R(unknown) {}
-    set net [::tcplab::network create -seed 1]
-    set R(net) $net
-    set R(sut) sut
-    set R(remote) remote
+    if {$R(kernel)} {
+	# The kernel's side: packetdrill's addresses unless the script
+	# names its own, documentation ranges otherwise.
+	if {![dict exists [dict get $script options] local_ip]} {
+	    dict set cfg local_ip 192.0.2.1
+	}
+	if {![dict exists [dict get $script options] remote_ip]} {
+	    dict set cfg remote_ip 198.51.100.1
+	}
+	set R(cfg) $cfg
+    }
+    set net ""
     try {
-	$net host create sut -addr [dict get $cfg local_ip]/0 \
-	    -profile [dict get $opts -profile]
-	$net host create remote -addr [dict get $cfg remote_ip]/0 \
-	    -profile [dict get $opts -profile]
-	$net link create tun sut remote -delay 0 -mtu [dict get $cfg mtu]
-	# The remote side is the script: nothing reaches its own TCP.
-	$net filter add -on remote -dir in -match tcp -action drop
-	$net record start -on sut
+	if {$R(kernel)} {
+	    set net [KernelSetup]
+	} else {
+	    set net [::tcplab::network create -seed 1]
+	    set R(net) $net
+	    set R(sut) sut
+	    set R(remote) remote
+	    $net host create sut -addr [dict get $cfg local_ip]/0 \
+		-profile [dict get $opts -profile]
+	    $net host create remote -addr [dict get $cfg remote_ip]/0 \
+		-profile [dict get $opts -profile]
+	    $net link create tun sut remote -delay 0 -mtu [dict get $cfg mtu]
+	    # The remote side is the script: nothing reaches its own TCP.
+	    $net filter add -on remote -dir in -match tcp -action drop
+	    $net record start -on sut
+	}
 	set R(recidx) 0
 	set R(fds) {}
 	set R(nextfd) 3
 	set R(socks) {}
 	set R(sut_sock) ""
 	set R(listening) 0
+	set R(infofd) {}
 	set R(nextport) 48000
 	set R(pending) {}
 	set R(codefail) {}
@@ -824,6 +842,8 @@ proc ::tcplab::packetdrill::RunVirtual {file script opts result} {
 	if {[dict get $script init] ne ""} {
 	    RunCommand [dict get $script init line] [dict get $script init command]
 	}
+	# The script's clock starts after the init command, as packetdrill's.
+	set R(t0) [expr {wide(round([$net now] * 1e6))}]
 	set first 1
 	foreach ev [dict get $script events] {
 	    if {$first} {
@@ -880,7 +900,12 @@ proc ::tcplab::packetdrill::RunVirtual {file script opts result} {
 	dict set result message $msg
 	dict set result events $R(events)
     } finally {
-	catch {$net destroy}
+	if {$R(agent) ne ""} {
+	    catch {puts $R(agent) quit; flush $R(agent)}
+	    catch {close $R(agent)}
+	}
+	if {$net ne ""} {catch {$net destroy}}
+	if {$R(ns) ne ""} {catch {::tcplab::netns delete $R(ns)}}
     }
     dict set result unknown_sysctls $R(unknown)
     return $result
@@ -888,7 +913,7 @@ proc ::tcplab::packetdrill::RunVirtual {file script opts result} {
 
 proc ::tcplab::packetdrill::Now {} {
     variable R
-    expr {wide(round([$R(net) now] * 1e6))}
+    expr {wide(round([$R(net) now] * 1e6)) - $R(t0)}
 }
 
 proc ::tcplab::packetdrill::IsInbound {ev} {
@@ -1220,7 +1245,7 @@ proc ::tcplab::packetdrill::NextCaptured {} {
     set recs [$R(net) record get]
     while {$R(recidx) < [llength $recs]} {
 	set r [lindex $recs $R(recidx)]
-	if {[dict get $r from] ne "sut"} {
+	if {[dict get $r src] ne [dict get $R(cfg) local_ip]} {
 	    incr R(recidx)
 	    continue
 	}
@@ -1366,7 +1391,7 @@ proc ::tcplab::packetdrill::Verify {ev p id got} {
     set actual [dict create flags $flags seq $aseq len $len \
 	    ack [expr {[string first A $flags] >= 0 ? $aack : ""}] \
 	    win [dict get $r win] options $aopts]
-    set atime [expr {wide(round([dict get $r time] * 1e6))}]
+    set atime [expr {wide(round([dict get $r time] * 1e6)) - $R(t0)}]
     set dump "\nscript packet: [format %9.6f [expr {[dict get $ev time]/1e6}]]\
 	    [PacketText $p]\nactual packet: [format %9.6f [expr {$atime/1e6}]]\
 	    [PacketText $actual]"
@@ -1473,6 +1498,10 @@ proc ::tcplab::packetdrill::Verify {ev p id got} {
 
 proc ::tcplab::packetdrill::RunCommand {line cmd} {
     variable R
+    if {$R(kernel)} {
+	KernelCommand $line $cmd
+	return
+    }
     # Split into simple commands at newlines, ';' and '&&'.
     set cmd [string map [list "&&" "\n" ";" "\n"] $cmd]
     foreach c [split $cmd \n] {
@@ -1637,7 +1666,8 @@ proc ::tcplab::packetdrill::RunSyscallEvent {ev} {
     }
     WaitForEvent $ev
     set name [dict get $sc name]
-    if {[info commands ::tcplab::packetdrill::Sys_$name] eq ""} {
+    set sys [expr {$R(kernel) ? "KSys" : "Sys_$name"}]
+    if {!$R(kernel) && [info commands ::tcplab::packetdrill::Sys_$name] eq ""} {
 	RunError $line "runtime error in $name call: system call $name is\
 		not modelled"
     }
@@ -1646,7 +1676,7 @@ proc ::tcplab::packetdrill::RunSyscallEvent {ev} {
     set R(callline) $line
     set R(callname) $name
     set st [dict create]
-    set r [Sys_$name $sc $args st]
+    set r [$sys $sc $args st]
     if {[lindex $r 0] eq "block"} {
 	if {[dict get $sc end] ne ""} {
 	    set R(pending) [list $ev [lindex $r 1] $st]
@@ -1655,13 +1685,14 @@ proc ::tcplab::packetdrill::RunSyscallEvent {ev} {
 	}
 	# A call the script did not mark blocking: it blocks the script.
 	set R(pending) [list $ev [lindex $r 1] $st]
-	$R(net) run -until {[::tcplab::packetdrill::PendingReady]} -timeout 600s
+	$R(net) run -until {[::tcplab::packetdrill::PendingReady]} \
+	    -timeout [expr {$R(kernel) ? "30s" : "600s"}]
 	if {![PendingReady]} {
 	    RunError $line "runtime error in $name call: the call blocked and\
 		    did not return (a blocking call needs ...)"
 	}
 	set R(pending) {}
-	set r [Sys_$name $sc $args st]
+	set r [$sys $sc $args st]
     }
     CheckResult $ev $r
 }
@@ -1680,7 +1711,8 @@ proc ::tcplab::packetdrill::CompletePending {} {
     set sc [dict get $ev syscall]
     set args {}
     foreach a [dict get $sc args] {lappend args [Eval $a]}
-    set r [Sys_[dict get $sc name] $sc $args st]
+    set sys [expr {$R(kernel) ? "KSys" : "Sys_[dict get $sc name]"}]
+    set r [$sys $sc $args st]
     if {[lindex $r 0] eq "block"} {
 	set R(pending) [list $ev [lindex $r 1] $st]
 	return
@@ -1852,6 +1884,7 @@ proc ::tcplab::packetdrill::Sys_accept {sc args stv} {
 	return [list block "\[$l pending\] > 0"]
     }
     set nfd [NewFd $sc]
+    set R(infofd) $nfd
     dict set R(fds) $nfd [dict create kind socket conn $c listener {} \
 	    port [dict get $s port] nonblock 0 opts {} shutwr 0]
     list done $nfd
@@ -1867,6 +1900,7 @@ proc ::tcplab::packetdrill::Sys_connect {sc args stv} {
     CheckFd $fd
     set s [Fd $fd]
     set c [dict get $s conn]
+    set R(infofd) $fd
     if {$c eq ""} {
 	set o [SockOpts $fd]
 	if {[dict get $s port] ne ""} {lappend o -bind [dict get $s port]}
@@ -2397,15 +2431,15 @@ proc ::tcplab::packetdrill::Sys_epoll_wait {sc args stv} {
 proc ::tcplab::packetdrill::TcpInfo {} {
     variable R
     variable tcpstates
-    set id $R(sut_sock)
-    set c ""
-    # The socket under test: the last connection a descriptor holds.
-    foreach {fd s} $R(fds) {
-	if {[dict get $s conn] ne ""} {set c [dict get $s conn]}
+    if {$R(kernel)} {
+	return [KernelTcpInfo]
     }
-    if {$c eq ""} {
-	foreach h [$R(sut) connections] {set c $h}
+    # The socket under test: the one last accepted or connected, while
+    # its descriptor is open (packetdrill reads TCP_INFO on it).
+    if {![info exists R(infofd)] || ![dict exists $R(fds) $R(infofd)]} {
+	return {}
     }
+    set c [dict get $R(fds) $R(infofd) conn]
     if {$c eq ""} {return {}}
     if {![catch {$c sockopt TCP_INFO} ti]} {
 	return $ti
@@ -2416,6 +2450,10 @@ proc ::tcplab::packetdrill::TcpInfo {} {
     set ss [dict get $i ssthresh]
     set ssthresh [expr {$ss >= 0x3fffffff ? 2147483647 : $ss / $mss}]
     set st [dict get $i state]
+    # Linux: a connection entering TIME_WAIT moves to a timewait sock and
+    # the socket itself is closed (tcp_time_wait, tcp_done), so its
+    # tcp_info says TCP_CLOSE.  4.4BSD keeps the TCB on the socket.
+    if {$st eq "TIME_WAIT" && [$R(sut) profile] ne "bsd44"} {set st CLOSED}
     set d [dict create \
 	tcpi_state [expr {[dict exists $tcpstates $st] ? [dict get $tcpstates $st] : 7}] \
 	tcpi_snd_cwnd [expr {[dict get $i cwnd] / $mss}] \
@@ -2628,13 +2666,256 @@ proc ::tcplab::packetdrill::PyToTcl {line src info} {
     return $out
 }
 
-# ---------------------------------------------------------------------------
-# -kernel: the same script against the real kernel (unix/pdagent).
 
-proc ::tcplab::packetdrill::RunKernel {file script opts result} {
-    if {[info commands ::tcplab::packetdrill::KernelRun] eq ""} {
-	return [dict merge $result [dict create result error line 0 \
-		message "-kernel is not available in this build"]]
+# ---------------------------------------------------------------------------
+# -kernel: the same script against the kernel.  A network namespace holds
+# the kernel under test; tcplab's host "remote" plays the script's side on a
+# TAP device named tun0 (as packetdrill's), sending the "<" segments and
+# recording the ">" ones; the system calls run in the namespace through the
+# agent (unix/pdagent.c), one line per call.
+
+proc ::tcplab::packetdrill::AgentPath {} {
+    set dir [file dirname [file dirname [file normalize [info script]]]]
+    foreach d [list $dir [file dirname $dir]] {
+	if {[file executable [file join $d pdagent]]} {
+	    return [file join $d pdagent]
+	}
     }
-    KernelRun $file $script $opts $result
+    return ""
+}
+set ::tcplab::packetdrill::agentpath [::tcplab::packetdrill::AgentPath]
+
+proc ::tcplab::packetdrill::KernelSetup {} {
+    variable R
+    variable agentpath
+    if {$agentpath eq ""} {
+	RunError 0 "-kernel needs the pdagent program (make builds it)"
+    }
+    if {[catch {exec id -u} uid] || $uid != 0 || ![file exists /dev/net/tun]} {
+	RunError 0 "-kernel needs root and /dev/net/tun"
+    }
+    set cfg $R(cfg)
+    set R(ns) [::tcplab::netns create]
+    set net [::tcplab::network create -clock real]
+    set R(net) $net
+    set R(remote) remote
+    set R(sut) ""
+    $net host create remote
+    $net tap create tun0 remote -netns $R(ns) \
+	-kernel [dict get $cfg local_ip]/24 -addr [dict get $cfg remote_ip]/0 \
+	-mtu [dict get $cfg mtu]
+    exec ip -n $R(ns) route add [dict get $cfg remote_ip]/32 dev tun0
+    $net filter add -on remote -dir in -match tcp -action drop
+    $net record start -on remote
+    set R(kreplies) {}
+    set R(fdmap) {}
+    set R(infofd) {}
+    set env {}
+    foreach v {LD_PRELOAD ASAN_OPTIONS UBSAN_OPTIONS} {
+	if {[info exists ::env($v)]} {
+	    dict set env $v $::env($v)
+	    unset ::env($v)
+	}
+    }
+    try {
+	set R(agent) [open |[list ip netns exec $R(ns) $agentpath 2>@1] r+]
+    } finally {
+	dict for {k v} $env {set ::env($k) $v}
+    }
+    fconfigure $R(agent) -blocking 0 -buffering line
+    fileevent $R(agent) readable [list ::tcplab::packetdrill::AgentReadable]
+    return $net
+}
+
+proc ::tcplab::packetdrill::AgentReadable {} {
+    variable R
+    while {[gets $R(agent) line] >= 0} {
+	lappend R(kreplies) $line
+    }
+    if {[eof $R(agent)]} {
+	fileevent $R(agent) readable {}
+	lappend R(kreplies) "-1 5 agent exited"
+    }
+}
+
+proc ::tcplab::packetdrill::KernelCommand {line cmd} {
+    variable R
+    set dir [file dirname [file normalize $R(file)]]
+    # As packetdrill runs them: /bin/sh in the script's directory.
+    if {[catch {exec ip netns exec $R(ns) sh -c "cd [list $dir] && $cmd" \
+	    2>@1} out]} {
+	RunError $line "error executing command '[string trim $cmd]': $out"
+    }
+}
+
+proc ::tcplab::packetdrill::KernelTcpInfo {} {
+    variable R
+    if {$R(infofd) eq "" || ![dict exists $R(fdmap) $R(infofd)]} {return {}}
+    set reply [AgentCall "tcpinfo [dict get $R(fdmap) $R(infofd)]"]
+    if {[lindex $reply 0] < 0} {return {}}
+    return [lrange $reply 2 end]
+}
+
+# A call that answers at once (the agent is idle: no blocking call runs).
+proc ::tcplab::packetdrill::AgentCall {line} {
+    variable R
+    puts $R(agent) $line
+    flush $R(agent)
+    $R(net) run -until {[llength $::tcplab::packetdrill::R(kreplies)] > 0} \
+	-timeout 10s
+    if {![llength $R(kreplies)]} {
+	RunError $R(callline) "the system-call agent does not answer"
+    }
+    set reply [lindex $R(kreplies) 0]
+    set R(kreplies) [lrange $R(kreplies) 1 end]
+    return $reply
+}
+
+proc ::tcplab::packetdrill::LiveFd {fd} {
+    variable R
+    if {$fd eq "..." || ![dict exists $R(fdmap) $fd]} {return -1}
+    dict get $R(fdmap) $fd
+}
+
+proc ::tcplab::packetdrill::KSys {sc args stv} {
+    variable R
+    upvar 1 $stv st
+    set name [dict get $sc name]
+    if {![dict exists $st sent]} {
+	set line [KLine $sc $args]
+	puts $R(agent) $line
+	flush $R(agent)
+	dict set st sent 1
+    }
+    if {![llength $R(kreplies)]} {
+	return [list block "\[llength \$::tcplab::packetdrill::R(kreplies)\] > 0"]
+    }
+    set reply [lindex $R(kreplies) 0]
+    set R(kreplies) [lrange $R(kreplies) 1 end]
+    lassign $reply ret err v1 v2
+    if {$ret < 0} {return [list done $ret $err]}
+    switch -- $name {
+	socket - accept - epoll_create {
+	    set fd [NewFd $sc]
+	    dict set R(fdmap) $fd $ret
+	    dict set R(fds) $fd {}
+	    if {$name eq "accept"} {set R(infofd) $fd}
+	    return [list done $fd]
+	}
+	connect {set R(infofd) [lindex $args 0]}
+	close {dict unset R(fdmap) [lindex $args 0]; dict unset R(fds) [lindex $args 0]}
+	getsockopt - ioctl {
+	    set want [lindex $args 3]
+	    if {$name eq "ioctl"} {set want [lindex $args 2]}
+	    set want [lindex $want 0]
+	    if {$want ne "" && $want ne "..." && [string is integer -strict $want]
+		    && $want != $v1} {
+		Fail $R(callline) "runtime error in $name call: Bad $name value:\
+			expected=$want actual=$v1"
+	    }
+	}
+	poll {
+	    set want [dict get $st revents]
+	    if {$want ne "" && $want != $v1} {
+		Fail $R(callline) "runtime error in poll call: Bad poll revents:\
+			expected: $want actual: $v1"
+	    }
+	}
+	epoll_wait {
+	    set want [dict get $st events]
+	    if {$ret > 0 && $want ne "" && $want != $v1} {
+		Fail $R(callline) "runtime error in epoll_wait call: Bad epoll\
+			events: expected: $want actual: $v1"
+	    }
+	}
+    }
+    if {$name eq "connect" && $ret == 0} {set R(infofd) [lindex $args 0]}
+    return [list done $ret]
+}
+
+# The agent's line for a call, or an error naming what is not modelled.
+proc ::tcplab::packetdrill::KLine {sc cargs} {
+    variable R
+    upvar 1 st st
+    set name [dict get $sc name]
+    set raw [dict get $sc args]
+    lassign $cargs a0 a1 a2 a3 a4
+    set line $R(callline)
+    switch -- $name {
+	socket {
+	    if {$a1 eq "..."} {set a1 1}
+	    if {$a2 eq "..."} {set a2 6}
+	    return "socket 2 $a1 $a2"
+	}
+	bind {return "bind [LiveFd $a0] [dict get $R(cfg) local_ip] [dict get $R(cfg) bind_port]"}
+	listen {return "listen [LiveFd $a0] $a1"}
+	accept - accept4 {return "accept [LiveFd $a0]"}
+	connect {
+	    set R(infofd) $a0
+	    return "connect [LiveFd $a0] [dict get $R(cfg) remote_ip] [dict get $R(cfg) connect_port]"
+	}
+	read {return "recv [LiveFd $a0] $a2 0"}
+	recv - recvfrom {return "recv [LiveFd $a0] $a2 [expr {$a3 eq "..." ? 0 : $a3}]"}
+	readv {return "recv [LiveFd $a0] [IovLen $a1] 0"}
+	recvmsg {return "recv [LiveFd $a0] [MsgLen $a1] [expr {$a2 eq "..." ? 0 : $a2}]"}
+	write {return "send [LiveFd $a0] $a2 0"}
+	send - sendto {return "send [LiveFd $a0] $a2 [expr {$a3 eq "..." ? 0 : $a3}]"}
+	writev {return "send [LiveFd $a0] [IovLen $a1] 0"}
+	sendmsg {return "send [LiveFd $a0] [MsgLen $a1] [expr {$a2 eq "..." ? 0 : $a2}]"}
+	close {return "close [LiveFd $a0]"}
+	shutdown {return "shutdown [LiveFd $a0] $a1"}
+	fcntl {return "fcntl [LiveFd $a0] $a1 [expr {$a2 eq "" || $a2 eq "..." ? 0 : $a2}]"}
+	ioctl {return "ioctl [LiveFd $a0] $a1"}
+	setsockopt {
+	    if {[OptName $a1 $a2] eq "SO_LINGER"} {
+		set on 0; set lg 0
+		foreach f [lindex [lindex $raw 3] 1] {
+		    if {[lindex $f 1] eq {word onoff}} {set on [Eval [lindex $f 2]]}
+		    if {[lindex $f 1] eq {word linger}} {set lg [Eval [lindex $f 2]]}
+		}
+		return "linger [LiveFd $a0] $on $lg"
+	    }
+	    set v [lindex $a3 0]
+	    if {![string is integer -strict $v]} {
+		RunError $line "runtime error in setsockopt call: option\
+			[OptName $a1 $a2] with value '$v' is not modelled"
+	    }
+	    return "setsockopt [LiveFd $a0] $a1 $a2 $v"
+	}
+	getsockopt {return "getsockopt [LiveFd $a0] $a1 $a2"}
+	poll {
+	    set fds [lindex $raw 0]
+	    if {[lindex $fds 0] eq "list"} {set fds [lindex $fds 1]}
+	    if {[llength $fds] != 1} {
+		RunError $line "runtime error in poll call: poll on\
+			[llength $fds] descriptors is not modelled"
+	    }
+	    set d {fd 0 events 0 revents {}}
+	    foreach fld [lindex $fds 0 1] {
+		dict set d [lindex $fld 1 1] [Eval [lindex $fld 2]]
+	    }
+	    dict set st revents [dict get $d revents]
+	    return "poll [LiveFd [dict get $d fd]] [dict get $d events] $a2"
+	}
+	epoll_create - epoll_create1 {return "epoll_create"}
+	epoll_ctl {
+	    set events 0; set data $a2
+	    foreach f [lindex [lindex $raw 3] 1] {
+		set k [lindex $f 1 1]
+		if {$k eq "events"} {set events [Eval [lindex $f 2]]}
+		if {$k in {u32 u64 fd ptr}} {set data [Eval [lindex $f 2]]}
+	    }
+	    return "epoll_ctl [LiveFd $a0] $a1 [LiveFd $a2] $events $data"
+	}
+	epoll_wait {
+	    set want {}
+	    foreach f [lindex [lindex $raw 1] 1] {
+		if {[lindex $f 1 1] eq "events"} {set want [Eval [lindex $f 2]]}
+	    }
+	    dict set st events $want
+	    return "epoll_wait [LiveFd $a0] $a3"
+	}
+    }
+    RunError $line "runtime error in $name call: system call $name is not\
+	    modelled"
 }
