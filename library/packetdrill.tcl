@@ -2695,7 +2695,11 @@ proc ::tcplab::packetdrill::KernelSetup {} {
 	RunError 0 "-kernel needs root and /dev/net/tun"
     }
     set cfg $R(cfg)
-    set R(ns) [::tcplab::netns create]
+    # A name of our own (no "ip netns list", which fails while other
+    # namespaces come and go).
+    variable nscount
+    if {![info exists nscount]} {set nscount 0}
+    set R(ns) [::tcplab::netns create tcplab-pd-[pid]-[incr nscount]]
     set net [::tcplab::network create -clock real]
     set R(net) $net
     set R(remote) remote
