@@ -86,12 +86,24 @@ foreach path $paths {
 	if {[catch {tcplab::packetdrill run $f {*}$opts} r]} {
 	    set r [dict create result error line 0 message $r]
 	}
+	# Timing failures on the wall clock are run again once.
+	if {$kernel && [string match "timing error*" [dict get $r message]]} {
+	    if {[catch {tcplab::packetdrill run $f {*}$opts} r]} {
+		set r [dict create result error line 0 message $r]
+	    }
+	}
 	set verdict [dict get $r result]
 	set msg [lindex [split [dict get $r message] \n] 0]
 	if {[dict get $r line]} {set msg "line [dict get $r line]: $msg"}
 	set k [expr {[dict exists $kv [file normalize $f]]
 	    ? [dict get $kv [file normalize $f]] : ""}]
-	set dir [file tail [file dirname $f]]
+	# The directory below the one given (fastopen/client, ...).
+	set dir [file dirname $f]
+	if {[file isdirectory $path]} {
+	    set dir [string trimleft [string range [file normalize $dir] \
+		    [string length [file normalize $path]] end] /]
+	}
+	if {$dir eq ""} {set dir .}
 	set rel [file normalize $f]
 	if {$k ne ""} {
 	    puts [format "%-5s (kernel %-5s) %s: %s" $verdict $k $f $msg]

@@ -2745,7 +2745,10 @@ proc ::tcplab::packetdrill::AgentReadable {} {
 proc ::tcplab::packetdrill::KernelCommand {line cmd} {
     variable R
     set dir [file dirname [file normalize $R(file)]]
-    # As packetdrill runs them: /bin/sh in the script's directory.
+    # As packetdrill runs them: /bin/sh in the script's directory, with
+    # PACKETDRILL_PID set (the corpus's set_sysctls.py names its restore
+    # script after it).
+    set ::env(PACKETDRILL_PID) [pid]
     if {[catch {exec ip netns exec $R(ns) sh -c "cd [list $dir] && $cmd" \
 	    2>@1} out]} {
 	RunError $line "error executing command '[string trim $cmd]': $out"
