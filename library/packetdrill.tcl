@@ -800,10 +800,9 @@ proc ::tcplab::packetdrill::RunScript {file script opts result} {
     if {$R(kernel)} {
 	# The kernel's side: packetdrill's addresses unless the script
 	# names its own, documentation ranges otherwise.
-	if {![dict exists [dict get $script options] local_ip]} {
+	if {![dict exists [dict get $script options] local_ip]
+		&& ![dict exists [dict get $script options] remote_ip]} {
 	    dict set cfg local_ip 192.0.2.1
-	}
-	if {![dict exists [dict get $script options] remote_ip]} {
 	    dict set cfg remote_ip 198.51.100.1
 	}
 	set R(cfg) $cfg
@@ -904,7 +903,7 @@ proc ::tcplab::packetdrill::RunScript {file script opts result} {
 	    catch {puts $R(agent) quit; flush $R(agent)}
 	    catch {close $R(agent)}
 	}
-	if {$net ne ""} {catch {$net destroy}}
+	if {[info exists R(net)]} {catch {$R(net) destroy}}
 	if {$R(ns) ne ""} {catch {::tcplab::netns delete $R(ns)}}
     }
     dict set result unknown_sysctls $R(unknown)
@@ -2227,6 +2226,14 @@ proc ::tcplab::packetdrill::Sys_getsockopt {sc args stv} {
     switch -- $name {
 	SO_ERROR {
 	    set v [expr {$c eq "" ? 0 : [ConnErrno $c]}]
+	}
+	TCP_MAXSEG {
+	    if {$c eq ""} {
+		set o [dict get $s opts]
+		set v [expr {[dict exists $o TCP_MAXSEG] ? [dict get $o TCP_MAXSEG] : 536}]
+	    } else {
+		set v [dict get [$c info] mss]
+	    }
 	}
 	TCP_INFO {
 	    return [list done 0]
