@@ -1574,12 +1574,11 @@ proc ::tcplab::packetdrill::SetSysctl {line k v} {
     switch -- $k {
 	net.ipv4.tcp_rmem {
 	    # Linux sizes the receive buffer from tcp_rmem[1] and its window
-	    # scale from tcp_rmem[2] (tcp_select_initial_window: the
-	    # smallest shift with 65535 << shift >= the space).
+	    # scale from tcp_rmem[2] (tcp_select_initial_window: ilog2 of the
+	    # space less 15, within 0..14).
 	    lassign $v lo def hi
 	    $R(sut) sysctl rcvbuf $def
-	    set ws 0
-	    while {$ws < 14 && (65535 << $ws) < $hi} {incr ws}
+	    set ws [expr {max(0, min(14, int(floor(log($hi) / log(2))) - 15))}]
 	    $R(sut) sysctl rcv_wscale $ws
 	}
 	net.ipv4.tcp_wmem {
@@ -2756,6 +2755,21 @@ proc ::tcplab::packetdrill::KernelCommand {line cmd} {
     # PACKETDRILL_PID set (the corpus's set_sysctls.py names its restore
     # script after it).
     set ::env(PACKETDRILL_PID) [pid]
+    # Helper scripts named relative to packetdrill's tree
+    # (../../common/defaults.sh from a subdirectory): when not there,
+    # the nearest common/ directory above the script.
+    foreach ref [lsort -unique [regexp -all -inline {(?:\.\./)+common/[^\s;&|`]+} $cmd]] {
+	if {[file exists [file join $dir $ref]]} continue
+	regsub {^(?:\.\./)+} $ref {} rest
+	set d $dir
+	while {[file dirname $d] ne $d} {
+	    if {[file exists [file join $d $rest]]} {
+		set cmd [string map [list $ref [file join $d $rest]] $cmd]
+		break
+	    }
+	    set d [file dirname $d]
+	}
+    }
     if {[catch {exec ip netns exec $R(ns) sh -c "cd [list $dir] && $cmd" \
 	    2>@1} out]} {
 	RunError $line "error executing command '[string trim $cmd]': $out"
