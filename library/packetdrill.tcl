@@ -794,6 +794,16 @@ proc ::tcplab::packetdrill::RunScript {file script opts result} {
 	    dict set cfg tolerance_percent 0
 	}
     }
+    foreach k {local_ip remote_ip gateway_ip} {
+	if {[dict exists $cfg $k] && [string first : [dict get $cfg $k]] >= 0} {
+	    return [dict merge $result [dict create result error line 0 \
+		    message "IPv6 ($k [dict get $cfg $k]) is not modelled"]]
+	}
+    }
+    if {[dict exists $cfg ip_version] && [dict get $cfg ip_version] ni {ipv4 4}} {
+	return [dict merge $result [dict create result error line 0 \
+		message "--ip_version=[dict get $cfg ip_version] is not modelled"]]
+    }
     set R(cfg) $cfg
     set R(defines) [dict merge [dict get $script defines] [dict get $opts -define]]
     set R(unknown) {}
@@ -1510,7 +1520,7 @@ proc ::tcplab::packetdrill::RunCommand {line cmd} {
 	set words [ShellWords $c]
 	set prog [file tail [lindex $words 0]]
 	switch -glob -- $prog {
-	    defaults.sh {DefaultsSh $line}
+	    defaults.sh {DefaultsSh $line [lindex $words 0]}
 	    sysctl {
 		foreach w [lrange $words 1 end] {
 		    if {[string match -* $w]} continue
@@ -1545,8 +1555,32 @@ proc ::tcplab::packetdrill::ShellWords {s} {
     return $out
 }
 
-# The sysctls of the corpus's common/defaults.sh that tcplab models.
-proc ::tcplab::packetdrill::DefaultsSh {line} {
+# packetdrill's common/defaults.sh: its sysctl lines, read from the file
+# the script names (or the nearest common/ above the script); without the
+# file, the values it sets.
+proc ::tcplab::packetdrill::DefaultsSh {line path} {
+    variable R
+    set dir [file dirname [file normalize $R(file)]]
+    set f [file join $dir $path]
+    if {![file exists $f]} {
+	regsub {^(?:\.\./)+} $path {} rest
+	set d $dir
+	while {[file dirname $d] ne $d} {
+	    if {[file exists [file join $d $rest]]} {
+		set f [file join $d $rest]
+		break
+	    }
+	    set d [file dirname $d]
+	}
+    }
+    if {[file exists $f] && ![catch {open $f} ch]} {
+	set text [read $ch]
+	close $ch
+	foreach l [split $text \n] {
+	    if {[regexp {^\s*sysctl\s} $l]} {RunCommand $line $l}
+	}
+	return
+    }
     foreach {k v} {
 	net.ipv4.tcp_rmem {4096 540000 15728640}
 	net.ipv4.tcp_wmem {4096 262144 4194304}
@@ -1602,6 +1636,10 @@ proc ::tcplab::packetdrill::Sym {name {line 0}} {
     }
     if {[dict exists $symbols $name]} {
 	return [dict get $symbols $name]
+    }
+    if {[info exists R(callname)] && $R(callname) ne ""} {
+	RunError $line "runtime error in $R(callname) call: symbol $name is\
+		not modelled"
     }
     RunError $line "unknown symbol '$name'"
 }
@@ -1669,10 +1707,10 @@ proc ::tcplab::packetdrill::RunSyscallEvent {ev} {
 	RunError $line "runtime error in $name call: system call $name is\
 		not modelled"
     }
-    set args {}
-    foreach a [dict get $sc args] {lappend args [Eval $a $line]}
     set R(callline) $line
     set R(callname) $name
+    set args {}
+    foreach a [dict get $sc args] {lappend args [Eval $a $line]}
     set st [dict create]
     set r [$sys $sc $args st]
     if {[lindex $r 0] eq "block"} {
@@ -2546,6 +2584,9 @@ proc ::tcplab::packetdrill::PyStatement {line stmt info} {
 	dict set info $k $v
     }
     if {[info exists R(pyvars)]} {set info [dict merge $info $R(pyvars)]}
+    if {[regexp {^([A-Za-z_][A-Za-z_0-9]*)\s*([-+*])=(.*)$} $stmt -> var op rhs]} {
+	set stmt "$var = $var $op ($rhs)"
+    }
     if {[regexp {^([A-Za-z_][A-Za-z_0-9]*)\s*=([^=].*)$} $stmt -> var rhs]} {
 	set e [PyToTcl $line $rhs $info]
 	if {[catch {expr $e} v]} {
@@ -2554,6 +2595,8 @@ proc ::tcplab::packetdrill::PyStatement {line stmt info} {
 	dict set R(pyvars) $var $v
 	return ""
     }
+    # print() has no effect on the verdict.
+    if {[regexp {^print\s*\(} $stmt]} {return ""}
     if {![regexp {^assert\s+(.*)$} $stmt -> rest]} {
 	set w [lindex [regexp -inline {^[A-Za-z_]+} $stmt] 0]
 	if {$w eq ""} {set w $stmt}
