@@ -1329,8 +1329,9 @@ proc ::tcplab::packetdrill::FindSock {r} {
 	}
 	incr i
     }
-    if {[FlagSet [dict get $r flags]] eq "S"} {
-	# A SYN from a connect() call.
+    set fl [FlagSet [dict get $r flags]]
+    if {[string first S $fl] >= 0 && [string first A $fl] < 0} {
+	# A SYN from a connect() call (ECE and CWR may be on it).
 	set id [SockNew [dict get $r sport] [dict get $r dport]]
 	SockSet $id state active
 	return $id
@@ -2756,7 +2757,7 @@ proc ::tcplab::packetdrill::KernelSetup {} {
     $net host create remote
     $net tap create tun0 remote -netns $R(ns) \
 	-kernel [dict get $cfg local_ip]/24 -addr [dict get $cfg remote_ip]/0 \
-	-mtu [dict get $cfg mtu]
+	-mtu [dict get $cfg mtu] -offload 1
     exec ip -n $R(ns) route add [dict get $cfg remote_ip]/32 dev tun0
     $net filter add -on remote -dir in -match tcp -action drop
     $net record start -on remote
