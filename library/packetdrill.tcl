@@ -59,6 +59,9 @@ namespace eval ::tcplab::packetdrill {
 	TCP_LAST_ACK 9 TCP_LISTEN 10 TCP_CLOSING 11
 	TCP_CA_Open 0 TCP_CA_Disorder 1 TCP_CA_CWR 2 TCP_CA_Recovery 3
 	TCP_CA_Loss 4
+	IP_TOS 1 IP_TTL 2 IP_MTU_DISCOVER 10 IP_RECVERR 11 IP_FREEBIND 15
+	IP_PMTUDISC_DONT 0 IP_PMTUDISC_WANT 1 IP_PMTUDISC_DO 2
+	IP_PMTUDISC_PROBE 3
 	NULL 0
     }
     # Linux's tcp_info state numbers (include/net/tcp_states.h).
@@ -1020,6 +1023,14 @@ proc ::tcplab::packetdrill::WaitForEvent {ev} {
 
 proc ::tcplab::packetdrill::RunTo {t} {
     variable R
+    if {$R(kernel) && ![llength $R(pending)]} {
+	# The wall clock: sleep in the event loop until 2 ms before, then
+	# spin (serving the device) to be on time, as packetdrill spins.
+	set d [expr {$t - [Now] - 2000}]
+	if {$d > 0} {$R(net) run ${d}us}
+	while {[Now] < $t} {$R(net) run 0us}
+	return
+    }
     while {[Now] < $t} {
 	set d [expr {$t - [Now]}]
 	if {[llength $R(pending)]} {
@@ -2198,7 +2209,7 @@ proc ::tcplab::packetdrill::Sys_ioctl {sc args stv} {
 
 proc ::tcplab::packetdrill::OptName {level opt} {
     variable symbols
-    set pref [expr {$level == 6 ? "TCP_" : "SO_"}]
+    set pref [expr {$level == 6 ? "TCP_" : $level == 0 ? "IP_" : "SO_"}]
     dict for {k v} $symbols {
 	if {$v == $opt && [string match $pref* $k]} {return $k}
     }
@@ -2814,6 +2825,19 @@ proc ::tcplab::packetdrill::KernelCommand {line cmd} {
 	    set d [file dirname $d]
 	}
     }
+    # The congestion control the script makes the default: a namespace
+    # may only choose among the host's allowed ones, so it is set on each
+    # socket instead (TCP_CONGESTION, open to CAP_NET_ADMIN).
+    set text $cmd
+    foreach ref [regexp -all -inline {[^\s`;&|]*defaults\.sh} $cmd] {
+	if {![catch {open [file join $dir $ref]} ch]} {
+	    append text \n [read $ch]
+	    close $ch
+	}
+    }
+    foreach {- cc} [regexp -all -inline {tcp_congestion_control=(\w+)} $text] {
+	set R(kcc) $cc
+    }
     if {[catch {exec ip netns exec $R(ns) sh -c "cd [list $dir] && $cmd" \
 	    2>@1} out]} {
 	RunError $line "error executing command '[string trim $cmd]': $out"
@@ -2870,6 +2894,9 @@ proc ::tcplab::packetdrill::KSys {sc args stv} {
 	socket - accept - epoll_create {
 	    set fd [NewFd $sc]
 	    dict set R(fdmap) $fd $ret
+	    if {$name eq "socket" && [info exists R(kcc)]} {
+		AgentCall "cc $ret $R(kcc)"
+	    }
 	    dict set R(fds) $fd {}
 	    if {$name eq "accept"} {set R(infofd) $fd}
 	    return [list done $fd]

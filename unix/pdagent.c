@@ -18,6 +18,7 @@
  *	close FD / shutdown FD HOW      -> ret errno
  *	setsockopt FD LEVEL OPT VALUE   -> ret errno     (int options)
  *	linger FD ONOFF SECS            -> ret errno     (SO_LINGER)
+ *	cc FD NAME                      -> ret errno     (TCP_CONGESTION)
  *	getsockopt FD LEVEL OPT         -> ret errno value
  *	fcntl FD CMD ARG                -> ret errno
  *	ioctl FD REQ                    -> ret errno value
@@ -202,6 +203,10 @@ main(void)
 	    lg.l_onoff = (int) b;
 	    lg.l_linger = (int) c;
 	    ret = setsockopt((int) a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	} else if (strcmp(cmd, "cc") == 0) {
+	    sscanf(line, "%*s %ld %63s", &a, s1);
+	    ret = setsockopt((int) a, IPPROTO_TCP, TCP_CONGESTION, s1,
+		    (socklen_t) strlen(s1));
 	} else if (strcmp(cmd, "getsockopt") == 0) {
 	    int v = 0;
 	    socklen_t len = sizeof(v);
