@@ -2236,6 +2236,22 @@ proc ::tcplab::packetdrill::Sys_setsockopt {sc args stv} {
     } else {
 	set v [lindex $val 0]
     }
+    # On an open connection or listener: the socket layer's options.
+    set h [expr {[dict get $s conn] ne "" ? [dict get $s conn]
+	: [dict get $s listener]}]
+    if {$h ne "" && $name in [SockoptNames $h] && $name ne "SO_LINGER"} {
+	if {[catch {$h sockopt $name $v} msg eo]} {
+	    set ec [dict get $eo -errorcode]
+	    if {[lindex $ec 0] eq "POSIX"} {
+		return [list done -1 [ErrnoNum [lindex $ec 1]]]
+	    }
+	    RunError $R(callline) "runtime error in setsockopt call: $msg"
+	}
+	set o [dict get $s opts]
+	dict set o $name $v
+	FdSet $fd opts $o
+	return [list done 0]
+    }
     switch -- $name {
 	SO_REUSEADDR - SO_REUSEPORT - TCP_NODELAY - SO_KEEPALIVE - TCP_KEEPIDLE -
 	TCP_KEEPINTVL - TCP_KEEPCNT - TCP_MAXSEG - SO_RCVBUF - SO_SNDBUF -
@@ -2243,18 +2259,23 @@ proc ::tcplab::packetdrill::Sys_setsockopt {sc args stv} {
 	    set o [dict get $s opts]
 	    dict set o $name $v
 	    FdSet $fd opts $o
-	    if {[dict get $s conn] ne "" && $name ni {SO_REUSEADDR SO_REUSEPORT}} {
-		set c [dict get $s conn]
-		if {[info commands $c] ne "" && "sockopt" in [ConnSubs $c]} {
-		    catch {$c sockopt [string tolower $name] $v}
-		}
-	    }
 	    return [list done 0]
 	}
-	TCP_CONGESTION {return [list done 0]}
     }
     RunError $R(callline) "runtime error in setsockopt call: option $name is\
 	    not modelled"
+}
+
+# The options a handle's sockopt takes (the socket layer), or none.
+proc ::tcplab::packetdrill::SockoptNames {h} {
+    variable sockoptnames
+    if {![info exists sockoptnames]} {
+	set sockoptnames {}
+	if {[catch {$h sockopt bogus} msg] && [regexp {must be (.*)$} $msg -> l]} {
+	    set sockoptnames [string map {, "" "or " ""} $l]
+	}
+    }
+    return $sockoptnames
 }
 
 proc ::tcplab::packetdrill::ConnSubs {c} {
@@ -2289,7 +2310,11 @@ proc ::tcplab::packetdrill::Sys_getsockopt {sc args stv} {
 	}
 	default {
 	    set o [dict get $s opts]
-	    if {[dict exists $o $name]} {
+	    set h [expr {$c ne "" ? $c : [dict get $s listener]}]
+	    if {$h ne "" && $name in [SockoptNames $h] && $name ne "SO_LINGER"
+		    && ![catch {$h sockopt $name} v]} {
+		# The socket layer reports the value as Linux does.
+	    } elseif {[dict exists $o $name]} {
 		set v [dict get $o $name]
 		# sock_setsockopt doubles the buffer sizes it is given.
 		if {$name in {SO_SNDBUF SO_RCVBUF}} {set v [expr {2 * $v}]}
@@ -2497,7 +2522,15 @@ proc ::tcplab::packetdrill::TcpInfo {} {
     }
     set c [dict get $R(fds) $R(infofd) conn]
     if {$c eq ""} {return {}}
+    # The socket layer's TCP_INFO (tcpi_ names, Linux's units).
     if {![catch {$c sockopt TCP_INFO} ti]} {
+	# Linux: a connection entering TIME_WAIT moves to a timewait sock
+	# and the socket itself is closed (tcp_time_wait, tcp_done), so its
+	# tcp_info says TCP_CLOSE.  4.4BSD keeps the TCB on the socket.
+	if {[dict exists $ti tcpi_state] && [dict get $ti tcpi_state] == 6
+		&& [$R(sut) profile] ne "bsd44"} {
+	    dict set ti tcpi_state 7
+	}
 	return $ti
     }
     set i [$c info]
