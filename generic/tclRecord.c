@@ -171,6 +171,7 @@ RecordTap(
     PUT("len", Tcl_NewIntObj((int) s.th.datalen));
     PUT("win", Tcl_NewIntObj(s.th.win));
     PUT("urp", Tcl_NewIntObj(s.th.urp));
+    PUT("tos", Tcl_NewIntObj(s.ip.tos));
     PUT("options", TcplabOptionsObj(s.th.optbytes, s.th.optlen));
     PUT("from", Tcl_NewStringObj(info->from->host->name, -1));
     PUT("to", Tcl_NewStringObj(info->to && info->to->host

@@ -153,11 +153,13 @@ BuildOptions(
 		}
 		TSOPT();
 	    }
-	    if (ws) {
-		OPT4(TCPOPT_NOP, TCPOPT_WSCALE, 3, tp->host->tun.rcv_wscale);
-	    }
+	    /* tcp_options_write(): SACK-permitted without timestamps
+	     * comes before the window scale. */
 	    if (sack && !ts) {
 		OPT4(TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK_PERM, 2);
+	    }
+	    if (ws) {
+		OPT4(TCPOPT_NOP, TCPOPT_WSCALE, 3, tp->host->tun.rcv_wscale);
 	    }
 	} else {
 	    if (ws) {
