@@ -4,9 +4,10 @@
  *	A byte ring: the send and receive buffers of a connection. Reads and
  *	writes copy with at most two memcpy calls; nothing is done per byte.
  *	The memory is taken when the first byte comes, grows by doubling up
- *	to the ring's capacity and is given back whenever the ring is empty,
- *	so an idle connection holds no buffer (as Linux holds skbs only while
- *	they carry data).
+ *	to the ring's capacity and, past its first RING_MINSIZE bytes, is
+ *	given back whenever the ring is empty, so an idle connection holds at
+ *	most that small buffer (as Linux holds skbs only while they carry
+ *	data) and one that never carried data holds none.
  */
 
 #ifndef TCPLAB_RING_H
@@ -118,7 +119,9 @@ ring_write(tl_ring *r, const uint8_t *p, uint32_t n)
     return n;
 }
 
-/* Drops the n oldest bytes; an empty ring gives its memory back. */
+/* Drops the n oldest bytes. An empty ring gives back memory grown past
+ * RING_MINSIZE; the smallest buffer, once taken, is kept, so a connection
+ * that reads each segment as it comes does not allocate per segment. */
 static inline void
 ring_drop(tl_ring *r, uint32_t n)
 {
@@ -127,7 +130,7 @@ ring_drop(tl_ring *r, uint32_t n)
     }
     r->head = r->size ? (r->head + n) % r->size : 0;
     r->len -= n;
-    if (r->len == 0) {
+    if (r->len == 0 && r->size > RING_MINSIZE) {
 	free(r->buf);
 	r->buf = NULL;
 	r->size = r->head = 0;
