@@ -104,6 +104,13 @@ proc ::tcplab::diagram::Load {source} {
 	}
 	return [list [$source record get] $names 1 $events]
     }
+    if {[llength $source] == 1 && ![file isfile $source]
+    	    && [llength [lindex $source 0]] == 1} {
+    	# One word that is neither a network nor a file: not a list of
+    	# segment dicts either.
+    	return -code error -errorcode [list TCPLAB LOOKUP SOURCE $source] \
+    	    "no network or pcap file \"$source\""
+    }
     if {[llength $source] == 1 && [file isfile $source]} {
 	return [list [tcplab::pcap read $source] $names 0]
     }

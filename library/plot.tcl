@@ -141,6 +141,13 @@ proc ::tcplab::plot::Load {source} {
 	    return $d
 	}
     }
+    if {[llength $source] == 1 && ![file isfile $source]
+    	    && [llength [lindex $source 0]] == 1} {
+    	# One word that is neither a network nor a file: not a list of
+    	# segment dicts either.
+    	return -code error -errorcode [list TCPLAB LOOKUP SOURCE $source] \
+    	    "no network or pcap file \"$source\""
+    }
     if {[llength $source] == 1 && [file isfile $source]} {
 	set segs [tcplab::pcap read $source]
 	# A capture's times are the clock's: count from its first frame.
