@@ -4,30 +4,32 @@
 #	TCP/IP Illustrated Vol. 1, figures 18-23 and 18-24: the listen
 #	backlog. The server is "bsdi % sock -s -v -q1 -O30 5555" (run here by
 #	tcplab::sock): backlog 1, and 30 s of sleep after listen before the
-#	first accept. About 1.8 s
-#	after it starts, four clients on sun connect in quick succession from
-#	ports 1090 to 1093.
+#	first accept. The four clients are "sun % sock bsdi 5555", started by
+#	hand 1.81 s after the server and then 4.29, 7.13 and 10.56 s after the
+#	first (segments 1, 4, 7 and 8), from ports 1090 to 1093.
 #
 #	What to look at: with a backlog of 1, 4.4BSD's sonewconn holds
 #	floor(3 x 1 / 2) + 1 = 2 connections (figure 18-23), so the first two
 #	clients complete their handshakes at once although nobody has called
-#	accept (the book's segments 1-6). The SYNs of the third and fourth are
-#	dropped without a reply (segments 7 and 8; no RST: a full queue is a
-#	soft error), so those clients retransmit 5.5 to 6 s later, and again 24
-#	s after that. At 30 s the server wakes and, as the book's did, takes
-#	both queued connections off the queue (the book: "it removed the two
-#	accepted connections from the queue, making it empty"); the
-#	retransmitted SYNs now get in, and the server takes those connections
-#	too (sock -v reports each). $l info shows the queue (qlen, limit) and
-#	bsdi stats counts the dropped SYNs (tcp_listen_overflow).
+#	accept (segments 1-6). The SYNs of the third and fourth are dropped
+#	without a reply (segments 7 and 8; no RST: a full queue is a soft
+#	error), so those clients retransmit (segments 9, 10, 11, 12 and 15).
+#	At 30 s after listen (28.19 s into the trace) the server wakes and, as
+#	the book's did, takes both queued connections off the queue ("it
+#	removed the two accepted connections from the queue, making it
+#	empty"). The fourth client's next SYN (segment 12) comes just after
+#	and gets in (12-14); the third client's had come just before (11), so
+#	it gets in only with its fourth SYN (15-17): 17 segments, and the
+#	server takes 1093 before 1092 (sock -v reports each). $l info shows
+#	the queue (qlen, limit) and bsdi stats counts the dropped SYNs
+#	(tcp_listen_overflow).
 #
-#	The book's figure has 17 segments, one more than here: its clients ran
-#	on SunOS 4.1.3, whose SYN retransmissions came sooner than 4.4BSD's 6 s
-#	and 24 s. Its third client sent a third SYN before the server woke (at
-#	28.19 s) and got in only with its fourth (segments 15-17), while the
-#	fourth client's third SYN came after and got in (segments 12-14). A
-#	4.4BSD client's third SYN comes 30 s after its first, later than the
-#	wake-up, and its fourth would come after its 75 s connection timer.
+#	sun ran SunOS 4.1.3, whose TCP comes from 4.3BSD-Tahoe: its SYNs go
+#	out 5.5-6 s, 12 s and 24 s apart, where a 4.4BSD client's go 6 s and
+#	24 s apart (fig. 18-6). Tahoe's tcp_timers() backs off ((t_srtt >> 2)
+#	+ t_rttvar) >> 1, which is srtt + 2 rttvar = 0 + 2 x 3 s = 6 s before
+#	any RTT sample; 4.4BSD's TCP_REXMTVAL() is srtt + 4 rttvar = 12 s. So
+#	sun's rto_base is 6000 ms here (the first RTO, 6 s, is the same).
 #
 #	tclsh examples/fig18-24.tcl ?-diagram ?file.svg??
 
@@ -38,17 +40,21 @@ tcplab::example::diagram $net ;# -diagram: the time line at the end
 $net host create sun -addr 140.252.13.33/27 -profile bsd44
 $net host create bsdi -addr 140.252.13.35/27 -profile bsd44
 $net lan create ether0 {sun bsdi} -delay 1ms -rate 10Mbit
+sun sysctl rto_base 6000 ;# SunOS 4.1.3 (4.3BSD-Tahoe): srtt + 2 rttvar
 $net trace -format book
 
 set t0 [$net now]
 # bsdi % sock -s -v -q1 -O30 5555 (its -v lines go to stderr, kept here)
 set srv [tcplab::sock -host bsdi -stdout {} -stderr {} -s -v -q1 -O30 5555]
 set l [$srv listener]
-$net run 1.8s
 set cs {}
-foreach port {1090 1091 1092 1093} {
-    lappend cs [sun connect bsdi 5555 -bind $port]
-    $net run 0.1s
+set prev 0
+foreach port {1090 1091 1092 1093} start {1.81 6.10 8.94 12.37} {
+    # sun % sock bsdi 5555 (from the port the book's client got)
+    $net run [expr {$start - $prev}]s
+    set prev $start
+    lappend cs [[tcplab::sock -host sun -stdout {} -stderr {} -b $port \
+	bsdi 5555] conn]
 }
 $net run 1s
 proc queue {} {
