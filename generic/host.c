@@ -92,12 +92,19 @@ TcpRoute(
     tl_iface *ifc = host_route(h, dst, &nh);
 
     memset(r, 0, sizeof(*r));
+    if (host_is_self(h, dst)) {
+	/* Through the loopback: its MTU, and local. */
+	r->src = dst;
+	r->mtu = TL_MIN((uint32_t) h->tun.loopback_mtu, IP_MAXPACKET);
+	r->local = 1;
+	return 1;
+    }
     r->src = host_source_addr(h, dst);
     r->local = host_is_local(h, dst);
     if (ifc == NULL) {
 	return 0;
     }
-    r->mtu = ifc->mtu;
+    r->mtu = TL_MIN(ifc->mtu, IP_MAXPACKET);
     r->tso = ifc->link->tso;
     return 1;
 }
@@ -107,7 +114,7 @@ TcpHasAddr(
     void *ctx,
     tl_addr a)
 {
-    return host_has_addr(ctx, a);
+    return host_is_self(ctx, a);
 }
 
 static const tl_tcp_ops tcpOps = {
@@ -213,6 +220,20 @@ host_has_addr(
     return 0;
 }
 
+/*
+ * host_is_self --
+ *	Whether addr reaches this host through its loopback: one of its own
+ *	addresses, or 127/8 (RFC 1122 3.2.1.3: "internal host loopback").
+ */
+
+int
+host_is_self(
+    const tl_host *h,
+    tl_addr addr)
+{
+    return (addr >> 24) == 127 || host_has_addr(h, addr);
+}
+
 /* The classful network mask of an address (RFC 791). */
 static tl_addr
 ClassMask(
@@ -278,7 +299,7 @@ host_source_addr(
     tl_addr nh;
     tl_iface *ifc = host_route(h, dst, &nh);
 
-    if (host_has_addr(h, dst)) {
+    if (host_is_self(h, dst)) {
 	return dst;
     }
     return ifc ? ifc->addr : 0;
@@ -448,8 +469,8 @@ host_ip_output(
 	pkt_free(h->net, p);
 	return -1;
     }
-    ifc = host_route(h, dst, &nh);
-    if (ifc == NULL) {
+    ifc = host_is_self(h, dst) ? NULL : host_route(h, dst, &nh);
+    if (ifc == NULL && !host_is_self(h, dst)) {
 	h->stats.ip_noroute++;
 	pkt_free(h->net, p);
 	return -1;
@@ -466,6 +487,10 @@ host_ip_output(
     p->len = iplen;
     p->to = NULL;
     h->stats.ip_out++;
+    if (ifc == NULL) {
+	net_loopback(h, p);
+	return 0;
+    }
     if (host_link_send(h, ifc, nh, p) != 0) {
 	/* Nobody answers ARP for the next hop: the datagram is lost. */
 	h->stats.ip_noroute++;
@@ -509,6 +534,45 @@ Forward(
 }
 
 /*
+ * IpInput --
+ *	Checks an IPv4 datagram and hands its payload to its protocol, or
+ *	forwards it when it is not ours. looped: it came through our own
+ *	loopback (127/8 is ours only there).
+ */
+
+static void
+IpInput(
+    tl_host *h,
+    const uint8_t *d,
+    uint32_t len,
+    uint32_t gso,
+    int looped)
+{
+    tl_iphdr ip;
+    wire_err err;
+
+    h->stats.ip_in++;
+    err = ip_parse(d, len, &ip);
+    if (err != WIRE_OK) {
+	h->stats.ip_bad[err]++;
+	return;
+    }
+    if (!(looped ? host_is_self(h, ip.dst) : host_has_addr(h, ip.dst))) {
+	if (h->forwarding && !looped) {
+	    Forward(h, d, ip.len, gso);
+	} else {
+	    h->stats.ip_notme++;
+	}
+	return;
+    }
+    if (ip.proto == IPPROTO_TCP_) {
+	tcp_input(h, &ip, d + ip.hlen, ip.len - ip.hlen);
+    } else if (ip.proto == IPPROTO_ICMP_) {
+	icmp_input(h, &ip, d + ip.hlen, ip.len - ip.hlen);
+    }
+}
+
+/*
  * host_input --
  *	A frame arrives on ifc: strip the link header, check the IPv4 header
  *	and hand the payload to its protocol. Malformed datagrams are counted
@@ -523,8 +587,6 @@ host_input(
     tl_host *h = ifc->host;
     const uint8_t *d = p->data;
     uint32_t len = p->len;
-    tl_iphdr ip;
-    wire_err err;
 
     if (ifc->arp && len >= ETH_HDRLEN) {
 	/* A real Ethernet: only frames for us, and ARP. */
@@ -547,26 +609,25 @@ host_input(
 	d += ETH_HDRLEN;
 	len -= ETH_HDRLEN;
     }
-    h->stats.ip_in++;
-    err = ip_parse(d, len, &ip);
-    if (err != WIRE_OK) {
-	h->stats.ip_bad[err]++;
-	goto done;
-    }
-    if (!host_has_addr(h, ip.dst)) {
-	if (h->forwarding) {
-	    Forward(h, d, ip.len, p->gso);
-	} else {
-	    h->stats.ip_notme++;
-	}
-	goto done;
-    }
-    if (ip.proto == IPPROTO_TCP_) {
-	tcp_input(h, &ip, d + ip.hlen, ip.len - ip.hlen);
-    } else if (ip.proto == IPPROTO_ICMP_) {
-	icmp_input(h, &ip, d + ip.hlen, ip.len - ip.hlen);
-    }
+    IpInput(h, d, len, p->gso, 0);
   done:
+    pkt_free(h->net, p);
+}
+
+/*
+ * host_loop_input --
+ *	A datagram the host sent to itself arrives through its loopback.
+ *	Frees the frame.
+ */
+
+void
+host_loop_input(
+    tl_host *h,
+    tl_pkt *p)
+{
+    if (h->up) {
+	IpInput(h, p->data, p->len, p->gso, 1);
+    }
     pkt_free(h->net, p);
 }
 

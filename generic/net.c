@@ -161,6 +161,8 @@ HostBefore(
     return ((tl_host *) a)->index < ((tl_host *) b)->index;
 }
 
+static tl_event_fn LoopDeliver;
+
 tl_net *
 net_new(
     uint64_t seed)
@@ -200,7 +202,7 @@ net_free(
 	tl_event *ev = net->clock.heap[0];
 
 	clock_cancel(&net->clock, ev);
-	if (ev->fn == Deliver || ev->fn == Depart) {
+	if (ev->fn == Deliver || ev->fn == Depart || ev->fn == LoopDeliver) {
 	    free(ev->arg);
 	}
     }
@@ -749,6 +751,38 @@ net_transmit(
 	return;
     }
     Leave(p, start);
+}
+
+/* The looped-back datagram arrives (no link, no observer: as tcpdump on
+ * an Ethernet does not see a host's loopback). */
+static void
+LoopDeliver(
+    void *arg,
+    tl_event *ev)
+{
+    tl_pkt *p = arg;
+
+    (void) ev;
+    host_loop_input(p->lo, p);
+}
+
+/*
+ * net_loopback --
+ *	A datagram (no link header) that host sends to itself arrives at the
+ *	same instant, after whatever the host is doing now (4.4BSD
+ *	looutput() queues it for ipintr; Linux's lo for the softirq).
+ */
+
+void
+net_loopback(
+    tl_host *host,
+    tl_pkt *p)
+{
+    p->from = p->to = NULL;
+    p->lo = host;
+    p->ev.fn = LoopDeliver;
+    p->ev.arg = p;
+    clock_schedule(&host->net->clock, &p->ev, host->net->clock.now);
 }
 
 void

@@ -20,6 +20,7 @@ struct tl_pkt {
     tl_net *net;
     tl_iface *from;		/* Sending interface. */
     tl_iface *to;		/* Receiving interface while in flight. */
+    tl_host *lo;		/* Looping back to this host (no link). */
     uint32_t len;		/* Frame length (link header included). */
     uint32_t gso;		/* A TCP segment of several: their MSS, else 0. */
     uint32_t cap;
@@ -171,6 +172,7 @@ void		net_link_input_pkt(tl_link *link, tl_pkt *p);
 tl_pkt	       *pkt_alloc(tl_net *net, uint32_t len);
 void		pkt_free(tl_net *net, tl_pkt *pkt);
 void		net_transmit(tl_iface *ifc, tl_pkt *pkt);
+void		net_loopback(tl_host *host, tl_pkt *pkt);
 tl_iface       *link_resolve(tl_link *link, tl_addr addr);
 void		net_observer_add(tl_net *net, tl_obs_fn *fn, void *arg);
 void		net_observer_remove(tl_net *net, tl_obs_fn *fn, void *arg);

@@ -394,6 +394,12 @@ static const Row rows[] = {
     /* 4.4BSD IPDEFTTL 64; Linux ip_default_ttl 64. */
     {{T(ttl), 1, 255, "IP time to live"},
 	{64, 64, 64, 64}},
+    /* Datagrams to the host's own addresses and to 127/8 go through its
+     * loopback, whose MTU sets the MSS: 4.4BSD net/if_loop.c LOMTU 16384;
+     * Linux drivers/net/loopback.c 64 KiB (since 3.6; 16436 before). RFC
+     * 1122 3.2.1.3 asks for the loopback, not its MTU: Linux's here. */
+    {{T(loopback_mtu), 576, 65536, "MTU of the loopback that carries datagrams to the host's own addresses, bytes"},
+	{16384, 65536, 65536, 65536}},
 };
 
 const int tl_ntunables = (int) (sizeof(rows) / sizeof(rows[0]));

@@ -396,10 +396,18 @@ tcp_output(
 			&& !(SEQ_GT(tp->snd_sml, tp->snd_una)
 			    && SEQ_LEQ(tp->snd_sml, tp->snd_nxt));
 
+		/* The end of the buffer is the end of the data when nothing
+		 * waits behind it, or when nothing is in flight: an
+		 * application blocked on a full buffer pushes it (4.4BSD
+		 * tcp_output() "len + off >= sb_cc"; Linux tcp_sendmsg()
+		 * pushes with TCP_NAGLE_PUSH before it waits for memory), so
+		 * a buffer smaller than a segment (the loopback's 64 KiB MSS)
+		 * does not stall. */
 		if (len >= tp->mss
 			|| ((idle || nosmall
 			    || (tp->flags & (TF_NODELAY | TF_CORK)))
-			    && seq + len == data_end && tp->pend == NULL
+			    && seq + len == data_end
+			    && (tp->pend == NULL || idle)
 			    && !corked)
 			|| (tp->flags & TF_FORCE)
 			|| ((tp->flags & TF_URG_SEND)

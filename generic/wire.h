@@ -13,6 +13,7 @@
 #include "tlcore.h"
 
 #define IP_HDRLEN	20
+#define IP_MAXPACKET	65535	/* The largest datagram (its 16-bit length). */
 #define TCP_HDRLEN	20
 #define TCP_MAXOPTLEN	40
 #define ETH_HDRLEN	14
