@@ -109,6 +109,17 @@ TcpRoute(
     return 1;
 }
 
+/* The MTU toward dst (0 when there is no route). */
+uint32_t
+host_path_mtu(
+    tl_host *h,
+    tl_addr dst)
+{
+    tl_tcp_route r;
+
+    return TcpRoute(h, dst, &r) ? r.mtu : 0;
+}
+
 static int
 TcpHasAddr(
     void *ctx,

@@ -68,6 +68,7 @@ int		host_is_local(tl_host *host, tl_addr dst);
 void		host_input(tl_iface *ifc, tl_pkt *pkt);
 void		host_loop_input(tl_host *host, tl_pkt *pkt);
 int		host_is_self(const tl_host *host, tl_addr addr);
+uint32_t	host_path_mtu(tl_host *host, tl_addr dst);
 int		host_ip_output(tl_host *host, tl_addr src, tl_addr dst,
 		    uint8_t proto, uint8_t tos, tl_pkt *pkt, uint32_t iplen);
 int		host_link_send(tl_host *host, tl_iface *ifc, tl_addr nh,

@@ -558,6 +558,16 @@ Sysctl(
 	    return TcplabError(interp, "VALUE", "RANGE",
 		    "%s must be between %d and %d", d->name, d->min, d->max);
 	}
+	/* The ephemeral range stays a range (Linux refuses a low end above
+	 * the high one in ip_local_port_range with EINVAL). */
+	if ((strcmp(d->name, "port_lo") == 0 && v > t->port_hi)
+		|| (strcmp(d->name, "port_hi") == 0 && v < t->port_lo)) {
+	    return TcplabError(interp, "VALUE", "RANGE",
+		    "%s %d would leave no ephemeral port: port_lo (%d) must "
+		    "not exceed port_hi (%d)", d->name, v,
+		    strcmp(d->name, "port_lo") == 0 ? v : t->port_lo,
+		    strcmp(d->name, "port_hi") == 0 ? v : t->port_hi);
+	}
 	tunable_set(t, idx, v);
     }
     Tcl_SetObjResult(interp, TcplabTunableObj(idx, tunable_get(t, idx)));

@@ -148,6 +148,7 @@ TcplabPingCmd(
     Tcl_Size i;
     int idx, v, code = TCL_OK;
     tl_time end;
+    uint32_t mtu;
 
     if (objc < 3 || (objc - 3) % 2) {
 	Tcl_WrongNumArgs(interp, 2, objv, "addr ?-count n? ?-size n? "
@@ -220,6 +221,19 @@ TcplabPingCmd(
     if (p.host->echo_reply) {
 	return TcplabError(interp, "STATE", "BUSY",
 		"host \"%s\" is already pinging", p.host->name);
+    }
+    mtu = host_path_mtu(p.host, p.dst);
+    if (mtu && IP_HDRLEN + ICMP_HDRLEN + p.size > mtu) {
+	/* No fragmentation here: what ping -M do says (EMSGSIZE). */
+	Tcl_SetErrno(EMSGSIZE);
+	Tcl_SetObjResult(interp, Tcl_ObjPrintf(
+		"ping: message too long: %u data bytes make a %u-byte "
+		"datagram, and the MTU toward %s is %u (no fragmentation)",
+		p.size, IP_HDRLEN + ICMP_HDRLEN + p.size,
+		Tcl_GetString(objv[2]), mtu));
+	Tcl_SetErrorCode(interp, "POSIX", Tcl_ErrnoId(), Tcl_ErrnoMsg(EMSGSIZE),
+		NULL);
+	return TCL_ERROR;
     }
     p.sentAt = ckalloc(p.count * sizeof(tl_time));
     p.rtt = ckalloc(p.count * sizeof(tl_time));
