@@ -39,7 +39,7 @@ const tl_sockopt_def so_optdefs[] = {
     {"SO_SNDBUF",	 TL_SOL_SOCKET, TL_SO_SNDBUF,	    SOT_INT,	C|L|S},
     {"TCP_CONGESTION",	 TL_SOL_TCP,	TL_TCP_CONGESTION,  SOT_STRING, C|L|S},
     {"TCP_CORK",	 TL_SOL_TCP,	TL_TCP_CORK,	    SOT_BOOL,	C|L|S},
-    {"TCP_DEFER_ACCEPT", TL_SOL_TCP,	TL_TCP_DEFER_ACCEPT, SOT_INT,	L|S},
+    {"TCP_DEFER_ACCEPT", TL_SOL_TCP,	TL_TCP_DEFER_ACCEPT, SOT_INT,	C|L|S},
     {"TCP_INFO",	 TL_SOL_TCP,	TL_TCP_INFO,	    SOT_INFO,	C|L},
     {"TCP_KEEPCNT",	 TL_SOL_TCP,	TL_TCP_KEEPCNT,	    SOT_INT,	C|L|S},
     {"TCP_KEEPIDLE",	 TL_SOL_TCP,	TL_TCP_KEEPIDLE,    SOT_INT,	C|L|S},
@@ -862,6 +862,9 @@ so_setsockopt(
     case TL_TCP_CONGESTION + (TL_SOL_TCP << 8):
 	err = tcp_cc_set(tp, v.name);
 	break;
+    case TL_TCP_DEFER_ACCEPT + (TL_SOL_TCP << 8):
+	tp->defer_accept = (uint8_t) SecsToRetrans(v.i);
+	break;
     }
     return err;
 }
@@ -932,6 +935,9 @@ so_getsockopt(
 	break;
     case TL_TCP_QUICKACK + (TL_SOL_TCP << 8):
 	i = !(tp->flags & TF_PINGPONG);
+	break;
+    case TL_TCP_DEFER_ACCEPT + (TL_SOL_TCP << 8):
+	i = RetransToSecs(tp->defer_accept);
 	break;
     case TL_TCP_INFO + (TL_SOL_TCP << 8):
 	so_tcp_info(tp, &info);

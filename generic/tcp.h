@@ -190,6 +190,8 @@ struct tl_tcb {
     /* Receive sequence variables. */
     uint32_t rcv_nxt, rcv_wnd, rcv_up, irs;
     uint8_t iobc;		/* The urgent byte, out of band (4.4BSD t_iobc). */
+    uint8_t defer_accept;	/* TCP_DEFER_ACCEPT as set (retransmissions):
+				 * kept, no effect on a connection. */
     uint32_t rcv_adv;		/* Right edge of the window we announced. */
 
     uint16_t mss;		/* Effective send MSS. */
