@@ -899,6 +899,13 @@ Run(
     Tcl_Size i = 2;
     RunWatch watch;
 
+    if (objc % 2 == 0 && objc > 2 && Tcl_GetString(objv[2])[0] != '-') {
+	/* A duration and an option without its value (-progress alone):
+	 * the usage, not "bad option" about the duration. */
+	Tcl_WrongNumArgs(interp, 2, objv, "duration ?-progress mode? | "
+		"-until condition ?-timeout duration? ?-progress mode?");
+	return TCL_ERROR;
+    }
     if (objc % 2 == 1) {		/* duration ?-progress mode? */
 	if (TcplabGetDuration(interp, objv[2], &d) != TCL_OK) {
 	    return TCL_ERROR;

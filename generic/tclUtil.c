@@ -46,8 +46,14 @@ TcplabGetDuration(
     } else {
 	goto bad;
     }
-    if (!(v >= 0) || v * mul > 9e18) {
+    if (!(v >= 0)) {
 	goto bad;
+    }
+    if (v * mul >= (double) TL_END) {
+	/* Well formed, but longer than the clock can count. */
+	return TcplabError(interp, "LIMIT", "CLOCK", "duration \"%s\" is "
+		"past the end of the virtual clock's range (about 292 "
+		"years)", s);
     }
     *tPtr = (tl_time) (v * mul + 0.5);
     return TCL_OK;
