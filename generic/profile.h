@@ -106,6 +106,7 @@ typedef struct tl_tunables {
     int tcp_congestion_control;	/* CC_* module (tcp.h) */
     int port_lo, port_hi;	/* Ephemeral range */
     int ttl;
+    int sndbuf_double;		/* SO_SNDBUF sets twice the value (Linux) */
     int loopback_mtu;		/* MTU of the loopback (own addresses, 127/8) */
 } tl_tunables;
 

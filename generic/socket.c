@@ -474,9 +474,10 @@ Take(
     case TL_SO_RCVBUF + (TL_SOL_SOCKET << 8):
     case TL_SO_SNDBUF + (TL_SOL_SOCKET << 8):
 	/* Linux clamps instead of refusing (sk_setsockopt()): an int taken
-	 * as unsigned, at most the maximum, at least the minimum. tcplab
-	 * keeps the size as given where Linux keeps twice it for its
-	 * bookkeeping (socket(7)). */
+	 * as unsigned, at most the maximum, at least the minimum. The
+	 * receive buffer is the window space as given (Linux keeps twice
+	 * it and announces about half); the send buffer follows the
+	 * tunable sndbuf_double (SndbufSize()). */
 	v->i = (unsigned) i > SOCKBUF_MAX ? SOCKBUF_MAX
 		: i < SOCKBUF_MIN ? SOCKBUF_MIN : i;
 	break;
@@ -507,10 +508,26 @@ Lookup(
     return 0;
 }
 
+/* The send buffer setsockopt(SO_SNDBUF, v) makes: Linux sk_setsockopt()
+ * doubles min(v, wmem_max 212992), at least SOCK_MIN_SNDBUF (2 x
+ * (2048 + 256) = 4608); others take v. */
+static uint32_t
+SndbufSize(
+    const tl_host *h,
+    int v)
+{
+    if (!h->tun.sndbuf_double) {
+	return (uint32_t) v;
+    }
+    v = TL_MIN(v, 212992);
+    return (uint32_t) TL_MAX(2 * v, 4608);
+}
+
 /* Sets one option in an options record (a socket not open, a listener). */
 static void
 OptsSet(
     tl_openopts *o,
+    const tl_host *h,
     const tl_sockopt_def *d,
     const Val *v)
 {
@@ -523,7 +540,9 @@ OptsSet(
 	o->linger = v->lg.l_linger < 0 ? INT_MAX : v->lg.l_linger;
 	break;
     case TL_SO_RCVBUF + (TL_SOL_SOCKET << 8): o->rcvbuf = v->i; break;
-    case TL_SO_SNDBUF + (TL_SOL_SOCKET << 8): o->sndbuf = v->i; break;
+    case TL_SO_SNDBUF + (TL_SOL_SOCKET << 8):
+	o->sndbuf = h ? (int) SndbufSize(h, v->i) : v->i;
+	break;
     case TL_SO_REUSEADDR + (TL_SOL_SOCKET << 8): o->reuseaddr = b; break;
     case TL_TCP_NODELAY + (TL_SOL_TCP << 8): o->nodelay = b; break;
     case TL_TCP_CORK + (TL_SOL_TCP << 8): o->cork = b; break;
@@ -662,6 +681,7 @@ OptsGet(
 int
 so_opts_setsockopt(
     tl_openopts *o,
+    const tl_host *h,
     int level,
     int optname,
     const void *val,
@@ -674,7 +694,7 @@ so_opts_setsockopt(
     if (err || (err = Take(d, val, len, &v)) != 0) {
 	return err;
     }
-    OptsSet(o, d, &v);
+    OptsSet(o, h, d, &v);
     return 0;
 }
 
@@ -703,7 +723,7 @@ so_listener_setsockopt(
     const void *val,
     uint32_t len)
 {
-    return so_opts_setsockopt(&l->opts, level, optname, val, len);
+    return so_opts_setsockopt(&l->opts, l->host, level, optname, val, len);
 }
 
 int
@@ -794,7 +814,7 @@ so_setsockopt(
 	}
 	break;
     case TL_SO_SNDBUF + (TL_SOL_SOCKET << 8):
-	err = Resize(&tp->sndbuf, (uint32_t) v.i);
+	err = Resize(&tp->sndbuf, SndbufSize(tp->host, v.i));
 	if (err == 0 && TCPS_HAVEESTABLISHED(tp->state)) {
 	    tcp_output(tp);
 	}

@@ -154,8 +154,8 @@ int		so_listener_setsockopt(tl_listener *l, int level, int optname,
 		    const void *val, uint32_t len);
 int		so_listener_getsockopt(tl_listener *l, int level, int optname,
 		    void *val, uint32_t *lenPtr);
-int		so_opts_setsockopt(tl_openopts *o, int level, int optname,
-		    const void *val, uint32_t len);
+int		so_opts_setsockopt(tl_openopts *o, const tl_host *h, int level,
+		    int optname, const void *val, uint32_t len);
 int		so_opts_getsockopt(const tl_openopts *o, const tl_host *h,
 		    int level, int optname, void *val, uint32_t *lenPtr);
 void		so_tcp_info(const tl_tcb *tp, tl_tcp_info *info);

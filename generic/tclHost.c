@@ -355,7 +355,8 @@ OpenOptions(
 	    break;
 	case O_SOCKOPT:
 	    /* Any socket option by its Linux name, before the SYN. */
-	    if (TcplabSockoptList(interp, o, objv[i]) != TCL_OK) {
+	    if (TcplabSockoptList(interp, hostPtr->host, o, objv[i])
+		    != TCL_OK) {
 		return TCL_ERROR;
 	    }
 	    break;

@@ -35,7 +35,7 @@ Set(
 {
     return t->tp ? so_setsockopt(t->tp, d->level, d->optname, v, len)
 	    : t->l ? so_listener_setsockopt(t->l, d->level, d->optname, v, len)
-	    : so_opts_setsockopt(t->o, d->level, d->optname, v, len);
+	    : so_opts_setsockopt(t->o, t->h, d->level, d->optname, v, len);
 }
 
 static int
@@ -247,6 +247,7 @@ Lookup(
 int
 TcplabSockoptList(
     Tcl_Interp *interp,
+    tl_host *h,
     tl_openopts *o,
     Tcl_Obj *list)
 {
@@ -258,7 +259,7 @@ TcplabSockoptList(
     t.tp = NULL;
     t.l = NULL;
     t.o = o;
-    t.h = NULL;
+    t.h = h;
     if (Tcl_ListObjGetElements(interp, list, &n, &v) != TCL_OK) {
 	return TCL_ERROR;
     }

@@ -237,7 +237,8 @@ MODULE_SCOPE int	TcplabSockoptCmd(Tcl_Interp *interp, tl_tcb *tp,
 			    Tcl_Obj *const objv[]);
 MODULE_SCOPE int	TcplabSockoptDefaults(Tcl_Interp *interp, tl_host *h,
 			    Tcl_Size objc, Tcl_Obj *const objv[]);
-MODULE_SCOPE int	TcplabSockoptList(Tcl_Interp *interp, tl_openopts *o,
+MODULE_SCOPE int	TcplabSockoptList(Tcl_Interp *interp, tl_host *h,
+			    tl_openopts *o,
 			    Tcl_Obj *list);
 
 /* tclReal.c: a network on real time, driven by Tcl's event loop. */
