@@ -9,7 +9,7 @@
 #	(80 columns) or SVG.
 #
 #	tcplab::diagram ?-format text|svg? ?-file name? ?-times? ?-relative?
-#		?-names {addr name ...}? ?-title text? source
+#		?-names {addr name ...}? ?-title text? ?-conn c? source
 #
 #	source is a network (its `$net record` segments, with their arrival
 #	times and losses, and the state changes its stack recorded; names
@@ -27,12 +27,13 @@ namespace eval ::tcplab::diagram {
 }
 
 proc ::tcplab::diagram {args} {
-    set opts {-format text -file {} -times 0 -relative 0 -names {} -title {}}
+    set opts {-format text -file {} -times 0 -relative 0 -names {} -title {}
+	-conn {}}
     set n [llength $args]
     if {$n == 0} {
 	return -code error -errorcode {TCL WRONGARGS} "wrong # args: should be\
 	    \"tcplab::diagram ?-format text|svg? ?-file name? ?-times?\
-	    ?-relative? ?-names dict? ?-title text? source\""
+	    ?-relative? ?-names dict? ?-title text? ?-conn c? source\""
     }
     for {set i 0} {$i < $n - 1} {incr i} {
 	set a [lindex $args $i]
@@ -40,7 +41,7 @@ proc ::tcplab::diagram {args} {
 	    -times - -relative {
 		dict set opts $a 1
 	    }
-	    -format - -file - -names - -title {
+	    -format - -file - -names - -title - -conn {
 		if {$i + 1 >= $n - 1} {
 		    return -code error -errorcode {TCL ARGUMENT MISSING} \
 			"no argument given for $a option"
@@ -50,8 +51,8 @@ proc ::tcplab::diagram {args} {
 	    default {
 		return -code error \
 		    -errorcode [list TCL LOOKUP INDEX option $a] \
-		    "bad option \"$a\": must be -file, -format, -names,\
-		    -relative, -times, or -title"
+		    "bad option \"$a\": must be -conn, -file, -format,\
+		    -names, -relative, -times, or -title"
 	    }
 	}
     }
@@ -62,6 +63,10 @@ proc ::tcplab::diagram {args} {
     }
     set source [lindex $args end]
     lassign [diagram::Load $source] segs names isnet events
+    if {[dict get $opts -conn] ne ""} {
+	lassign [diagram::Only $segs $events $names [dict get $opts -conn]] \
+	    segs events
+    }
     if {![llength $segs]} {
 	return -code error -errorcode {TCPLAB DIAGRAM EMPTY} \
 	    "nothing to draw: no TCP segments[expr {$isnet
@@ -115,6 +120,52 @@ proc ::tcplab::diagram::Load {source} {
 	return [list [tcplab::pcap read $source] $names 0]
     }
     return [list $source $names 0]
+}
+
+# -conn: the segments and events of one connection, named by its handle
+# (both ends) or by one end, host.port or address.port.
+proc ::tcplab::diagram::Only {segs events names conn} {
+    if {[llength [info commands $conn]] && ![catch {$conn info} info]
+	    && [dict exists $info lport]} {
+	set ends [list [dict get $info laddr].[dict get $info lport] \
+	    [dict get $info raddr].[dict get $info rport]]
+	set both 1
+    } elseif {[regexp {^(.+)[.:]([0-9]+)$} $conn -> h p]} {
+	dict for {a n} $names {
+	    if {$n eq $h} {
+		set h $a
+		break
+	    }
+	}
+	set ends [list $h.$p]
+	set both 0
+    } else {
+	return -code error -errorcode [list TCPLAB VALUE CONN $conn] \
+	    "bad connection \"$conn\": must be a connection handle,\
+	    host.port or address.port"
+    }
+    set keep {}
+    foreach s $segs {
+	set a [dict get $s src].[dict get $s sport]
+	set b [dict get $s dst].[dict get $s dport]
+	if {$both ? ($a in $ends && $b in $ends && $a ne $b)
+		: ($a in $ends || $b in $ends)} {
+	    lappend keep $s
+	}
+    }
+    set evs {}
+    foreach e $events {
+	if {![dict exists $e lport]} {
+	    continue
+	}
+	set a [dict get $e laddr].[dict get $e lport]
+	set b [dict get $e raddr].[dict get $e rport]
+	if {$both ? ($a in $ends && $b in $ends)
+		: ($a in $ends || $b in $ends)} {
+	    lappend evs $e
+	}
+    }
+    list $keep $evs
 }
 
 # Segments that are one hop of a longer path (a router forwarded what it
