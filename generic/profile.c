@@ -394,6 +394,17 @@ static const Row rows[] = {
     /* 4.4BSD IPDEFTTL 64; Linux ip_default_ttl 64. */
     {{T(ttl), 1, 255, "IP time to live"},
 	{64, 64, 64, 64}},
+    /* When an ACK may grow cwnd. 4.4BSD tcp_input() and RFC 5681 as
+     * written: every ACK of new data. Linux 3.6 tcp_is_cwnd_limited(sk,
+     * in_flight): only while the segments in flight before the ACK were
+     * within tcp_max_burst (reordering, 3) of cwnd, or within a third of
+     * it with segmentation offload. Linux 6.18 tcp_cwnd_validate() and
+     * tcp_is_cwnd_limited(): only when the window was full at some send
+     * of the current window, or in slow start while cwnd is below twice
+     * the most segments out (packetdrill slow-start-app-limited-9-
+     * packets-out: 9 out, cwnd 10 grows to 18 and stops). */
+    {{T(cwnd_validate), 0, 2, "when an ACK may grow cwnd: 0 = always, 1 = Linux 3.6 (flight near cwnd), 2 = Linux (window used, or slow start below twice the segments out)"},
+	{CWV_ALWAYS, CWV_LINUX, CWV_LINUX36, CWV_ALWAYS}},
     /* setsockopt(SO_SNDBUF, v): Linux sk_setsockopt() caps v at
      * net.core.wmem_max (212992) and sets sk_sndbuf = max(2 v,
      * SOCK_MIN_SNDBUF 4608), room for struct sk_buff overhead, which

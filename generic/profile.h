@@ -24,6 +24,8 @@ enum { BACKLOG_BSD = 0, BACKLOG_LINUX = 1, BACKLOG_PLAIN = 2 };
  * or nothing. */
 enum { UNSENTACK_ACK = 0, UNSENTACK_CHALLENGE = 1, UNSENTACK_DROP = 2 };
 enum { TWSYN_NONE = 0, TWSYN_BSD = 1, TWSYN_LINUX = 2, TWSYN_RFC1122 = 3 };
+/* When an ACK may grow cwnd (tunable cwnd_validate). */
+enum { CWV_ALWAYS = 0, CWV_LINUX36 = 1, CWV_LINUX = 2 };
 /* Option layout on SYNs: 4.4BSD's, or Linux's tcp_options_write(). */
 enum { OPTS_BSD = 0, OPTS_LINUX = 1 };
 
@@ -106,6 +108,7 @@ typedef struct tl_tunables {
     int tcp_congestion_control;	/* CC_* module (tcp.h) */
     int port_lo, port_hi;	/* Ephemeral range */
     int ttl;
+    int cwnd_validate;		/* When an ACK may grow cwnd: CWV_* (tcp.h) */
     int sndbuf_double;		/* SO_SNDBUF sets twice the value (Linux) */
     int loopback_mtu;		/* MTU of the loopback (own addresses, 127/8) */
 } tl_tunables;

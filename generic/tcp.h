@@ -223,6 +223,11 @@ struct tl_tcb {
     /* Congestion control (RFC 5681, RFC 6582). */
     const tl_cc_ops *cc;	/* The module (TCP_CONGESTION). */
     uint32_t cwnd, ssthresh, recover;
+    /* Whether the window is used (Linux tcp_cwnd_validate()): cwnd-limited
+     * in the current window, the most segments out, and where the current
+     * window ends. */
+    uint8_t cwnd_limited;
+    uint32_t max_packets_out, cwnd_usage_seq;
     int dupacks;
     int ca_state;		/* CA_*. */
     uint32_t loss_high;		/* CA_LOSS ends when this is acknowledged. */
@@ -403,6 +408,8 @@ void		tcp_sack_prune(tl_tcb *tp);
 void		tcp_sack_enter(tl_tcb *tp);
 void		tcp_sack_recover(tl_tcb *tp);
 uint32_t	tcp_sack_pipe(const tl_tcb *tp);
+void		tcp_cwnd_validate(tl_tcb *tp, uint32_t oldmax);
+int		tcp_cwnd_may_grow(const tl_tcb *tp, uint32_t prior_flight);
 
 /* tcp_timer.c */
 void		tcp_timer_init(tl_tcb *tp);

@@ -509,3 +509,103 @@ tcp_sack_enter(
     }
     tcp_sack_recover(tp);
 }
+
+/*
+ *----------------------------------------------------------------------
+ * Whether the window is used: may an ACK grow cwnd? (tunable
+ * cwnd_validate)
+ *----------------------------------------------------------------------
+ */
+
+/* Segments of n bytes at the MSS, rounded up (Linux counts packets). */
+static uint32_t
+Segments(
+    const tl_tcb *tp,
+    uint32_t n)
+{
+    return tp->mss ? (n + tp->mss - 1) / tp->mss : 0;
+}
+
+/* Segments in flight (Linux tcp_packets_in_flight(): out, less those
+ * SACKed or deemed lost, plus those sent again). */
+static uint32_t
+InFlight(
+    const tl_tcb *tp)
+{
+    return Segments(tp, (tp->flags & TF_SACK_PERMIT) && tp->nsackblk
+	    ? tcp_sack_pipe(tp) : tp->snd_max - tp->snd_una);
+}
+
+/*
+ * tcp_cwnd_validate --
+ *	After an output pass (oldmax: snd_max before it). Linux 6.18
+ *	tcp_write_xmit() and tcp_cwnd_validate(): when new data left or the
+ *	window is full, remember whether cwnd limited this window and the most
+ *	segments out, until the window that was out is acknowledged.
+ */
+
+void
+tcp_cwnd_validate(
+    tl_tcb *tp,
+    uint32_t oldmax)
+{
+    int limited;
+    uint32_t out;
+
+    if (tp->host->tun.cwnd_validate != CWV_LINUX || !tp->mss) {
+	return;
+    }
+    limited = InFlight(tp) >= tp->cwnd / tp->mss;
+    if (!limited && !SEQ_GT(tp->snd_max, oldmax)) {
+	return;
+    }
+    out = Segments(tp, tp->snd_max - tp->snd_una);
+    if (SEQ_GEQ(tp->snd_una, tp->cwnd_usage_seq) || limited
+	    || (!tp->cwnd_limited && out > tp->max_packets_out)) {
+	tp->cwnd_limited = (uint8_t) limited;
+	tp->max_packets_out = out;
+	tp->cwnd_usage_seq = tp->snd_nxt;
+    }
+}
+
+/*
+ * tcp_cwnd_may_grow --
+ *	Whether an ACK may grow cwnd; prior_flight: the bytes in flight
+ *	before it (snd_max - snd_una, or the SACK pipe).
+ */
+
+int
+tcp_cwnd_may_grow(
+    const tl_tcb *tp,
+    uint32_t prior_flight)
+{
+    uint32_t cwnd, flight, left;
+
+    if (!tp->mss) {
+	return 1;
+    }
+    cwnd = tp->cwnd / tp->mss;
+    switch (tp->host->tun.cwnd_validate) {
+    case CWV_LINUX:
+	/* tcp_is_cwnd_limited(). */
+	if (tp->cwnd_limited) {
+	    return 1;
+	}
+	return tp->cwnd < tp->ssthresh && cwnd < 2 * tp->max_packets_out;
+    case CWV_LINUX36:
+	/* 3.6 tcp_is_cwnd_limited(sk, in_flight): tcp_max_burst() is
+	 * tp->reordering (3); with offload, a third of cwnd (the default
+	 * tcp_tso_win_divisor) if under the largest offload. */
+	flight = Segments(tp, prior_flight);
+	if (flight >= cwnd) {
+	    return 1;
+	}
+	left = cwnd - flight;
+	if (tp->tso && left * 3 < cwnd && left * tp->mss < 65536) {
+	    return 1;
+	}
+	return left <= 3;
+    default:
+	return 1;
+    }
+}

@@ -16,9 +16,10 @@
  *	bits) for delays and HyStart.
  *
  *	Loss detection and recovery are TCP's (tcp_cc.c); without SACK the
- *	duplicate ACKs and recovery ACKs are NewReno's. Not modelled:
- *	tcp_is_cwnd_limited() (the window grows also when the application,
- *	not the window, limits the sender), undo (undo_cwnd), snd_cwnd_clamp.
+ *	duplicate ACKs and recovery ACKs are NewReno's. Whether an ACK may
+ *	grow the window at all (tcp_is_cwnd_limited()) is TCP's too
+ *	(tcp_cwnd_may_grow(), tunable cwnd_validate). Not modelled: undo
+ *	(undo_cwnd), snd_cwnd_clamp.
  */
 
 #include <string.h>

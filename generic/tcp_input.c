@@ -369,6 +369,8 @@ NewAck(
 {
     uint32_t ack = th->ack, acked = ack - tp->snd_una, data;
     int sack = (tp->flags & TF_SACK_PERMIT) != 0, sackPartial = 0;
+    uint32_t prior_flight = sack && tp->nsackblk ? tcp_sack_pipe(tp)
+	    : tp->snd_max - tp->snd_una;
 
     if ((tp->flags & TF_RCVD_TSTMP) && th->opt.has_ts && th->opt.tsecr) {
 	/* RFC 7323 4.1 RTTM: every ACK with an echoed timestamp. */
@@ -399,7 +401,10 @@ NewAck(
 	    sackPartial = 1;
 	}
     } else {
-	tp->cc->cong_avoid(tp, acked);
+	/* Only while the window is used (tunable cwnd_validate). */
+	if (tcp_cwnd_may_grow(tp, prior_flight)) {
+	    tp->cc->cong_avoid(tp, acked);
+	}
 	if (tp->ca_state != CA_OPEN && (tp->ca_state != CA_LOSS
 		|| SEQ_GEQ(ack, tp->loss_high))) {
 	    tcp_cc_state(tp, CA_OPEN);

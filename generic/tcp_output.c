@@ -331,8 +331,26 @@ tcp_output_probe(
     tp->flags &= ~TF_FORCE;
 }
 
+static void	Output(tl_tcb *tp);
+
+/*
+ * tcp_output --
+ *	Sends what may be sent now, then notes whether the window was used
+ *	(tcp_cwnd_validate(), Linux tcp_write_xmit()).
+ */
+
 void
 tcp_output(
+    tl_tcb *tp)
+{
+    uint32_t oldmax = tp->snd_max;
+
+    Output(tp);
+    tcp_cwnd_validate(tp, oldmax);
+}
+
+static void
+Output(
     tl_tcb *tp)
 {
     tl_host *h = tp->host;

@@ -1631,6 +1631,12 @@ proc ::tcplab::packetdrill::SetSysctl {line k v} {
 	    lassign $v lo def hi
 	    $R(sut) sysctl sndbuf $def
 	}
+	net.ipv4.tcp_congestion_control {
+	    # Linux's reno is Reno's increase on TCP's own NewReno and SACK
+	    # recovery: the module newreno here.
+	    $R(sut) sysctl tcp_congestion_control \
+		[expr {$v eq "reno" ? "newreno" : $v}]
+	}
 	default {
 	    if {$k ni $R(unknown)} {lappend R(unknown) $k}
 	}
