@@ -110,6 +110,10 @@ TimerSetTick(
     tl_host *h = tp->host;
     tl_time when = TL_MIN(TickRound(h, delay, tickms), TL_END);
 
+    if (tp->timer_at[t] == when) {
+	/* Already set for then (sk_reset_timer() to the same expiry). */
+	return;
+    }
     tp->timer_at[t] = when;
     h->tcp.ops->timer(h->tcp.ctx, tp, t, when);
     tcp_event(h, tp, EV_TIMER_SET, t, 0, when - tcp_now(h), 0, NULL);
