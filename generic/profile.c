@@ -412,12 +412,25 @@ static const Row rows[] = {
      * 42000); 4.4BSD sbreserve() and the RFC's model take v as it is. */
     {{T(sndbuf_double), 0, 1, "SO_SNDBUF sets a send buffer of twice the value, at least 4608 and at most 425984 bytes, as Linux does"},
 	{0, 1, 1, 0}},
+    /* Linux tcp_init_buffer_space() and tcp_new_space() grow a send buffer
+     * not set by SO_SNDBUF to 2 x max(10, cwnd) segments of truesize
+     * (tcp_sndbuf_expand(): per segment max(mss_clamp, mss) +
+     * MAX_TCP_HEADER + skb_shared_info, rounded up to a power of two, +
+     * sk_buff), at most tcp_wmem[2] 4 MiB. The 6.18 kernel here reads
+     * SO_SNDBUF 16384 before connect() and, with CUBIC, 46080 after it
+     * over a veth of MTU 1500 (2 x 10 x (2048 + 256)) and 2626560 on the
+     * loopback (2 x 10 x (131072 + 256)). 4.4BSD and the RFC keep the
+     * buffer as set; Linux 3.6's tcp_fixup_sndbuf() has another formula,
+     * not modelled (0). */
+    {{T(sndbuf_expand), 0, 1, "the send buffer grows to twice the congestion window's worth of segments, as Linux's tcp_sndbuf_expand()"},
+	{0, 1, 0, 0}},
     /* Datagrams to the host's own addresses and to 127/8 go through its
-     * loopback, whose MTU sets the MSS: 4.4BSD net/if_loop.c LOMTU 16384;
-     * Linux drivers/net/loopback.c 64 KiB (since 3.6; 16436 before). RFC
-     * 1122 3.2.1.3 asks for the loopback, not its MTU: Linux's here. */
+     * loopback, whose MTU sets the MSS: 4.4BSD-Lite2 net/if_loop.c LOMTU
+     * (1024 + 512) = 1536 (as BSD/386's, the book's bsdi); Linux
+     * drivers/net/loopback.c 64 KiB (since 3.6; 16436 before). RFC 1122
+     * 3.2.1.3 asks for the loopback, not its MTU: Linux's here. */
     {{T(loopback_mtu), 576, 65536, "MTU of the loopback that carries datagrams to the host's own addresses, bytes"},
-	{16384, 65536, 65536, 65536}},
+	{1536, 65536, 65536, 65536}},
 };
 
 const int tl_ntunables = (int) (sizeof(rows) / sizeof(rows[0]));

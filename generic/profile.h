@@ -109,7 +109,8 @@ typedef struct tl_tunables {
     int port_lo, port_hi;	/* Ephemeral range */
     int ttl;
     int cwnd_validate;		/* When an ACK may grow cwnd: CWV_* (tcp.h) */
-    int sndbuf_double;		/* SO_SNDBUF sets twice the value (Linux) */
+    int sndbuf_double;
+    int sndbuf_expand;		/* The send buffer grows with cwnd (Linux) */		/* SO_SNDBUF sets twice the value (Linux) */
     int loopback_mtu;		/* MTU of the loopback (own addresses, 127/8) */
 } tl_tunables;
 

@@ -815,6 +815,7 @@ so_setsockopt(
 	break;
     case TL_SO_SNDBUF + (TL_SOL_SOCKET << 8):
 	err = Resize(&tp->sndbuf, SndbufSize(tp->host, v.i));
+	tp->flags |= TF_SNDBUF_LOCK;
 	if (err == 0 && TCPS_HAVEESTABLISHED(tp->state)) {
 	    tcp_output(tp);
 	}

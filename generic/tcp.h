@@ -61,6 +61,8 @@ extern const char *const tcp_statenames[TCPS_NSTATES];
 #define TF_URG_HAVE	0x4000000	/* The peer's urgent byte is in iobc. */
 #define TF_CORK		0x8000000	/* TCP_CORK: hold partial segments. */
 #define TF_DEFER_ACKED	0x10000000	/* TCP_DEFER_ACCEPT ignored an ACK. */
+#define TF_SNDBUF_LOCK	0x20000000	/* SO_SNDBUF set: no growth (Linux
+					 * SOCK_SNDBUF_LOCK). */
 
 /* A queued out-of-order segment (RFC 9293 3.10.7.4, seventh step). */
 typedef struct tl_reass {
@@ -409,6 +411,7 @@ void		tcp_sack_enter(tl_tcb *tp);
 void		tcp_sack_recover(tl_tcb *tp);
 uint32_t	tcp_sack_pipe(const tl_tcb *tp);
 void		tcp_cwnd_validate(tl_tcb *tp, uint32_t oldmax);
+void		tcp_sndbuf_expand(tl_tcb *tp);
 int		tcp_cwnd_may_grow(const tl_tcb *tp, uint32_t prior_flight);
 
 /* tcp_timer.c */

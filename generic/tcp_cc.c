@@ -609,3 +609,38 @@ tcp_cwnd_may_grow(
 	return 1;
     }
 }
+
+/*
+ * tcp_sndbuf_expand --
+ *	Linux tcp_sndbuf_expand() (tunable sndbuf_expand), at the handshake's
+ *	end and when an ACK frees room the application waits for: a send
+ *	buffer nobody set grows to 2 x max(10, cwnd) segments of truesize,
+ *	at most tcp_wmem[2] (4 MiB). Never shrinks. A segment's truesize:
+ *	max(mss_clamp, mss) + MAX_TCP_HEADER and skb_shared_info (256 + 320
+ *	on x86-64), rounded up to a power of two, + sk_buff (256).
+ */
+
+void
+tcp_sndbuf_expand(
+    tl_tcb *tp)
+{
+    uint32_t mss = TL_MAX((uint32_t) tp->mss, tp->peer_mss ? tp->peer_mss
+	    : tp->mss), per = mss + 256 + 320, p2 = 1, segs;
+    uint64_t mem;
+
+    if (!tp->host->tun.sndbuf_expand || (tp->flags & TF_SNDBUF_LOCK)
+	    || !tp->mss) {
+	return;
+    }
+    while (p2 < per) {
+	p2 <<= 1;
+    }
+    segs = TL_MAX(10u, tp->cwnd / tp->mss);
+    mem = 2ull * segs * (p2 + 256);
+    if (mem > 4194304) {
+	mem = 4194304;
+    }
+    if (mem > tp->sndbuf.cap) {
+	tp->sndbuf.cap = (uint32_t) mem;	/* Its memory grows on demand. */
+    }
+}

@@ -348,6 +348,7 @@ SynSent(
 	tcp_timer_cancel(tp, TT_REXMT);
 	tcp_timer_cancel(tp, TT_CONN);
 	tcp_set_state(tp, TCPS_ESTABLISHED);
+	tcp_sndbuf_expand(tp);
 	tcp_keep_arm(tp);
 	tcp_notify(tp);
     } else {
@@ -431,6 +432,12 @@ NewAck(
 	tcp_rexmt_arm(tp);
     }
     if (data && tp->pend) {
+	/* The application waits for room (Linux tcp_check_space(),
+	 * tcp_new_space()): the buffer may grow while the window is not
+	 * full (tcp_should_expand_sndbuf()). */
+	if (tp->snd_max - tp->snd_una < tp->cwnd) {
+	    tcp_sndbuf_expand(tp);
+	}
 	tcp_fill_sndbuf(tp);
     }
     if (sack) {
@@ -807,6 +814,7 @@ Synchronized(
 	    }
 	    tcp_timer_cancel(tp, TT_CONN);
 	    tcp_set_state(tp, TCPS_ESTABLISHED);
+	    tcp_sndbuf_expand(tp);
 	    if (tp->flags & TF_WANTFIN) {
 		/* A close queued in SYN_RCVD (RFC 9293 3.10.4). */
 		tcp_set_state(tp, TCPS_FIN_WAIT_1);

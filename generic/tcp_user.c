@@ -33,6 +33,7 @@ tcp_apply_opts(
 	}
     }
     if (o->sndbuf > 0) {
+	tp->flags |= TF_SNDBUF_LOCK;
 	ring_free(&tp->sndbuf);
 	if (!ring_init(&tp->sndbuf, (uint32_t) o->sndbuf)) {
 	    return 0;
@@ -61,6 +62,7 @@ tcp_apply_opts(
     tp->user_mss = (uint16_t) o->mss;
     tp->user_timeout = o->user_timeout;
     tp->notsent_lowat = o->notsent_lowat;
+    tp->defer_accept = (uint8_t) o->defer_accept;
     if (o->cc_name[0]) {
 	tcp_cc_set(tp, o->cc_name);
     }
