@@ -93,8 +93,9 @@ TcpRoute(
 
     memset(r, 0, sizeof(*r));
     if (host_is_self(h, dst)) {
-	/* Through the loopback: its MTU, and local. */
-	r->src = dst;
+	/* Through the loopback: its MTU, and local; toward 127/8 from
+	 * 127.0.0.1, the address of Linux's lo (and 4.4BSD's lo0). */
+	r->src = host_has_addr(h, dst) ? dst : 0x7f000001u;
 	r->mtu = TL_MIN((uint32_t) h->tun.loopback_mtu, IP_MAXPACKET);
 	r->local = 1;
 	return 1;
@@ -242,7 +243,9 @@ host_is_self(
     const tl_host *h,
     tl_addr addr)
 {
-    return (addr >> 24) == 127 || host_has_addr(h, addr);
+    /* 127/8's network and broadcast addresses are no host's. */
+    return ((addr >> 24) == 127 && addr != 0x7f000000u
+	    && addr != 0x7fffffffu) || host_has_addr(h, addr);
 }
 
 /* The classful network mask of an address (RFC 791). */
@@ -311,7 +314,7 @@ host_source_addr(
     tl_iface *ifc = host_route(h, dst, &nh);
 
     if (host_is_self(h, dst)) {
-	return dst;
+	return host_has_addr(h, dst) ? dst : 0x7f000001u;
     }
     return ifc ? ifc->addr : 0;
 }
@@ -566,6 +569,12 @@ IpInput(
     err = ip_parse(d, len, &ip);
     if (err != WIRE_OK) {
 	h->stats.ip_bad[err]++;
+	return;
+    }
+    if (!looped && ((ip.src >> 24) == 127 || (ip.dst >> 24) == 127)) {
+	/* 127/8 "MUST NOT appear outside a host" (RFC 1122 3.2.1.3): not
+	 * taken, not forwarded (RFC 1812 5.3.7). */
+	h->stats.ip_notme++;
 	return;
     }
     if (!(looped ? host_is_self(h, ip.dst) : host_has_addr(h, ip.dst))) {

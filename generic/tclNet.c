@@ -6,6 +6,7 @@
  */
 
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include "tcplabInt.h"
 
@@ -601,6 +602,22 @@ InstantError(
 	    }
 	}
     }
+    if (w->nflows == 0) {
+	/* No frame on a link: a host busy with itself, through its
+	 * loopback, which no observer sees. */
+	for (c = netPtr->conns; c; c = c->next) {
+	    tl_tcb *tp = c->tcb;
+
+	    if (tp && tp->state != TCPS_CLOSED
+		    && host_is_self(tp->host, tp->raddr)) {
+		AppendOnce(hosts, Tcl_NewStringObj(tp->host->name, -1));
+		AppendOnce(conns, Tcl_DuplicateObj(c->name));
+	    }
+	}
+	if (Tcl_GetCharLength(hosts)) {
+	    Tcl_AppendToObj(segs, "(the loopback)", -1);
+	}
+    }
     msg = Tcl_ObjPrintf("network %s: %" TCL_LL_MODIFIER "d events at %s s "
 	    "without the clock advancing (-instantlimit); hosts {%s}",
 	    Tcl_GetString(netPtr->name), (long long) netPtr->net->clock.instant,
@@ -899,9 +916,11 @@ Run(
     Tcl_Size i = 2;
     RunWatch watch;
 
-    if (objc % 2 == 0 && objc > 2 && Tcl_GetString(objv[2])[0] != '-') {
-	/* A duration and an option without its value (-progress alone):
-	 * the usage, not "bad option" about the duration. */
+    if (objc > 2 && (objc % 2 == 0) == !(Tcl_GetString(objv[2])[0] == '-'
+	    && isalpha((unsigned char) Tcl_GetString(objv[2])[1]))) {
+	/* A duration and an option without its value (-progress alone),
+	 * or options one value short (-until alone): the usage, not "bad
+	 * option" about the duration or a duration made of "-until". */
 	Tcl_WrongNumArgs(interp, 2, objv, "duration ?-progress mode? | "
 		"-until condition ?-timeout duration? ?-progress mode?");
 	return TCL_ERROR;

@@ -211,7 +211,7 @@ TcplabPingCmd(
     if ((p.count > 1 && p.interval > (TL_NEVER - 1 - net_now(netPtr->net)
 	    - p.timeout) / (p.count - 1))
 	    || p.timeout > TL_NEVER - 1 - net_now(netPtr->net)) {
-	return TcplabError(interp, "VALUE", "RANGE",
+	return TcplabError(interp, "LIMIT", "CLOCK",
 		"ping would run past the end of the clock's range");
     }
     if (netPtr->running && !netPtr->real) {

@@ -415,12 +415,12 @@ Output(
 			    && SEQ_LEQ(tp->snd_sml, tp->snd_nxt));
 
 		/* The end of the buffer is the end of the data when nothing
-		 * waits behind it, or when nothing is in flight: an
-		 * application blocked on a full buffer pushes it (4.4BSD
-		 * tcp_output() "len + off >= sb_cc"; Linux tcp_sendmsg()
-		 * pushes with TCP_NAGLE_PUSH before it waits for memory), so
-		 * a buffer smaller than a segment (the loopback's 64 KiB MSS)
-		 * does not stall. */
+		 * waits behind it, or when nothing is in flight: 4.4BSD
+		 * tcp_output() sends when idle and "len + off >= sb_cc", what
+		 * the buffer holds, however much more the application has
+		 * still to write; so a buffer smaller than a segment does not
+		 * stall. (Linux pushes when the application blocks on a full
+		 * buffer, with data in flight too: not modelled.) */
 		if (len >= tp->mss
 			|| ((idle || nosmall
 			    || (tp->flags & (TF_NODELAY | TF_CORK)))

@@ -63,9 +63,15 @@ proc ::tcplab::diagram {args} {
     }
     set source [lindex $args end]
     lassign [diagram::Load $source] segs names isnet events
-    if {[dict get $opts -conn] ne ""} {
+    set names [dict merge $names [dict get $opts -names]]
+    if {[dict get $opts -conn] ne "" && [llength $segs]} {
 	lassign [diagram::Only $segs $events $names [dict get $opts -conn]] \
 	    segs events
+	if {![llength $segs]} {
+	    set c [dict get $opts -conn]
+	    return -code error -errorcode [list TCPLAB LOOKUP CONN $c] \
+		"no segments of connection \"$c\""
+	}
     }
     if {![llength $segs]} {
 	return -code error -errorcode {TCPLAB DIAGRAM EMPTY} \
@@ -73,7 +79,6 @@ proc ::tcplab::diagram {args} {
 		? " recorded (start \"$source record start\" before the run)"
 		: ""}]"
     }
-    set names [dict merge $names [dict get $opts -names]]
     set model [diagram::Model $segs $names [dict get $opts -relative] \
 	$events]
     if {$format eq "svg"} {
@@ -125,12 +130,20 @@ proc ::tcplab::diagram::Load {source} {
 # -conn: the segments and events of one connection, named by its handle
 # (both ends) or by one end, host.port or address.port.
 proc ::tcplab::diagram::Only {segs events names conn} {
+    variable services
     if {[llength [info commands $conn]] && ![catch {$conn info} info]
-	    && [dict exists $info lport]} {
+	    && [dict exists $info raddr]} {
 	set ends [list [dict get $info laddr].[dict get $info lport] \
 	    [dict get $info raddr].[dict get $info rport]]
 	set both 1
-    } elseif {[regexp {^(.+)[.:]([0-9]+)$} $conn -> h p]} {
+    } elseif {[regexp {^(.+)[.:]([0-9]+|[a-z-]+)$} $conn -> h p]
+	    && ([string is digit $p] || $p in [dict values $services])} {
+	# A port by number or by the name the drawing gives it.
+	dict for {num name} $services {
+	    if {$name eq $p} {
+		set p $num
+	    }
+	}
 	dict for {a n} $names {
 	    if {$n eq $h} {
 		set h $a
