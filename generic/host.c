@@ -645,7 +645,7 @@ host_loop_input(
     tl_host *h,
     tl_pkt *p)
 {
-    if (h->up) {
+    if (h->up && p->lo_crashes == h->crashes) {
 	IpInput(h, p->data, p->len, p->gso, 1);
     }
     pkt_free(h->net, p);
@@ -663,8 +663,10 @@ host_crash(
 {
     tl_tcb *tp, *next;
 
-    /* Down first: a crash sends nothing. */
+    /* Down first: a crash sends nothing, and what it was sending itself
+     * through the loopback is lost. */
     h->up = 0;
+    h->crashes++;
     while (h->listeners) {
 	/* Embryonic and queued connections vanish with the listener. */
 	tcp_listener_close(h->listeners);

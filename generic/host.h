@@ -35,6 +35,8 @@ struct tl_host {
     int forwarding;		/* Route datagrams not for us. */
     int up;			/* 0 while crashed. */
     tl_time booted;		/* Time of the last boot. */
+    uint32_t crashes;		/* Crashes so far: a looped-back datagram
+				 * from before one is lost with it. */
     tl_time quiet_until;	/* No TCP segment before (RFC 9293 3.4.3). */
     tl_time tick_phase;		/* Where the timer ticks fall. */
     char profile[16];

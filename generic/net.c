@@ -780,6 +780,7 @@ net_loopback(
 {
     p->from = p->to = NULL;
     p->lo = host;
+    p->lo_crashes = host->crashes;
     p->ev.fn = LoopDeliver;
     p->ev.arg = p;
     clock_schedule(&host->net->clock, &p->ev, host->net->clock.now);

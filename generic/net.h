@@ -21,6 +21,7 @@ struct tl_pkt {
     tl_iface *from;		/* Sending interface. */
     tl_iface *to;		/* Receiving interface while in flight. */
     tl_host *lo;		/* Looping back to this host (no link). */
+    uint32_t lo_crashes;	/* lo->crashes when it was sent. */
     uint32_t len;		/* Frame length (link header included). */
     uint32_t gso;		/* A TCP segment of several: their MSS, else 0. */
     uint32_t cap;
