@@ -6,12 +6,16 @@
 #	Prints wall seconds, simulated payload Mbit per wall second, segments
 #	per wall second and peak RSS.
 #
-#	TCLLIBPATH=. tclsh bench/bulk.tcl ?megabytes? ?profile?
+#	TCLLIBPATH=. tclsh bench/bulk.tcl ?megabytes? ?profile? ?congestion-control?
+#
+#	The third argument sets tcp_congestion_control on both hosts (for
+#	example newreno, to compare with a build whose profile defaulted to it).
 
 package require tcplab
 
 set mb [expr {[llength $argv] > 0 ? [lindex $argv 0] : 100}]
 set profile [expr {[llength $argv] > 1 ? [lindex $argv 1] : "linux"}]
+set cc [expr {[llength $argv] > 2 ? [lindex $argv 2] : ""}]
 set bytes [expr {$mb * 1000000}]
 
 set net [tcplab::network create]
@@ -22,6 +26,9 @@ $net link create wire a b -rate 1Gbit -delay 1ms
 foreach h {a b} {
     $h sysctl rcvbuf 4194304
     $h sysctl sndbuf 4194304
+    if {$cc ne ""} {
+        $h sysctl tcp_congestion_control $cc
+    }
 }
 
 set c [a connect b discard]
@@ -43,7 +50,8 @@ proc rss {} {
     return [expr {$kb / 1024.0}]
 }
 
-puts [format "transfer          %d MB (%s profile)" $mb $profile]
+puts [format "transfer          %d MB (%s profile%s)" $mb $profile \
+    [expr {$cc eq "" ? "" : ", $cc"}]]
 puts [format "simulated time    %.3f s (%.1f Mbit/s on the wire)" $sim [expr {$bytes * 8 / $sim / 1e6}]]
 puts [format "wall time         %.3f s" $wall]
 puts [format "payload rate      %.0f simulated Mbit per wall second" [expr {$bytes * 8 / $wall / 1e6}]]
