@@ -113,6 +113,52 @@ event_init(
 }
 
 /*
+ * clock_stamp --
+ *	Gives ev its time (a time in the past is the current time) and its
+ *	place among the events of that time (the order of stamping), without
+ *	queueing it: clock_queue queues it later in that same place. An owner
+ *	that keeps a line of events firing in the order they were stamped
+ *	(the frames in flight from one interface, net.c) queues only the
+ *	first, and the next when it fires: the heap stays small while the
+ *	events run as if every one had been queued.
+ */
+
+void
+clock_stamp(
+    tl_clock *c,
+    tl_event *ev,
+    tl_time when)
+{
+    ev->when = when < c->now ? c->now : when;
+    ev->order = c->order++;
+}
+
+/* Queues an idle event stamped by clock_stamp. */
+void
+clock_queue(
+    tl_clock *c,
+    tl_event *ev)
+{
+    if (c->n == c->cap) {
+	size_t cap = c->cap ? 2 * c->cap : 64;
+	tl_event **h = realloc(c->heap, cap * sizeof(*h));
+
+	if (h == NULL) {
+	    abort();
+	}
+	c->heap = h;
+	c->cap = cap;
+    }
+    c->heap[c->n] = ev;
+    ev->idx = (long) c->n;
+    c->n++;
+    SiftUp(c, c->n - 1);
+    if (ev->idx == 0 && c->wake) {
+	c->wake(c->wakeArg, ev->when);
+    }
+}
+
+/*
  * clock_schedule --
  *	Queues ev to fire at when, moving it if it is already queued. A time in
  *	the past fires at the current time.
@@ -124,31 +170,11 @@ clock_schedule(
     tl_event *ev,
     tl_time when)
 {
-    if (when < c->now) {
-	when = c->now;
-    }
     if (ev->idx >= 0) {
 	clock_cancel(c, ev);
     }
-    if (c->n == c->cap) {
-	size_t cap = c->cap ? 2 * c->cap : 64;
-	tl_event **h = realloc(c->heap, cap * sizeof(*h));
-
-	if (h == NULL) {
-	    abort();
-	}
-	c->heap = h;
-	c->cap = cap;
-    }
-    ev->when = when;
-    ev->order = c->order++;
-    c->heap[c->n] = ev;
-    ev->idx = (long) c->n;
-    c->n++;
-    SiftUp(c, c->n - 1);
-    if (ev->idx == 0 && c->wake) {
-	c->wake(c->wakeArg, when);
-    }
+    clock_stamp(c, ev, when);
+    clock_queue(c, ev);
 }
 
 void

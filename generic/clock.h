@@ -43,6 +43,8 @@ void		clock_init(tl_clock *c);
 void		clock_free(tl_clock *c);
 void		event_init(tl_event *ev, tl_event_fn *fn, void *arg);
 void		clock_schedule(tl_clock *c, tl_event *ev, tl_time when);
+void		clock_stamp(tl_clock *c, tl_event *ev, tl_time when);
+void		clock_queue(tl_clock *c, tl_event *ev);
 void		clock_cancel(tl_clock *c, tl_event *ev);
 tl_time		clock_next(const tl_clock *c);
 int		clock_step(tl_clock *c);

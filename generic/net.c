@@ -202,7 +202,17 @@ net_free(
 	tl_event *ev = net->clock.heap[0];
 
 	clock_cancel(&net->clock, ev);
-	if (ev->fn == Deliver || ev->fn == Depart || ev->fn == LoopDeliver) {
+	if (ev->fn == Deliver) {
+	    /* The first of a line takes the rest with it. */
+	    tl_pkt *p = ev->arg;
+
+	    while (p) {
+		tl_pkt *next = p->next;
+
+		free(p);
+		p = next;
+	    }
+	} else if (ev->fn == Depart || ev->fn == LoopDeliver) {
 	    free(ev->arg);
 	}
     }
@@ -577,6 +587,15 @@ Deliver(
     tl_iface *to = p->to;
 
     (void) ev;
+    if (p == p->from->flight) {
+	/* The next in line takes its place on the clock. */
+	p->from->flight = p->next;
+	if (p->next) {
+	    clock_queue(&net->clock, &p->next->ev);
+	} else {
+	    p->from->flightTail = NULL;
+	}
+    }
     if (!to->plugged || !to->host->up) {
 	Tap(net, OBS_DROP, p, net->clock.now,
 		to->plugged ? "host down" : "cable unplugged");
@@ -595,14 +614,39 @@ Deliver(
     host_input(to, p);
 }
 
+/*
+ * Launch --
+ *	The frame will arrive at arrive. Frames from one interface mostly
+ *	arrive in the order they were sent (each behind the one before on the
+ *	transmitter, all with the link's delay): those wait in the
+ *	interface's line, and only the line's first is on the clock, which
+ *	keeps the clock's heap small while a window of frames is in flight.
+ *	Each is stamped now, so it runs in the place a queued event would
+ *	have. One that would arrive before the last in line (a delay rule
+ *	held that one back) is queued on its own.
+ */
+
 static void
 Launch(
     tl_pkt *p,
     tl_time arrive)
 {
+    tl_clock *c = &p->net->clock;
+    tl_iface *ifc = p->from;
+
     p->ev.fn = Deliver;
     p->ev.arg = p;
-    clock_schedule(&p->net->clock, &p->ev, arrive);
+    p->next = NULL;
+    clock_stamp(c, &p->ev, arrive);
+    if (ifc->flight == NULL) {
+	ifc->flight = ifc->flightTail = p;
+	clock_queue(c, &p->ev);
+    } else if (ifc->flightTail->ev.when <= p->ev.when) {
+	ifc->flightTail->next = p;
+	ifc->flightTail = p;
+    } else {
+	clock_queue(c, &p->ev);
+    }
 }
 
 static tl_pkt *

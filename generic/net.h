@@ -16,7 +16,8 @@
 /* A frame on a link. The event delivers it; data points into buf. */
 struct tl_pkt {
     tl_event ev;
-    tl_pkt *next;
+    tl_pkt *next;		/* Free list; in flight, the next frame of
+				 * the sending interface's line. */
     tl_net *net;
     tl_iface *from;		/* Sending interface. */
     tl_iface *to;		/* Receiving interface while in flight. */
@@ -83,6 +84,9 @@ struct tl_iface {
     uint8_t mac[6];
     int plugged;		/* 0 while the cable is out. */
     tl_time tx_free;		/* When the transmitter is next free. */
+    tl_pkt *flight, *flightTail;/* Frames sent that arrive in the order
+				 * sent: only the first is on the clock
+				 * (Launch in net.c). */
     struct tl_arp *arp;		/* ARP cache (TAP links), NULL when static. */
 };
 
