@@ -700,8 +700,8 @@ ConnObjCmd(
 	return TCL_OK;
     }
     case C_STATE:
-	Tcl_SetObjResult(interp, Tcl_NewStringObj(tp
-		? tcp_statenames[tp->state] : "CLOSED", -1));
+	Tcl_SetObjResult(interp, TcplabStateName(c->netPtr,
+		tp ? tp->state : TCPS_CLOSED));
 	return TCL_OK;
     case C_TIMERS:
 	Tcl_SetObjResult(interp, Timers(tp));

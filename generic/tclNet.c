@@ -254,6 +254,7 @@ NetDeleteProc(
 {
     NetObj *netPtr = clientData;
     tl_net *net = netPtr->net;
+    int i;
 
     netPtr->cmd = NULL;
     FreePending(netPtr);
@@ -294,8 +295,28 @@ NetDeleteProc(
     while (netPtr->hosts) {
 	TcplabHostDelete(netPtr->hosts);
     }
+    for (i = 0; i < TCPS_NSTATES; i++) {
+	if (netPtr->stateNames[i]) {
+	    Tcl_DecrRefCount(netPtr->stateNames[i]);
+	}
+    }
     Tcl_DecrRefCount(netPtr->name);
     Tcl_EventuallyFree(netPtr, TCL_DYNAMIC);
+}
+
+/* The name of a TCP state (netstat's), one shared object per network. */
+Tcl_Obj *
+TcplabStateName(
+    NetObj *netPtr,
+    int state)
+{
+    Tcl_Obj **slot = &netPtr->stateNames[state];
+
+    if (*slot == NULL) {
+	*slot = Tcl_NewStringObj(tcp_statenames[state], -1);
+	Tcl_IncrRefCount(*slot);
+    }
+    return *slot;
 }
 
 /* Attaches a link member: "host" (its next address) or {host a.b.c.d/n}. */

@@ -81,6 +81,9 @@ struct NetObj {
     int stepQueued;		/* ...and a step waits for idle (tclLoop.c). */
     Tcl_WideInt instantLimit;	/* -instantlimit: events at one instant. */
     tl_time untilLimit;		/* -untillimit: run -until without -timeout. */
+    Tcl_Obj *stateNames[TCPS_NSTATES];	/* Shared, made on first use: a
+				 * `$c state` in a run's -until condition
+				 * makes no object per event. */
 };
 
 /* The defaults of $net configure -instantlimit and -untillimit. */
@@ -123,6 +126,7 @@ struct ListenObj {
 MODULE_SCOPE int	TcplabGetDuration(Tcl_Interp *interp, Tcl_Obj *obj,
 			    tl_time *tPtr);
 MODULE_SCOPE Tcl_Obj   *TcplabNewTime(tl_time t);
+MODULE_SCOPE Tcl_Obj   *TcplabStateName(NetObj *netPtr, int state);
 MODULE_SCOPE int	TcplabGetRate(Tcl_Interp *interp, Tcl_Obj *obj,
 			    uint64_t *ratePtr);
 MODULE_SCOPE int	TcplabParseAddr(const char *s, tl_addr *addrPtr);
