@@ -665,7 +665,7 @@ InstantError(
  *	1 when the limit is reached (the error is in the interpreter).
  */
 
-static int
+static inline int
 InstantCheck(
     NetObj *netPtr,
     InstantWatch *w)
