@@ -876,8 +876,18 @@ proc ::tcplab::packetdrill::RunScript {file script opts result} {
 	if {[dict get $script init] ne ""} {
 	    RunCommand [dict get $script init line] [dict get $script init command]
 	}
-	# The script's clock starts after the init command, as packetdrill's.
-	set R(t0) [expr {wide(round([$net now] * 1e6))}]
+	# The script's clock starts after the init command, as packetdrill's;
+	# against the kernel, 250 us after a tick of the kernel's jiffies
+	# clock, as packetdrill chooses it (run.c schedule_start_time_usecs),
+	# so that the kernel's timers (whole jiffies, 4 ms at HZ=250) fall
+	# at the same places relative to the script's times as under
+	# packetdrill, not at a random phase.
+	if {$R(kernel)} {
+	    set late [lindex [AgentCall jiffy] 2]
+	    set R(t0) [expr {wide(round([$net now] * 1e6)) - $late}]
+	} else {
+	    set R(t0) [expr {wide(round([$net now] * 1e6))}]
+	}
 	set first 1
 	foreach ev [dict get $script events] {
 	    if {$first} {
@@ -1568,7 +1578,13 @@ proc ::tcplab::packetdrill::Verify {ev p id got} {
 		ts {
 		    set tick [dict get $R(cfg) tcp_ts_tick_usecs]
 		    if {$tick} {
+			# run_packet.c verify_outbound_tcp_option: the
+			# tolerance grows with the time since the script
+			# started, not since the last event.
 			set tol [dict get $R(cfg) tolerance_usecs]
+			set dyn [expr {wide([dict get $R(cfg) tolerance_percent]
+			    / 100.0 * [dict get $ev time])}]
+			if {$dyn > $tol} {set tol $dyn}
 			set d [expr {abs([lindex $ao 1] - [lindex $so 1]) * $tick}]
 			if {$d > $tol} {
 			    Fail $line "bad outbound TCP timestamp value,\

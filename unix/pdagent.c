@@ -34,9 +34,12 @@
  *	pipe                            -> ret errno readfd writefd
  *	splice IN OFFIN OUT OFFOUT LEN FLAGS -> ret errno  (offsets -1: NULL)
  *	jiffy                           -> 0 0 usecs
- *	    Watches times(2) tick over ten times (packetdrill's
- *	    schedule_start_time_usecs: a start just after a jiffy edge) and
- *	    answers how many microseconds ago the last edge was.
+ *	    The start of the script's clock, as packetdrill's
+ *	    schedule_start_time_usecs chooses it: watch times(2) tick over
+ *	    ten times, then wait until 250 us after the last tick (well
+ *	    inside a jiffy, so that timers armed at whole milliseconds from
+ *	    it fall where they fall under packetdrill), and answer how many
+ *	    microseconds after that moment the answer was written.
  *	quit
  */
 
@@ -330,6 +333,8 @@ main(void)
 	    struct timespec edge = { 0, 0 }, ts;
 	    int ticks = 0;
 
+	    long since;
+
 	    while (ticks < 10) {
 		now = times(NULL);
 		if (now != last) {
@@ -338,10 +343,12 @@ main(void)
 		}
 		last = now;
 	    }
-	    clock_gettime(CLOCK_MONOTONIC, &ts);
-	    snprintf(extra, sizeof(extra), "%ld",
-		    (long) ((ts.tv_sec - edge.tv_sec) * 1000000L
-		    + (ts.tv_nsec - edge.tv_nsec) / 1000));
+	    do {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		since = (long) ((ts.tv_sec - edge.tv_sec) * 1000000L
+			+ (ts.tv_nsec - edge.tv_nsec) / 1000);
+	    } while (since < 250);
+	    snprintf(extra, sizeof(extra), "%ld", since - 250);
 	    Reply(0, 0, extra);
 	    continue;
 	} else {
