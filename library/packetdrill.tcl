@@ -2947,6 +2947,10 @@ proc ::tcplab::packetdrill::KernelSetup {} {
     } else {
 	exec ip -n $R(ns) route add [dict get $cfg remote_ip]/32 dev tun0
     }
+    # The script's side learns the kernel's MAC address now (an echo
+    # request and its reply), not with an ARP exchange in front of the
+    # first segment: packetdrill's tun device has no ARP.
+    catch {remote ping [dict get $cfg local_ip] -timeout 1s}
     $net filter add -on remote -dir in -match tcp -action drop
     $net record start -on remote
     set R(kreplies) {}
@@ -3086,9 +3090,6 @@ proc ::tcplab::packetdrill::KSys {sc args stv} {
 	socket - accept - epoll_create - open {
 	    set fd [NewFd $sc]
 	    dict set R(fdmap) $fd $ret
-	    if {$name eq "socket" && [info exists R(kcc)]} {
-		AgentCall "cc $ret $R(kcc)"
-	    }
 	    dict set R(fds) $fd {}
 	    if {$name eq "accept"} {set R(infofd) $fd}
 	    return [list done $fd]
@@ -3136,7 +3137,9 @@ proc ::tcplab::packetdrill::KLine {sc cargs} {
 	socket {
 	    if {$a1 eq "..."} {set a1 1}
 	    if {$a2 eq "..."} {set a2 6}
-	    return "socket 2 $a1 $a2"
+	    # The congestion control the script made the default, set on the
+	    # new socket in the same call.
+	    return "socket 2 $a1 $a2[expr {[info exists R(kcc)] ? " $R(kcc)" : ""}]"
 	}
 	bind {return "bind [LiveFd $a0] [dict get $R(cfg) local_ip] [dict get $R(cfg) bind_port]"}
 	listen {return "listen [LiveFd $a0] $a1"}
@@ -3248,3 +3251,15 @@ proc ::tcplab::packetdrill::KLine {sc cargs} {
     RunError $line "runtime error in $name call: system call $name is not\
 	    modelled"
 }
+
+# Compile every procedure of the runner now, not during a run: against the
+# kernel a first call's compilation would otherwise delay the script's
+# first events by a millisecond or so on the wall clock, where packetdrill
+# has no such cost.  A call with one argument too many compiles the body
+# and stops before running it.
+foreach p [info procs ::tcplab::packetdrill::*] {
+    if {[lindex [info args $p] end] ne "args"} {
+	catch {$p {*}[lrepeat [expr {[llength [info args $p]] + 1}] {}]}
+    }
+}
+unset -nocomplain p

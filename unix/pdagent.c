@@ -8,7 +8,7 @@
  *	values the call produced. Calls run one at a time; a blocking call
  *	answers when it returns, so the caller reads answers asynchronously.
  *
- *	socket DOMAIN TYPE PROTO        -> ret errno
+ *	socket DOMAIN TYPE PROTO ?CC?   -> ret errno
  *	bind FD ADDR PORT               -> ret errno
  *	listen FD BACKLOG               -> ret errno
  *	accept FD                       -> ret errno
@@ -168,8 +168,15 @@ main(void)
 	if (strcmp(cmd, "quit") == 0) {
 	    break;
 	} else if (strcmp(cmd, "socket") == 0) {
-	    sscanf(line, "%*s %ld %ld %ld", &a, &b, &c);
+	    /* An optional congestion control for it (TCP_CONGESTION): one
+	     * round trip, not two. */
+	    k = sscanf(line, "%*s %ld %ld %ld %63s", &a, &b, &c, s1);
 	    ret = socket((int) a, (int) b, (int) c);
+	    if (ret >= 0 && k == 4) {
+		setsockopt((int) ret, IPPROTO_TCP, TCP_CONGESTION, s1,
+			(socklen_t) strlen(s1));
+		errno = 0;
+	    }
 	} else if (strcmp(cmd, "bind") == 0 || strcmp(cmd, "connect") == 0) {
 	    struct sockaddr_in sin;
 
