@@ -60,7 +60,8 @@ TcplabGetFlags(
 }
 
 /* Encodes an option list like {{mss 1460} nop {wscale 7} sackOK {ts 1 0}
- * {sack {100 200}} eol}. */
+ * {sack {100 200}} eol}; any other option as parse gives it, its kind as a
+ * number and its data as bytes: {34 <cookie>} (Fast Open, RFC 7413). */
 int
 TcplabGetOptions(
     Tcl_Interp *interp,
@@ -84,6 +85,26 @@ TcplabGetOptions(
     for (i = 0; i < n; i++) {
 	if (Tcl_ListObjGetElements(interp, items[i], &m, &v) != TCL_OK) {
 	    return TCL_ERROR;
+	}
+	if (m == 2 && Tcl_GetIntFromObj(NULL, v[0], &kind) == TCL_OK) {
+	    Tcl_Size blen;
+	    const unsigned char *bytes;
+
+	    if (kind <= TCPOPT_NOP || kind > 255) {
+		return TcplabError(interp, "VALUE", "OPTIONS",
+			"bad option kind \"%s\": must be 2 to 255",
+			Tcl_GetString(v[0]));
+	    }
+	    bytes = Tcl_GetByteArrayFromObj(v[1], &blen);
+	    if (len + 2 + (size_t) blen > TCP_MAXOPTLEN) {
+		return TcplabError(interp, "VALUE", "OPTIONS",
+			"options longer than %d bytes", TCP_MAXOPTLEN);
+	    }
+	    out[len] = (uint8_t) kind;
+	    out[len + 1] = (uint8_t) (2 + blen);
+	    memcpy(out + len + 2, bytes, (size_t) blen);
+	    len += 2 + (size_t) blen;
+	    continue;
 	}
 	if (m == 0 || Tcl_GetIndexFromObj(interp, v[0], kinds, "option", 0,
 		&kind) != TCL_OK) {

@@ -549,9 +549,23 @@ proc ::tcplab::packetdrill::ParseOptions {line} {
 		}
 		lappend opts [list sack $blocks]
 	    }
-	    FO - FOEXP - md5 - ECN {
-		set name [dict get {FO {Fast Open} FOEXP {Fast Open (experimental)}
-		    md5 MD5 ECN AccECN} $w]
+	    FO - FOEXP {
+		# Fast Open (RFC 7413), kind 34, or the experimental kind 254
+		# with magic 0xF989: an optional cookie in hex digits (or a
+		# name -D defines).  The bytes only: a simulated host reports
+		# the option as not modelled when the script runs.
+		set cookie ""
+		if {[Is WORD] || [Is INTEGER]} {
+		    set cookie [lindex [Next] 1]
+		}
+		if {[string is xdigit $cookie] && [string length $cookie] % 2} {
+		    SyntaxError [lindex $t 2] "TCP fast open cookie has an odd\
+			    number of digits"
+		}
+		lappend opts [list [string tolower $w] $cookie]
+	    }
+	    md5 - ECN {
+		set name [dict get {md5 MD5 ECN AccECN} $w]
 		return -code error -errorcode [list PACKETDRILL UNSUPPORTED \
 			[lindex $t 2]] \
 		    "[lindex $t 2]: the $name option ($w) is not modelled"
@@ -776,7 +790,8 @@ proc ::tcplab::packetdrill::RunScript {file script opts result} {
     # Configuration: packetdrill's defaults, then the script's header
     # options, then the caller's -define and -tolerance.
     set cfg [dict create tolerance_usecs 4000 tolerance_percent 12.5 \
-	    local_ip 192.168.0.1 remote_ip 192.0.2.1 bind_port 8080 \
+	    local_ip 192.168.0.1 remote_ip 192.0.2.1 gateway_ip 192.168.0.2 \
+	    netmask_ip 255.255.0.0 bind_port 8080 \
 	    connect_port 8080 mss 1460 mtu 1500 tcp_ts_tick_usecs 0 \
 	    tcp_ts_ecr_scaled 0]
     dict for {k vals} [dict get $script options] {
@@ -809,17 +824,24 @@ proc ::tcplab::packetdrill::RunScript {file script opts result} {
     }
     set R(cfg) $cfg
     set R(defines) [dict merge [dict get $script defines] [dict get $opts -define]]
-    set R(unknown) {}
-    if {$R(kernel)} {
-	# The kernel's side: packetdrill's addresses unless the script
-	# names its own, documentation ranges otherwise.
-	if {![dict exists [dict get $script options] local_ip]
-		&& ![dict exists [dict get $script options] remote_ip]} {
-	    dict set cfg local_ip 192.0.2.1
-	    dict set cfg remote_ip 198.51.100.1
+    if {!$R(kernel)} {
+	# Fast Open: the kernel's option bytes are sent and compared with
+	# -kernel; a simulated host does not model the option.
+	foreach ev [dict get $script events] {
+	    if {[dict get $ev type] ne "packet"} continue
+	    set o [dict get $ev packet options]
+	    if {$o eq "..."} continue
+	    foreach k {fo foexp} w {FO FOEXP} name {{Fast Open}
+		    {Fast Open (experimental)}} {
+		if {[lsearch -index 0 $o $k] >= 0} {
+		    return [dict merge $result [dict create result error \
+			    line [dict get $ev line] message "the $name\
+			    option ($w) is not modelled"]]
+		}
+	    }
 	}
-	set R(cfg) $cfg
     }
+    set R(unknown) {}
     set net ""
     try {
 	if {$R(kernel)} {
@@ -854,8 +876,18 @@ proc ::tcplab::packetdrill::RunScript {file script opts result} {
 	if {[dict get $script init] ne ""} {
 	    RunCommand [dict get $script init line] [dict get $script init command]
 	}
-	# The script's clock starts after the init command, as packetdrill's.
-	set R(t0) [expr {wide(round([$net now] * 1e6))}]
+	# The script's clock starts after the init command, as packetdrill's;
+	# against the kernel, 250 us after a tick of the kernel's jiffies
+	# clock, as packetdrill chooses it (run.c schedule_start_time_usecs),
+	# so that the kernel's timers (whole jiffies, 4 ms at HZ=250) fall
+	# at the same places relative to the script's times as under
+	# packetdrill, not at a random phase.
+	if {$R(kernel)} {
+	    set late [lindex [AgentCall jiffy] 2]
+	    set R(t0) [expr {wide(round([$net now] * 1e6)) - $late}]
+	} else {
+	    set R(t0) [expr {wide(round([$net now] * 1e6))}]
+	}
 	set first 1
 	foreach ev [dict get $script events] {
 	    if {$first} {
@@ -1086,6 +1118,9 @@ proc ::tcplab::packetdrill::OptText {opts} {
 	    mss {lappend l "mss [lindex $o 1]"}
 	    wscale {lappend l "wscale [lindex $o 1]"}
 	    ts {lappend l "TS val [lindex $o 1] ecr [lindex $o 2]"}
+	    fo - foexp {
+		lappend l [string trim "[string toupper [lindex $o 0]] [lindex $o 1]"]
+	    }
 	    sack {
 		set b {}
 		foreach {x y} [lindex $o 1] {lappend b $x:$y}
@@ -1118,10 +1153,43 @@ proc ::tcplab::packetdrill::OptLen {opts} {
 	    sackOK {incr n 2}
 	    ts {incr n 10}
 	    sack {incr n [expr {2 + 4 * [llength [lindex $o 1]]}]}
+	    fo - foexp {incr n [string length [FoBytes $o]]}
 	    default {incr n [expr {[llength $o] > 1 ? 2 + [string length [lindex $o 1]] : 2}]}
 	}
     }
     return $n
+}
+
+# A Fast Open option's bytes on the wire, kind and length included.
+proc ::tcplab::packetdrill::FoCookie {c} {
+    variable R
+    if {![string is xdigit $c] && [info exists R(defines)]
+	    && [dict exists $R(defines) $c]} {
+	set c [dict get $R(defines) $c]
+    }
+    if {![string is xdigit $c] || [string length $c] % 2} {
+	RunError [dict get $R(event) line] "TCP fast open cookie '$c' is not\
+		a valid hex string"
+    }
+    binary format H* $c
+}
+proc ::tcplab::packetdrill::FoBytes {o} {
+    set data [FoCookie [lindex $o 1]]
+    if {[lindex $o 0] eq "foexp"} {
+	set data [binary format S 0xf989]$data
+	return [binary format cc 254 [expr {2 + [string length $data]}]]$data
+    }
+    return [binary format cc 34 [expr {2 + [string length $data]}]]$data
+}
+# A live option in the script's terms: Fast Open bytes as {fo hex}.
+proc ::tcplab::packetdrill::FoLive {o} {
+    if {[llength $o] != 2 || [lindex $o 0] ni {34 254}} {return $o}
+    binary scan [lindex $o 1] H* hex
+    if {[lindex $o 0] == 34} {return [list fo $hex]}
+    if {[string range $hex 0 3] eq "f989"} {
+	return [list foexp [string range $hex 4 end]]
+    }
+    return $o
 }
 
 # The script socket a packet belongs to, created as packetdrill does: an
@@ -1133,7 +1201,7 @@ proc ::tcplab::packetdrill::SockNew {lport rport} {
     set R(listening) 0
     lappend R(socks) [dict create lport $lport rport $rport \
 	    script_lisn {} live_lisn {} ts_map {} ts_first {} state new \
-	    peer_syn {} our_syn {}]
+	    peer_syn {} our_syn {} remote_isn 0 risn_set 0]
     set R(sut_sock) $id
     return $id
 }
@@ -1148,12 +1216,22 @@ proc ::tcplab::packetdrill::SockSet {id key val} {
     lset R(socks) $id $s
 }
 
-proc ::tcplab::packetdrill::LocalOffset {id} {
-    # live = script + offset for our (the host's) sequence space.
+proc ::tcplab::packetdrill::LocalOffset {id {syn 1}} {
+    # live = script + offset for our (the host's) sequence space.  As
+    # packetdrill's socket.h: numbers on a SYN are absolute, on any other
+    # segment relative to the ISN (tcpdump's way).
     set sl [SockGet $id script_lisn]
     set ll [SockGet $id live_lisn]
-    if {$sl eq "" || $ll eq ""} {return 0}
+    if {$ll eq ""} {set ll 0}
+    if {$sl eq ""} {set sl $ll}
+    if {!$syn} {return $ll}
     expr {($ll - $sl) & 0xffffffff}
+}
+proc ::tcplab::packetdrill::RemoteOffset {id {syn 1}} {
+    # The same for the script's (remote) sequence space: its ISN is the
+    # live one, so only non-SYN segments are offset.
+    if {$syn} {return 0}
+    SockGet $id remote_isn
 }
 
 proc ::tcplab::packetdrill::RunPacket {ev} {
@@ -1188,7 +1266,16 @@ proc ::tcplab::packetdrill::Inject {ev p} {
     } else {
 	set id $R(sut_sock)
     }
-    set off [LocalOffset $id]
+    set syn [expr {[string first S $flags] >= 0}]
+    # The remote ISN: the SYN that opens a passive connection, or the
+    # SYN-ACK answering our SYN (run_packet.c); a later SYN changes nothing.
+    if {$syn && ![SockGet $id risn_set] && ([SockGet $id state] eq "passive"
+	    || ([SockGet $id state] eq "active" && [string first A $flags] >= 0))} {
+	SockSet $id remote_isn [dict get $p seq]
+	SockSet $id risn_set 1
+    }
+    set off [LocalOffset $id $syn]
+    set seq [expr {([dict get $p seq] + [RemoteOffset $id $syn]) & 0xffffffff}]
     set ack [dict get $p ack]
     if {$ack eq ""} {set ack 0}
     if {[string first A $flags] >= 0} {
@@ -1223,6 +1310,10 @@ proc ::tcplab::packetdrill::Inject {ev p} {
 		}
 		lappend opts [list ts $val $ecr]
 	    }
+	    fo - foexp {
+		lappend opts [list [expr {[lindex $o 0] eq "fo" ? 34 : 254}] \
+			[string range [FoBytes $o] 2 end]]
+	    }
 	    default {lappend opts $o}
 	}
     }
@@ -1241,7 +1332,7 @@ proc ::tcplab::packetdrill::Inject {ev p} {
     set dgram [::tcplab::wire build -src [dict get $R(cfg) remote_ip] \
 	    -dst [dict get $R(cfg) local_ip] \
 	    -sport [SockGet $id rport] -dport [SockGet $id lport] \
-	    -seq [dict get $p seq] -ack $ack -flags $wflags -win $win \
+	    -seq $seq -ack $ack -flags $wflags -win $win \
 	    -urp [dict get $p urg] -options $opts -data $data -tos $tos]
     Trace "inject [PacketText $p]"
     $R(remote) inject $dgram
@@ -1325,7 +1416,15 @@ proc ::tcplab::packetdrill::Sniff {ev p} {
 	}
 	lappend got $r
 	incr total [dict get $r len]
-	if {$total >= $want} break
+	# Segments the host split are put together until the script's
+	# length is reached (run_packet.c do_outbound_script_packet), but
+	# not with --strict_segments.
+	if {$total >= $want || [dict exists $R(cfg) strict_segments]} break
+    }
+    if {$total != $want} {
+	Fail $line "live packet payload: expected $want bytes vs actual\
+		$total bytes\nscript packet: [format %9.6f [expr {[dict get $ev time]/1e6}]]\
+		[PacketText $p]"
     }
     Verify $ev $p $id $got
 }
@@ -1364,7 +1463,9 @@ proc ::tcplab::packetdrill::Verify {ev p id got} {
 	SockSet $id live_lisn [dict get $r seq]
 	SockSet $id our_syn [dict get $r options]
     }
-    set off [LocalOffset $id]
+    set syn [expr {[string first S $flags] >= 0}]
+    set off [LocalOffset $id $syn]
+    set roff [RemoteOffset $id $syn]
     set len 0
     foreach g $got {incr len [dict get $g len]}
     # Aggregated segments (TSO): flags of the last, as the kernel would.
@@ -1377,7 +1478,7 @@ proc ::tcplab::packetdrill::Verify {ev p id got} {
 	set r [dict merge $last [dict create seq [dict get $r seq]]]
     }
     set aseq [expr {([dict get $r seq] - $off) & 0xffffffff}]
-    set aack [dict get $r ack]
+    set aack [expr {([dict get $r ack] - $roff) & 0xffffffff}]
     set aopts {}
     foreach o [dict get $r options] {
 	switch -- [lindex $o 0] {
@@ -1406,7 +1507,7 @@ proc ::tcplab::packetdrill::Verify {ev p id got} {
 		}
 		lappend aopts [list sack $b]
 	    }
-	    default {lappend aopts $o}
+	    default {lappend aopts [FoLive $o]}
 	}
     }
     set actual [dict create flags $flags seq $aseq len $len \
@@ -1477,7 +1578,13 @@ proc ::tcplab::packetdrill::Verify {ev p id got} {
 		ts {
 		    set tick [dict get $R(cfg) tcp_ts_tick_usecs]
 		    if {$tick} {
+			# run_packet.c verify_outbound_tcp_option: the
+			# tolerance grows with the time since the script
+			# started, not since the last event.
 			set tol [dict get $R(cfg) tolerance_usecs]
+			set dyn [expr {wide([dict get $R(cfg) tolerance_percent]
+			    / 100.0 * [dict get $ev time])}]
+			if {$dyn > $tol} {set tol $dyn}
 			set d [expr {abs([lindex $ao 1] - [lindex $so 1]) * $tick}]
 			if {$d > $tol} {
 			    Fail $line "bad outbound TCP timestamp value,\
@@ -1488,12 +1595,23 @@ proc ::tcplab::packetdrill::Verify {ev p id got} {
 		sack {
 		    set b {}
 		    foreach x [lindex $ao 1] {
-			lappend b [expr {($x - $off) & 0xffffffff}]
+			lappend b [expr {($x - $roff) & 0xffffffff}]
 		    }
 		    if {$b ne [lindex $so 1]} {
 			Fail $line "bad value in outbound TCP option (kind=5):\
 				expected: [OptText [list $so]] actual:\
 				[OptText [list [list sack $b]]]$dump"
+		    }
+		}
+		fo - foexp {
+		    binary scan [FoCookie [lindex $so 1]] H* want
+		    if {$want ne [lindex $ao 1]} {
+			set kind [expr {[lindex $so 0] eq "fo" ? 34 : 254}]
+			set what [expr {[string length $want]
+			    == [string length [lindex $ao 1]] ? "value" : "length"}]
+			Fail $line "bad $what in outbound TCP option\
+				(kind=$kind): expected: [string trim [OptText [list $so]] { <>}]\
+				actual: [string trim [OptText [list $ao]] { <>}]$dump"
 		    }
 		}
 		default {
@@ -1790,7 +1908,7 @@ proc ::tcplab::packetdrill::CheckResult {ev r} {
     set e [Eval $exp $line]
     Trace "$name = $actual [expr {$errno ? [ErrnoName $errno] : ""}]"
     if {$e eq "..."} {return}
-    if {$name in {socket accept} && $e >= 0 && $actual >= 0} {return}
+    if {$name in {socket accept open} && $e >= 0 && $actual >= 0} {return}
     if {$actual != $e} {
 	Fail $line "runtime error in $name call: Expected result $e but got\
 		$actual with errno $errno ([ErrnoText $errno])"
@@ -2805,10 +2923,34 @@ proc ::tcplab::packetdrill::KernelSetup {} {
     set R(remote) remote
     set R(sut) ""
     $net host create remote
+    # packetdrill's device and addresses (netdev.c): tun0, the kernel at
+    # local_ip with netmask_ip's prefix, the script's side reached through
+    # gateway_ip (here an ARP entry naming the TAP's far end), so that the
+    # corpus's commands (ip route change ... via 192.168.0.2 dev tun0,
+    # ethtool -K tun0 ...) work as under packetdrill.
+    set prefix 0
+    foreach o [split [dict get $cfg netmask_ip] .] {
+	for {set b 128} {$b >= 1} {set b [expr {$b >> 1}]} {
+	    if {$o & $b} {incr prefix}
+	}
+    }
     $net tap create tun0 remote -netns $R(ns) \
-	-kernel [dict get $cfg local_ip]/24 -addr [dict get $cfg remote_ip]/0 \
-	-mtu [dict get $cfg mtu] -offload 1
-    exec ip -n $R(ns) route add [dict get $cfg remote_ip]/32 dev tun0
+	-kernel [dict get $cfg local_ip]/$prefix \
+	-addr [dict get $cfg remote_ip]/0 -mtu [dict get $cfg mtu] -offload 1
+    set gw [dict get $cfg gateway_ip]
+    if {$gw ne [dict get $cfg local_ip] && [SameNet $gw \
+	    [dict get $cfg local_ip] $prefix]} {
+	exec ip -n $R(ns) neigh replace $gw lladdr \
+	    [dict get [$net tap info tun0] mac] dev tun0 nud permanent
+	exec ip -n $R(ns) route add [dict get $cfg remote_ip]/32 via $gw \
+	    dev tun0
+    } else {
+	exec ip -n $R(ns) route add [dict get $cfg remote_ip]/32 dev tun0
+    }
+    # The script's side learns the kernel's MAC address now (an echo
+    # request and its reply), not with an ARP exchange in front of the
+    # first segment: packetdrill's tun device has no ARP.
+    catch {remote ping [dict get $cfg local_ip] -timeout 1s}
     $net filter add -on remote -dir in -match tcp -action drop
     $net record start -on remote
     set R(kreplies) {}
@@ -2829,6 +2971,14 @@ proc ::tcplab::packetdrill::KernelSetup {} {
     fconfigure $R(agent) -blocking 0 -buffering line
     fileevent $R(agent) readable [list ::tcplab::packetdrill::AgentReadable]
     return $net
+}
+
+proc ::tcplab::packetdrill::SameNet {a b prefix} {
+    set x 0; set y 0
+    foreach o [split $a .] {set x [expr {($x << 8) | $o}]}
+    foreach o [split $b .] {set y [expr {($y << 8) | $o}]}
+    set m [expr {$prefix ? (0xffffffff << (32 - $prefix)) & 0xffffffff : 0}]
+    expr {($x & $m) == ($y & $m)}
 }
 
 proc ::tcplab::packetdrill::AgentReadable {} {
@@ -2930,12 +3080,16 @@ proc ::tcplab::packetdrill::KSys {sc args stv} {
     lassign $reply ret err v1 v2
     if {$ret < 0} {return [list done $ret $err]}
     switch -- $name {
-	socket - accept - epoll_create {
+	pipe {
+	    foreach sfd [dict get $st pipefds] live [list $v1 $v2] {
+		dict set R(fdmap) $sfd $live
+		dict set R(fds) $sfd {kind pipe}
+	    }
+	    return [list done $ret]
+	}
+	socket - accept - epoll_create - open {
 	    set fd [NewFd $sc]
 	    dict set R(fdmap) $fd $ret
-	    if {$name eq "socket" && [info exists R(kcc)]} {
-		AgentCall "cc $ret $R(kcc)"
-	    }
 	    dict set R(fds) $fd {}
 	    if {$name eq "accept"} {set R(infofd) $fd}
 	    return [list done $fd]
@@ -2983,7 +3137,9 @@ proc ::tcplab::packetdrill::KLine {sc cargs} {
 	socket {
 	    if {$a1 eq "..."} {set a1 1}
 	    if {$a2 eq "..."} {set a2 6}
-	    return "socket 2 $a1 $a2"
+	    # The congestion control the script made the default, set on the
+	    # new socket in the same call.
+	    return "socket 2 $a1 $a2[expr {[info exists R(kcc)] ? " $R(kcc)" : ""}]"
 	}
 	bind {return "bind [LiveFd $a0] [dict get $R(cfg) local_ip] [dict get $R(cfg) bind_port]"}
 	listen {return "listen [LiveFd $a0] $a1"}
@@ -2997,7 +3153,45 @@ proc ::tcplab::packetdrill::KLine {sc cargs} {
 	readv {return "recv [LiveFd $a0] [IovLen $a1] 0"}
 	recvmsg {return "recv [LiveFd $a0] [MsgLen $a1] [expr {$a2 eq "..." ? 0 : $a2}]"}
 	write {return "send [LiveFd $a0] $a2 0"}
-	send - sendto {return "send [LiveFd $a0] $a2 [expr {$a3 eq "..." ? 0 : $a3}]"}
+	send {return "send [LiveFd $a0] $a2 [expr {$a3 eq "..." ? 0 : $a3}]"}
+	sendto {
+	    # A NULL buffer is passed on as NULL (the kernel's EFAULT); the
+	    # address "..." is the remote end, as packetdrill fills it in.
+	    set null [expr {[lindex $raw 1] eq {word NULL}}]
+	    set addr -
+	    if {$a4 eq "..."} {
+		set addr "[dict get $R(cfg) remote_ip] [dict get $R(cfg) connect_port]"
+	    }
+	    return "sendto [LiveFd $a0] $a2 [expr {$a3 eq "..." ? 0 : $a3}] $null $addr"
+	}
+	open {
+	    if {![regexp {^[^\s]+$} $a0]} {
+		RunError $line "runtime error in open call: a path with white\
+			space is not modelled"
+	    }
+	    return "open $a0 [expr {$a1 eq "..." ? 0 : $a1}]"
+	}
+	sendfile {
+	    # sendfile(out_fd, in_fd, [offset] or NULL, count)
+	    set off [expr {[lindex $raw 2] eq {word NULL} ? -1 : [lindex $a2 0]}]
+	    return "sendfile [LiveFd $a0] [LiveFd $a1] $off $a3"
+	}
+	pipe {
+	    if {[llength $a0] != 2} {
+		RunError $line "runtime error in pipe call: pipe needs a list\
+			of two descriptors"
+	    }
+	    dict set st pipefds $a0
+	    return "pipe"
+	}
+	splice {
+	    # splice(fd_in, off_in, fd_out, off_out, len, flags); an offset
+	    # is NULL or [n].
+	    set oin [expr {[lindex $raw 1] eq {word NULL} ? -1 : [lindex $a1 0]}]
+	    set oout [expr {[lindex $raw 3] eq {word NULL} ? -1 : [lindex $a3 0]}]
+	    return "splice [LiveFd $a0] $oin [LiveFd $a2] $oout $a4\
+		    [expr {[lindex $cargs 5] eq "..." ? 0 : [lindex $cargs 5]}]"
+	}
 	writev {return "send [LiveFd $a0] [IovLen $a1] 0"}
 	sendmsg {return "send [LiveFd $a0] [MsgLen $a1] [expr {$a2 eq "..." ? 0 : $a2}]"}
 	close {return "close [LiveFd $a0]"}
@@ -3057,3 +3251,15 @@ proc ::tcplab::packetdrill::KLine {sc cargs} {
     RunError $line "runtime error in $name call: system call $name is not\
 	    modelled"
 }
+
+# Compile every procedure of the runner now, not during a run: against the
+# kernel a first call's compilation would otherwise delay the script's
+# first events by a millisecond or so on the wall clock, where packetdrill
+# has no such cost.  A call with one argument too many compiles the body
+# and stops before running it.
+foreach p [info procs ::tcplab::packetdrill::*] {
+    if {[lindex [info args $p] end] ne "args"} {
+	catch {$p {*}[lrepeat [expr {[llength [info args $p]] + 1}] {}]}
+    }
+}
+unset -nocomplain p

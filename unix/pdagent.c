@@ -8,13 +8,15 @@
  *	values the call produced. Calls run one at a time; a blocking call
  *	answers when it returns, so the caller reads answers asynchronously.
  *
- *	socket DOMAIN TYPE PROTO        -> ret errno
+ *	socket DOMAIN TYPE PROTO ?CC?   -> ret errno
  *	bind FD ADDR PORT               -> ret errno
  *	listen FD BACKLOG               -> ret errno
  *	accept FD                       -> ret errno
  *	connect FD ADDR PORT            -> ret errno
  *	read FD N / recv FD N FLAGS     -> ret errno
  *	write FD N / send FD N FLAGS    -> ret errno
+ *	sendto FD N FLAGS NULL ADDR PORT -> ret errno    (NULL 1: a NULL buffer;
+ *	                                   ADDR - : no address)
  *	close FD / shutdown FD HOW      -> ret errno
  *	setsockopt FD LEVEL OPT VALUE   -> ret errno     (int options)
  *	linger FD ONOFF SECS            -> ret errno     (SO_LINGER)
@@ -27,6 +29,17 @@
  *	epoll_ctl EP OP FD EVENTS DATA  -> ret errno
  *	epoll_wait EP TIMEOUT_MS        -> ret errno events data
  *	tcpinfo FD                      -> ret errno name value ...
+ *	open PATH FLAGS                 -> ret errno
+ *	sendfile OUT IN OFFSET COUNT    -> ret errno offset  (OFFSET -1: NULL)
+ *	pipe                            -> ret errno readfd writefd
+ *	splice IN OFFIN OUT OFFOUT LEN FLAGS -> ret errno  (offsets -1: NULL)
+ *	jiffy                           -> 0 0 usecs
+ *	    The start of the script's clock, as packetdrill's
+ *	    schedule_start_time_usecs chooses it: watch times(2) tick over
+ *	    ten times, then wait until 250 us after the last tick (well
+ *	    inside a jiffy, so that timers armed at whole milliseconds from
+ *	    it fall where they fall under packetdrill), and answer how many
+ *	    microseconds after that moment the answer was written.
  *	quit
  */
 
@@ -43,7 +56,10 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/times.h>
+#include <time.h>
 #include <unistd.h>
 
 static char buf[1 << 20];
@@ -152,8 +168,15 @@ main(void)
 	if (strcmp(cmd, "quit") == 0) {
 	    break;
 	} else if (strcmp(cmd, "socket") == 0) {
-	    sscanf(line, "%*s %ld %ld %ld", &a, &b, &c);
+	    /* An optional congestion control for it (TCP_CONGESTION): one
+	     * round trip, not two. */
+	    k = sscanf(line, "%*s %ld %ld %ld %63s", &a, &b, &c, s1);
 	    ret = socket((int) a, (int) b, (int) c);
+	    if (ret >= 0 && k == 4) {
+		setsockopt((int) ret, IPPROTO_TCP, TCP_CONGESTION, s1,
+			(socklen_t) strlen(s1));
+		errno = 0;
+	    }
 	} else if (strcmp(cmd, "bind") == 0 || strcmp(cmd, "connect") == 0) {
 	    struct sockaddr_in sin;
 
@@ -260,6 +283,80 @@ main(void)
 	} else if (strcmp(cmd, "tcpinfo") == 0) {
 	    sscanf(line, "%*s %ld", &a);
 	    TcpInfo((int) a);
+	    continue;
+	} else if (strcmp(cmd, "sendto") == 0) {
+	    struct sockaddr_in sin;
+	    int nullbuf = 0;
+
+	    sscanf(line, "%*s %ld %ld %ld %d %63s %ld", &a, &b, &c, &nullbuf,
+		    s1, &d);
+	    if (b > (long) sizeof(buf)) {
+		b = sizeof(buf);
+	    }
+	    memset(buf, 0, (size_t) b);
+	    if (strcmp(s1, "-") == 0) {
+		ret = sendto((int) a, nullbuf ? NULL : buf, (size_t) b,
+			(int) c | MSG_NOSIGNAL, NULL, 0);
+	    } else if (!Addr(&sin, s1, d)) {
+		errno = EINVAL;
+	    } else {
+		ret = sendto((int) a, nullbuf ? NULL : buf, (size_t) b,
+			(int) c | MSG_NOSIGNAL, (struct sockaddr *) &sin,
+			sizeof(sin));
+	    }
+	} else if (strcmp(cmd, "open") == 0) {
+	    char path[256];
+
+	    path[0] = '\0';
+	    sscanf(line, "%*s %255s %ld", path, &a);
+	    ret = open(path, (int) a | O_CLOEXEC, 0644);
+	} else if (strcmp(cmd, "sendfile") == 0) {
+	    off_t off;
+
+	    sscanf(line, "%*s %ld %ld %ld %ld", &a, &b, &c, &d);
+	    off = (off_t) c;
+	    ret = sendfile((int) a, (int) b, c < 0 ? NULL : &off, (size_t) d);
+	    snprintf(extra, sizeof(extra), "%lld", (long long) off);
+	    Reply(ret, errno, extra);
+	    continue;
+	} else if (strcmp(cmd, "pipe") == 0) {
+	    int p[2] = { -1, -1 };
+
+	    ret = pipe(p);
+	    snprintf(extra, sizeof(extra), "%d %d", p[0], p[1]);
+	    Reply(ret, errno, extra);
+	    continue;
+	} else if (strcmp(cmd, "splice") == 0) {
+	    long f = 0;
+	    loff_t oin, oout;
+
+	    sscanf(line, "%*s %ld %ld %ld %ld %ld %ld", &a, &b, &c, &d, &e, &f);
+	    oin = (loff_t) b;
+	    oout = (loff_t) d;
+	    ret = splice((int) a, b < 0 ? NULL : &oin, (int) c,
+		    d < 0 ? NULL : &oout, (size_t) e, (unsigned) f);
+	} else if (strcmp(cmd, "jiffy") == 0) {
+	    clock_t last = times(NULL), now;
+	    struct timespec edge = { 0, 0 }, ts;
+	    int ticks = 0;
+
+	    long since;
+
+	    while (ticks < 10) {
+		now = times(NULL);
+		if (now != last) {
+		    clock_gettime(CLOCK_MONOTONIC, &edge);
+		    ticks++;
+		}
+		last = now;
+	    }
+	    do {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		since = (long) ((ts.tv_sec - edge.tv_sec) * 1000000L
+			+ (ts.tv_nsec - edge.tv_nsec) / 1000);
+	    } while (since < 250);
+	    snprintf(extra, sizeof(extra), "%ld", since - 250);
+	    Reply(0, 0, extra);
 	    continue;
 	} else {
 	    errno = ENOSYS;

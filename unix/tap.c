@@ -16,12 +16,14 @@
  *	sees whole, checksummed segments; writing marks segments larger
  *	than the MTU for the kernel to take as several (GSO). The header's
  *	fields are in the machine's byte order (the device's default, legacy
- *	virtio).
+ *	virtio). Such a device also gives every frame written a buffer of
+ *	its own (TUNSETSNDBUF), as packetdrill's tun device does.
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -138,6 +140,21 @@ Configure(
 		|| ioctl(fd, TUNSETOFFLOAD, (unsigned long) (TUN_F_CSUM
 		| TUN_F_TSO4)) < 0) {
 	    Fail(err, errlen, "can't turn on offloads of", cfg->ifname, errno);
+	    goto fail;
+	}
+	/*
+	 * Each frame written gets a buffer of its own, as on packetdrill's
+	 * tun device and most NICs: with the default send buffer (INT_MAX)
+	 * a non-blocking TAP builds small frames in page fragments
+	 * (tun_can_build_skb, tun_build_skb), whose smaller truesize makes
+	 * the kernel's receive window (tcp_measure_rcv_mss scaling_ratio)
+	 * and so its ACK decisions differ from packetdrill's.
+	 */
+	int sndbuf = INT_MAX - 1;
+
+	if (ioctl(fd, TUNSETSNDBUF, &sndbuf) < 0) {
+	    Fail(err, errlen, "can't set the send buffer of", cfg->ifname,
+		    errno);
 	    goto fail;
 	}
     }
