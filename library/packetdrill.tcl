@@ -778,6 +778,41 @@ proc ::tcplab::packetdrill::Trace {msg} {
     }
 }
 
+# Whether a script names addresses of its own or depends on packetdrill's:
+# header options, shell commands that reach packetdrill's (192.168.0.0/16,
+# 192.0.2.1, the gateway, the device tun0), as the corpus's ip route and
+# ethtool lines do, or Fast Open cookies (the kernel computes them from
+# the addresses: the corpus's were made for packetdrill's).
+proc ::tcplab::packetdrill::NamesAddresses {script} {
+    set o [dict get $script options]
+    foreach k {local_ip remote_ip gateway_ip netmask_ip} {
+	if {[dict exists $o $k]} {
+	    return 1
+	}
+    }
+    set evs [dict get $script events]
+    foreach k {init cleanup} {
+	if {[dict exists $script $k] && [dict get $script $k] ne ""} {
+	    lappend evs [dict merge [dict get $script $k] {type command}]
+	}
+    }
+    foreach ev $evs {
+	if {[dict get $ev type] eq "command" && [regexp \
+		{192\.168\.|192\.0\.2\.|\mtun0\M} [dict get $ev command]]} {
+	    return 1
+	}
+	if {[dict get $ev type] eq "packet"
+		&& [dict get $ev packet options] ne "..."} {
+	    foreach o [dict get $ev packet options] {
+		if {[lindex $o 0] in {fo foexp}} {
+		    return 1
+		}
+	    }
+	}
+    }
+    return 0
+}
+
 proc ::tcplab::packetdrill::RunScript {file script opts result} {
     variable R
     array unset R
@@ -821,6 +856,15 @@ proc ::tcplab::packetdrill::RunScript {file script opts result} {
     if {[dict exists $cfg ip_version] && [dict get $cfg ip_version] ni {ipv4 4}} {
 	return [dict merge $result [dict create result error line 0 \
 		message "--ip_version=[dict get $cfg ip_version] is not modelled"]]
+    }
+    if {$R(kernel) && ![NamesAddresses $script]} {
+	# Against the kernel, documentation addresses (RFC 5737) unless
+	# the script names packetdrill's: the kernel at 192.0.2.1, the
+	# script's side 198.51.100.1 through the gateway 192.0.2.2.
+	dict set cfg local_ip 192.0.2.1
+	dict set cfg remote_ip 198.51.100.1
+	dict set cfg gateway_ip 192.0.2.2
+	dict set cfg netmask_ip 255.255.255.0
     }
     set R(cfg) $cfg
     set R(defines) [dict merge [dict get $script defines] [dict get $opts -define]]
