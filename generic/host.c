@@ -14,6 +14,9 @@
 #include "tcp.h"
 #include "apps.h"
 
+/* The address a host uses toward 127/8 (Linux lo, 4.4BSD lo0). */
+#define LOOPBACK_ADDR	0x7f000001u
+
 /*
  * The host's side of TCP's interface (tcp_env.h): segments go out through
  * IP, timers are events on the network's clock kept in the TCB (hostev),
@@ -95,7 +98,7 @@ TcpRoute(
     if (host_is_self(h, dst)) {
 	/* Through the loopback: its MTU, and local; toward 127/8 from
 	 * 127.0.0.1, the address of Linux's lo (and 4.4BSD's lo0). */
-	r->src = host_has_addr(h, dst) ? dst : 0x7f000001u;
+	r->src = host_has_addr(h, dst) ? dst : LOOPBACK_ADDR;
 	r->mtu = TL_MIN((uint32_t) h->tun.loopback_mtu, IP_MAXPACKET);
 	r->local = 1;
 	return 1;
@@ -314,7 +317,7 @@ host_source_addr(
     tl_iface *ifc = host_route(h, dst, &nh);
 
     if (host_is_self(h, dst)) {
-	return host_has_addr(h, dst) ? dst : 0x7f000001u;
+	return host_has_addr(h, dst) ? dst : LOOPBACK_ADDR;
     }
     return ifc ? ifc->addr : 0;
 }

@@ -413,6 +413,7 @@ uint32_t	tcp_sack_pipe(const tl_tcb *tp);
 void		tcp_cwnd_validate(tl_tcb *tp, uint32_t oldmax);
 void		tcp_sndbuf_expand(tl_tcb *tp);
 int		tcp_cwnd_may_grow(const tl_tcb *tp, uint32_t prior_flight);
+uint32_t	tcp_in_flight(const tl_tcb *tp);
 
 /* tcp_timer.c */
 void		tcp_timer_init(tl_tcb *tp);

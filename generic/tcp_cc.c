@@ -526,14 +526,14 @@ Segments(
     return tp->mss ? (n + tp->mss - 1) / tp->mss : 0;
 }
 
-/* Segments in flight (Linux tcp_packets_in_flight(): out, less those
- * SACKed or deemed lost, plus those sent again). */
-static uint32_t
-InFlight(
+/* Bytes in flight (Linux tcp_packets_in_flight(): out, less those SACKed
+ * or deemed lost, plus those sent again). */
+uint32_t
+tcp_in_flight(
     const tl_tcb *tp)
 {
-    return Segments(tp, (tp->flags & TF_SACK_PERMIT) && tp->nsackblk
-	    ? tcp_sack_pipe(tp) : tp->snd_max - tp->snd_una);
+    return (tp->flags & TF_SACK_PERMIT) && tp->nsackblk ? tcp_sack_pipe(tp)
+	    : tp->snd_max - tp->snd_una;
 }
 
 /*
@@ -555,7 +555,7 @@ tcp_cwnd_validate(
     if (tp->host->tun.cwnd_validate != CWV_LINUX || !tp->mss) {
 	return;
     }
-    limited = InFlight(tp) >= tp->cwnd / tp->mss;
+    limited = Segments(tp, tcp_in_flight(tp)) >= tp->cwnd / tp->mss;
     if (!limited && !SEQ_GT(tp->snd_max, oldmax)) {
 	return;
     }

@@ -370,8 +370,7 @@ NewAck(
 {
     uint32_t ack = th->ack, acked = ack - tp->snd_una, data;
     int sack = (tp->flags & TF_SACK_PERMIT) != 0, sackPartial = 0;
-    uint32_t prior_flight = sack && tp->nsackblk ? tcp_sack_pipe(tp)
-	    : tp->snd_max - tp->snd_una;
+    uint32_t prior_flight = tcp_in_flight(tp);
 
     if ((tp->flags & TF_RCVD_TSTMP) && th->opt.has_ts && th->opt.tsecr) {
 	/* RFC 7323 4.1 RTTM: every ACK with an echoed timestamp. */
