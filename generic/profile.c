@@ -405,6 +405,53 @@ static const Row rows[] = {
      * packets-out: 9 out, cwnd 10 grows to 18 and stops). */
     {{T(cwnd_validate), 0, 2, "when an ACK may grow cwnd: 0 = always, 1 = Linux 3.6 (flight near cwnd), 2 = Linux (window used, or slow start below twice the segments out)"},
 	{CWV_ALWAYS, CWV_LINUX, CWV_LINUX36, CWV_ALWAYS}},
+    /* Linux 6.18 sends new data in GSO packets of tcp_tso_autosize()
+     * segments (a millisecond of the pacing rate, more on short paths, at
+     * least 2), cut further by cwnd and the peer's window, and every such
+     * packet of two segments or more carries PSH, seen on its last
+     * segment when the device cuts it: traced on the 6.18 kernel here
+     * (tests/pkt/kernel/gso-psh.pkt: a 30000-byte write to a 100 ms peer
+     * leaves as 2000-byte packets, each with PSH; a single segment
+     * PRR or limited transmit sends has none). 4.4BSD, Linux 3.6 and the
+     * RFC set PSH where the data in the buffer ends (4.4BSD tcp_output()
+     * "if (off + len == so->so_snd.sb_cc) flags |= TH_PUSH"). */
+    {{T(gso_psh), 0, 1, "PSH on every GSO packet of two segments or more of new data, as Linux 6.18 sends it"},
+	{0, 1, 0, 0}},
+    /* Slow start after idle: 4.4BSD tcp_output() sets cwnd to one
+     * segment when nothing was received for an RTO (t_idle >= t_rxtcur);
+     * RFC 5681 4.1: min(IW, cwnd) after an RTO without sending; Linux
+     * net.ipv4.tcp_slow_start_after_idle (1 by default) tcp_cwnd_restart():
+     * halved per RTO idle, not below min(IW, cwnd), checked as data leaves
+     * in 3.6 (tcp_event_data_sent()) and in 6.18 when a write queues data
+     * or the peer's window changes (tcp_slow_start_after_idle_check()). */
+    {{T(slow_start_after_idle), 0, 4, "cwnd after an idle period: 0 = kept, 1 = 4.4BSD (one segment), 2 = RFC 5681 (initial window), 3 = Linux 3.6, 4 = Linux (halved per RTO idle)"},
+	{SSAI_BSD, SSAI_LINUX, SSAI_LINUX36, SSAI_RFC}},
+    /* New data on the duplicate ACKs before loss recovery: none in 4.4BSD
+     * (tcp_input() counts them and waits for tcprexmtthresh); RFC 3042
+     * (limited transmit, RFC 5681 3.2 SHOULD): one segment on each of the
+     * first two; Linux (3.6 and 6.18) has no rule of its own: its flight
+     * (tcp_packets_in_flight()) leaves out what the receiver SACKed, or
+     * one segment per duplicate ACK without SACK (tcp_add_reno_sack()), so
+     * cwnd lets that much new data go. */
+    {{T(limited_transmit), 0, 2, "new data on duplicate ACKs: 0 = none, 1 = RFC 3042, 2 = Linux (what the receiver SACKed leaves the flight)"},
+	{LT_NONE, LT_LINUX, LT_LINUX, LT_RFC3042}},
+    /* What an ACK of new data grows cwnd by. RFC 5681 3.1: the bytes it
+     * newly acknowledges. Linux 6.18 tcp_cong_control() passes
+     * acked_sacked, the segments newly acknowledged or SACKed, and a SACK
+     * alone does not raise cwnd (tcp_may_raise_cwnd(): FLAG_DATA_ACKED),
+     * so what the receiver SACKed before never counts (packetdrill
+     * limited-transmit-sack: the ACK of 3 segments, 2 SACKed earlier,
+     * takes cwnd 10 -> 11; without SACK the duplicate ACKs stand for
+     * segments, tcp_remove_reno_sacks()). 4.4BSD has no SACK; Linux 3.6
+     * grows slow start
+     * per ACK, not modelled (0). */
+    {{T(acked_sacked), 0, 1, "an ACK grows cwnd only by what the receiver had not SACKed before, as Linux"},
+	{0, 1, 0, 0}},
+    /* Linux net.ipv4.tcp_min_tso_segs (tcp_tso_autosize()): the fewest
+     * segments a GSO packet is given however slow the pacing rate, 2 by
+     * default; it sizes packets for tunable gso_psh. */
+    {{T(tcp_min_tso_segs), 1, 255, "fewest segments in a GSO packet of new data, Linux net.ipv4.tcp_min_tso_segs"},
+	{2, 2, 2, 2}},
     /* setsockopt(SO_SNDBUF, v): Linux sk_setsockopt() caps v at
      * net.core.wmem_max (212992) and sets sk_sndbuf = max(2 v,
      * SOCK_MIN_SNDBUF 4608), room for struct sk_buff overhead, which

@@ -24,6 +24,14 @@ enum { BACKLOG_BSD = 0, BACKLOG_LINUX = 1, BACKLOG_PLAIN = 2 };
  * or nothing. */
 enum { UNSENTACK_ACK = 0, UNSENTACK_CHALLENGE = 1, UNSENTACK_DROP = 2 };
 enum { TWSYN_NONE = 0, TWSYN_BSD = 1, TWSYN_LINUX = 2, TWSYN_RFC1122 = 3 };
+/* How cwnd restarts after an idle period (tunable slow_start_after_idle),
+ * and where a connection asks (tcp_idle_restart()). */
+enum { SSAI_NONE, SSAI_BSD, SSAI_RFC, SSAI_LINUX36, SSAI_LINUX };
+enum { IDLE_AT_SEND, IDLE_AT_WRITE, IDLE_AT_WINDOW };
+
+/* New data on duplicate ACKs (tunable limited_transmit). */
+enum { LT_NONE, LT_RFC3042, LT_LINUX };
+
 /* When an ACK may grow cwnd (tunable cwnd_validate). */
 enum { CWV_ALWAYS = 0, CWV_LINUX36 = 1, CWV_LINUX = 2 };
 /* Option layout on SYNs: 4.4BSD's, or Linux's tcp_options_write(). */
@@ -109,8 +117,13 @@ typedef struct tl_tunables {
     int port_lo, port_hi;	/* Ephemeral range */
     int ttl;
     int cwnd_validate;		/* When an ACK may grow cwnd: CWV_* (tcp.h) */
-    int sndbuf_double;
-    int sndbuf_expand;		/* The send buffer grows with cwnd (Linux) */		/* SO_SNDBUF sets twice the value (Linux) */
+    int gso_psh;		/* PSH ends every GSO packet of new data */
+    int slow_start_after_idle;	/* cwnd after idle: SSAI_* */
+    int limited_transmit;	/* New data on duplicate ACKs: LT_* */
+    int acked_sacked;		/* cwnd grows by what was not SACKed before */
+    int tcp_min_tso_segs;	/* Fewest segments in a GSO packet */
+    int sndbuf_double;		/* SO_SNDBUF sets twice the value (Linux) */
+    int sndbuf_expand;		/* The send buffer grows with cwnd (Linux) */
     int loopback_mtu;		/* MTU of the loopback (own addresses, 127/8) */
 } tl_tunables;
 

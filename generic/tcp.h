@@ -143,6 +143,13 @@ typedef struct tl_cc_ops {
  * per ACK (tcp_cc.c), and when data last left (Linux lsndtime). */
 typedef struct tl_xmitlog tl_xmitlog;
 
+/* The GSO packet of new data being sent (tunable gso_psh): its end. */
+typedef struct tl_gso {
+    uint32_t end;
+    int open;			/* A packet was started */
+    int multi;			/* It holds two segments or more */
+} tl_gso;
+
 /* The modules, in the order of the tcp_congestion_control tunable. */
 enum { CC_NEWRENO = 0, CC_RENO = 1, CC_CUBIC = 2, CC_NMODULES };
 extern const tl_cc_ops *const tcp_cc_modules[CC_NMODULES + 1];
@@ -243,6 +250,8 @@ struct tl_tcb {
 
     /* Keepalive. */
     tl_time last_rcv;		/* When a segment last arrived. */
+    tl_time lsndtime;		/* When data (or the SYN) last left (Linux
+				 * tcp_sock lsndtime). */
     int keep_probes;
     int keepidle, keepintvl, keepcnt;	/* Per socket; 0 = the tunable. */
 
@@ -390,7 +399,8 @@ void		tcp_output(tl_tcb *tp);
 void		tcp_send_ctl(tl_tcb *tp, uint32_t seq, int flags);
 void		tcp_fill_sndbuf(tl_tcb *tp);
 void		tcp_output_probe(tl_tcb *tp);
-void		tcp_output_range(tl_tcb *tp, uint32_t seq, uint32_t len);
+void		tcp_output_range(tl_tcb *tp, uint32_t seq, uint32_t len,
+		    tl_gso *g, uint32_t room);
 
 /* tcp_cc.c */
 const tl_cc_ops *tcp_cc_find(const char *name);
@@ -403,7 +413,8 @@ void		tcp_cc_fast_retransmit(tl_tcb *tp);
 void		tcp_cc_timeout(tl_tcb *tp);
 void		tcp_cc_sent(tl_tcb *tp, uint32_t seq, uint32_t len);
 void		tcp_cc_acked(tl_tcb *tp, uint32_t ack);
-tl_time		tcp_cc_lsndtime(const tl_tcb *tp);
+void		tcp_idle_restart(tl_tcb *tp, int at);
+uint32_t	tcp_initial_cwnd(const tl_tcb *tp);
 void		tcp_cc_free(tl_tcb *tp);
 void		tcp_sack_update(tl_tcb *tp, const tl_tcphdr *th);
 void		tcp_sack_prune(tl_tcb *tp);
@@ -414,6 +425,9 @@ void		tcp_cwnd_validate(tl_tcb *tp, uint32_t oldmax);
 void		tcp_sndbuf_expand(tl_tcb *tp);
 int		tcp_cwnd_may_grow(const tl_tcb *tp, uint32_t prior_flight);
 uint32_t	tcp_in_flight(const tl_tcb *tp);
+uint64_t	tcp_pacing_rate(const tl_tcb *tp);
+uint32_t	tcp_limited_transmit(const tl_tcb *tp);
+uint32_t	tcp_sacked_below(const tl_tcb *tp, uint32_t end);
 
 /* tcp_timer.c */
 void		tcp_timer_init(tl_tcb *tp);

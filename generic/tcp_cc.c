@@ -28,7 +28,6 @@ typedef struct {
 } XmitRec;
 
 struct tl_xmitlog {
-    tl_time lsndtime;		/* When data last left (Linux lsndtime). */
     uint32_t head, n, cap;	/* A ring of cap (a power of 2) records. */
     XmitRec r[];
 };
@@ -61,7 +60,6 @@ tcp_cc_sent(
 	if (nx == NULL) {
 	    return;
 	}
-	nx->lsndtime = x ? x->lsndtime : 0;
 	nx->head = 0;
 	nx->n = x ? x->n : 0;
 	nx->cap = cap;
@@ -71,7 +69,6 @@ tcp_cc_sent(
 	free(x);
 	tp->xmitlog = x = nx;
     }
-    x->lsndtime = tcp_now(tp->host);
     if (SEQ_GEQ(seq, tp->snd_max)) {
 	XmitRec *r;
 
@@ -82,7 +79,7 @@ tcp_cc_sent(
 	r = &x->r[(x->head + x->n++) & (x->cap - 1)];
 	r->end = seq + len;
 	r->rexmit = 0;
-	r->t = x->lsndtime;
+	r->t = tcp_now(tp->host);
 	return;
     }
     for (i = 0; i < x->n; i++) {
@@ -132,12 +129,80 @@ tcp_cc_acked(
     tp->cc->pkts_acked(tp, ack, segs, rtt);
 }
 
-/* When data last left, 0 if never (Linux tcp_sock lsndtime). */
-tl_time
-tcp_cc_lsndtime(
-    const tl_tcb *tp)
+/*
+ *----------------------------------------------------------------------
+ * Slow start after idle (tunable slow_start_after_idle)
+ *----------------------------------------------------------------------
+ */
+
+static void	Restart(tl_tcb *tp, tl_time delta);
+
+/*
+ * tcp_idle_restart --
+ *	A connection with nothing in flight is about to send again (at: where
+ *	from, IDLE_AT_*): if it has been idle long enough, cwnd restarts as
+ *	the profile's stack restarts it.
+ *	4.4BSD tcp_output(): "if (idle && tp->t_idle >= tp->t_rxtcur)
+ *	tp->snd_cwnd = tp->t_maxseg", t_idle counting from the last segment
+ *	received, at every output.
+ *	RFC 5681 4.1: before sending after more than an RTO without sending,
+ *	cwnd = min(IW, cwnd).
+ *	Linux tcp_cwnd_restart(): ssthresh = tcp_current_ssthresh() (at least
+ *	3/4 cwnd), cwnd halved for each RTO of the idle time after the first,
+ *	not below min(IW, cwnd); 3.6 checks when data leaves
+ *	(tcp_event_data_sent()), 6.18 when a write queues data
+ *	(tcp_skb_entail()) and when the peer's window changes with data
+ *	waiting (tcp_ack_update_window()), through
+ *	tcp_slow_start_after_idle_check(): idle for more than an RTO.
+ */
+
+void
+tcp_idle_restart(
+    tl_tcb *tp,
+    int at)
 {
-    return tp->xmitlog ? tp->xmitlog->lsndtime : 0;
+    int mode = tp->host->tun.slow_start_after_idle;
+    tl_time now = tcp_now(tp->host), delta = now - tp->lsndtime;
+    uint32_t cwnd = tp->cwnd, ssthresh = tp->ssthresh;
+
+    if (mode == SSAI_NONE || !tp->mss || tp->snd_max != tp->snd_una
+	    || !TCPS_HAVEESTABLISHED(tp->state)
+	    || (at == IDLE_AT_SEND) != (mode != SSAI_LINUX)) {
+	return;
+    }
+    if (mode == SSAI_BSD) {
+	if (now - tp->last_rcv >= tp->rto) {
+	    tp->cwnd = tp->mss;
+	}
+    } else if (delta <= tp->rto) {
+	return;
+    } else if (mode == SSAI_RFC) {
+	tp->cwnd = TL_MIN(tcp_initial_cwnd(tp), cwnd);
+    } else {
+	Restart(tp, delta);
+    }
+    if (tp->cwnd != cwnd || tp->ssthresh != ssthresh) {
+	tcp_cc_report(tp, "restart after idle");
+    }
+}
+
+/* Linux tcp_cwnd_restart() after delta idle. */
+static void
+Restart(
+    tl_tcb *tp,
+    tl_time delta)
+{
+    uint32_t cwnd = tp->cwnd, iw = TL_MIN(tcp_initial_cwnd(tp), cwnd);
+
+    if (tp->ca_state != CA_CWR && tp->ca_state != CA_RECOVERY) {
+	uint32_t c = cwnd / tp->mss;
+
+	tp->ssthresh = TL_MAX(tp->ssthresh, ((c >> 1) + (c >> 2)) * tp->mss);
+    }
+    while ((delta -= tp->rto) > 0 && cwnd > iw) {
+	cwnd = cwnd / tp->mss / 2 * tp->mss;
+    }
+    tp->cwnd = TL_MAX(cwnd, iw);
 }
 
 /* Forgets the send times (the connection is freed). */
@@ -272,12 +337,19 @@ tcp_cc_timeout(
     }
 }
 
-/* RFC 5681 equation (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
+/* RFC 5681 equation (4): ssthresh = max(FlightSize / 2, 2 * SMSS), where
+ * FlightSize leaves out what limited transmit sent (3.2 step 2): on the
+ * duplicate ACKs, what is out beyond cwnd. */
 uint32_t
 tcp_cc_halve_flight(
     const tl_tcb *tp)
 {
-    return TL_MAX((tp->snd_max - tp->snd_una) / 2, 2u * tp->mss);
+    uint32_t flight = tp->snd_max - tp->snd_una;
+
+    if (tp->ca_state == CA_DISORDER && tp->host->tun.limited_transmit) {
+	flight = TL_MIN(flight, tp->cwnd);
+    }
+    return TL_MAX(flight / 2, 2u * tp->mss);
 }
 
 #define NBLK	((int) (sizeof(((tl_tcb *) 0)->sackblk) / sizeof(((tl_tcb *) 0)->sackblk[0])))
@@ -387,6 +459,49 @@ Unsacked(
     return n;
 }
 
+/* Bytes from snd_una up to end that the receiver SACKed. */
+uint32_t
+tcp_sacked_below(
+    const tl_tcb *tp,
+    uint32_t end)
+{
+    return end - tp->snd_una - Unsacked(tp, end);
+}
+
+/*
+ * tcp_limited_transmit --
+ *	Bytes beyond cwnd that may leave as new data on duplicate ACKs before
+ *	loss recovery (tunable limited_transmit): RFC 3042, one segment on
+ *	each of the first two; Linux tcp_packets_in_flight(), what the
+ *	receiver holds out of order leaves the flight: the SACKed bytes, or
+ *	one segment per duplicate ACK without SACK (tcp_add_reno_sack(), at
+ *	most the flight less one segment, tcp_limit_reno_sacked()).
+ */
+
+uint32_t
+tcp_limited_transmit(
+    const tl_tcb *tp)
+{
+    uint32_t flight = tp->snd_max - tp->snd_una;
+
+    if (tp->ca_state != CA_DISORDER || (tp->flags & TF_INRECOVERY)
+	    || !tp->dupacks) {
+	return 0;
+    }
+    switch (tp->host->tun.limited_transmit) {
+    case LT_RFC3042:
+	return (uint32_t) TL_MIN(tp->dupacks, 2) * tp->mss;
+    case LT_LINUX:
+	if (tp->flags & TF_SACK_PERMIT) {
+	    return tcp_sacked_below(tp, HighSack(tp));
+	}
+	return flight > tp->mss ? TL_MIN((uint32_t) tp->dupacks * tp->mss,
+		flight - tp->mss) : 0;
+    default:
+	return 0;
+    }
+}
+
 /*
  * tcp_sack_pipe --
  *	RFC 6675 4 SetPipe(), with IsLost() taken as "below the highest SACKed
@@ -453,6 +568,7 @@ tcp_sack_recover(
     tl_tcb *tp)
 {
     uint32_t data_end = tp->snd_buf_seq + tp->sndbuf.len, seq, len;
+    tl_gso gso = {0, 0, 0};
     int guard;
 
     for (guard = 0; guard < 1000; guard++) {
@@ -462,7 +578,7 @@ tcp_sack_recover(
 	    break;
 	}
 	if (NextSeg(tp, &seq, &len)) {
-	    tcp_output_range(tp, seq, len);
+	    tcp_output_range(tp, seq, len, NULL, 0);
 	    tp->high_rxt = seq + len;
 	    continue;
 	}
@@ -475,7 +591,9 @@ tcp_sack_recover(
 	if (SEQ_GT(seq + len, tp->snd_una + tp->snd_wnd)) {
 	    break;
 	}
-	tcp_output_range(tp, seq, len);
+	/* What cwnd, the peer's window and the data allow now. */
+	tcp_output_range(tp, seq, len, &gso, TL_MIN(TL_MIN(tp->cwnd - pipe,
+		data_end - seq), tp->snd_una + tp->snd_wnd - seq));
     }
 }
 
@@ -504,7 +622,7 @@ tcp_sack_enter(
     len = TL_MIN(SEQ_MIN(data_end, tp->snd_max) - tp->snd_una, mss);
     if (len) {
 	tcp_timer_cancel(tp, TT_REXMT);
-	tcp_output_range(tp, tp->snd_una, len);
+	tcp_output_range(tp, tp->snd_una, len, NULL, 0);
 	tp->high_rxt = tp->snd_una + len;
     }
     tcp_sack_recover(tp);

@@ -393,7 +393,7 @@ CwndEvent(
 	return;
     }
     now = Jiffies(tp);
-    last = (uint32_t) (tcp_cc_lsndtime(tp) / TL_MS) + INITIAL_JIFFIES;
+    last = (uint32_t) (tp->lsndtime / TL_MS) + INITIAL_JIFFIES;
     delta = (int32_t) (now - last);
     if (ca->epoch_start && delta > 0) {
 	ca->epoch_start += (uint32_t) delta;
@@ -406,23 +406,19 @@ CwndEvent(
 /*
  * AckDelay --
  *	hystart_ack_delay(): the cushion for TSO/GRO, 4 GSO-sized packets at
- *	the pacing rate, at most 1 ms. The pacing rate as Linux sets it
- *	(tcp_update_pacing_rate()): cwnd x mss x 200% in slow start below
- *	half ssthresh, else 120%, per srtt; none before an RTT sample.
+ *	the pacing rate (tcp_pacing_rate()), at most 1 ms; none before an
+ *	RTT sample.
  */
 
 static uint32_t
 AckDelay(
     const tl_tcb *tp)
 {
-    uint64_t srtt_us = (uint64_t) (tp->srtt / TL_US), rate;
-    uint32_t cwnd = Cwnd(tp);
+    uint64_t rate = tcp_pacing_rate(tp);
 
-    if (!tp->have_rtt || srtt_us == 0) {
+    if (!tp->have_rtt || tp->srtt < TL_US) {
 	return 0;
     }
-    rate = (uint64_t) tp->mss * (cwnd < tp->ssthresh / tp->mss / 2 ? 200 : 120)
-	    * cwnd * 10000u / srtt_us;
     if (rate == 0) {
 	return 1000;
     }

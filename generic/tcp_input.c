@@ -401,9 +401,21 @@ NewAck(
 	    sackPartial = 1;
 	}
     } else {
-	/* Only while the window is used (tunable cwnd_validate). */
-	if (tcp_cwnd_may_grow(tp, prior_flight)) {
-	    tp->cc->cong_avoid(tp, acked);
+	/* Only while the window is used (tunable cwnd_validate); Linux
+	 * counts only what the ACK newly delivers (tunable acked_sacked):
+	 * not what was SACKed, and without SACK one segment for the hole
+	 * and what the duplicate ACKs did not already stand for
+	 * (tcp_remove_reno_sacks()). */
+	uint32_t grow = acked;
+
+	if (tp->host->tun.acked_sacked) {
+	    grow -= sack ? tcp_sacked_below(tp, ack)
+		    : TL_MIN((uint32_t) tp->dupacks * tp->mss,
+			acked - TL_MIN(acked, (uint32_t) tp->mss));
+	}
+
+	if (grow && tcp_cwnd_may_grow(tp, prior_flight)) {
+	    tp->cc->cong_avoid(tp, grow);
 	}
 	if (tp->ca_state != CA_OPEN && (tp->ca_state != CA_LOSS
 		|| SEQ_GEQ(ack, tp->loss_high))) {
@@ -874,9 +886,14 @@ Synchronized(
     if (SEQ_LT(tp->snd_wl1, seq) || (tp->snd_wl1 == seq
 	    && SEQ_LEQ(tp->snd_wl2, th->ack))) {
 	int opened = tp->snd_wnd == 0 && th->win > 0;
+	uint32_t old = tp->snd_wnd;
 
 	/* RFC 7323 2.3: windows of non-SYN segments are scaled. */
 	tp->snd_wnd = (uint32_t) th->win << tp->snd_wscale;
+	if (tp->snd_wnd != old && SEQ_GT(tp->snd_buf_seq + tp->sndbuf.len
+		+ (uint32_t) tp->pend_bytes, tp->snd_max)) {
+	    tcp_idle_restart(tp, IDLE_AT_WINDOW);
+	}
 	tp->snd_wl1 = seq;
 	tp->snd_wl2 = th->ack;
 	if (tp->snd_wnd > tp->max_sndwnd) {

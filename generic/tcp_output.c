@@ -270,6 +270,9 @@ Emit(
     }
     h->tcp.ops->seg_send(h->tcp.ctx, p, tp->laddr, tp->raddr, seglen,
 	    len > tp->mss ? tp->mss : 0);
+    if (len || (flags & TH_SYN)) {
+	tp->lsndtime = tcp_now(h);
+    }
     tcp_cc_sent(tp, seq, len);
 }
 
@@ -285,21 +288,120 @@ tcp_send_ctl(
 }
 
 /*
+ *----------------------------------------------------------------------
+ * GSO packets of new data (tunable gso_psh)
+ *----------------------------------------------------------------------
+ */
+
+/*
+ * tcp_pacing_rate --
+ *	Bytes per second as Linux's tcp_update_pacing_rate() sets
+ *	sk_pacing_rate: cwnd (or the segments out, if more) x mss per srtt,
+ *	times tcp_pacing_ss_ratio 200% in slow start below half ssthresh,
+ *	else tcp_pacing_ca_ratio 120%. 0 before an RTT sample (Linux leaves
+ *	the rate unlimited then).
+ */
+
+uint64_t
+tcp_pacing_rate(
+    const tl_tcb *tp)
+{
+    uint64_t srtt_us = (uint64_t) (tp->srtt / TL_US);
+    uint32_t mss = tp->mss ? tp->mss : 1, cwnd = tp->cwnd / mss;
+    uint32_t out = (tp->snd_max - tp->snd_una + mss - 1) / mss;
+
+    if (!tp->have_rtt || srtt_us == 0) {
+	return 0;
+    }
+    return (uint64_t) mss * (cwnd < tp->ssthresh / mss / 2 ? 200 : 120)
+	    * TL_MAX(cwnd, out) * 10000u / srtt_us;
+}
+
+#define GSO_MAX_BYTES	(65536u - 1 - 320)	/* sk_gso_max_size - 1 -
+						 * MAX_TCP_HEADER */
+
+/*
+ * GsoSegs --
+ *	Segments in a GSO packet: Linux tcp_tso_autosize() with its defaults
+ *	(sk_pacing_shift 10, tcp_tso_rtt_log 9): a millisecond of the pacing
+ *	rate, plus sk_gso_max_size >> (min_rtt in us >> 9) on paths faster
+ *	than 16 ms, at most a 64 KiB packet, at least tcp_min_tso_segs; and
+ *	tcp_cwnd_test(): at most half cwnd, "to have at least 2 GSO packets
+ *	in flight".
+ */
+
+static uint32_t
+GsoSegs(
+    const tl_tcb *tp)
+{
+    uint64_t rate = tcp_pacing_rate(tp), bytes;
+    uint64_t r = tp->min_rtt ? (uint64_t) (tp->min_rtt / TL_US) >> 9 : 64;
+
+    bytes = rate ? rate >> 10 : GSO_MAX_BYTES;
+    if (r < 32) {
+	bytes += 65536u >> r;
+    }
+    bytes = TL_MIN(bytes, (uint64_t) GSO_MAX_BYTES);
+    return (uint32_t) TL_MIN(TL_MAX(bytes / tp->mss,
+	    (uint64_t) tp->host->tun.tcp_min_tso_segs),
+	    TL_MAX(tp->cwnd / tp->mss / 2, 1));
+}
+
+/*
+ * GsoPush --
+ *	Whether the new-data segment [seq, seq + len) ends a GSO packet of
+ *	two segments or more (Linux 6.18 marks those PSH). A packet starts at
+ *	the first segment past the previous one and covers what may go now,
+ *	room bytes (cwnd, the peer's window, the data), at most GsoSegs()
+ *	segments, whole segments unless it reaches the end of the data. *g
+ *	holds the packet's end between the caller's segments.
+ */
+
+static int
+GsoPush(
+    tl_tcb *tp,
+    tl_gso *g,
+    uint32_t seq,
+    uint32_t len,
+    uint32_t room)
+{
+    if (!g->open || !SEQ_LT(seq, g->end)) {
+	uint32_t max = GsoSegs(tp) * tp->mss;
+	uint32_t n = TL_MIN(room, max);
+
+	if (n > tp->mss && n < room) {
+	    n -= n % tp->mss;
+	}
+	g->open = 1;
+	g->end = seq + TL_MAX(n, len);
+	g->multi = n > tp->mss;
+    }
+    return g->multi && seq + len == g->end;
+}
+
+/*
  * tcp_output_range --
  *	Sends len bytes of data from seq now, whatever the windows say (the
  *	caller, SACK recovery, decided): a retransmission below snd_max or
- *	new data at snd_max.
+ *	new data at snd_max. New data goes in the GSO packet *g (NULL for a
+ *	retransmission), room the bytes the caller may send from seq now.
  */
 
 void
 tcp_output_range(
     tl_tcb *tp,
     uint32_t seq,
-    uint32_t len)
+    uint32_t len,
+    tl_gso *g,
+    uint32_t room)
 {
     uint32_t data_end = tp->snd_buf_seq + tp->sndbuf.len;
+    int push = seq + len == data_end;
 
-    Emit(tp, seq, len, TH_ACK | (seq + len == data_end ? TH_PUSH : 0));
+    if (g && tp->host->tun.gso_psh && GsoPush(tp, g, seq, len, room)) {
+	push = 1;
+    }
+    Emit(tp, seq, len, TH_ACK | (push ? TH_PUSH : 0));
     if (SEQ_LT(seq, tp->snd_max)) {
 	tp->retrans++;
 	tp->host->stats.tcp_retrans++;
@@ -355,6 +457,7 @@ Output(
 {
     tl_host *h = tp->host;
     int state, flags, sendalot;
+    tl_gso gso = {0, 0, 0};
 
   again:
     sendalot = 0;
@@ -365,9 +468,15 @@ Output(
     }
     tcp_fill_sndbuf(tp);
     state = tp->state;
+    if (tp->snd_max == tp->snd_una && (tp->host->tun.slow_start_after_idle
+	    == SSAI_BSD || SEQ_GT(tp->snd_buf_seq + tp->sndbuf.len,
+		tp->snd_nxt))) {
+	tcp_idle_restart(tp, IDLE_AT_SEND);
+    }
     {
 	uint32_t data_end = tp->snd_buf_seq + tp->sndbuf.len;
-	uint32_t wnd = TL_MIN(tp->snd_wnd, tp->cwnd), len = 0, avail;
+	uint32_t wnd = TL_MIN(tp->snd_wnd,
+		tp->cwnd + tcp_limited_transmit(tp)), len = 0, avail, room = 0;
 	uint32_t seq = tp->snd_nxt;
 	int idle = tp->snd_max == tp->snd_una, send = 0;
 
@@ -392,6 +501,7 @@ Output(
 	    } else if (wnd == 0 && (tp->flags & TF_FORCE) && avail) {
 		len = 1;
 	    }
+	    room = len;
 	    if (len > tp->mss) {
 		/* With segmentation offload, whole segments up to tp->tso at
 		 * once; the rest goes on its own (Linux tcp_mss_split_point). */
@@ -448,7 +558,10 @@ Output(
 		flags |= TH_FIN;
 		send = 1;
 	    }
-	    if (len && seq + len == data_end) {
+	    if (len && (seq + len == data_end
+		    || (send && h->tun.gso_psh && SEQ_GEQ(seq, tp->snd_max)
+			&& !(tp->flags & TF_FORCE)
+			&& GsoPush(tp, &gso, seq, len, room)))) {
 		flags |= TH_PUSH;
 	    }
 	    if (send && len && len < tp->mss && SEQ_GEQ(seq, tp->snd_max)) {

@@ -678,16 +678,20 @@ tcp_mss_set(
 	h->tcp.ops->route(h->tcp.ctx, tp->raddr, &r);
 	tp->tso = r.tso >= 2 * mss ? r.tso - r.tso % mss : 0;
     }
-    /* RFC 5681 3.1 initial window, or the profile's segment count. */
-    if (t->initial_cwnd > 0) {
-	tp->cwnd = (uint32_t) t->initial_cwnd * mss;
-    } else if (mss > 2190) {
-	tp->cwnd = 2 * mss;
-    } else if (mss > 1095) {
-	tp->cwnd = 3 * mss;
-    } else {
-	tp->cwnd = 4 * mss;
+    tp->cwnd = tcp_initial_cwnd(tp);
+}
+
+/* RFC 5681 3.1 initial window, or the profile's segment count, bytes. */
+uint32_t
+tcp_initial_cwnd(
+    const tl_tcb *tp)
+{
+    uint32_t mss = tp->mss;
+
+    if (tp->host->tun.initial_cwnd > 0) {
+	return (uint32_t) tp->host->tun.initial_cwnd * mss;
     }
+    return (mss > 2190 ? 2 : mss > 1095 ? 3 : 4) * mss;
 }
 
 tl_tcb *

@@ -328,6 +328,7 @@ tcp_send(
     if (len == 0) {
 	return 0;
     }
+    tcp_idle_restart(tp, IDLE_AT_WRITE);
     if (tp->pend == NULL) {
 	n = ring_write(&tp->sndbuf, data, len);
     }
@@ -421,6 +422,7 @@ tcp_send_gen(
 	return EPIPE;
     }
     if (nbytes) {
+	tcp_idle_restart(tp, IDLE_AT_WRITE);
 	if (tp->pend_tail && tp->pend_tail->gen == gen
 		&& tp->pend_tail->genarg == arg
 		&& tp->pend_tail->genoff + tp->pend_tail->len == off) {

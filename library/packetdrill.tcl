@@ -89,6 +89,7 @@ namespace eval ::tcplab::packetdrill {
 	net.ipv4.tcp_challenge_ack_limit tcp_challenge_ack_limit
 	net.ipv4.tcp_invalid_ratelimit tcp_invalid_ratelimit
 	net.ipv4.tcp_tw_reuse tcp_tw_reuse
+	net.ipv4.tcp_min_tso_segs tcp_min_tso_segs
     }
 }
 
@@ -894,6 +895,7 @@ proc ::tcplab::packetdrill::RunScript {file script opts result} {
 	    set net [::tcplab::network create -seed 1]
 	    set R(net) $net
 	    set R(sut) sut
+	    set R(profile) [dict get $opts -profile]
 	    set R(remote) remote
 	    $net host create sut -addr [dict get $cfg local_ip]/0 \
 		-profile [dict get $opts -profile]
@@ -1793,6 +1795,12 @@ proc ::tcplab::packetdrill::SetSysctl {line k v} {
 	    lassign $v lo def hi
 	    $R(sut) sysctl sndbuf $def
 	}
+	net.ipv4.tcp_slow_start_after_idle {
+	    # 0 turns the restart off; otherwise the profile's own.
+	    $R(sut) sysctl slow_start_after_idle [expr {$v == 0 ? 0
+		: [dict get [::tcplab::profile show $R(profile)] \
+		    slow_start_after_idle]}]
+	}
 	net.ipv4.tcp_congestion_control {
 	    # Linux's reno is Reno's increase on TCP's own NewReno and SACK
 	    # recovery: the module newreno here.
@@ -2168,6 +2176,8 @@ proc ::tcplab::packetdrill::ReadCommon {fd n flags} {
 	if {$st in {CLOSE_WAIT LAST_ACK CLOSING TIME_WAIT}} {set finrcvd 1}
     }
     if {$finrcvd} {return [list done 0]}
+    # shutdown(SHUT_RD) (RCV_SHUTDOWN): the end of the stream too.
+    if {[$c eof] && [llength [$c error]] == 0} {return [list done 0]}
     if {[catch {$c recv -max 1} data eo]} {
 	return [list done -1 [ErrnoNum [lindex [dict get $eo -errorcode] 1]]]
     }
