@@ -13,7 +13,8 @@
 #	tclsh plot-fastrexmt.tcl ?-profile bsd44|linux? ?-file name.svg?
 #
 #	With -profile linux the receiver sends SACK blocks (purple), and
-#	recovery follows RFC 6675.
+#	recovery is Linux's: limited transmit on the first SACKs, recovery
+#	once three segments are SACKed, PRR (RFC 6937) pacing it.
 
 package require tcplab
 

@@ -447,6 +447,18 @@ static const Row rows[] = {
      * per ACK, not modelled (0). */
     {{T(acked_sacked), 0, 1, "an ACK grows cwnd only by what the receiver had not SACKed before, as Linux"},
 	{0, 1, 0, 0}},
+    /* SACK loss recovery. RFC 6675: it begins on the third duplicate ACK
+     * (a changed window makes an ACK no duplicate, RFC 5681 2) with cwnd
+     * = ssthresh, and each ACK sends while pipe is below cwnd. Linux 6.18
+     * (tcp_recovery 1, RACK, RFC 8985): once tcp_reordering (3) segments
+     * are SACKed, RACK's reordering window is 0 and whatever was sent
+     * before the last SACKed segment is lost (tcp_rack_reo_wnd(),
+     * tcp_rack_detect_loss()), whatever the window said, and recovery
+     * begins; PRR (RFC 6937, tcp_cwnd_reduction()) then sets cwnd on each
+     * ACK to the flight plus what may go: at first one retransmission.
+     * Linux 3.6 counted FACK's segments: not modelled (RFC 6675's). */
+    {{T(sack_recovery), 0, 1, "SACK loss recovery: 0 = RFC 6675 (third duplicate ACK, pipe), 1 = Linux (three segments SACKed, PRR)"},
+	{SACKREC_RFC6675, SACKREC_LINUX, SACKREC_RFC6675, SACKREC_RFC6675}},
     /* Linux net.ipv4.tcp_min_tso_segs (tcp_tso_autosize()): the fewest
      * segments a GSO packet is given however slow the pacing rate, 2 by
      * default; it sizes packets for tunable gso_psh. */

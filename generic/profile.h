@@ -29,6 +29,9 @@ enum { TWSYN_NONE = 0, TWSYN_BSD = 1, TWSYN_LINUX = 2, TWSYN_RFC1122 = 3 };
 enum { SSAI_NONE, SSAI_BSD, SSAI_RFC, SSAI_LINUX36, SSAI_LINUX };
 enum { IDLE_AT_SEND, IDLE_AT_WRITE, IDLE_AT_WINDOW };
 
+/* How SACK loss recovery begins and paces (tunable sack_recovery). */
+enum { SACKREC_RFC6675, SACKREC_LINUX };
+
 /* New data on duplicate ACKs (tunable limited_transmit). */
 enum { LT_NONE, LT_RFC3042, LT_LINUX };
 
@@ -121,6 +124,7 @@ typedef struct tl_tunables {
     int slow_start_after_idle;	/* cwnd after idle: SSAI_* */
     int limited_transmit;	/* New data on duplicate ACKs: LT_* */
     int acked_sacked;		/* cwnd grows by what was not SACKed before */
+    int sack_recovery;		/* SACK recovery: SACKREC_* */
     int tcp_min_tso_segs;	/* Fewest segments in a GSO packet */
     int sndbuf_double;		/* SO_SNDBUF sets twice the value (Linux) */
     int sndbuf_expand;		/* The send buffer grows with cwnd (Linux) */

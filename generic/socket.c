@@ -1047,7 +1047,11 @@ so_tcp_info(
     } else if (info->tcpi_ca_state == CA_RECOVERY) {
 	info->tcpi_retrans = tp->nsackblk ? Segs(tp->high_rxt - tp->snd_una,
 		mss) : 1;
-	info->tcpi_lost = info->tcpi_retrans;
+	/* Linux's RACK marks every hole below the highest SACK lost
+	 * (tunable sack_recovery); RFC 6675's count is what went again. */
+	info->tcpi_lost = tp->nsackblk
+		&& tp->host->tun.sack_recovery == SACKREC_LINUX
+		? Segs(tcp_sack_holes(tp), mss) : info->tcpi_retrans;
     }
     info->tcpi_rtt = Usec(tp->srtt);
     info->tcpi_rttvar = Usec(tp->rttvar);

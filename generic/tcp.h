@@ -244,6 +244,9 @@ struct tl_tcb {
     uint32_t sackblk[8][2];
     int nsackblk;
     uint32_t high_rxt;		/* HighRxt: end of the last retransmission. */
+    /* PRR (RFC 6937, Linux tcp_cwnd_reduction()), segments: cwnd when
+     * recovery began, delivered and sent since. */
+    uint32_t prior_cwnd, prr_delivered, prr_out;
     uint64_t cc_priv[12];	/* The module's own state (Linux
 				 * icsk_ca_priv). */
     tl_xmitlog *xmitlog;	/* Send times (modules with pkts_acked). */
@@ -428,6 +431,10 @@ uint32_t	tcp_in_flight(const tl_tcb *tp);
 uint64_t	tcp_pacing_rate(const tl_tcb *tp);
 uint32_t	tcp_limited_transmit(const tl_tcb *tp);
 uint32_t	tcp_sacked_below(const tl_tcb *tp, uint32_t end);
+uint32_t	tcp_sacked(const tl_tcb *tp);
+uint32_t	tcp_sack_holes(const tl_tcb *tp);
+void		tcp_prr_ack(tl_tcb *tp, uint32_t una0, uint32_t sacked0,
+		    uint32_t high0);
 
 /* tcp_timer.c */
 void		tcp_timer_init(tl_tcb *tp);

@@ -27,6 +27,12 @@ typedef struct {
     tl_time t;			/* When it first left. */
 } XmitRec;
 
+/* Duplicate ACKs, or SACKed segments, that mean a loss: RFC 6675
+ * DupThresh; Linux net.ipv4.tcp_reordering. */
+#define DUPTHRESH	3
+
+static uint32_t	Segments(const tl_tcb *tp, uint32_t n);
+
 struct tl_xmitlog {
     uint32_t head, n, cap;	/* A ring of cap (a power of 2) records. */
     XmitRec r[];
@@ -485,7 +491,7 @@ tcp_limited_transmit(
     uint32_t flight = tp->snd_max - tp->snd_una;
 
     if (tp->ca_state != CA_DISORDER || (tp->flags & TF_INRECOVERY)
-	    || !tp->dupacks) {
+	    || (!tp->dupacks && !tp->nsackblk)) {
 	return 0;
     }
     switch (tp->host->tun.limited_transmit) {
@@ -595,6 +601,93 @@ tcp_sack_recover(
 	tcp_output_range(tp, seq, len, &gso, TL_MIN(TL_MIN(tp->cwnd - pipe,
 		data_end - seq), tp->snd_una + tp->snd_wnd - seq));
     }
+}
+
+/* Bytes not SACKed below the highest SACKed byte. */
+uint32_t
+tcp_sack_holes(
+    const tl_tcb *tp)
+{
+    return Unsacked(tp, HighSack(tp));
+}
+
+/* SACKed bytes above snd_una. */
+uint32_t
+tcp_sacked(
+    const tl_tcb *tp)
+{
+    return tcp_sacked_below(tp, HighSack(tp));
+}
+
+/*
+ * tcp_prr_ack --
+ *	After an acceptable ACK on a SACK connection with Linux's recovery
+ *	(tunable sack_recovery): una0, sacked0 and high0 are snd_una, the
+ *	SACKed bytes and the highest SACKed byte before it. Three SACKed
+ *	segments begin recovery (RACK with a reordering window of 0: every
+ *	hole below the highest SACK is lost, as tcp_sack_pipe() counts);
+ *	then PRR, Linux tcp_cwnd_reduction(): with the flight above ssthresh
+ *	send ssthresh / prior_cwnd of what was delivered (proportional rate
+ *	reduction), else up to ssthresh what was delivered (slow start
+ *	reduction bound: RFC 6937's PRR-SSRB), one more when snd_una moved
+ *	and nothing newly lost; at least the first retransmission.
+ */
+
+void
+tcp_prr_ack(
+    tl_tcb *tp,
+    uint32_t una0,
+    uint32_t sacked0,
+    uint32_t high0)
+{
+    uint32_t sacked = tcp_sacked(tp), high = HighSack(tp);
+    int64_t delivered = (int64_t) (tp->snd_una - una0) + sacked - sacked0;
+    int32_t newly, delta, sndcnt, inflight, ssthresh;
+
+    if (!(tp->flags & TF_INRECOVERY)) {
+	if (tp->ca_state != CA_OPEN && tp->ca_state != CA_DISORDER) {
+	    return;
+	}
+	if (sacked && tp->ca_state == CA_OPEN) {
+	    tcp_cc_state(tp, CA_DISORDER);
+	}
+	if (Segments(tp, sacked) < DUPTHRESH) {
+	    return;
+	}
+	tp->prior_cwnd = tp->cwnd / tp->mss;
+	tp->ssthresh = tp->cc->ssthresh(tp);
+	tp->prr_delivered = tp->prr_out = 0;
+	tp->recover = tp->snd_max;
+	tp->high_rxt = tp->snd_una;
+	tp->flags |= TF_INRECOVERY;
+	tp->rtt_start = -1;
+	tcp_cc_state(tp, CA_RECOVERY);
+	tcp_timer_cancel(tp, TT_REXMT);
+    }
+    newly = delivered > 0 ? (int32_t) Segments(tp, (uint32_t) delivered) : 0;
+    if (newly <= 0 || !tp->prior_cwnd) {
+	return;
+    }
+    tp->prr_delivered += (uint32_t) newly;
+    inflight = (int32_t) Segments(tp, tcp_sack_pipe(tp));
+    ssthresh = (int32_t) (tp->ssthresh / tp->mss);
+    delta = ssthresh - inflight;
+    if (delta < 0) {
+	sndcnt = (int32_t) (((uint64_t) ssthresh * tp->prr_delivered
+		+ tp->prior_cwnd - 1) / tp->prior_cwnd) - (int32_t) tp->prr_out;
+    } else {
+	sndcnt = TL_MAX((int32_t) (tp->prr_delivered - tp->prr_out), newly);
+	if (tp->snd_una != una0 && !(SEQ_GT(high, high0)
+		&& Unsacked(tp, high) > Unsacked(tp, high0))) {
+	    sndcnt++;
+	}
+	sndcnt = TL_MIN(delta, sndcnt);
+    }
+    sndcnt = TL_MAX(sndcnt, tp->prr_out ? 0 : 1);
+    tp->cwnd = (uint32_t) (inflight + sndcnt) * tp->mss;
+    tcp_cc_report(tp, tp->prr_out ? "PRR (RFC 6937)"
+	    : "SACK loss recovery (RACK, PRR)");
+    tcp_sack_recover(tp);
 }
 
 /*

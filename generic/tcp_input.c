@@ -396,7 +396,7 @@ NewAck(
 		tcp_cc_report(tp, "recovery ends (full ACK)");
 	    }
 	    tcp_cc_state(tp, CA_OPEN);
-	} else if (sack) {
+	} else if (sack && tp->host->tun.sack_recovery != SACKREC_LINUX) {
 	    /* RFC 6675: keep sending what pipe allows, below. */
 	    sackPartial = 1;
 	}
@@ -470,6 +470,12 @@ DupAck(
 {
     if (tp->ca_state == CA_OPEN) {
 	tcp_cc_state(tp, CA_DISORDER);
+    }
+    if ((tp->flags & TF_SACK_PERMIT)
+	    && tp->host->tun.sack_recovery == SACKREC_LINUX) {
+	/* Linux: the SACKed segments decide, after the ACK (tcp_prr_ack). */
+	tp->dupacks++;
+	return;
     }
     if (tp->flags & TF_SACK_PERMIT) {
 	/* RFC 6675: three duplicate ACKs start SACK recovery; each later
@@ -644,6 +650,7 @@ Synchronized(
     const uint8_t *data = th->data;
     uint32_t seglen = len + ((flags & TH_SYN) ? 1 : 0)
 	    + ((flags & TH_FIN) ? 1 : 0);
+    uint32_t una0, sacked0, high0;
 
     if (tp->state == TCPS_TIME_WAIT) {
 	if ((flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN
@@ -841,6 +848,9 @@ Synchronized(
 	    return;
 	}
     }
+    una0 = tp->snd_una;
+    sacked0 = (tp->flags & TF_SACK_PERMIT) ? tcp_sacked(tp) : 0;
+    high0 = tp->nsackblk ? tp->sackblk[tp->nsackblk - 1][1] : una0;
     if ((tp->flags & TF_SACK_PERMIT) && th->opt.nsack) {
 	tcp_sack_update(tp, th);
     }
@@ -902,6 +912,13 @@ Synchronized(
 	if (opened) {
 	    tcp_timer_cancel(tp, TT_PERSIST);
 	}
+    }
+    if ((tp->flags & TF_SACK_PERMIT) && t->sack_recovery == SACKREC_LINUX
+	    && (SEQ_GEQ(th->ack, una0) || th->opt.nsack)
+	    && tp->snd_max != tp->snd_una) {
+	/* An old ACK's SACK blocks count too (Linux tcp_ack(): "ack below
+	 * snd_una" still tags the SACKed segments and recovers). */
+	tcp_prr_ack(tp, una0, sacked0, high0);
     }
     /* Our FIN acknowledged? */
     if ((tp->flags & TF_SENTFIN) && tp->snd_una == tp->snd_max) {

@@ -402,6 +402,9 @@ tcp_output_range(
 	push = 1;
     }
     Emit(tp, seq, len, TH_ACK | (push ? TH_PUSH : 0));
+    if (tp->flags & TF_INRECOVERY) {
+	tp->prr_out += (len + tp->mss - 1) / tp->mss;
+    }
     if (SEQ_LT(seq, tp->snd_max)) {
 	tp->retrans++;
 	tp->host->stats.tcp_retrans++;

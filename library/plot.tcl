@@ -34,6 +34,7 @@ namespace eval ::tcplab::plot {
 	{fast retransmit*} fast-rexmt #d62728
 	{retransmission timeout*} rto #8c1010
 	{SACK loss recovery*} sack-rcvy #e377c2
+	{PRR*} prr #bc80bd
 	{*recovery ends*} rcvy-end #17becf
 	{recovery (partial*} rcvy-part #9467bd
 	{*recovery*} rcvy-dup #ff7f0e
