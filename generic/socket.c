@@ -1047,18 +1047,19 @@ so_tcp_info(
     } else if (info->tcpi_ca_state == CA_RECOVERY) {
 	info->tcpi_retrans = tp->nsackblk ? Segs(tp->high_rxt - tp->snd_una,
 		mss) : 1;
-	/* Linux's RACK marks every hole below the highest SACK lost
-	 * (tunable sack_recovery); RFC 6675's count is what went again. */
+	/* Linux: what RACK deemed lost (tunable sack_recovery); RFC
+	 * 6675's count is what went again. */
 	info->tcpi_lost = tp->nsackblk
 		&& tp->host->tun.sack_recovery == SACKREC_LINUX
-		? Segs(tcp_sack_holes(tp), mss) : info->tcpi_retrans;
+		? tcp_rack_lost(tp) : info->tcpi_retrans;
     }
     info->tcpi_rtt = Usec(tp->srtt);
     info->tcpi_rttvar = Usec(tp->rttvar);
     info->tcpi_snd_ssthresh = tp->ssthresh >= TCP_INFINITE_SSTHRESH
 	    ? TCP_INFINITE_SSTHRESH : tp->ssthresh / (mss ? mss : 1);
     info->tcpi_snd_cwnd = tp->cwnd / (mss ? mss : 1);
-    info->tcpi_reordering = 3;		/* tcp_reordering, RFC 5681's 3 */
+    info->tcpi_reordering = tp->reordering;
+    info->tcpi_reord_seen = tp->reord_seen;
     info->tcpi_total_retrans = (uint32_t) tp->retrans;
     info->tcpi_bytes_acked = tp->bytes_out;
     info->tcpi_bytes_received = tp->bytes_in;

@@ -75,6 +75,7 @@ typedef struct tl_tcp_info {
     uint32_t tcpi_unacked, tcpi_sacked, tcpi_lost, tcpi_retrans;
     uint32_t tcpi_rtt, tcpi_rttvar;
     uint32_t tcpi_snd_ssthresh, tcpi_snd_cwnd, tcpi_advmss, tcpi_reordering;
+    uint32_t tcpi_reord_seen;
     uint32_t tcpi_total_retrans;
     uint64_t tcpi_bytes_acked, tcpi_bytes_received;
     uint32_t tcpi_segs_out, tcpi_segs_in, tcpi_notsent_bytes, tcpi_min_rtt;

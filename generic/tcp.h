@@ -61,6 +61,8 @@ extern const char *const tcp_statenames[TCPS_NSTATES];
 #define TF_URG_HAVE	0x4000000	/* The peer's urgent byte is in iobc. */
 #define TF_CORK		0x8000000	/* TCP_CORK: hold partial segments. */
 #define TF_DEFER_ACKED	0x10000000	/* TCP_DEFER_ACCEPT ignored an ACK. */
+#define TF_REO_ARMED	0x40000000	/* The rexmt timer is RACK's reordering
+					 * timer. */
 #define TF_SNDBUF_LOCK	0x20000000	/* SO_SNDBUF set: no growth (Linux
 					 * SOCK_SNDBUF_LOCK). */
 
@@ -247,6 +249,16 @@ struct tl_tcb {
     /* PRR (RFC 6937, Linux tcp_cwnd_reduction()), segments: cwnd when
      * recovery began, delivered and sent since. */
     uint32_t prior_cwnd, prr_delivered, prr_out;
+    /* RACK (RFC 8985, Linux tcp_sock.rack): the send time and end of the
+     * most recently sent segment delivered, its round trip; segments the
+     * ACK being processed delivered. */
+    tl_time rack_t, rack_rtt;
+    uint32_t rack_end, rack_acked;
+    int rack_ok;
+    /* Reordering (Linux tp->reordering, segments, from tcp_reordering 3;
+     * reord_seen: times seen) and the lowest segment the ACK being
+     * processed delivered out of order. */
+    uint32_t reordering, reord_seen, rack_reord;
     uint64_t cc_priv[12];	/* The module's own state (Linux
 				 * icsk_ca_priv). */
     tl_xmitlog *xmitlog;	/* Send times (modules with pkts_acked). */
@@ -431,10 +443,10 @@ uint32_t	tcp_in_flight(const tl_tcb *tp);
 uint64_t	tcp_pacing_rate(const tl_tcb *tp);
 uint32_t	tcp_limited_transmit(const tl_tcb *tp);
 uint32_t	tcp_sacked_below(const tl_tcb *tp, uint32_t end);
-uint32_t	tcp_sacked(const tl_tcb *tp);
-uint32_t	tcp_sack_holes(const tl_tcb *tp);
-void		tcp_prr_ack(tl_tcb *tp, uint32_t una0, uint32_t sacked0,
-		    uint32_t high0);
+void		tcp_prr_ack(tl_tcb *tp, uint32_t una0);
+void		tcp_rack_timeout(tl_tcb *tp);
+void		tcp_rack_rto(tl_tcb *tp);
+uint32_t	tcp_rack_lost(const tl_tcb *tp);
 
 /* tcp_timer.c */
 void		tcp_timer_init(tl_tcb *tp);

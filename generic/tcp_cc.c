@@ -18,13 +18,19 @@ const tl_cc_ops *const tcp_cc_modules[CC_NMODULES + 1] = {
 /*
  * The send time of each segment of new data in flight, oldest first (Linux
  * keeps it in each skb: skb_mstamp_ns, and TCPCB_RETRANS once sent
- * again), kept only for a module that takes a sample per ACK.
+ * again), kept for a module that takes a sample per ACK and for Linux's
+ * loss recovery (RACK: the SACKed, lost and retransmitted marks of
+ * TCP_SKB_CB(skb)->sacked).
  */
 
 typedef struct {
     uint32_t end;		/* Sequence number after the segment. */
-    uint32_t rexmit;		/* Sent again since. */
-    tl_time t;			/* When it first left. */
+    uint8_t rexmit;		/* Sent again since it first left. */
+    uint8_t sacked;		/* All of it SACKed (TCPCB_SACKED_ACKED). */
+    uint8_t lost;		/* Deemed lost (TCPCB_LOST). */
+    uint8_t rtx;		/* Sent again since deemed lost
+				 * (TCPCB_SACKED_RETRANS). */
+    tl_time t;			/* When it last left. */
 } XmitRec;
 
 /* Duplicate ACKs, or SACKed segments, that mean a loss: RFC 6675
@@ -32,6 +38,12 @@ typedef struct {
 #define DUPTHRESH	3
 
 static uint32_t	Segments(const tl_tcb *tp, uint32_t n);
+static int	Rack(const tl_tcb *tp);
+static void	RackAdvance(tl_tcb *tp, const XmitRec *r);
+static void	RackCount(const tl_tcb *tp, uint32_t *sackedPtr,
+		    uint32_t *lostPtr, uint32_t *pipePtr);
+static uint32_t	RackPipe(const tl_tcb *tp);
+static void	RackReordering(tl_tcb *tp, uint32_t low);
 
 struct tl_xmitlog {
     uint32_t head, n, cap;	/* A ring of cap (a power of 2) records. */
@@ -39,6 +51,7 @@ struct tl_xmitlog {
 };
 
 #define XMIT_MAXCAP	(1u << 16)
+#define REC(x, i)	(&(x)->r[((x)->head + (i)) & ((x)->cap - 1)])
 
 /*
  * tcp_cc_sent --
@@ -56,7 +69,7 @@ tcp_cc_sent(
     tl_xmitlog *x = tp->xmitlog;
     uint32_t i;
 
-    if (!len || !tp->cc->pkts_acked) {
+    if (!len || (!tp->cc->pkts_acked && !Rack(tp))) {
 	return;
     }
     if (x == NULL || (x->n == x->cap && x->cap < XMIT_MAXCAP)) {
@@ -84,7 +97,7 @@ tcp_cc_sent(
 	}
 	r = &x->r[(x->head + x->n++) & (x->cap - 1)];
 	r->end = seq + len;
-	r->rexmit = 0;
+	r->rexmit = r->sacked = r->lost = r->rtx = 0;
 	r->t = tcp_now(tp->host);
 	return;
     }
@@ -93,6 +106,10 @@ tcp_cc_sent(
 
 	if (SEQ_GT(r->end, seq) && SEQ_LT(r->end - 1, seq + len)) {
 	    r->rexmit = 1;
+	    r->t = tcp_now(tp->host);
+	    if (r->lost) {
+		r->rtx = 1;
+	    }
 	}
     }
 }
@@ -113,26 +130,40 @@ tcp_cc_acked(
     tl_xmitlog *x = tp->xmitlog;
     uint32_t mss = tp->mss, segs = (ack - tp->snd_una + mss - 1) / mss;
     tl_time rtt = -1, last = -1;
-    int rexmit = 0;
+    int rexmit = 0, reord = 0;
+    uint32_t start = tp->snd_una, low = 0;
 
-    if (!tp->cc->pkts_acked) {
-	return;
-    }
     while (x && x->n) {
 	XmitRec *r = &x->r[x->head];
 
 	if (SEQ_GT(r->end, ack)) {
 	    break;
 	}
+	if (!r->sacked) {
+	    /* Delivered now (RACK; PRR counts it); one never sent again
+	     * below what was SACKed arrived out of order. */
+	    RackAdvance(tp, r);
+	    tp->rack_acked++;
+	    if (!r->rexmit && !reord) {
+		reord = 1;
+		low = start;
+	    }
+	}
 	rexmit |= (int) r->rexmit;
 	last = r->t;
+	start = r->end;
 	x->head = (x->head + 1) & (x->cap - 1);
 	x->n--;
+    }
+    if (reord && Rack(tp) && tp->nsackblk) {
+	RackReordering(tp, low);
     }
     if (last >= 0 && !rexmit) {
 	rtt = tcp_now(tp->host) - last;
     }
-    tp->cc->pkts_acked(tp, ack, segs, rtt);
+    if (tp->cc->pkts_acked) {
+	tp->cc->pkts_acked(tp, ack, segs, rtt);
+    }
 }
 
 /*
@@ -337,6 +368,7 @@ tcp_cc_timeout(
     tp->dupacks = 0;
     tp->flags &= ~TF_INRECOVERY;
     tp->loss_high = tp->snd_max;
+    tcp_rack_rto(tp);
     tcp_cc_state(tp, CA_LOSS);
     if (tp->cc->cwnd_event) {
 	tp->cc->cwnd_event(tp, CC_EV_LOSS);
@@ -498,6 +530,12 @@ tcp_limited_transmit(
     case LT_RFC3042:
 	return (uint32_t) TL_MIN(tp->dupacks, 2) * tp->mss;
     case LT_LINUX:
+	if (Rack(tp) && tp->xmitlog) {
+	    uint32_t sacked, lost, pipe;
+
+	    RackCount(tp, &sacked, &lost, &pipe);
+	    return sacked;
+	}
 	if (tp->flags & TF_SACK_PERMIT) {
 	    return tcp_sacked_below(tp, HighSack(tp));
 	}
@@ -603,91 +641,435 @@ tcp_sack_recover(
     }
 }
 
-/* Bytes not SACKed below the highest SACKed byte. */
-uint32_t
-tcp_sack_holes(
+/*
+ *----------------------------------------------------------------------
+ * Linux's SACK loss recovery (tunable sack_recovery): RACK (RFC 8985,
+ * Linux tcp_recovery.c) on the send log, and PRR (RFC 6937,
+ * tcp_cwnd_reduction()) for the reduction.
+ *----------------------------------------------------------------------
+ */
+
+static int
+Rack(
     const tl_tcb *tp)
 {
-    return Unsacked(tp, HighSack(tp));
+    return (tp->flags & TF_SACK_PERMIT)
+	    && tp->host->tun.sack_recovery == SACKREC_LINUX;
 }
 
-/* SACKed bytes above snd_una. */
-uint32_t
-tcp_sacked(
-    const tl_tcb *tp)
+/* Where record i of the log begins. */
+static uint32_t
+RecStart(
+    const tl_tcb *tp,
+    const tl_xmitlog *x,
+    uint32_t i)
 {
-    return tcp_sacked_below(tp, HighSack(tp));
+    return i == 0 ? tp->snd_una : SEQ_MAX(REC(x, i - 1)->end, tp->snd_una);
+}
+
+/*
+ * RackAdvance --
+ *	tcp_rack_advance(): a segment was delivered (ACKed or SACKed). Its
+ *	round trip is RACK's latest; the one sent last of those delivered
+ *	sets RACK's clock. A retransmission delivered sooner than min_rtt may
+ *	be the original's delivery and does not count.
+ */
+
+static void
+RackAdvance(
+    tl_tcb *tp,
+    const XmitRec *r)
+{
+    tl_time rtt = tcp_now(tp->host) - r->t;
+
+    if (!Rack(tp) || (r->rexmit && rtt < tp->min_rtt)) {
+	return;
+    }
+    tp->rack_rtt = rtt;
+    if (!tp->rack_ok || r->t > tp->rack_t
+	    || (r->t == tp->rack_t && SEQ_GT(r->end, tp->rack_end))) {
+	tp->rack_t = r->t;
+	tp->rack_end = r->end;
+	tp->rack_ok = 1;
+    }
+}
+
+/*
+ * RackReordering --
+ *	tcp_check_sack_reordering(): a segment from low, never sent again, was
+ *	delivered below the highest SACKed byte: reordering was seen, as far
+ *	as that distance in segments if more than the current estimate.
+ */
+
+static void
+RackReordering(
+    tl_tcb *tp,
+    uint32_t low)
+{
+    uint32_t fack = HighSack(tp), metric;
+
+    if (!SEQ_LT(low, fack)) {
+	return;
+    }
+    metric = fack - low;
+    if (metric > tp->reordering * tp->mss) {
+	tp->reordering = TL_MIN((metric + tp->mss - 1) / tp->mss, 300u);
+    }
+    tp->reord_seen++;
+}
+
+/* Marks the records the SACK blocks now cover whole (Linux tags whole
+ * skbs: a block that covers part of one leaves it); returns how many. */
+static uint32_t
+RackTagSacked(
+    tl_tcb *tp)
+{
+    tl_xmitlog *x = tp->xmitlog;
+    uint32_t i, n = 0, fack = tp->snd_una, low = 0;
+    int b = 0, reord = 0;
+
+    for (i = 0; x && i < x->n; i++) {
+	if (REC(x, i)->sacked) {
+	    fack = REC(x, i)->end;
+	}
+    }
+    for (i = 0; x && i < x->n && b < tp->nsackblk; i++) {
+	XmitRec *r = REC(x, i);
+	uint32_t s = RecStart(tp, x, i);
+
+	while (b < tp->nsackblk && SEQ_LEQ(tp->sackblk[b][1], s)) {
+	    b++;
+	}
+	if (!r->sacked && b < tp->nsackblk
+		&& SEQ_LEQ(tp->sackblk[b][0], s)
+		&& SEQ_GEQ(tp->sackblk[b][1], r->end)) {
+	    r->sacked = 1;
+	    n++;
+	    RackAdvance(tp, r);
+	    if (!r->rexmit && SEQ_LT(s, fack) && !reord) {
+		/* tcp_sacktag_one(): below the highest SACKed. */
+		reord = 1;
+		low = s;
+	    }
+	}
+    }
+    if (reord) {
+	RackReordering(tp, low);
+    }
+    return n;
+}
+
+/* Bytes SACKed, deemed lost (and not sent again) and in flight (Linux
+ * tcp_packets_in_flight(): out, less SACKed, less lost, plus sent again). */
+static void
+RackCount(
+    const tl_tcb *tp,
+    uint32_t *sackedPtr,
+    uint32_t *lostPtr,
+    uint32_t *pipePtr)
+{
+    const tl_xmitlog *x = tp->xmitlog;
+    uint32_t i, sacked = 0, lost = 0, pipe = 0;
+
+    for (i = 0; x && i < x->n; i++) {
+	const XmitRec *r = REC(x, i);
+	uint32_t len = r->end - RecStart(tp, x, i);
+
+	if (r->sacked) {
+	    sacked += len;
+	} else if (r->lost && !r->rtx) {
+	    lost += len;
+	} else {
+	    pipe += len;
+	}
+    }
+    *sackedPtr = sacked;
+    *lostPtr = lost;
+    *pipePtr = pipe;
+}
+
+/*
+ * RackDetectLoss --
+ *	tcp_rack_detect_loss(): a segment sent before the latest delivered
+ *	one and not delivered within RACK's RTT plus the reordering window is
+ *	lost (again, if it was a retransmission). The window
+ *	(tcp_rack_reo_wnd()) is min_rtt / 4, at most srtt; until reordering
+ *	is seen, 0 in recovery or once as many segments as the reordering
+ *	estimate (tcp_reordering, 3) are SACKed. Returns how long until
+ *	the next one would be, 0 if none.
+ */
+
+static tl_time
+RackDetectLoss(
+    tl_tcb *tp,
+    uint32_t *newlyLostPtr)
+{
+    tl_xmitlog *x = tp->xmitlog;
+    tl_time now = tcp_now(tp->host), reo = 0, wait = 0;
+    uint32_t i, sacked, lost, pipe;
+
+    *newlyLostPtr = 0;
+    if (!x || !tp->rack_ok) {
+	return 0;
+    }
+    RackCount(tp, &sacked, &lost, &pipe);
+    if (tp->reord_seen || (tp->ca_state < CA_RECOVERY
+	    && Segments(tp, sacked) < tp->reordering)) {
+	reo = TL_MIN(tp->min_rtt / 4, tp->srtt);
+    }
+    for (i = 0; i < x->n; i++) {
+	XmitRec *r = REC(x, i);
+	tl_time left;
+
+	if (r->sacked || (r->lost && !r->rtx)
+		|| !(tp->rack_t > r->t || (tp->rack_t == r->t
+		    && SEQ_GT(tp->rack_end, r->end)))) {
+	    continue;
+	}
+	left = r->t + tp->rack_rtt + reo - now;
+	if (left <= 0) {
+	    r->lost = 1;
+	    r->rtx = 0;
+	    ++*newlyLostPtr;
+	} else if (left > wait) {
+	    wait = left;
+	}
+    }
+    return wait;
+}
+
+/* RACK's reordering timer (Linux ICSK_TIME_REO_TIMEOUT, on the
+ * retransmission timer): wait, in whole milliseconds (jiffies), plus
+ * TCP_TIMEOUT_MIN (2 ms); with nothing to wait for, the RTO again. */
+static void
+RackArm(
+    tl_tcb *tp,
+    tl_time wait)
+{
+    if (wait > 0) {
+	tl_time ms = (wait + TL_MS - 1) / TL_MS;
+
+	tcp_timer_set(tp, TT_REXMT, (ms + 2) * TL_MS);
+	tp->flags = (tp->flags & ~TF_TLP_ARMED) | TF_REO_ARMED;
+    } else if (tp->flags & TF_REO_ARMED) {
+	tcp_rexmt_arm(tp);
+    }
+}
+
+/* tcp_enter_recovery(), tcp_init_cwnd_reduction(). */
+static void
+RackEnter(
+    tl_tcb *tp)
+{
+    tp->prior_cwnd = tp->cwnd / tp->mss;
+    tp->ssthresh = tp->cc->ssthresh(tp);
+    tp->prr_delivered = tp->prr_out = 0;
+    tp->recover = tp->snd_max;
+    tp->flags |= TF_INRECOVERY;
+    tp->rtt_start = -1;
+    tcp_cc_state(tp, CA_RECOVERY);
+}
+
+/*
+ * RackRecover --
+ *	tcp_xmit_retransmit_queue() and then new data: while cwnd is above
+ *	what is in flight, the first lost segment not yet sent again, else
+ *	new data the receiver's window allows.
+ */
+
+static void
+RackRecover(
+    tl_tcb *tp)
+{
+    uint32_t data_end = tp->snd_buf_seq + tp->sndbuf.len, seq, len, i;
+    uint32_t sacked, lost, pipe;
+    tl_gso gso = {0, 0, 0};
+    int guard;
+
+    for (guard = 0; guard < 1000; guard++) {
+	tl_xmitlog *x = tp->xmitlog;
+	XmitRec *r = NULL;
+
+	RackCount(tp, &sacked, &lost, &pipe);
+	if (tp->cwnd <= pipe || tp->cwnd - pipe < tp->mss) {
+	    break;
+	}
+	for (i = 0; lost && x && i < x->n; i++) {
+	    r = REC(x, i);
+	    if (!r->sacked && r->lost && !r->rtx) {
+		break;
+	    }
+	    r = NULL;
+	}
+	if (r) {
+	    seq = RecStart(tp, x, i);
+	    tcp_output_range(tp, seq, r->end - seq, NULL, 0);
+	    r->rtx = 1;
+	    continue;
+	}
+	seq = tp->snd_max;
+	if (!SEQ_LT(seq, data_end) || (tp->flags & TF_SENTFIN)) {
+	    break;
+	}
+	len = TL_MIN(data_end - seq, (uint32_t) tp->mss);
+	if (SEQ_GT(seq + len, tp->snd_una + tp->snd_wnd)) {
+	    break;
+	}
+	tcp_output_range(tp, seq, len, &gso, TL_MIN(TL_MIN(tp->cwnd - pipe,
+		data_end - seq), tp->snd_una + tp->snd_wnd - seq));
+    }
+}
+
+/*
+ * Prr --
+ *	tcp_cwnd_reduction(): with the flight above ssthresh, send ssthresh /
+ *	prior_cwnd of what was delivered (the proportional rate reduction);
+ *	else up to ssthresh what was delivered (RFC 6937's slow start
+ *	reduction bound), one more when snd_una moved and nothing was newly
+ *	lost; at least the first retransmission. cwnd = flight + that.
+ */
+
+static void
+Prr(
+    tl_tcb *tp,
+    uint32_t newly,
+    int unaMoved,
+    uint32_t newlyLost)
+{
+    uint32_t sacked, lost, pipe;
+    int32_t delta, sndcnt, inflight, ssthresh;
+
+    if (newly > 0 && tp->prior_cwnd) {
+	RackCount(tp, &sacked, &lost, &pipe);
+	tp->prr_delivered += newly;
+	inflight = (int32_t) Segments(tp, pipe);
+	ssthresh = (int32_t) (tp->ssthresh / tp->mss);
+	delta = ssthresh - inflight;
+	if (delta < 0) {
+	    sndcnt = (int32_t) (((uint64_t) ssthresh * tp->prr_delivered
+		    + tp->prior_cwnd - 1) / tp->prior_cwnd)
+		    - (int32_t) tp->prr_out;
+	} else {
+	    sndcnt = TL_MAX((int32_t) (tp->prr_delivered - tp->prr_out),
+		    (int32_t) newly);
+	    if (unaMoved && !newlyLost) {
+		sndcnt++;
+	    }
+	    sndcnt = TL_MIN(delta, sndcnt);
+	}
+	sndcnt = TL_MAX(sndcnt, tp->prr_out ? 0 : 1);
+	tp->cwnd = (uint32_t) (inflight + sndcnt) * tp->mss;
+	tcp_cc_report(tp, tp->prr_out ? "PRR (RFC 6937)"
+		: "SACK loss recovery (RACK, PRR)");
+    }
+    RackRecover(tp);
 }
 
 /*
  * tcp_prr_ack --
- *	After an acceptable ACK on a SACK connection with Linux's recovery
- *	(tunable sack_recovery): una0, sacked0 and high0 are snd_una, the
- *	SACKed bytes and the highest SACKed byte before it. Three SACKed
- *	segments begin recovery (RACK with a reordering window of 0: every
- *	hole below the highest SACK is lost, as tcp_sack_pipe() counts);
- *	then PRR, Linux tcp_cwnd_reduction(): with the flight above ssthresh
- *	send ssthresh / prior_cwnd of what was delivered (proportional rate
- *	reduction), else up to ssthresh what was delivered (slow start
- *	reduction bound: RFC 6937's PRR-SSRB), one more when snd_una moved
- *	and nothing newly lost; at least the first retransmission.
+ *	After an ACK on a SACK connection with Linux's recovery (una0: snd_una
+ *	before it): tag what it SACKed, let RACK find what is lost, and with a
+ *	loss begin recovery (Linux tcp_fastretrans_alert(), tcp_time_to_recover():
+ *	lost_out); in recovery, PRR. A SACK without a loss is Disorder.
  */
 
 void
 tcp_prr_ack(
     tl_tcb *tp,
-    uint32_t una0,
-    uint32_t sacked0,
-    uint32_t high0)
+    uint32_t una0)
 {
-    uint32_t sacked = tcp_sacked(tp), high = HighSack(tp);
-    int64_t delivered = (int64_t) (tp->snd_una - una0) + sacked - sacked0;
-    int32_t newly, delta, sndcnt, inflight, ssthresh;
+    uint32_t newly = tp->rack_acked + RackTagSacked(tp), newlyLost;
+    uint32_t sacked, lost, pipe;
+    tl_time wait;
 
+    tp->rack_acked = 0;
+    wait = RackDetectLoss(tp, &newlyLost);
     if (!(tp->flags & TF_INRECOVERY)) {
 	if (tp->ca_state != CA_OPEN && tp->ca_state != CA_DISORDER) {
 	    return;
 	}
-	if (sacked && tp->ca_state == CA_OPEN) {
-	    tcp_cc_state(tp, CA_DISORDER);
-	}
-	if (Segments(tp, sacked) < DUPTHRESH) {
+	RackCount(tp, &sacked, &lost, &pipe);
+	if (!lost) {
+	    if (sacked && tp->ca_state == CA_OPEN) {
+		tcp_cc_state(tp, CA_DISORDER);
+	    }
+	    RackArm(tp, wait);
 	    return;
 	}
-	tp->prior_cwnd = tp->cwnd / tp->mss;
-	tp->ssthresh = tp->cc->ssthresh(tp);
-	tp->prr_delivered = tp->prr_out = 0;
-	tp->recover = tp->snd_max;
-	tp->high_rxt = tp->snd_una;
-	tp->flags |= TF_INRECOVERY;
-	tp->rtt_start = -1;
-	tcp_cc_state(tp, CA_RECOVERY);
-	tcp_timer_cancel(tp, TT_REXMT);
+	RackEnter(tp);
     }
-    newly = delivered > 0 ? (int32_t) Segments(tp, (uint32_t) delivered) : 0;
-    if (newly <= 0 || !tp->prior_cwnd) {
-	return;
-    }
-    tp->prr_delivered += (uint32_t) newly;
-    inflight = (int32_t) Segments(tp, tcp_sack_pipe(tp));
-    ssthresh = (int32_t) (tp->ssthresh / tp->mss);
-    delta = ssthresh - inflight;
-    if (delta < 0) {
-	sndcnt = (int32_t) (((uint64_t) ssthresh * tp->prr_delivered
-		+ tp->prior_cwnd - 1) / tp->prior_cwnd) - (int32_t) tp->prr_out;
-    } else {
-	sndcnt = TL_MAX((int32_t) (tp->prr_delivered - tp->prr_out), newly);
-	if (tp->snd_una != una0 && !(SEQ_GT(high, high0)
-		&& Unsacked(tp, high) > Unsacked(tp, high0))) {
-	    sndcnt++;
+    RackArm(tp, wait);
+    Prr(tp, newly, tp->snd_una != una0, newlyLost);
+}
+
+/*
+ * tcp_rack_timeout --
+ *	RACK's reordering timer fired (tcp_rack_reo_timeout()): what is now
+ *	overdue is lost; recovery begins (a reduction step for one segment
+ *	delivered) or sends it again; then the RTO runs again.
+ */
+
+void
+tcp_rack_timeout(
+    tl_tcb *tp)
+{
+    uint32_t newlyLost;
+
+    tp->flags &= ~TF_REO_ARMED;
+    (void) RackDetectLoss(tp, &newlyLost);
+    if (newlyLost) {
+	if (!(tp->flags & TF_INRECOVERY)) {
+	    RackEnter(tp);
+	    Prr(tp, 1, 0, newlyLost);
+	} else {
+	    RackRecover(tp);
 	}
-	sndcnt = TL_MIN(delta, sndcnt);
     }
-    sndcnt = TL_MAX(sndcnt, tp->prr_out ? 0 : 1);
-    tp->cwnd = (uint32_t) (inflight + sndcnt) * tp->mss;
-    tcp_cc_report(tp, tp->prr_out ? "PRR (RFC 6937)"
-	    : "SACK loss recovery (RACK, PRR)");
-    tcp_sack_recover(tp);
+    tcp_rexmt_arm(tp);
+}
+
+/* A retransmission timeout (tcp_enter_loss()): all that is not SACKed is
+ * lost, and none of it sent again yet. */
+void
+tcp_rack_rto(
+    tl_tcb *tp)
+{
+    tl_xmitlog *x = tp->xmitlog;
+    uint32_t i;
+
+    for (i = 0; Rack(tp) && x && i < x->n; i++) {
+	XmitRec *r = REC(x, i);
+
+	if (!r->sacked) {
+	    r->lost = 1;
+	    r->rtx = 0;
+	}
+    }
+}
+
+/* Segments deemed lost and not SACKed (Linux tcpi_lost), for RACK. */
+uint32_t
+tcp_rack_lost(
+    const tl_tcb *tp)
+{
+    const tl_xmitlog *x = tp->xmitlog;
+    uint32_t i, n = 0;
+
+    for (i = 0; x && i < x->n; i++) {
+	n += REC(x, i)->lost && !REC(x, i)->sacked;
+    }
+    return n;
+}
+
+/* Linux's flight (tcp_packets_in_flight()) in bytes, for RACK. */
+static uint32_t
+RackPipe(
+    const tl_tcb *tp)
+{
+    uint32_t sacked, lost, pipe;
+
+    RackCount(tp, &sacked, &lost, &pipe);
+    return pipe;
 }
 
 /*
@@ -743,6 +1125,9 @@ uint32_t
 tcp_in_flight(
     const tl_tcb *tp)
 {
+    if (Rack(tp) && tp->xmitlog) {
+	return RackPipe(tp);
+    }
     return (tp->flags & TF_SACK_PERMIT) && tp->nsackblk ? tcp_sack_pipe(tp)
 	    : tp->snd_max - tp->snd_una;
 }

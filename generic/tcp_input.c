@@ -650,7 +650,7 @@ Synchronized(
     const uint8_t *data = th->data;
     uint32_t seglen = len + ((flags & TH_SYN) ? 1 : 0)
 	    + ((flags & TH_FIN) ? 1 : 0);
-    uint32_t una0, sacked0, high0;
+    uint32_t una0;
 
     if (tp->state == TCPS_TIME_WAIT) {
 	if ((flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN
@@ -849,8 +849,7 @@ Synchronized(
 	}
     }
     una0 = tp->snd_una;
-    sacked0 = (tp->flags & TF_SACK_PERMIT) ? tcp_sacked(tp) : 0;
-    high0 = tp->nsackblk ? tp->sackblk[tp->nsackblk - 1][1] : una0;
+    tp->rack_acked = 0;
     if ((tp->flags & TF_SACK_PERMIT) && th->opt.nsack) {
 	tcp_sack_update(tp, th);
     }
@@ -918,7 +917,7 @@ Synchronized(
 	    && tp->snd_max != tp->snd_una) {
 	/* An old ACK's SACK blocks count too (Linux tcp_ack(): "ack below
 	 * snd_una" still tags the SACKed segments and recovers). */
-	tcp_prr_ack(tp, una0, sacked0, high0);
+	tcp_prr_ack(tp, una0);
     }
     /* Our FIN acknowledged? */
     if ((tp->flags & TF_SENTFIN) && tp->snd_una == tp->snd_max) {

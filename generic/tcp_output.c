@@ -440,8 +440,9 @@ static void	Output(tl_tcb *tp);
 
 /*
  * tcp_output --
- *	Sends what may be sent now, then notes whether the window was used
- *	(tcp_cwnd_validate(), Linux tcp_write_xmit()).
+ *	Sends what may be sent now, then times the loss probe for all of it
+ *	and notes whether the window was used (tcp_cwnd_validate(), Linux
+ *	tcp_write_xmit()).
  */
 
 void
@@ -449,8 +450,17 @@ tcp_output(
     tl_tcb *tp)
 {
     uint32_t oldmax = tp->snd_max;
+    int armed = tcp_timer_pending(tp, TT_REXMT)
+	    && !(tp->flags & TF_TLP_ARMED);
 
     Output(tp);
+    if (SEQ_GT(tp->snd_max, oldmax) && !armed
+	    && tcp_timer_pending(tp, TT_REXMT)
+	    && !(tp->flags & TF_REO_ARMED)) {
+	/* The loss probe's timeout counts all this pass sent (Linux
+	 * tcp_write_xmit() -> tcp_schedule_loss_probe()). */
+	tcp_rexmt_arm(tp);
+    }
     tcp_cwnd_validate(tp, oldmax);
 }
 

@@ -50,6 +50,8 @@ tcp_newtcb(
     tp->rto = tcp_ms(h->tun.rto_initial);
     tp->rtt_start = -1;
     tp->ssthresh = (uint32_t) h->tun.initial_ssthresh;
+    tp->reordering = 3;		/* net.ipv4.tcp_reordering, RFC 6675's
+				 * DupThresh */
     tp->cc = tcp_cc_modules[(unsigned) h->tun.tcp_congestion_control
 	    < CC_NMODULES ? h->tun.tcp_congestion_control : CC_NEWRENO];
     if (tp->cc->init) {

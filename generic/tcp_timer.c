@@ -327,7 +327,7 @@ tcp_rexmt_arm(
     if (tp->rxtshift == 0 && !(tp->flags & TF_TLP_DONE)) {
 	tp->ut_start = tcp_now(tp->host);	/* TCP_USER_TIMEOUT */
     }
-    tp->flags &= ~TF_TLP_ARMED;
+    tp->flags &= ~(TF_TLP_ARMED | TF_REO_ARMED);
     if (tp->host->tun.tlp && tp->rxtshift == 0 && tp->have_rtt
 	    && !(tp->flags & (TF_TLP_DONE | TF_INRECOVERY))
 	    && TCPS_HAVEESTABLISHED(tp->state)) {
@@ -444,6 +444,10 @@ RexmtTimer(
     tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_REXMT, 0, 0, 0, NULL);
     if (tp->flags & TF_TLP_ARMED) {
 	LossProbe(tp);
+	return;
+    }
+    if (tp->flags & TF_REO_ARMED) {
+	tcp_rack_timeout(tp);
 	return;
     }
     tp->rxtshift++;
