@@ -839,17 +839,16 @@ RackDetectLoss(
 }
 
 /* RACK's reordering timer (Linux ICSK_TIME_REO_TIMEOUT, on the
- * retransmission timer): wait, in whole milliseconds (jiffies), plus
- * TCP_TIMEOUT_MIN (2 ms); with nothing to wait for, the RTO again. */
+ * retransmission timer): wait plus TCP_TIMEOUT_MIN_US (2 ms), in jiffies
+ * (the kernel here fires it 28-32 ms after a 25 ms wait: HZ 250); with
+ * nothing to wait for, the RTO again. */
 static void
 RackArm(
     tl_tcb *tp,
     tl_time wait)
 {
     if (wait > 0) {
-	tl_time ms = (wait + TL_MS - 1) / TL_MS;
-
-	tcp_timer_set(tp, TT_REXMT, (ms + 2) * TL_MS);
+	tcp_timer_set(tp, TT_REXMT, wait + 2 * TL_MS);
 	tp->flags = (tp->flags & ~TF_TLP_ARMED) | TF_REO_ARMED;
     } else if (tp->flags & TF_REO_ARMED) {
 	tcp_rexmt_arm(tp);
