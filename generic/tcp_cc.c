@@ -977,15 +977,31 @@ tcp_prr_ack(
     tl_tcb *tp,
     uint32_t una0)
 {
-    uint32_t newly = tp->rack_acked + RackTagSacked(tp), newlyLost;
+    uint32_t sackedNow, newly, newlyLost;
     uint32_t sacked, lost, pipe;
     tl_time wait;
 
+    if (!tp->nsackblk && tp->ca_state == CA_OPEN) {
+	/* Nothing SACKed, no recovery: every ACK is cumulative and no
+	 * segment can be overdue behind a later one. */
+	tp->rack_acked = 0;
+	return;
+    }
+    sackedNow = RackTagSacked(tp);
+    newly = tp->rack_acked + sackedNow;
     tp->rack_acked = 0;
     wait = RackDetectLoss(tp, &newlyLost);
     if (!(tp->flags & TF_INRECOVERY)) {
 	if (tp->ca_state != CA_OPEN && tp->ca_state != CA_DISORDER) {
 	    return;
+	}
+	if (sackedNow && tp->host->tun.acked_sacked
+		&& (tp->snd_una != una0 || tp->reordering > DUPTHRESH)
+		&& tcp_cwnd_may_grow(tp, tp->snd_max - tp->snd_una)) {
+	    /* What the ACK newly SACKed grows cwnd too, with the ACK's
+	     * progress, or alone once reordering was seen
+	     * (tcp_may_raise_cwnd(), tcp_cong_control(acked_sacked)). */
+	    tp->cc->cong_avoid(tp, sackedNow * tp->mss);
 	}
 	RackCount(tp, &sacked, &lost, &pipe);
 	if (!lost) {
@@ -1124,7 +1140,8 @@ uint32_t
 tcp_in_flight(
     const tl_tcb *tp)
 {
-    if (Rack(tp) && tp->xmitlog) {
+    if (Rack(tp) && tp->xmitlog
+	    && (tp->nsackblk || tp->ca_state != CA_OPEN)) {
 	return RackPipe(tp);
     }
     return (tp->flags & TF_SACK_PERMIT) && tp->nsackblk ? tcp_sack_pipe(tp)
