@@ -42,12 +42,13 @@ TcpSegSend(
     tl_addr src,
     tl_addr dst,
     uint32_t len,
-    uint32_t gso)
+    uint32_t gso,
+    uint8_t ecn)
 {
     tl_pkt *p = seg;
 
     p->gso = gso;
-    host_ip_output(ctx, src, dst, IPPROTO_TCP_, 0, p, IP_HDRLEN + len);
+    host_ip_output(ctx, src, dst, IPPROTO_TCP_, ecn, p, IP_HDRLEN + len);
 }
 
 static void

@@ -459,6 +459,12 @@ static const Row rows[] = {
      * Linux 3.6 counted FACK's segments: not modelled (RFC 6675's). */
     {{T(sack_recovery), 0, 1, "SACK loss recovery: 0 = RFC 6675 (third duplicate ACK, pipe), 1 = Linux (three segments SACKed, PRR)"},
 	{SACKREC_RFC6675, SACKREC_LINUX, SACKREC_RFC6675, SACKREC_RFC6675}},
+    /* ECN (RFC 3168), Linux net.ipv4.tcp_ecn: 0 never, 1 asked for on
+     * active opens and granted on passive ones, 2 granted when asked (the
+     * default since 2.6.31, in 3.6 and 6.18). 4.4BSD predates it; RFC 9293
+     * leaves it out of the base protocol. */
+    {{T(tcp_ecn), 0, 2, "ECN (RFC 3168): 0 = off, 1 = ask and accept, 2 = accept when asked, Linux net.ipv4.tcp_ecn"},
+	{TCPECN_OFF, TCPECN_PASSIVE, TCPECN_PASSIVE, TCPECN_OFF}},
     /* Linux net.ipv4.tcp_min_tso_segs (tcp_tso_autosize()): the fewest
      * segments a GSO packet is given however slow the pacing rate, 2 by
      * default; it sizes packets for tunable gso_psh. */

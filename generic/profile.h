@@ -32,6 +32,9 @@ enum { IDLE_AT_SEND, IDLE_AT_WRITE, IDLE_AT_WINDOW };
 /* How SACK loss recovery begins and paces (tunable sack_recovery). */
 enum { SACKREC_RFC6675, SACKREC_LINUX };
 
+/* ECN (tunable tcp_ecn, Linux net.ipv4.tcp_ecn). */
+enum { TCPECN_OFF, TCPECN_ON, TCPECN_PASSIVE };
+
 /* New data on duplicate ACKs (tunable limited_transmit). */
 enum { LT_NONE, LT_RFC3042, LT_LINUX };
 
@@ -125,6 +128,7 @@ typedef struct tl_tunables {
     int limited_transmit;	/* New data on duplicate ACKs: LT_* */
     int acked_sacked;		/* cwnd grows by what was not SACKed before */
     int sack_recovery;		/* SACK recovery: SACKREC_* */
+    int tcp_ecn;		/* ECN: TCPECN_* */
     int tcp_min_tso_segs;	/* Fewest segments in a GSO packet */
     int sndbuf_double;		/* SO_SNDBUF sets twice the value (Linux) */
     int sndbuf_expand;		/* The send buffer grows with cwnd (Linux) */

@@ -145,6 +145,14 @@ typedef struct tl_cc_ops {
  * per ACK (tcp_cc.c), and when data last left (Linux lsndtime). */
 typedef struct tl_xmitlog tl_xmitlog;
 
+/* ECN on a connection (RFC 3168; Linux tp->ecn_flags). */
+#define ECN_OK		0x1	/* Negotiated (or asked for, until the
+				 * SYN-ACK says). */
+#define ECN_QUEUE_CWR	0x2	/* The next new data carries CWR. */
+#define ECN_DEMAND_CWR	0x4	/* Congestion seen: ECE until CWR. */
+#define IP_ECN_ECT0	2	/* The IP header's ECN field, RFC 3168 5 */
+#define IP_ECN_CE	3
+
 /* The GSO packet of new data being sent (tunable gso_psh): its end. */
 typedef struct tl_gso {
     uint32_t end;
@@ -259,6 +267,7 @@ struct tl_tcb {
      * reord_seen: times seen) and the lowest segment the ACK being
      * processed delivered out of order. */
     uint32_t reordering, reord_seen, rack_reord;
+    int ecn;			/* ECN_* (RFC 3168) */
     uint64_t cc_priv[12];	/* The module's own state (Linux
 				 * icsk_ca_priv). */
     tl_xmitlog *xmitlog;	/* Send times (modules with pkts_acked). */
@@ -444,6 +453,10 @@ uint64_t	tcp_pacing_rate(const tl_tcb *tp);
 uint32_t	tcp_limited_transmit(const tl_tcb *tp);
 uint32_t	tcp_sacked_below(const tl_tcb *tp, uint32_t end);
 void		tcp_prr_ack(tl_tcb *tp, uint32_t una0);
+int		tcp_ecn_syn_flags(tl_tcb *tp, int state);
+void		tcp_ecn_syn_in(tl_tcb *tp, int ipecn, int flags);
+void		tcp_ecn_in(tl_tcb *tp, int ipecn, int flags, uint32_t len,
+		    uint32_t una0);
 void		tcp_rack_timeout(tl_tcb *tp);
 void		tcp_rack_rto(tl_tcb *tp);
 uint32_t	tcp_rack_lost(const tl_tcb *tp);

@@ -855,14 +855,17 @@ RackArm(
     }
 }
 
-/* tcp_enter_recovery(), tcp_init_cwnd_reduction(). */
+/* tcp_enter_recovery(), tcp_init_cwnd_reduction() unless already reducing
+ * (CWR). */
 static void
 RackEnter(
     tl_tcb *tp)
 {
-    tp->prior_cwnd = tp->cwnd / tp->mss;
-    tp->ssthresh = tp->cc->ssthresh(tp);
-    tp->prr_delivered = tp->prr_out = 0;
+    if (tp->ca_state != CA_CWR) {
+	tp->prior_cwnd = tp->cwnd / tp->mss;
+	tp->ssthresh = tp->cc->ssthresh(tp);
+	tp->prr_delivered = tp->prr_out = 0;
+    }
     tp->recover = tp->snd_max;
     tp->flags |= TF_INRECOVERY;
     tp->rtt_start = -1;
@@ -992,10 +995,10 @@ tcp_prr_ack(
     tp->rack_acked = 0;
     wait = RackDetectLoss(tp, &newlyLost);
     if (!(tp->flags & TF_INRECOVERY)) {
-	if (tp->ca_state != CA_OPEN && tp->ca_state != CA_DISORDER) {
+	if (tp->ca_state > CA_CWR) {
 	    return;
 	}
-	if (sackedNow && tp->host->tun.acked_sacked
+	if (sackedNow && tp->host->tun.acked_sacked && tp->ca_state != CA_CWR
 		&& (tp->snd_una != una0 || tp->reordering > DUPTHRESH)
 		&& tcp_cwnd_may_grow(tp, tp->snd_max - tp->snd_una)) {
 	    /* What the ACK newly SACKed grows cwnd too, with the ACK's
@@ -1005,6 +1008,10 @@ tcp_prr_ack(
 	}
 	RackCount(tp, &sacked, &lost, &pipe);
 	if (!lost) {
+	    if (tp->ca_state == CA_CWR) {
+		RackArm(tp, wait);
+		return;
+	    }
 	    if (sacked && tp->ca_state == CA_OPEN) {
 		tcp_cc_state(tp, CA_DISORDER);
 	    }
@@ -1085,6 +1092,144 @@ RackPipe(
 
     RackCount(tp, &sacked, &lost, &pipe);
     return pipe;
+}
+
+/*
+ *----------------------------------------------------------------------
+ * ECN (RFC 3168; tunable tcp_ecn; Linux tcp_ecn_*(), tcp_enter_cwr())
+ *----------------------------------------------------------------------
+ */
+
+/* The ECN flags of our SYN or SYN-ACK: an active open that asks (tcp_ecn
+ * 1) sets ECE and CWR on its first SYN, not on retransmissions (Linux
+ * tcp_ecn_send_syn(), tcp_ecn_clear_syn(): tcp_ecn_fallback); a SYN-ACK
+ * accepting sets ECE (tcp_ecn_make_synack()). */
+int
+tcp_ecn_syn_flags(
+    tl_tcb *tp,
+    int state)
+{
+    if (state == TCPS_SYN_RECEIVED) {
+	return (tp->ecn & ECN_OK) ? TH_ECE : 0;
+    }
+    if (tp->rxtshift == 0 && tp->host->tun.tcp_ecn == TCPECN_ON) {
+	tp->ecn = ECN_OK;
+	return TH_ECE | TH_CWR;
+    }
+    return 0;
+}
+
+/* A SYN (passive open) or SYN-ACK (active) arrived: a SYN asking for ECN
+ * (ECE and CWR, in a datagram not itself ECN-capable) gets it if the host
+ * accepts (tcp_ecn 1 or 2; tcp_ecn_create_request()); an active open keeps
+ * it only if the SYN-ACK has ECE without CWR (tcp_ecn_rcv_synack()). */
+void
+tcp_ecn_syn_in(
+    tl_tcb *tp,
+    int ipecn,
+    int flags)
+{
+    if (!(flags & TH_ACK)) {
+	if (tp->host->tun.tcp_ecn != TCPECN_OFF && (ipecn & 3) == 0
+		&& (flags & (TH_ECE | TH_CWR)) == (TH_ECE | TH_CWR)) {
+	    tp->ecn = ECN_OK;
+	}
+    } else if (!(flags & TH_ECE) || (flags & TH_CWR)) {
+	tp->ecn = 0;
+    }
+}
+
+/*
+ * CwrReduce --
+ *	In CWR (an ECN echo, no loss), PRR as in recovery
+ *	(tcp_cwnd_reduction()) with what each ACK delivered; sending is
+ *	left to the output that follows.
+ */
+
+static void
+CwrReduce(
+    tl_tcb *tp,
+    uint32_t newly,
+    int unaMoved)
+{
+    int32_t inflight = (int32_t) Segments(tp, tcp_in_flight(tp));
+    int32_t ssthresh = (int32_t) (tp->ssthresh / tp->mss), delta, sndcnt;
+
+    if (!newly || !tp->prior_cwnd) {
+	return;
+    }
+    tp->prr_delivered += newly;
+    delta = ssthresh - inflight;
+    if (delta < 0) {
+	sndcnt = (int32_t) (((uint64_t) ssthresh * tp->prr_delivered
+		+ tp->prior_cwnd - 1) / tp->prior_cwnd) - (int32_t) tp->prr_out;
+    } else {
+	sndcnt = TL_MIN(delta, TL_MAX((int32_t) (tp->prr_delivered
+		- tp->prr_out), (int32_t) newly) + (unaMoved ? 1 : 0));
+    }
+    sndcnt = TL_MAX(sndcnt, tp->prr_out ? 0 : 1);
+    tp->cwnd = (uint32_t) (inflight + sndcnt) * tp->mss;
+    tcp_cc_report(tp, "CWR (ECN)");
+}
+
+/*
+ * tcp_ecn_in --
+ *	A segment on a connection with ECN (una0: snd_una before it). The
+ *	receiver: CE on data makes it echo ECE on every ACK, the first at
+ *	once, until a CWR arrives (RFC 3168 6.1.3; tcp_ecn_check_ce(),
+ *	tcp_ecn_accept_cwr()). The sender: ECE outside a reduction halves the
+ *	window once per round trip as a loss would, without retransmitting
+ *	(6.1.2; tcp_enter_cwr(): ssthresh from the module, PRR to it, CWR on
+ *	the next new data); the state ends once data past the reduction's
+ *	start is acknowledged, with cwnd = ssthresh.
+ */
+
+void
+tcp_ecn_in(
+    tl_tcb *tp,
+    int ipecn,
+    int flags,
+    uint32_t len,
+    uint32_t una0)
+{
+    if (!(tp->ecn & ECN_OK)) {
+	return;
+    }
+    if (flags & TH_CWR) {
+	tp->ecn &= ~ECN_DEMAND_CWR;
+	if (len) {
+	    tp->flags |= TF_ACKNOW;
+	}
+    }
+    if (len && (ipecn & 3) == IP_ECN_CE) {
+	if (!(tp->ecn & ECN_DEMAND_CWR)) {
+	    tp->flags |= TF_ACKNOW;
+	}
+	tp->ecn |= ECN_DEMAND_CWR;
+    }
+    if (!(flags & TH_ACK) || (flags & TH_SYN) || !tp->mss) {
+	return;
+    }
+    if (tp->ca_state == CA_CWR) {
+	if (SEQ_GT(tp->snd_una, tp->recover)) {
+	    tp->cwnd = TL_MAX(tp->ssthresh, (uint32_t) tp->mss);
+	    tcp_cc_state(tp, CA_OPEN);
+	    tcp_cc_report(tp, "CWR ends");
+	} else {
+	    CwrReduce(tp, Segments(tp, tp->snd_una - una0),
+		    tp->snd_una != una0);
+	}
+    } else if ((flags & TH_ECE) && tp->ca_state <= CA_DISORDER
+	    && !(tp->flags & TF_INRECOVERY)) {
+	tp->prior_cwnd = tp->cwnd / tp->mss;
+	tp->ssthresh = tp->cc->ssthresh(tp);
+	tp->prr_delivered = tp->prr_out = 0;
+	tp->recover = tp->snd_nxt;
+	tp->ecn |= ECN_QUEUE_CWR;
+	tcp_cc_state(tp, CA_CWR);
+	CwrReduce(tp, Segments(tp, tp->snd_una - una0),
+		tp->snd_una != una0);
+    }
 }
 
 /*

@@ -79,9 +79,10 @@ typedef struct tl_tcp_ops {
      * network; *segPtr is what seg_send takes back. */
     uint8_t *(*seg_alloc)(void *ctx, uint32_t len, void **segPtr);
     /* Send it from src to dst. gso: a segment of several of that size
-     * for an interface that cuts it up, else 0. */
+     * for an interface that cuts it up, else 0; ecn: the IP header's ECN
+     * field (RFC 3168: 2 = ECT(0)). */
     void (*seg_send)(void *ctx, void *seg, tl_addr src, tl_addr dst,
-	    uint32_t len, uint32_t gso);
+	    uint32_t len, uint32_t gso, uint8_t ecn);
     /* Call tcp_timer_expire(tp, which) at `when` (absolute time), instead
      * of any earlier request for the same timer; TL_NEVER withdraws it.
      * which is a timer (TT_*), TCP_ENV_APP (tcp_app_run()) or

@@ -263,6 +263,7 @@ Listen(
     tp->snd_buf_seq = tp->iss + 1;
     tp->mss_offer = tcp_mss_offer(h, tp->raddr, l->opts.mss);
     tcp_syn_options(tp, th);
+    tcp_ecn_syn_in(tp, ip->tos, th->flags);
     tcp_mss_set(tp, th->opt.has_mss ? th->opt.mss : 0);
     tcp_rcv_clamp(tp, tp->mss);
     tp->snd_wnd = th->win;
@@ -290,6 +291,7 @@ Listen(
 static void
 SynSent(
     tl_tcb *tp,
+    const tl_iphdr *ip,
     const tl_tcphdr *th)
 {
     tl_host *h = tp->host;
@@ -327,6 +329,9 @@ SynSent(
     tp->rcv_nxt = th->seq + 1;
     tp->rcv_adv = tp->rcv_nxt;
     tcp_syn_options(tp, th);
+    if (tp->ecn) {
+	tcp_ecn_syn_in(tp, ip->tos, flags);
+    }
     tcp_mss_set(tp, th->opt.has_mss ? th->opt.mss : 0);
     tp->snd_wnd = th->win;
     tp->max_sndwnd = th->win;
@@ -414,11 +419,13 @@ NewAck(
 			acked - TL_MIN(acked, (uint32_t) tp->mss));
 	}
 
-	if (grow && tcp_cwnd_may_grow(tp, prior_flight)) {
+	/* Not while ECN's CWR reduces it (tcp_in_cwnd_reduction()). */
+	if (grow && tp->ca_state != CA_CWR
+		&& tcp_cwnd_may_grow(tp, prior_flight)) {
 	    tp->cc->cong_avoid(tp, grow);
 	}
-	if (tp->ca_state != CA_OPEN && (tp->ca_state != CA_LOSS
-		|| SEQ_GEQ(ack, tp->loss_high))) {
+	if (tp->ca_state != CA_OPEN && tp->ca_state != CA_CWR
+		&& (tp->ca_state != CA_LOSS || SEQ_GEQ(ack, tp->loss_high))) {
 	    tcp_cc_state(tp, CA_OPEN);
 	}
     }
@@ -919,6 +926,9 @@ Synchronized(
 	 * snd_una" still tags the SACKed segments and recovers). */
 	tcp_prr_ack(tp, una0);
     }
+    if (tp->ecn) {
+	tcp_ecn_in(tp, ip->tos & 3, flags, len, una0);
+    }
     /* Our FIN acknowledged? */
     if ((tp->flags & TF_SENTFIN) && tp->snd_una == tp->snd_max) {
 	switch (tp->state) {
@@ -1049,7 +1059,7 @@ tcp_input(
     }
     tp->segs_in++;
     if (tp->state == TCPS_SYN_SENT) {
-	SynSent(tp, &th);
+	SynSent(tp, ip, &th);
 	return;
     }
     Synchronized(tp, ip, &th);

@@ -216,9 +216,28 @@ Emit(
     uint8_t *seg;
     void *p;
     tl_tcphdr th;
+    uint8_t ecn = 0;
 
     if (!h->up) {
 	return;			/* A crashed host sends nothing. */
+    }
+    if ((tp->ecn & ECN_OK) && !(flags & TH_SYN)) {
+	/* RFC 3168 6.1 (Linux tcp_ecn_send()): new data is ECT(0), and the
+	 * first after a reduction carries CWR; retransmissions and ACKs are
+	 * not ECN-capable. ECE until the peer's CWR (6.1.3). */
+	if (len && SEQ_GEQ(seq, tp->snd_max)) {
+	    ecn = IP_ECN_ECT0;
+	    if (tp->ecn & ECN_QUEUE_CWR) {
+		tp->ecn &= ~ECN_QUEUE_CWR;
+		flags |= TH_CWR;
+	    }
+	}
+	if (tp->ecn & ECN_DEMAND_CWR) {
+	    flags |= TH_ECE;
+	}
+    }
+    if (len && ((tp->flags & TF_INRECOVERY) || tp->ca_state == CA_CWR)) {
+	tp->prr_out += (len + tp->mss - 1) / tp->mss;	/* PRR */
     }
     if (tcp_now(h) < h->quiet_until) {
 	tcp_event(h, tp, EV_NOTE, 0, 0, 0, 0,
@@ -269,7 +288,7 @@ Emit(
 	h->stats.tcp_rst_out++;
     }
     h->tcp.ops->seg_send(h->tcp.ctx, p, tp->laddr, tp->raddr, seglen,
-	    len > tp->mss ? tp->mss : 0);
+	    len > tp->mss ? tp->mss : 0, ecn);
     if (len || (flags & TH_SYN)) {
 	tp->lsndtime = tcp_now(h);
     }
@@ -402,9 +421,6 @@ tcp_output_range(
 	push = 1;
     }
     Emit(tp, seq, len, TH_ACK | (push ? TH_PUSH : 0));
-    if (tp->flags & TF_INRECOVERY) {
-	tp->prr_out += (len + tp->mss - 1) / tp->mss;
-    }
     if (SEQ_LT(seq, tp->snd_max)) {
 	tp->retrans++;
 	tp->host->stats.tcp_retrans++;
@@ -498,6 +514,7 @@ Output(
 	    if (seq == tp->iss) {
 		/* The SYN (RFC 9293 3.10.1) or SYN-ACK. */
 		flags = TH_SYN | (state == TCPS_SYN_RECEIVED ? TH_ACK : 0);
+		flags |= tcp_ecn_syn_flags(tp, state);
 		send = 1;
 	    } else if (state == TCPS_SYN_SENT) {
 		return;

@@ -90,6 +90,7 @@ namespace eval ::tcplab::packetdrill {
 	net.ipv4.tcp_invalid_ratelimit tcp_invalid_ratelimit
 	net.ipv4.tcp_tw_reuse tcp_tw_reuse
 	net.ipv4.tcp_min_tso_segs tcp_min_tso_segs
+	net.ipv4.tcp_ecn tcp_ecn
     }
 }
 
