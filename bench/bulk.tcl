@@ -6,7 +6,7 @@
 #	the same transfers in ns-3 when it is installed (bench/ns3).
 #
 #	TCLLIBPATH=. tclsh bench/bulk.tcl ?-mb n? ?-flows list? ?-loss list?
-#	    ?-profile name? ?-cc name? ?-repeat n? ?-ns3 0|1?
+#	    ?-buf bytes? ?-profile name? ?-cc name? ?-repeat n? ?-ns3 0|1?
 #
 #	-mb        megabytes moved in all (default 100), split evenly between
 #	           the flows;
@@ -16,6 +16,11 @@
 #	           whose IP identification is a multiple of n (its host counts
 #	           datagrams with one counter), ns-3 every nth arriving at the
 #	           receiver;
+#	-buf       send and receive buffer of each connection, both ends, in
+#	           both simulators (default 4194304 / flows: 4 MB in all, more
+#	           than the 250 kB in flight at 1 Gbit/s x 2 ms, so the link
+#	           stays busy; the link's queue has no limit in either, so
+#	           larger buffers only make the queue and the memory grow);
 #	-profile   tcplab's profile (default linux);
 #	-cc        tcp_congestion_control on both hosts, and ns-3's socket type
 #	           (cubic or newreno; default: the profile's, ns-3's cubic);
@@ -34,7 +39,8 @@ package require Tcl 8.6
 
 proc usage {} {
     puts stderr "usage: tclsh bench/bulk.tcl ?-mb n? ?-flows list?\
-	?-loss list? ?-profile name? ?-cc name? ?-repeat n? ?-ns3 0|1?"
+	?-loss list? ?-buf bytes? ?-profile name? ?-cc name? ?-repeat n?\
+	?-ns3 0|1?"
     exit 2
 }
 
@@ -47,17 +53,16 @@ proc rss {} {
 }
 
 # One tcplab case, in this process; prints one line of name value pairs.
-proc tcplabCase {bytes flows loss profile cc} {
+proc tcplabCase {bytes flows loss buf profile cc} {
     package require tcplab
     set net [tcplab::network create]
     $net configure -instantlimit 100000000
     $net host create a -addr 10.0.0.1/24 -profile $profile
     $net host create b -addr 10.0.0.2/24 -profile $profile -services discard
     $net link create wire a b -rate 1Gbit -delay 1ms
-    # A window large enough for 1 Gbit/s x 2 ms (250 kB) in flight.
     foreach h {a b} {
-	$h sysctl rcvbuf 4194304
-	$h sysctl sndbuf 4194304
+	$h sysctl rcvbuf $buf
+	$h sysctl sndbuf $buf
 	if {$cc ne ""} {
 	    $h sysctl tcp_congestion_control $cc
 	}
@@ -142,8 +147,8 @@ proc ns3 {} {
     return [file join $dir ns3bulk]
 }
 
-set opts {-mb 100 -flows 1 -loss 0 -profile linux -cc "" -repeat 1 -ns3 1
-    -case 0}
+set opts {-mb 100 -flows 1 -loss 0 -buf "" -profile linux -cc "" -repeat 1
+    -ns3 1 -case 0}
 if {[llength $argv] % 2} {
     usage
 }
@@ -157,7 +162,10 @@ dict with opts {}
 set bytes [expr {wide(${-mb} * 1000000)}]
 
 if {${-case}} {
-    tcplabCase $bytes ${-flows} ${-loss} ${-profile} ${-cc}
+    if {${-buf} eq ""} {
+	set -buf [expr {4194304 / ${-flows}}]
+    }
+    tcplabCase $bytes ${-flows} ${-loss} ${-buf} ${-profile} ${-cc}
     exit 0
 }
 
@@ -168,21 +176,23 @@ if {!${-ns3}} {
 set self [list [info nameofexecutable] [file normalize [info script]]]
 set rows {}
 foreach flows ${-flows} {
+    set buf [expr {${-buf} eq "" ? 4194304 / $flows : ${-buf}}]
     foreach loss ${-loss} {
 	set t {}
 	set n {}
 	for {set r 0} {$r < ${-repeat}} {incr r} {
 	    lappend t [measure {*}$self -case 1 -mb ${-mb} -flows $flows \
-		-loss $loss -profile ${-profile} -cc ${-cc}]
+		-loss $loss -buf $buf -profile ${-profile} -cc ${-cc}]
 	    if {$ns3bin ne ""} {
-		set cmd [list $ns3bin -bytes $bytes -flows $flows -loss $loss]
+		set cmd [list $ns3bin -bytes $bytes -flows $flows -loss $loss \
+		    -buf $buf]
 		if {${-cc} ne ""} {
 		    lappend cmd -cc ${-cc}
 		}
 		lappend n [measure {*}$cmd]
 	    }
 	}
-	set row [dict create flows $flows loss $loss]
+	set row [dict create flows $flows loss $loss buf $buf]
 	foreach k {sim wall rss_kb segs} {
 	    set v {}
 	    foreach d $t {
@@ -211,9 +221,9 @@ set cases [llength $rows]
 if {$cases == 1} {
     set row [lindex $rows 0]
     dict with row {}
-    puts [format "transfer          %s MB, %d flow%s, %s (%s profile%s)" \
-	${-mb} $flows [expr {$flows == 1 ? "" : "s"}] \
-	[expr {$loss ? "every ${loss}th datagram lost" : "no loss"}] \
+    puts [format "transfer          %s MB, %d flow%s, %s, buffers %d\
+	(%s profile%s)" ${-mb} $flows [expr {$flows == 1 ? "" : "s"}] \
+	[expr {$loss ? "every ${loss}th datagram lost" : "no loss"}] $buf \
 	${-profile} [expr {${-cc} eq "" ? "" : ", ${-cc}"}]]
     puts [format "simulated time    %.3f s (%.1f Mbit/s on the wire)" \
 	$t_sim [expr {$bytes * 8 / $t_sim / 1e6}]]

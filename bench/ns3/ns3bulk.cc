@@ -6,17 +6,19 @@
  *	first to a sink on the second, the bytes split evenly between them,
  *	TCP as near tcplab's linux profile as ns-3 allows (CUBIC or NewReno,
  *	SACK, timestamps, window scaling, MSS 1448, initial window 10, minimum
- *	RTO 200 ms, 4 MB buffers). Optionally every lossth datagram the sender
+ *	RTO 200 ms, send and receive buffers of -buf bytes, default 4 MB).
+ *	Optionally every lossth datagram the sender
  *	puts on the wire is lost (SYNs excepted), the loss model bulk.tcl applies
  *	to tcplab with a fault rule on the IP identification.
  *
- *	ns3bulk ?-bytes n? ?-flows n? ?-loss n? ?-cc cubic|newreno?
+ *	ns3bulk ?-bytes n? ?-flows n? ?-loss n? ?-buf n? ?-cc cubic|newreno?
  *
  *	Prints one line of name value pairs: flows, bytes, the simulated time
  *	until the last byte arrived, the wall seconds of the simulation, the
  *	peak resident set in kB and the frames lost.
  */
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -103,7 +105,7 @@ void
 Usage()
 {
     std::fprintf(stderr, "usage: ns3bulk ?-bytes n? ?-flows n? ?-loss n? "
-	    "?-cc cubic|newreno?\n");
+	    "?-buf n? ?-cc cubic|newreno?\n");
     std::exit(2);
 }
 
@@ -115,6 +117,7 @@ main(int argc, char *argv[])
     uint64_t bytes = 100000000;
     uint32_t flows = 1;
     uint64_t loss = 0;
+    uint32_t buf = 4194304;
     std::string cc = "cubic";
 
     for (int i = 1; i < argc; i += 2) {
@@ -127,6 +130,8 @@ main(int argc, char *argv[])
 	    flows = (uint32_t) std::strtoul(argv[i + 1], nullptr, 10);
 	} else if (std::strcmp(argv[i], "-loss") == 0) {
 	    loss = std::strtoull(argv[i + 1], nullptr, 10);
+	} else if (std::strcmp(argv[i], "-buf") == 0) {
+	    buf = (uint32_t) std::strtoul(argv[i + 1], nullptr, 10);
 	} else if (std::strcmp(argv[i], "-cc") == 0) {
 	    cc = argv[i + 1];
 	} else {
@@ -141,8 +146,8 @@ main(int argc, char *argv[])
 	    cc == "newreno" ? TcpNewReno::GetTypeId() : TcpCubic::GetTypeId()));
     Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
     Config::SetDefault("ns3::TcpSocket::InitialCwnd", UintegerValue(10));
-    Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(4194304));
-    Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(4194304));
+    Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(buf));
+    Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(buf));
     Config::SetDefault("ns3::TcpSocket::DelAckCount", UintegerValue(2));
     Config::SetDefault("ns3::TcpSocketBase::Sack", BooleanValue(true));
     Config::SetDefault("ns3::TcpSocketBase::Timestamp", BooleanValue(true));
@@ -186,7 +191,8 @@ main(int argc, char *argv[])
 	BulkSendHelper src("ns3::TcpSocketFactory",
 		InetSocketAddress(ifs.GetAddress(1), port));
 	src.SetAttribute("MaxBytes", UintegerValue(share));
-	src.SetAttribute("SendSize", UintegerValue(65536));
+	/* ns-3 refuses a write larger than the free buffer. */
+	src.SetAttribute("SendSize", UintegerValue(std::min(65536u, buf / 4)));
 	ApplicationContainer a = src.Install(nodes.Get(0));
 	a.Start(Seconds(0));
     }
