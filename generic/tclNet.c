@@ -992,7 +992,8 @@ RunEnd(
  * $net run duration ?-progress mode?
  * $net run -until condition ?-timeout duration? ?-progress mode?
  *	Runs the clock. With -until, stops as soon as the condition is true
- *	(checked after every event) and returns 1; returns 0 when the timeout
+ *	(checked after the events that may have changed what it read:
+ *	CondUnchanged) and returns 1; returns 0 when the timeout
  *	passes or nothing is left to happen. -progress (default
  *	::tcplab::progress) shows a progress line; Ctrl-C stops the run with
  *	the error {TCPLAB INTERRUPTED} (tclLoop.c).
