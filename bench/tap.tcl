@@ -17,6 +17,13 @@
 #	`$c source` (generated data, as the sock program's source mode).
 #	Each figure is the best of the repeats; times run from the first byte
 #	sent to the receiver's end of stream.
+#
+#	In the same run, on TAP devices of their own in the same namespace
+#	(MTU 1500, no offloads): the ceiling of the device, frames per second
+#	that a plain read() loop takes from the kernel and a plain write()
+#	loop gives it (bench/tapraw.c, built with cc), and, where pkg-config
+#	knows lwip (Debian: liblwip-dev), lwIP 2.1.3 moving the same bytes
+#	both ways (bench/lwipbench.c, its discard service and a source).
 
 package require tcplab
 
@@ -176,6 +183,70 @@ proc tapOut {net bytes} {
     mbits $bytes [expr {$t1 - $t0}]
 }
 
+# Builds bench/<name>.c into the scratch directory; returns the program,
+# or "" with the reason in ::why(<name>).
+proc build {name args} {
+    set src [file join [file dirname [file normalize [info script]]] $name.c]
+    set bin [file join $::scratch $name]
+    if {[catch {exec cc -O2 -o $bin $src {*}$args 2>@1} msg]} {
+	set ::why($name) "not built: $msg"
+	return ""
+    }
+    return $bin
+}
+
+# The device's ceiling: {write-frames/s read-frames/s}.
+proc tapRaw {bin} {
+    set out [exec ip netns exec $::ns $bin tlraw0 2]
+    list [lindex $out 1] [lindex $out 3]
+}
+
+# lwIP on its own TAP device (203.0.113.2, the kernel 203.0.113.1).
+proc lwipStart {bin} {
+    tcplab::netns exec $::ns ip tuntap add dev tllwip0 mode tap
+    tcplab::netns exec $::ns ip link set tllwip0 mtu 1500 up
+    tcplab::netns exec $::ns ip addr add 203.0.113.1/24 dev tllwip0
+    set ch [open |[list ip netns exec $::ns $bin tllwip0 203.0.113.2 \
+	255.255.255.0 203.0.113.1 2>@1] r+]
+    fconfigure $ch -blocking 0 -buffering line
+    set ::lines($ch) {}
+    fileevent $ch readable [list apply {{ch} {
+	while {[gets $ch line] >= 0} {lappend ::lines($ch) $line}
+	if {[eof $ch]} {fileevent $ch readable {}; lappend ::lines($ch) exit}
+    }} $ch]
+    waitFor {[line $ch ready] ne "" || [line $ch exit] ne ""} 10000
+    if {[line $ch ready] eq ""} {
+	error "lwipbench did not start: $::lines($ch)"
+    }
+    return $ch
+}
+
+# kernel -> lwIP: the kernel sends to lwIP's discard service.
+proc lwipIn {lw bytes} {
+    set ::lines($lw) {}
+    set ch [spawn $::ns connect-source 203.0.113.2 9 $bytes]
+    waitFor {[line $lw "received *"] ne ""} 120000
+    lassign [line $lw "received *"] - n t1
+    set t0 [lindex [line $ch "start *"] 1]
+    catch {close $ch}
+    if {$n != $bytes} {error "kernel -> lwIP: got $n of $bytes bytes"}
+    mbits $bytes [expr {$t1 - $t0}]
+}
+
+# lwIP -> kernel: lwIP connects and sends; the kernel reads.
+proc lwipOut {lw bytes} {
+    set ::lines($lw) {}
+    set ch [spawn $::ns listen-sink 0 5004]
+    waitFor {[line $ch ready] ne ""}
+    puts $lw "send 203.0.113.1 5004 $bytes"
+    waitFor {[line $ch "received *"] ne ""} 120000
+    lassign [line $ch "received *"] - n t1
+    set t0 [lindex [line $lw "start *"] 1]
+    catch {close $ch}
+    if {$n != $bytes} {error "lwIP -> kernel: got $n of $bytes bytes"}
+    mbits $bytes [expr {$t1 - $t0}]
+}
+
 # kernel -> kernel over veth, between namespaces ns and ns2.
 proc veth {bytes} {
     set rx [spawn $::ns2 listen-sink 0 5003]
@@ -226,6 +297,37 @@ try {
     for {set i 0} {$i < $repeats} {incr i} {
 	set vethBest [expr {max($vethBest, [veth $bytes])}]
     }
+
+    set scratch [file join /tmp tcplab-bench-[pid]]
+    file mkdir $scratch
+    set raw {0 0}
+    set rawbin [build tapraw -pthread]
+    if {$rawbin ne ""} {
+	for {set i 0} {$i < $repeats} {incr i} {
+	    lassign [tapRaw $rawbin] w r
+	    set raw [list [expr {max([lindex $raw 0], $w)}] \
+		[expr {max([lindex $raw 1], $r)}]]
+	}
+    }
+    set lwip {}
+    if {[catch {exec pkg-config --exists lwip}]} {
+	set why(lwipbench) "not installed (pkg-config finds no lwip;\
+	    Debian: liblwip-dev)"
+    } else {
+	set lwbin [build lwipbench {*}[exec pkg-config --cflags lwip] \
+	    {*}[exec pkg-config --libs lwip] -pthread]
+	if {$lwbin ne ""} {
+	    set lw [lwipStart $lwbin]
+	    set lwip {in 0 out 0}
+	    for {set i 0} {$i < $repeats} {incr i} {
+		dict set lwip in [expr {max([dict get $lwip in],
+		    [lwipIn $lw $bytes])}]
+		dict set lwip out [expr {max([dict get $lwip out],
+		    [lwipOut $lw $bytes])}]
+	    }
+	    catch {close $lw}
+	}
+    }
     puts [format "transfer %d MiB each run, best of %d, MTU 1500, Mbit/s of payload" $mb $repeats]
     puts [format "%-62s %9s %9s" "" "TAP" "TAP with"]
     puts [format "%-62s %9s %9s" "" "" "-offload"]
@@ -246,9 +348,33 @@ try {
     puts [format "%-62s %9d %9d" "frames to the kernel, all runs" {*}$fout]
     puts [format "%-62s %9d %9d" "write errors (device queue full)" {*}$werr]
     puts [format "%-62s %9.0f" "kernel -> kernel over veth (tclsh both ends, offloads on)" $vethBest]
+    if {$lwip eq ""} {
+	puts "lwIP: $why(lwipbench)"
+    } else {
+	puts [format "%-62s %9.0f" "kernel -> lwIP 2.1.3 (discard, on its own TAP device)" \
+	    [dict get $lwip in]]
+	puts [format "%-62s %9.0f" "lwIP 2.1.3 -> kernel (tcp_write)" \
+	    [dict get $lwip out]]
+    }
+    if {$rawbin eq ""} {
+	puts "raw TAP ceiling: $why(tapraw)"
+    } else {
+	# As payload Mbit/s: one 1448-byte segment per frame.
+	lassign $raw w r
+	puts [format "%-62s %9.0f" "ceiling from the kernel: read() loop, frames/s" $r]
+	puts [format "%-62s %9.0f" "  as Mbit/s of 1448-byte segments" [expr {$r * 1448 * 8 / 1e6}]]
+	puts [format "%-62s %9.0f" "ceiling to the kernel: write() loop, frames/s" $w]
+	puts [format "%-62s %9.0f" "  as Mbit/s of 1448-byte segments" [expr {$w * 1448 * 8 / 1e6}]]
+    }
 } finally {
+    if {[info exists lw]} {
+	catch {close $lw}
+    }
     foreach n $namespaces {
 	catch {tcplab::netns delete $n}
     }
     file delete $peerFile
+    if {[info exists scratch]} {
+	file delete -force $scratch
+    }
 }

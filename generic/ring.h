@@ -67,7 +67,8 @@ ring_peek(const tl_ring *r, uint32_t off, uint8_t *out, uint32_t n)
 
 /*
  * Makes room for n more bytes (n <= ring_space()): the memory doubles,
- * from RING_MINSIZE up to cap. Returns 0 if there is none to be had.
+ * from RING_MINSIZE up to cap (by half at least, past a cap that grew).
+ * Returns 0 if there is none to be had.
  */
 static inline int
 ring_reserve(tl_ring *r, uint32_t n)
@@ -83,6 +84,12 @@ ring_reserve(tl_ring *r, uint32_t n)
     }
     if (size > r->cap) {
 	size = r->cap;
+    }
+    /* A capacity that grows by small steps (the send buffer's, with the
+     * window: tcp_cc.c) grows the memory by half at least, so that the
+     * ring is not copied whole at each step. */
+    if (size < r->size + r->size / 2 && r->size <= UINT32_MAX / 3 * 2) {
+	size = r->size + r->size / 2;
     }
     b = malloc(size);
     if (b == NULL) {

@@ -149,6 +149,7 @@ ChanFire(
     }
     if (mask) {
 	Tcl_Preserve(cs);
+	cs->netPtr->scriptGen++;	/* Its handlers are scripts. */
 	cs->notifying = 1;
 	cs->movedAt = cs->moved;
 	cs->bufAt = Tcl_InputBuffered(cs->chan);
@@ -367,6 +368,7 @@ ChanClose2Proc(
     int err = 0;
 
     (void) interp;
+    TcplabCondAny(cs->netPtr);
     if (netPtr->net) {
 	TcplabClockSync(netPtr);
     }
@@ -498,6 +500,7 @@ ChanInputProc(
 {
     ChanState *cs = instanceData;
 
+    TcplabCondAny(cs->netPtr);
     if (cs->netPtr->net) {
 	TcplabClockSync(cs->netPtr);
     }
@@ -556,6 +559,7 @@ ChanOutputProc(
     tl_tcb *tp = ChanTcb(cs);
     int err;
 
+    TcplabCondAny(cs->netPtr);
     if (tp == NULL || cs->netPtr->net == NULL) {
 	*errorCodePtr = EPIPE;
 	return -1;
@@ -739,6 +743,7 @@ ChanGetOptionProc(
     ChanState *cs = instanceData;
     int i;
 
+    TcplabCondAny(cs->netPtr);
     if (optionName == NULL) {
 	for (i = 0; chanOptions[i]; i++) {
 	    Tcl_Obj *v;
@@ -794,6 +799,7 @@ ChanSetOptionProc(
     Tcl_Obj *v;
     int b, err, code = TCL_OK;
 
+    TcplabCondAny(cs->netPtr);
     if (strcmp(optionName, "-timeout") == 0) {
 	tl_time t = 0;
 

@@ -72,6 +72,7 @@ ConnDeleteProc(
     NetObj *netPtr = c->netPtr;
 
     c->cmd = NULL;
+    netPtr->scriptGen++;	/* No -until condition may look at it again. */
     TcplabChanDetach(c);
     if (c->prev) {
 	c->prev->next = c->next;
@@ -537,6 +538,9 @@ ConnObjCmd(
 	    "subcommand", 0, &idx) != TCL_OK) {
 	return TCL_ERROR;
     }
+    if (idx != C_STATE) {
+	TcplabCondAny(c->netPtr);
+    }
     if (tp == NULL && !subs[idx].afterEnd) {
 	return Closed(c, interp);
     }
@@ -699,10 +703,13 @@ ConnObjCmd(
 	TcplabDrain(c->netPtr);
 	return TCL_OK;
     }
-    case C_STATE:
-	Tcl_SetObjResult(interp, TcplabStateName(c->netPtr,
-		tp ? tp->state : TCPS_CLOSED));
+    case C_STATE: {
+	int state = TcplabConnState(c);
+
+	TcplabCondState(c, state);
+	Tcl_SetObjResult(interp, TcplabStateName(c->netPtr, state));
 	return TCL_OK;
+    }
     case C_TIMERS:
 	Tcl_SetObjResult(interp, Timers(tp));
 	return TCL_OK;
@@ -733,6 +740,7 @@ ListenObjCmd(
 	    != TCL_OK) {
 	return TCL_ERROR;
     }
+    TcplabCondAny(lp->netPtr);
     if (idx == L_ON) {
 	/* $l on pending ?cmdprefix?: told when a connection waits. */
 	static const char *const evs[] = { "pending", NULL };

@@ -773,6 +773,7 @@ HostObjCmd(
 	return TCL_ERROR;
     }
     TcplabClockSync(hostPtr->netPtr);
+    TcplabCondAny(hostPtr->netPtr);
     switch (idx) {
     case H_ADDRESSES: {
 	Tcl_Obj *list = Tcl_NewListObj(0, NULL);

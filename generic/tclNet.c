@@ -88,6 +88,7 @@ TcplabDrain(
     Tcl_Preserve(netPtr);
     Tcl_Preserve(interp);
     netPtr->draining = 1;
+    netPtr->scriptGen++;
     saved = Tcl_SaveInterpState(interp, TCL_OK);
     while (netPtr->pending && netPtr->net) {
 	Pending *p = netPtr->pending;
@@ -295,6 +296,10 @@ NetDeleteProc(
     while (netPtr->hosts) {
 	TcplabHostDelete(netPtr->hosts);
     }
+    if (netPtr->cond.reads) {
+	ckfree(netPtr->cond.reads);
+    }
+    memset(&netPtr->cond, 0, sizeof(netPtr->cond));
     for (i = 0; i < TCPS_NSTATES; i++) {
 	if (netPtr->stateNames[i]) {
 	    Tcl_DecrRefCount(netPtr->stateNames[i]);
@@ -479,19 +484,89 @@ LinkCreate(
     return TCL_OK;
 }
 
+/*
+ * Until --
+ *	Evaluates a -until condition, noting what it reads (CondWatch in
+ *	tcplabInt.h): the states of connections, the clock, or anything else.
+ */
+
 static int
 Until(
     NetObj *netPtr,
     Tcl_Obj *cond,
     int *okPtr)
 {
-    int b;
+    CondWatch *w = &netPtr->cond;
+    int b, code, on = w->on;
 
-    if (Tcl_ExprBooleanObj(netPtr->interp, cond, &b) != TCL_OK) {
-	return TCL_ERROR;
+    w->on = 1;
+    w->any = w->clock = 0;
+    w->n = 0;
+    w->gen = netPtr->scriptGen;
+    code = Tcl_ExprBooleanObj(netPtr->interp, cond, &b);
+    w->on = on;
+    w->skipped = 0;
+    if (netPtr->net == NULL || code != TCL_OK) {
+	w->valid = 0;
+	return code == TCL_OK ? TCL_OK : TCL_ERROR;
     }
+    /* What the condition did itself (a script it ran) it saw. */
+    w->gen = netPtr->scriptGen;
+    w->at = net_now(netPtr->net);
+    w->valid = 1;
     *okPtr = b;
     return TCL_OK;
+}
+
+/* `$c state` answered state: a condition being evaluated depends on it. */
+void
+TcplabCondState(
+    ConnObj *c,
+    int state)
+{
+    CondWatch *w = &c->netPtr->cond;
+
+    if (!w->on || w->any) {
+	return;
+    }
+    if (w->n == w->cap) {
+	w->cap = w->cap ? 2 * w->cap : 8;
+	w->reads = ckrealloc(w->reads, w->cap * sizeof(*w->reads));
+    }
+    w->reads[w->n].conn = c;
+    w->reads[w->n].state = state;
+    w->n++;
+}
+
+/*
+ * CondUnchanged --
+ *	Whether the condition would give the value it gave last time: nothing
+ *	it read has changed. A condition is evaluated at least once every
+ *	CONDRECHECK events all the same, so one that reads what no event
+ *	changes (a channel of the system, a clock of the wall) is still seen
+ *	to come true.
+ */
+
+#define CONDRECHECK	1024
+
+static int
+CondUnchanged(
+    NetObj *netPtr)
+{
+    CondWatch *w = &netPtr->cond;
+    Tcl_Size i;
+
+    if (!w->valid || w->any || w->gen != netPtr->scriptGen
+	    || netPtr->net == NULL || (w->clock && w->at != net_now(netPtr->net))
+	    || ++w->skipped >= CONDRECHECK) {
+	return 0;
+    }
+    for (i = 0; i < w->n; i++) {
+	if (TcplabConnState(w->reads[i].conn) != w->reads[i].state) {
+	    return 0;
+	}
+    }
+    return 1;
 }
 
 /*
@@ -875,6 +950,9 @@ ExprTrue(
     if (e->cond == NULL) {
 	return 0;
     }
+    if (CondUnchanged(e->netPtr)) {
+	return e->last;
+    }
     if (Until(e->netPtr, e->cond, &ok) != TCL_OK) {
 	e->code = TCL_ERROR;
 	return 1;
@@ -914,7 +992,8 @@ RunEnd(
  * $net run duration ?-progress mode?
  * $net run -until condition ?-timeout duration? ?-progress mode?
  *	Runs the clock. With -until, stops as soon as the condition is true
- *	(checked after every event) and returns 1; returns 0 when the timeout
+ *	(checked after the events that may have changed what it read:
+ *	CondUnchanged) and returns 1; returns 0 when the timeout
  *	passes or nothing is left to happen. -progress (default
  *	::tcplab::progress) shows a progress line; Ctrl-C stops the run with
  *	the error {TCPLAB INTERRUPTED} (tclLoop.c).
@@ -1198,6 +1277,9 @@ NetObjCmd(
 	return TCL_ERROR;
     }
     TcplabClockSync(netPtr);
+    if (idx != N_NOW) {
+	TcplabCondAny(netPtr);
+    }
     switch (idx) {
     case N_AFTER:
 	return TcplabAfterCmd(netPtr, interp, objc, objv);
@@ -1274,6 +1356,9 @@ NetObjCmd(
 	if (objc != 2) {
 	    Tcl_WrongNumArgs(interp, 2, objv, NULL);
 	    return TCL_ERROR;
+	}
+	if (netPtr->cond.on) {
+	    netPtr->cond.clock = 1;
 	}
 	Tcl_SetObjResult(interp, TcplabNewTime(net_now(netPtr->net)));
 	return TCL_OK;

@@ -56,6 +56,7 @@ TcplabTraceLine(
     }
     if (ts->chan) {
 	line[n] = '\n';
+	netPtr->scriptGen++;	/* A -until condition may read the channel. */
 	Tcl_WriteChars(ts->chan, line, (Tcl_Size) n + 1);
     }
     if (ts->command) {

@@ -54,6 +54,31 @@ typedef struct TraceSink {
 
 enum { TRACE_BOOK, TRACE_TCPDUMP };
 
+/*
+ * What `$net run -until`'s condition read when it was last evaluated, so
+ * that the run evaluates it again only after an event that may have
+ * changed its value (CondUnchanged in tclNet.c): the state of the
+ * connections whose `state` it asked for, the clock if it asked `$net
+ * now`, anything done by a script; any other command of a network, host,
+ * connection, listener or channel makes it evaluated after every event.
+ */
+typedef struct CondRead {
+    ConnObj *conn;
+    int state;
+} CondRead;
+
+typedef struct CondWatch {
+    int on;			/* The condition is being evaluated. */
+    int valid;			/* What follows describes its last value. */
+    int any;			/* It read something not followed here. */
+    int clock;			/* It read the clock. */
+    tl_time at;			/* The clock then. */
+    uint64_t gen;		/* scriptGen then. */
+    unsigned skipped;		/* Evaluations skipped in a row. */
+    Tcl_Size n, cap;		/* The connection states it read. */
+    CondRead *reads;
+} CondWatch;
+
 struct NetObj {
     tl_net *net;
     Tcl_Interp *interp;
@@ -84,6 +109,11 @@ struct NetObj {
     Tcl_Obj *stateNames[TCPS_NSTATES];	/* Shared, made on first use: a
 				 * `$c state` in a run's -until condition
 				 * makes no object per event. */
+    CondWatch cond;		/* What a -until condition read (tclNet.c). */
+    uint64_t scriptGen;		/* Counts what may change what a script sees
+				 * beside tcplab's commands: queued scripts
+				 * run, channel handlers called, trace lines
+				 * written to a channel, handles deleted. */
 };
 
 /* The defaults of $net configure -instantlimit and -untillimit. */
@@ -110,6 +140,26 @@ struct ConnObj {
     struct ChanState *chan;	/* Its Tcl channel (tclChan.c), or NULL. */
     ConnObj *next, *prev;	/* In netPtr->conns. */
 };
+
+/* What `$c state` answers. */
+static inline int
+TcplabConnState(
+    const ConnObj *c)
+{
+    return c->tcb ? c->tcb->state : TCPS_CLOSED;
+}
+
+/* A command read something a -until condition's watch does not follow. */
+static inline void
+TcplabCondAny(
+    NetObj *netPtr)
+{
+    if (netPtr->cond.on) {
+	netPtr->cond.any = 1;
+    }
+}
+
+MODULE_SCOPE void	TcplabCondState(ConnObj *c, int state);
 
 struct ListenObj {
     NetObj *netPtr;
