@@ -7,6 +7,7 @@
 #
 #	TCLLIBPATH=. tclsh bench/bulk.tcl ?-mb n? ?-flows list? ?-loss list?
 #	    ?-buf bytes? ?-profile name? ?-cc name? ?-repeat n? ?-ns3 0|1?
+#	    ?-trust 0|1?
 #
 #	-mb        megabytes moved in all (default 100), split evenly between
 #	           the flows;
@@ -27,7 +28,11 @@
 #	-repeat    runs of each case, tcplab's and ns-3's in turn; medians are
 #	           printed (default 1);
 #	-ns3       0 to leave ns-3 out (default 1: run it where pkg-config finds
-#	           ns3-core; bench/ns3/ns3bulk is then built with make).
+#	           ns3-core; bench/ns3/ns3bulk is then built with make);
+#	-trust     tunable cksum_trust on both hosts (default 1: the sender
+#	           computes every checksum, the receiver does not check those
+#	           a simulated host made; ns-3 computes none unless its
+#	           ChecksumEnabled is set). 0 checks them all.
 #
 #	Every run is a process of its own (tclsh, or ns3bulk), so that its
 #	peak RSS is its own. One case prints wall seconds, simulated payload
@@ -40,7 +45,7 @@ package require Tcl 8.6
 proc usage {} {
     puts stderr "usage: tclsh bench/bulk.tcl ?-mb n? ?-flows list?\
 	?-loss list? ?-buf bytes? ?-profile name? ?-cc name? ?-repeat n?\
-	?-ns3 0|1?"
+	?-ns3 0|1? ?-trust 0|1?"
     exit 2
 }
 
@@ -53,7 +58,7 @@ proc rss {} {
 }
 
 # One tcplab case, in this process; prints one line of name value pairs.
-proc tcplabCase {bytes flows loss buf profile cc} {
+proc tcplabCase {bytes flows loss buf profile cc trust} {
     package require tcplab
     set net [tcplab::network create]
     $net configure -instantlimit 100000000
@@ -63,6 +68,7 @@ proc tcplabCase {bytes flows loss buf profile cc} {
     foreach h {a b} {
 	$h sysctl rcvbuf $buf
 	$h sysctl sndbuf $buf
+	$h sysctl cksum_trust $trust
 	if {$cc ne ""} {
 	    $h sysctl tcp_congestion_control $cc
 	}
@@ -148,7 +154,7 @@ proc ns3 {} {
 }
 
 set opts {-mb 100 -flows 1 -loss 0 -buf "" -profile linux -cc "" -repeat 1
-    -ns3 1 -case 0}
+    -ns3 1 -trust 1 -case 0}
 if {[llength $argv] % 2} {
     usage
 }
@@ -165,7 +171,8 @@ if {${-case}} {
     if {${-buf} eq ""} {
 	set -buf [expr {4194304 / ${-flows}}]
     }
-    tcplabCase $bytes ${-flows} ${-loss} ${-buf} ${-profile} ${-cc}
+    tcplabCase $bytes ${-flows} ${-loss} ${-buf} ${-profile} ${-cc} \
+	${-trust}
     exit 0
 }
 
@@ -182,7 +189,8 @@ foreach flows ${-flows} {
 	set n {}
 	for {set r 0} {$r < ${-repeat}} {incr r} {
 	    lappend t [measure {*}$self -case 1 -mb ${-mb} -flows $flows \
-		-loss $loss -buf $buf -profile ${-profile} -cc ${-cc}]
+		-loss $loss -buf $buf -profile ${-profile} -cc ${-cc} \
+		-trust ${-trust}]
 	    if {$ns3bin ne ""} {
 		set cmd [list $ns3bin -bytes $bytes -flows $flows -loss $loss \
 		    -buf $buf]

@@ -48,6 +48,7 @@ TcpSegSend(
     tl_pkt *p = seg;
 
     p->gso = gso;
+    p->built = 1;
     host_ip_output(ctx, src, dst, IPPROTO_TCP_, ecn, p, IP_HDRLEN + len);
 }
 
@@ -378,6 +379,7 @@ Segment(
 
 	n = TL_MIN(p->gso, total - hl - off);
 	q = host_pkt_alloc(h, hl + n);
+	q->built = p->built;
 	d = q->data;
 	memcpy(d, ip, hl);
 	memcpy(d + hl, ip + hl + off, n);
@@ -564,13 +566,16 @@ IpInput(
     const uint8_t *d,
     uint32_t len,
     uint32_t gso,
-    int looped)
+    int looped,
+    int built)
 {
     tl_iphdr ip;
     wire_err err;
+    int trust = built && h->tun.cksum_trust;
 
     h->stats.ip_in++;
-    err = ip_parse(d, len, &ip);
+    err = ip_parse(d, len, &ip, !trust);
+    ip.trusted = (uint8_t) trust;
     if (err != WIRE_OK) {
 	h->stats.ip_bad[err]++;
 	return;
@@ -633,7 +638,7 @@ host_input(
 	d += ETH_HDRLEN;
 	len -= ETH_HDRLEN;
     }
-    IpInput(h, d, len, p->gso, 0);
+    IpInput(h, d, len, p->gso, 0, p->built);
   done:
     pkt_free(h->net, p);
 }
@@ -650,7 +655,7 @@ host_loop_input(
     tl_pkt *p)
 {
     if (h->up && p->lo_crashes == h->crashes) {
-	IpInput(h, p->data, p->len, p->gso, 1);
+	IpInput(h, p->data, p->len, p->gso, 1, p->built);
     }
     pkt_free(h->net, p);
 }

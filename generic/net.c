@@ -527,6 +527,7 @@ pkt_alloc(
     p->from = p->to = NULL;
     p->len = len;
     p->gso = 0;
+    p->built = 0;
     p->data = p->buf;
     event_init(&p->ev, NULL, p);
     return p;
@@ -657,6 +658,7 @@ Copy(
 
     memcpy(c->data, p->data, p->len);
     c->gso = p->gso;
+    c->built = p->built;
     c->from = p->from;
     c->to = p->to;
     return c;

@@ -25,6 +25,8 @@ struct tl_pkt {
     uint32_t lo_crashes;	/* lo->crashes when it was sent. */
     uint32_t len;		/* Frame length (link header included). */
     uint32_t gso;		/* A TCP segment of several: their MSS, else 0. */
+    int built;			/* A simulated host built it: its checksums
+				 * are right (tunable cksum_trust). */
     uint32_t cap;
     uint8_t *data;
     uint8_t buf[];

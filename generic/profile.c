@@ -465,6 +465,13 @@ static const Row rows[] = {
      * leaves it out of the base protocol. */
     {{T(tcp_ecn), 0, 2, "ECN (RFC 3168): 0 = off, 1 = ask and accept, 2 = accept when asked, Linux net.ipv4.tcp_ecn"},
 	{TCPECN_OFF, TCPECN_PASSIVE, TCPECN_PASSIVE, TCPECN_OFF}},
+    /* Not a stack's behaviour but the simulator's economy: a host may
+     * skip checking the IP and TCP checksums of datagrams that another
+     * simulated host built (and so computed right); captures and traces
+     * still show the true sums, and frames from a TAP device are always
+     * checked. Off (every sum checked, as a stack does) in all profiles. */
+    {{T(cksum_trust), 0, 1, "skip checking the checksums of datagrams a simulated host built (benchmarks)"},
+	{0, 0, 0, 0}},
     /* Linux net.ipv4.tcp_min_tso_segs (tcp_tso_autosize()): the fewest
      * segments a GSO packet is given however slow the pacing rate, 2 by
      * default; it sizes packets for tunable gso_psh. */

@@ -129,6 +129,7 @@ typedef struct tl_tunables {
     int acked_sacked;		/* cwnd grows by what was not SACKed before */
     int sack_recovery;		/* SACK recovery: SACKREC_* */
     int tcp_ecn;		/* ECN: TCPECN_* */
+    int cksum_trust;		/* Skip checking sums a simulated host made */
     int tcp_min_tso_segs;	/* Fewest segments in a GSO packet */
     int sndbuf_double;		/* SO_SNDBUF sets twice the value (Linux) */
     int sndbuf_expand;		/* The send buffer grows with cwnd (Linux) */

@@ -370,12 +370,12 @@ Parse(
     wire_err err;
     Tcl_Obj *d;
 
-    err = ip_parse(p, (size_t) len, &ip);
+    err = ip_parse(p, (size_t) len, &ip, 1);
     if (err == WIRE_OK && ip.proto != IPPROTO_TCP_) {
 	return TcplabError(interp, "WIRE", "PROTO", "not a TCP datagram");
     }
     if (err == WIRE_OK) {
-	err = tcp_parse(p + ip.hlen, ip.len - ip.hlen, ip.src, ip.dst, &th);
+	err = tcp_parse(p + ip.hlen, ip.len - ip.hlen, ip.src, ip.dst, &th, 1);
     }
     if (err != WIRE_OK) {
 	return TcplabError(interp, "WIRE", wire_errnames[err],

@@ -1037,7 +1037,7 @@ tcp_input(
     wire_err err;
 
     h->stats.tcp_in++;
-    err = tcp_parse(seg, len, ip->src, ip->dst, &th);
+    err = tcp_parse(seg, len, ip->src, ip->dst, &th, !ip->trusted);
     if (err != WIRE_OK) {
 	h->stats.tcp_bad[err]++;
 	tcp_drop_event(h, NULL, ip, NULL, EV_DROP, wire_errnames[err]);

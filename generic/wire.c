@@ -26,24 +26,30 @@ cksum_add(
     size_t len)
 {
     const uint8_t *p = data;
-    uint64_t acc = 0, total;
-    uint32_t w[8];
+    uint64_t acc = 0, carry = 0, total, w[4];
+    uint32_t w32;
     size_t i;
 
-    /* Whole 32-bit words in the machine's byte order: the one's-complement
-     * sum commutes with byte swapping (RFC 1071 section 2(B)), so the
-     * folded sum is swapped once at the end on a little-endian machine. */
+    /* Whole 64-bit words in the machine's byte order, the carries out of
+     * the top added back at the end (end-around carry): the
+     * one's-complement sum commutes with byte swapping and can be taken
+     * in any word size (RFC 1071 section 2(B), 2(C)), so the folded sum is
+     * swapped once at the end on a little-endian machine. */
     while (len >= sizeof(w)) {
 	memcpy(w, p, sizeof(w));
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i < 4; i++) {
 	    acc += w[i];
+	    carry += acc < w[i];
 	}
 	p += sizeof(w);
 	len -= sizeof(w);
     }
+    acc += carry;
+    carry = acc < carry;
+    acc = (acc & 0xffffffffu) + (acc >> 32) + carry;
     while (len >= 4) {
-	memcpy(w, p, 4);
-	acc += w[0];
+	memcpy(&w32, p, 4);
+	acc += w32;
 	p += 4;
 	len -= 4;
     }
@@ -96,7 +102,8 @@ wire_err
 ip_parse(
     const uint8_t *p,
     size_t len,
-    tl_iphdr *ip)
+    tl_iphdr *ip,
+    int verify)
 {
     if (len < IP_HDRLEN) {
 	return WIRE_SHORT;
@@ -112,7 +119,7 @@ ip_parse(
     if (ip->len < ip->hlen || ip->len > len) {
 	return WIRE_BADLEN;
     }
-    if (cksum_fold(cksum_add(0, p, ip->hlen)) != 0) {
+    if (verify && cksum_fold(cksum_add(0, p, ip->hlen)) != 0) {
 	return WIRE_CKSUM;
     }
     if (ip->frag & (IP_MF | 0x1fff)) {
@@ -220,8 +227,8 @@ tcp_opts_parse(
 
 /*
  * tcp_parse --
- *	Parses and verifies a TCP segment of len bytes carried between src and
- *	dst. th->data points into p.
+ *	Parses and (verify) verifies a TCP segment of len bytes carried
+ *	between src and dst. th->data points into p.
  */
 
 wire_err
@@ -230,7 +237,8 @@ tcp_parse(
     size_t len,
     tl_addr src,
     tl_addr dst,
-    tl_tcphdr *th)
+    tl_tcphdr *th,
+    int verify)
 {
     wire_err err;
 
@@ -241,7 +249,7 @@ tcp_parse(
     if (th->off < TCP_HDRLEN || th->off > len) {
 	return WIRE_BADHLEN;
     }
-    if (cksum_fold(cksum_add(cksum_pseudo(src, dst, IPPROTO_TCP_,
+    if (verify && cksum_fold(cksum_add(cksum_pseudo(src, dst, IPPROTO_TCP_,
 	    (uint32_t) len), p, len)) != 0) {
 	return WIRE_CKSUM;
     }

@@ -64,6 +64,8 @@ typedef struct tl_iphdr {
     uint16_t frag;		/* Flags and fragment offset. */
     uint8_t ttl;
     uint8_t proto;
+    uint8_t trusted;		/* Its checksums need no check (tunable
+				 * cksum_trust), set by the receiver. */
     tl_addr src, dst;
 } tl_iphdr;
 
@@ -96,11 +98,11 @@ uint32_t	cksum_add(uint32_t sum, const void *data, size_t len);
 uint16_t	cksum_fold(uint32_t sum);
 uint32_t	cksum_pseudo(tl_addr src, tl_addr dst, uint8_t proto, uint32_t len);
 
-wire_err	ip_parse(const uint8_t *p, size_t len, tl_iphdr *ip);
+wire_err	ip_parse(const uint8_t *p, size_t len, tl_iphdr *ip, int verify);
 void		ip_build(uint8_t *p, const tl_iphdr *ip);
 
 wire_err	tcp_parse(const uint8_t *p, size_t len, tl_addr src, tl_addr dst,
-		    tl_tcphdr *th);
+		    tl_tcphdr *th, int verify);
 wire_err	tcp_opts_parse(const uint8_t *p, size_t len, tl_tcpopts *o);
 size_t		tcp_build(uint8_t *p, const tl_tcphdr *th, const uint8_t *opts,
 		    size_t optlen, size_t datalen, tl_addr src, tl_addr dst);

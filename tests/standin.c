@@ -87,7 +87,7 @@ PrintSeg(
     char flags[8], ack[32] = "", mss[24] = "";
     int n = 0;
 
-    if (tcp_parse(seg, len, src, dst, &th) != WIRE_OK) {
+    if (tcp_parse(seg, len, src, dst, &th, 1) != WIRE_OK) {
 	Line("%s bad segment", dir);
 	return;
     }
@@ -143,15 +143,17 @@ SegSend(
     tl_addr src,
     tl_addr dst,
     uint32_t len,
-    uint32_t gso)
+    uint32_t gso,
+    uint8_t ecn)
 {
     tl_tcphdr th;
     int i;
 
     (void) ctx;
     (void) gso;
+    (void) ecn;
     PrintSeg(">", seg, len, src, dst);
-    if (peerOn && tcp_parse(seg, len, src, dst, &th) == WIRE_OK
+    if (peerOn && tcp_parse(seg, len, src, dst, &th, 1) == WIRE_OK
 	    && th.datalen > 0) {
 	for (i = 0; i < nlost; i++) {
 	    if (lost[i] == th.seq) {
