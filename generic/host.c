@@ -19,7 +19,7 @@
 
 /*
  * The host's side of TCP's interface (tcp_env.h): segments go out through
- * IP, timers are events on the network's clock kept in the TCB (hostev),
+ * IP, timers are events on the network's clock hung on the TCB (hostev),
  * routes are the host's.
  */
 
@@ -51,14 +51,45 @@ TcpSegSend(
     host_ip_output(ctx, src, dst, IPPROTO_TCP_, ecn, p, IP_HDRLEN + len);
 }
 
+/*
+ * A TCB's timer events (its hostev): allocated when one of them is first
+ * armed and freed as soon as none runs, so an idle connection holds none of
+ * them (as a Linux socket's timer_lists cost nothing while detached, here
+ * they cost the TCB a pointer).
+ */
+struct tl_hostev {
+    tl_event ev[TT_NTIMERS + 2];	/* Timers, TCP_ENV_APP, TCP_ENV_CORK. */
+};
+
+/* Frees tp's events if none is pending. */
+static void
+TcpTimersIdle(
+    tl_tcb *tp)
+{
+    struct tl_hostev *b = tp->hostev;
+    size_t i;
+
+    for (i = 0; i < sizeof(b->ev) / sizeof(b->ev[0]); i++) {
+	if (event_pending(&b->ev[i])) {
+	    return;
+	}
+    }
+    free(b);
+    tp->hostev = NULL;
+}
+
 static void
 TcpTimerFire(
     void *arg,
     tl_event *ev)
 {
     tl_tcb *tp = arg;
+    int which = (int) (ev - tp->hostev->ev);
 
-    tcp_timer_expire(tp, (int) (ev - tp->hostev));
+    /* The event is no longer pending: the block may go before TCP runs
+     * (which may arm a timer again, or free tp). */
+    TcpTimersIdle(tp);
+    tcp_timer_expire(tp, which);
 }
 
 static void
@@ -69,20 +100,26 @@ TcpTimer(
     tl_time when)
 {
     tl_host *h = ctx;
-    tl_event *ev = &tp->hostev[which];
+    size_t i;
 
-    if (ev->fn == NULL) {
-	/* Never used yet (the TCB was zeroed). */
-	if (when == TL_NEVER) {
-	    return;
-	}
-	event_init(ev, TcpTimerFire, tp);
-    }
     if (when == TL_NEVER) {
-	clock_cancel(&h->net->clock, ev);
-    } else {
-	clock_schedule(&h->net->clock, ev, when);
+	if (tp->hostev && event_pending(&tp->hostev->ev[which])) {
+	    clock_cancel(&h->net->clock, &tp->hostev->ev[which]);
+	    TcpTimersIdle(tp);
+	}
+	return;
     }
+    if (tp->hostev == NULL) {
+	tp->hostev = malloc(sizeof(*tp->hostev));
+	if (tp->hostev == NULL) {
+	    abort();		/* As for a frame (pkt_alloc()). */
+	}
+	for (i = 0; i < sizeof(tp->hostev->ev) / sizeof(tp->hostev->ev[0]);
+		i++) {
+	    event_init(&tp->hostev->ev[i], TcpTimerFire, tp);
+	}
+    }
+    clock_schedule(&h->net->clock, &tp->hostev->ev[which], when);
 }
 
 static int

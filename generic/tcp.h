@@ -304,17 +304,21 @@ struct tl_tcb {
     tl_time timer_at[TT_NTIMERS];	/* When each fires; TL_NEVER = idle. */
     int app_pending;		/* A built-in application's turn is due. */
     int cork_pending;		/* The TCP_CORK ceiling is running. */
-    tl_event hostev[TT_NTIMERS + 2];	/* The host's, to schedule them
-				 * (and TCP_ENV_APP, TCP_ENV_CORK); TCP
-				 * never reads it. */
+    struct tl_hostev *hostev;	/* The host's, to schedule them (and
+				 * TCP_ENV_APP, TCP_ENV_CORK), NULL while
+				 * none runs; TCP never reads it. */
 
-    /* The states it went through, for scripts and diagrams. */
-    struct {
-	tl_time t;
-	uint8_t state;
-    } hist[16];
-    int nhist;
+    /* The states it went through, for scripts and diagrams (up to
+     * TCP_NHIST; tcp_hist_add()): state i in bits 4i..4i+3 of hstates,
+     * its time in htimes[i], an array grown as entries come. */
+    uint64_t hstates;
+    tl_time *htimes;
+    uint8_t nhist;
 };
+
+#define TCP_NHIST	16
+_Static_assert(TCPS_NSTATES <= 16 && TCP_NHIST * 4 <= 64,
+	"a state fits in a nibble of hstates");
 
 /*
  * The socket options of a socket before it connects or listens, and of a
@@ -365,6 +369,23 @@ tcp_now(
     return *h->tcp.now;
 }
 
+/* The state of entry i of tp's history, and when it began. */
+static inline int
+tcp_hist_state(
+    const tl_tcb *tp,
+    int i)
+{
+    return (int) ((tp->hstates >> (4 * i)) & 15);
+}
+
+static inline tl_time
+tcp_hist_time(
+    const tl_tcb *tp,
+    int i)
+{
+    return tp->htimes[i];
+}
+
 static inline int
 tcp_timer_pending(
     const tl_tcb *tp,
@@ -376,6 +397,7 @@ tcp_timer_pending(
 /* tcp_subr.c */
 tl_tcb	       *tcp_newtcb(tl_host *host);
 void		tcp_set_state(tl_tcb *tp, int state);
+void		tcp_hist_add(tl_tcb *tp, tl_time t, int state);
 void		tcp_close(tl_tcb *tp);
 void		tcp_unqueue(tl_tcb *tp);
 void		tcp_adopt(tl_listener *l, tl_tcb *tp);

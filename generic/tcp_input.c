@@ -273,9 +273,7 @@ Listen(
     tp->last_rcv = tcp_now(h);
     /* The passive open: LISTEN then SYN_RCVD, as the state diagram has it. */
     tp->state = TCPS_LISTEN;
-    tp->hist[0].t = tp->created;
-    tp->hist[0].state = TCPS_LISTEN;
-    tp->nhist = 1;
+    tcp_hist_add(tp, tp->created, TCPS_LISTEN);
     tcp_set_state(tp, TCPS_SYN_RECEIVED);
     if (h->tun.conn_timeout) {
 	tcp_timer_set(tp, TT_CONN, tcp_ms(h->tun.conn_timeout));

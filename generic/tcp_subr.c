@@ -316,6 +316,33 @@ tcp_notify(
     }
 }
 
+/* Appends to tp's history: the times array doubles from 2 entries when
+ * full; past TCP_NHIST entries (or without memory) nothing is kept. */
+void
+tcp_hist_add(
+    tl_tcb *tp,
+    tl_time t,
+    int state)
+{
+    int n = tp->nhist;
+
+    if (n >= TCP_NHIST) {
+	return;
+    }
+    if (n == 0 || (n >= 2 && (n & (n - 1)) == 0)) {
+	tl_time *a = realloc(tp->htimes, sizeof(*a) * (n ? 2 * n : 2));
+
+	if (a == NULL) {
+	    return;
+	}
+	tp->htimes = a;
+    }
+    tp->htimes[n] = t;
+    tp->hstates = (tp->hstates & ~(15ull << (4 * n)))
+	    | ((uint64_t) state << (4 * n));
+    tp->nhist++;
+}
+
 void
 tcp_set_state(
     tl_tcb *tp,
@@ -332,10 +359,7 @@ tcp_set_state(
 	Unhash(tp);
     }
     tcp_event(tp->host, tp, EV_STATE, from, state, 0, 0, NULL);
-    if (tp->nhist < (int) (sizeof(tp->hist) / sizeof(tp->hist[0]))) {
-	tp->hist[tp->nhist].t = tcp_now(tp->host);
-	tp->hist[tp->nhist++].state = (uint8_t) state;
-    }
+    tcp_hist_add(tp, tcp_now(tp->host), state);
     if (tp->user && up && up->state) {
 	up->state(tp->user, tp, from, state);
     }
@@ -495,6 +519,7 @@ tcp_free(
 	tp->pend = c->next;
 	free(c);
     }
+    free(tp->htimes);
     free(tp);
 }
 
