@@ -78,6 +78,28 @@ TcpTimersIdle(
     tp->hostev = NULL;
 }
 
+static void TcpTimerFire(void *arg, tl_event *ev);
+
+/* tp's events, allocated if it has none. */
+static struct tl_hostev *
+TcpTimersBlock(
+    tl_tcb *tp)
+{
+    size_t i;
+
+    if (tp->hostev == NULL) {
+	tp->hostev = malloc(sizeof(*tp->hostev));
+	if (tp->hostev == NULL) {
+	    abort();		/* As for a frame (pkt_alloc()). */
+	}
+	for (i = 0; i < sizeof(tp->hostev->ev) / sizeof(tp->hostev->ev[0]);
+		i++) {
+	    event_init(&tp->hostev->ev[i], TcpTimerFire, tp);
+	}
+    }
+    return tp->hostev;
+}
+
 static void
 TcpTimerFire(
     void *arg,
@@ -100,7 +122,6 @@ TcpTimer(
     tl_time when)
 {
     tl_host *h = ctx;
-    size_t i;
 
     if (when == TL_NEVER) {
 	if (tp->hostev && event_pending(&tp->hostev->ev[which])) {
@@ -109,17 +130,45 @@ TcpTimer(
 	}
 	return;
     }
-    if (tp->hostev == NULL) {
-	tp->hostev = malloc(sizeof(*tp->hostev));
-	if (tp->hostev == NULL) {
-	    abort();		/* As for a frame (pkt_alloc()). */
-	}
-	for (i = 0; i < sizeof(tp->hostev->ev) / sizeof(tp->hostev->ev[0]);
-		i++) {
-	    event_init(&tp->hostev->ev[i], TcpTimerFire, tp);
-	}
-    }
-    clock_schedule(&h->net->clock, &tp->hostev->ev[which], when);
+    clock_schedule(&h->net->clock, &TcpTimersBlock(tp)->ev[which], when);
+}
+
+/* A TIME_WAIT record takes over a pending timer of tp, or gives it back,
+ * in its place among the events of its time (tcp_timewait.c). */
+static void
+TcpTimerPark(
+    void *ctx,
+    tl_tcb *tp,
+    int which,
+    tl_event *ev,
+    tl_event_fn *fn,
+    void *arg)
+{
+    tl_host *h = ctx;
+    tl_event *from = &tp->hostev->ev[which];
+
+    event_init(ev, fn, arg);
+    ev->when = from->when;
+    ev->order = from->order;
+    clock_cancel(&h->net->clock, from);
+    TcpTimersIdle(tp);
+    clock_queue(&h->net->clock, ev);
+}
+
+static void
+TcpTimerUnpark(
+    void *ctx,
+    tl_event *ev,
+    tl_tcb *tp,
+    int which)
+{
+    tl_host *h = ctx;
+    tl_event *to = &TcpTimersBlock(tp)->ev[which];
+
+    to->when = ev->when;
+    to->order = ev->order;
+    clock_cancel(&h->net->clock, ev);
+    clock_queue(&h->net->clock, to);
 }
 
 static int
@@ -171,7 +220,8 @@ TcpHasAddr(
 }
 
 static const tl_tcp_ops tcpOps = {
-    TcpSegAlloc, TcpSegSend, TcpTimer, TcpRoute, TcpHasAddr
+    TcpSegAlloc, TcpSegSend, TcpTimer, TcpRoute, TcpHasAddr, TcpTimerPark,
+    TcpTimerUnpark
 };
 static const int noEvents = 0;
 
@@ -243,6 +293,7 @@ host_free(
     while (h->listeners) {
 	tcp_listener_close(h->listeners);
     }
+    tcp_tw_materialize(h);
     while (h->tcbs) {
 	tl_tcb *tp = h->tcbs;
 
@@ -712,6 +763,7 @@ host_crash(
 	/* Embryonic and queued connections vanish with the listener. */
 	tcp_listener_close(h->listeners);
     }
+    tcp_tw_materialize(h);
     for (tp = h->tcbs; tp; tp = next) {
 	next = tp->next;
 	if (tp->state != TCPS_CLOSED) {

@@ -65,6 +65,9 @@ extern const char *const tcp_statenames[TCPS_NSTATES];
 					 * timer. */
 #define TF_SNDBUF_LOCK	0x20000000	/* SO_SNDBUF set: no growth (Linux
 					 * SOCK_SNDBUF_LOCK). */
+#define TF_TWREC	0x40000000	/* Rebuilt from a TIME_WAIT record for
+					 * an event, not yet in host->tcbs
+					 * (tcp_timewait.c). */
 
 /* A queued out-of-order segment (RFC 9293 3.10.7.4, seventh step). */
 typedef struct tl_reass {
@@ -361,6 +364,32 @@ struct tl_listener {
     int closed;
 };
 
+/*
+ * A compact TIME_WAIT connection (tcp_timewait.c), Linux's struct
+ * tcp_timewait_sock: what an orphaned connection in TIME_WAIT needs to
+ * answer the segments that still come and to run its 2MSL timer, kept in a
+ * table of its own once its TCB is freed. A segment, an expiry someone
+ * watches or a script asking for handles rebuilds the TCB from it.
+ */
+typedef struct tl_twrec tl_twrec;
+struct tl_twrec {
+    tl_event ev;		/* The 2MSL timer (the host's). */
+    tl_host *host;
+    tl_twrec *hnext, *pnext;	/* In the host's TIME_WAIT chains. */
+    const tl_app *app;
+    uint64_t id;
+    tl_time created, last_rcv, last_oow_ack;
+    tl_addr laddr, raddr;
+    uint16_t lport, rport;
+    uint32_t flags;
+    uint32_t snd_nxt, snd_up, snd_wnd, snd_wl1, snd_wl2, max_sndwnd, iss;
+    uint32_t rcv_nxt, rcv_up, rcv_adv, rcv_wnd, irs, rcv_wnd_clamp;
+    uint32_t last_ack_sent;
+    uint32_t ts_recent, rcvcap, sndcap;
+    uint16_t mss, mss_offer, peer_mss;
+    uint8_t snd_wscale, rcv_wscale, cc, reuseaddr;
+};
+
 /* The host's clock. */
 static inline tl_time
 tcp_now(
@@ -396,6 +425,8 @@ tcp_timer_pending(
 
 /* tcp_subr.c */
 tl_tcb	       *tcp_newtcb(tl_host *host);
+tl_tcb	       *tcp_newtcb_as(tl_host *host, uint64_t id, int listed);
+void		tcp_list_insert(tl_tcb *tp);
 void		tcp_set_state(tl_tcb *tp, int state);
 void		tcp_hist_add(tl_tcb *tp, tl_time t, int state);
 void		tcp_close(tl_tcb *tp);
@@ -427,6 +458,8 @@ void		tcp_set_tuple(tl_tcb *tp, tl_addr laddr, uint16_t lport,
 void		tcp_rcv_clamp(tl_tcb *tp, uint32_t mss);
 uint32_t	tcp_rcvbuf_size(const tl_host *h, int rcvbuf);
 tl_tcb	       *tcp_lookup(tl_host *host, tl_addr laddr, uint16_t lport,
+		    tl_addr raddr, uint16_t rport);
+tl_tcb	       *tcp_lookup_tcb(tl_host *host, tl_addr laddr, uint16_t lport,
 		    tl_addr raddr, uint16_t rport);
 tl_listener    *tcp_lookup_listener(tl_host *host, tl_addr laddr,
 		    uint16_t lport);
@@ -496,6 +529,17 @@ void		tcp_enter_timewait(tl_tcb *tp);
 void		tcp_keep_arm(tl_tcb *tp);
 void		tcp_finwait2_arm(tl_tcb *tp);
 tl_time		tcp_delack_time(const tl_tcb *tp);
+
+/* tcp_timewait.c */
+int		tcp_tw_compact(tl_tcb *tp);
+void		tcp_tw_settle(tl_tcb *tp);
+tl_tcb	       *tcp_tw_lookup(tl_host *host, tl_addr laddr, uint16_t lport,
+		    tl_addr raddr, uint16_t rport);
+int		tcp_tw_port_in_use(tl_host *host, tl_addr laddr,
+		    uint16_t lport);
+tl_twrec      **tcp_tw_list(tl_host *host, size_t *nPtr);
+void		tcp_tw_materialize(tl_host *host);
+size_t		tcp_tw_count(const tl_host *host);
 
 /* tcp_user.c */
 int		tcp_connect(tl_host *host, tl_addr raddr, uint16_t rport,

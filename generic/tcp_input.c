@@ -1033,6 +1033,7 @@ tcp_input(
     tl_tcb *tp;
     tl_listener *l;
     wire_err err;
+    int before;
 
     h->stats.tcp_in++;
     err = tcp_parse(seg, len, ip->src, ip->dst, &th);
@@ -1060,5 +1061,14 @@ tcp_input(
 	SynSent(tp, ip, &th);
 	return;
     }
+    before = tp->state;
     Synchronized(tp, ip, &th);
+    if (before >= TCPS_FIN_WAIT_1 && before != TCPS_LAST_ACK) {
+	/* The connection may be in TIME_WAIT now, or still (tp may be
+	 * gone: find it again), and may become compact (tcp_timewait.c). */
+	tp = tcp_lookup_tcb(h, ip->dst, th.dport, ip->src, th.sport);
+	if (tp && (tp->state == TCPS_TIME_WAIT || (tp->flags & TF_TWREC))) {
+	    tcp_tw_settle(tp);
+	}
+    }
 }

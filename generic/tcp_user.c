@@ -632,12 +632,17 @@ void
 tcp_release(
     tl_tcb *tp)
 {
+    int tw = tp->state == TCPS_TIME_WAIT;
+
     tp->user = NULL;
     if (tp->state == TCPS_CLOSED) {
 	tcp_free(tp);
 	return;
     }
-    tcp_usr_close(tp);
+    if (tcp_usr_close(tp) == 0 && tw) {
+	/* Nothing holds it now: it may become compact. */
+	(void) tcp_tw_compact(tp);
+    }
 }
 
 /*
