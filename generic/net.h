@@ -36,7 +36,7 @@ struct tl_pkt {
  * which at most PKT_BIGKEEP are kept; the rest are allocated to measure.
  * A burst of n handshakes in flight leaves n tiny frames to recycle, not
  * n of PKT_SMALL. */
-#define PKT_TINY	128
+#define PKT_TINY	96
 #define PKT_SMALL	2048
 #define PKT_BIG		(65536 + 128)
 #define PKT_BIGKEEP	64

@@ -110,9 +110,9 @@ TwResize(
 
 static int
 TwLink(
+    tl_host *h,
     tl_twrec *r)
 {
-    tl_host *h = r->host;
     struct tl_twtab *t;
     size_t i, j;
 
@@ -140,9 +140,9 @@ TwLink(
  * the last record. */
 static void
 TwUnlink(
+    tl_host *h,
     tl_twrec *r)
 {
-    tl_host *h = r->host;
     struct tl_twtab *t = h->twtab;
     tl_twrec **pp;
 
@@ -185,10 +185,10 @@ CcIndex(
 
 static tl_tcb *
 Rebuild(
+    tl_host *h,
     tl_twrec *r,
     int pending)
 {
-    tl_host *h = r->host;
     tl_tcb *tp = tcp_newtcb_as(h, r->id, 0);
 
     if (tp == NULL) {
@@ -198,7 +198,6 @@ Rebuild(
     tp->state = TCPS_TIME_WAIT;
     tp->flags = (int) r->flags | TF_TWREC;
     tp->app = r->app;
-    tp->created = r->created;
     tp->last_rcv = r->last_rcv;
     tp->last_oow_ack = r->last_oow_ack;
     tp->iss = r->iss;
@@ -231,7 +230,7 @@ Rebuild(
 	tp->timer_at[TT_2MSL] = r->ev.when;
 	h->tcp.ops->timer_unpark(h->tcp.ctx, &r->ev, tp, TT_2MSL);
     }
-    TwUnlink(r);
+    TwUnlink(h, r);
     free(r);
     return tp;
 }
@@ -244,18 +243,17 @@ TwExpire(
     void *arg,
     tl_event *ev)
 {
-    tl_twrec *r = arg;
-    tl_host *h = r->host;
+    tl_host *h = arg;
+    tl_twrec *r = (tl_twrec *) (void *) ev;	/* Its first member. */
 
-    (void) ev;
     if (*h->tcp.events) {
-	tl_tcb *tp = Rebuild(r, 0);
+	tl_tcb *tp = Rebuild(h, r, 0);
 
 	tp->timer_at[TT_2MSL] = tcp_now(h);
 	tcp_timer_expire(tp, TT_2MSL);
 	return;
     }
-    TwUnlink(r);
+    TwUnlink(h, r);
     free(r);
 }
 
@@ -302,10 +300,8 @@ tcp_tw_compact(
     if (!Compactable(tp) || (r = calloc(1, sizeof(*r))) == NULL) {
 	return 0;
     }
-    r->host = h;
     r->app = tp->app;
     r->id = tp->id;
-    r->created = tp->created;
     r->last_rcv = tp->last_rcv;
     r->last_oow_ack = tp->last_oow_ack;
     r->laddr = tp->laddr;
@@ -337,11 +333,11 @@ tcp_tw_compact(
     r->rcv_wscale = tp->rcv_wscale;
     r->cc = (uint8_t) CcIndex(tp->cc);
     r->reuseaddr = (uint8_t) tp->reuseaddr;
-    if (!TwLink(r)) {
+    if (!TwLink(h, r)) {
 	free(r);
 	return 0;
     }
-    h->tcp.ops->timer_park(h->tcp.ctx, tp, TT_2MSL, &r->ev, TwExpire, r);
+    h->tcp.ops->timer_park(h->tcp.ctx, tp, TT_2MSL, &r->ev, TwExpire, h);
     tp->timer_at[TT_2MSL] = TL_NEVER;
     tcp_free(tp);		/* Nothing pending: no events. */
     return 1;
@@ -377,7 +373,7 @@ tcp_tw_lookup(
 	    r = r->hnext) {
 	if (r->lport == lport && r->rport == rport && r->laddr == laddr
 		&& r->raddr == raddr) {
-	    return Rebuild(r, 1);
+	    return Rebuild(h, r, 1);
 	}
     }
     return NULL;
@@ -463,7 +459,7 @@ tcp_tw_materialize(
     tl_tcb *prev = NULL, *next = h->tcbs;
 
     for (i = 0; i < n; i++) {
-	tl_tcb *tp = Rebuild(v[i], 1);
+	tl_tcb *tp = Rebuild(h, v[i], 1);
 
 	while (next && next->id > tp->id) {
 	    prev = next;
