@@ -165,6 +165,10 @@ tcp_connect(
 	    tcp_close(old);
 	    old = NULL;
 	}
+	if (old && (old->flags & TF_TWREC)) {
+	    /* Rebuilt from a compact record to be looked at: back. */
+	    tcp_tw_settle(old);
+	}
 	if (old || tcp_port_in_use(h, laddr, lport, o->reuseaddr)) {
 	    return EADDRINUSE;
 	}
