@@ -275,7 +275,7 @@ struct tl_tcb {
      * processed delivered out of order. */
     uint32_t reordering, reord_seen, rack_reord;
     int ecn;			/* ECN_* (RFC 3168) */
-    uint64_t cc_priv[12];	/* The module's own state (Linux
+    uint64_t cc_priv[9];	/* The module's own state (Linux
 				 * icsk_ca_priv). */
     tl_xmitlog *xmitlog;	/* Send times (modules with pkts_acked). */
 
