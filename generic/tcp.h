@@ -229,6 +229,7 @@ struct tl_tcb {
 				 * mss-sized ones (segmentation offload: a
 				 * multiple of mss), 0 without. */
     uint8_t snd_wscale, rcv_wscale;	/* RFC 7323 shifts in use. */
+    uint8_t nhist;		/* Entries in the history (below). */
     uint32_t rcv_wnd_clamp;	/* Largest window we announce. */
     uint32_t ts_recent;		/* RFC 7323: the peer's latest TSval. */
     uint32_t ts_offset;		/* Added to our clock in TSval. */
@@ -317,8 +318,7 @@ struct tl_tcb {
      * TCP_NHIST; tcp_hist_add()): state i in bits 4i..4i+3 of hstates,
      * its time in htimes[i], an array grown as entries come. */
     uint64_t hstates;
-    tl_time *htimes;
-    uint8_t nhist;
+    tl_time *htimes;		/* (Their number, nhist, is above.) */
 };
 
 #define TCP_NHIST	16
