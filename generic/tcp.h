@@ -201,7 +201,6 @@ struct tl_tcb {
     tl_tcb *qnext;		/* In the listener's accept queue. */
     int onq;			/* 1 when in that queue, 0 while embryonic. */
     void *user;			/* The user's handle; NULL when orphaned. */
-    int flags;
     const tl_app *app;		/* A built-in application, or NULL. */
     uint64_t id;		/* Creation order on the network. */
 
@@ -241,6 +240,7 @@ struct tl_tcb {
     /* Retransmission (RFC 6298), times in ns. */
     tl_time srtt, rttvar, rto;
     int rxtshift;		/* Consecutive timeouts. */
+    int flags;			/* TF_*. */
     tl_time rtt_start;		/* When the timed segment left, -1 = none. */
     tl_time rexmt_first;	/* First retransmission of this episode. */
     int persist_shift;
