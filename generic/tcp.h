@@ -46,6 +46,9 @@ extern const char *const tcp_statenames[TCPS_NSTATES];
 #define TF_INRECOVERY	0x0400	/* Fast recovery (RFC 6582). */
 #define TF_ORPHAN	0x0800	/* No user handle left. */
 #define TF_RST_ON_CLOSE	0x1000	/* Linger 0: close sends RST. */
+#define TF_TWREC	0x2000		/* Rebuilt from a TIME_WAIT record for
+					 * an event, not yet in host->tcbs
+					 * (tcp_timewait.c). */
 #define TF_FORCE	0x4000	/* Send one byte into a zero window. */
 #define TF_REQ_SCALE	0x8000	/* We offered window scaling. */
 #define TF_RCVD_SCALE	0x10000	/* The peer offered it too. */
@@ -65,9 +68,6 @@ extern const char *const tcp_statenames[TCPS_NSTATES];
 					 * timer. */
 #define TF_SNDBUF_LOCK	0x20000000	/* SO_SNDBUF set: no growth (Linux
 					 * SOCK_SNDBUF_LOCK). */
-#define TF_TWREC	0x40000000	/* Rebuilt from a TIME_WAIT record for
-					 * an event, not yet in host->tcbs
-					 * (tcp_timewait.c). */
 
 /* A queued out-of-order segment (RFC 9293 3.10.7.4, seventh step). */
 typedef struct tl_reass {
