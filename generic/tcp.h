@@ -391,7 +391,7 @@ struct tl_twrec {
     uint32_t last_ack_sent;
     uint32_t ts_recent, rcvcap, sndcap;
     uint16_t mss, mss_offer, peer_mss;
-    uint8_t snd_wscale, rcv_wscale, cc, reuseaddr;
+    uint8_t snd_wscale, rcv_wscale, cc, reuseaddr, ecn;
 };
 
 /* The host's clock. */

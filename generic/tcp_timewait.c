@@ -6,8 +6,9 @@
  *	hash when the socket itself goes: a connection in TIME_WAIT that no
  *	user holds any more (no script handle; a built-in service's) gives
  *	up its TCB for a tl_twrec (tcp.h) holding the 4-tuple, the sequence
- *	numbers, the windows, the timestamps and the 2MSL timer, kept in a
- *	table of its own by 4-tuple and by local port.
+ *	numbers, the windows, the timestamps, the ECN state (an ACK may owe
+ *	ECE) and the 2MSL timer, kept in a table of its own by 4-tuple and
+ *	by local port.
  *
  *	The record runs nothing itself. Whatever TIME_WAIT does (a
  *	retransmitted FIN answered and 2MSL restarted, RFC 1337, a SYN
@@ -224,6 +225,7 @@ Rebuild(
     tp->snd_wscale = r->snd_wscale;
     tp->rcv_wscale = r->rcv_wscale;
     tp->reuseaddr = r->reuseaddr;
+    tp->ecn = r->ecn;
     tp->cc = tcp_cc_modules[r->cc];
     tp->got_data = 1;
     if (pending) {
@@ -333,6 +335,7 @@ tcp_tw_compact(
     r->rcv_wscale = tp->rcv_wscale;
     r->cc = (uint8_t) CcIndex(tp->cc);
     r->reuseaddr = (uint8_t) tp->reuseaddr;
+    r->ecn = (uint8_t) tp->ecn;
     if (!TwLink(h, r)) {
 	free(r);
 	return 0;
