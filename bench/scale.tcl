@@ -9,7 +9,9 @@
 #	             all, run until every client end is in TIME_WAIT);
 #	  B/estab    resident bytes per idle established connection end (both
 #	             ends live in this process: the RSS growth over 2N);
-#	  B/tw       resident bytes per TIME_WAIT connection;
+#	  B/tw       resident bytes per TIME_WAIT connection whose handle is
+#	             gone (closed, then destroyed: what Linux keeps after
+#	             close() is its tcp_timewait_sock);
 #	  B/halfopen resident bytes per half-open (SYN_RCVD) connection at a
 #	             linux listener, from spoofed SYNs;
 #	  keepalive  wall seconds for one simulated hour of N idle connections
@@ -110,6 +112,22 @@ proc measure_establish {n} {
 	B/estab [expr {($r1 - $r0) / (2.0 * $n)}]]
 }
 
+# Destroys the handles of conns (all in TIME_WAIT) and checks that the
+# clients hold n compact TIME_WAIT connections.
+proc orphan {clients n} {
+    global conns
+    foreach c $conns {
+	$c destroy
+    }
+    set k 0
+    foreach c $clients {
+	incr k [dict get [$c stats] tcp_tw_records]
+    }
+    if {$k != $n} {
+	error "only $k of $n TIME_WAIT connections compact"
+    }
+}
+
 proc measure_cycle {n} {
     global net conns
     set clients [topology [expr {2 * $n}]]
@@ -121,19 +139,36 @@ proc measure_cycle {n} {
     }
     settle TIME_WAIT
     set t1 [wall]
-    # A second batch reuses the memory the first batch's server ends gave
-    # back, so the growth over it is the second batch's TIME_WAITs.
-    set first $conns
-    set r0 [rss]
-    open_conns $clients $n
-    settle ESTABLISHED
-    foreach c $conns {
-	$c close
+    return [list conn+close/s [expr {$n / (($t1 - $t0) / 1e6)}]]
+}
+
+# n TIME_WAIT connections made in batches of 1%: each batch's TCBs and
+# handles are freed as it becomes compact, and the next batch takes that
+# memory again, so the growth is the records' (and their tables') plus
+# one batch's TCBs spread over all n.
+proc measure_tw {n} {
+    global net conns
+    set clients [topology [expr {2 * $n}]]
+    foreach c $clients {
+	# Records made early must outlive the run.
+	$c sysctl msl 3600000
     }
-    settle TIME_WAIT
+    set batch [expr {max(10, $n / 100)}]
+    set r0 [rss]
+    for {set done 0} {$done < $n} {incr done $batch} {
+	open_conns $clients [expr {min($batch, $n - $done)}]
+	$net run 20ms
+	foreach c $conns {
+	    $c close
+	}
+	$net run 20ms
+	if {[count_state TIME_WAIT] != [llength $conns]} {
+	    error "not all in TIME_WAIT"
+	}
+	orphan $clients [expr {$done + [llength $conns]}]
+    }
     set r1 [rss]
-    return [list conn+close/s [expr {$n / (($t1 - $t0) / 1e6)}] \
-	B/tw [expr {($r1 - $r0) / double($n)}]]
+    return [list B/tw [expr {($r1 - $r0) / double($n)}]]
 }
 
 proc measure_halfopen {n} {
@@ -198,7 +233,7 @@ set fmt "%-8s %10s %12s %9s %9s %11s %10s %9s"
 puts [format $fmt {*}$cols]
 foreach n $sizes {
     set row [dict create N $n]
-    foreach what {establish cycle halfopen keepalive} {
+    foreach what {establish cycle tw halfopen keepalive} {
 	if {[catch {exec [info nameofexecutable] [info script] -child $what \
 		$n 2>@ stderr} out]} {
 	    puts stderr "N=$n $what: $out"

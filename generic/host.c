@@ -19,7 +19,7 @@
 
 /*
  * The host's side of TCP's interface (tcp_env.h): segments go out through
- * IP, timers are events on the network's clock kept in the TCB (hostev),
+ * IP, timers are events on the network's clock hung on the TCB (hostev),
  * routes are the host's.
  */
 
@@ -52,14 +52,67 @@ TcpSegSend(
     host_ip_output(ctx, src, dst, IPPROTO_TCP_, ecn, p, IP_HDRLEN + len);
 }
 
+/*
+ * A TCB's timer events (its hostev): allocated when one of them is first
+ * armed and freed as soon as none runs, so an idle connection holds none of
+ * them (as a Linux socket's timer_lists cost nothing while detached, here
+ * they cost the TCB a pointer).
+ */
+struct tl_hostev {
+    tl_event ev[TT_NTIMERS + 2];	/* Timers, TCP_ENV_APP, TCP_ENV_CORK. */
+};
+
+/* Frees tp's events if none is pending. */
+static void
+TcpTimersIdle(
+    tl_tcb *tp)
+{
+    struct tl_hostev *b = tp->hostev;
+    size_t i;
+
+    for (i = 0; i < sizeof(b->ev) / sizeof(b->ev[0]); i++) {
+	if (event_pending(&b->ev[i])) {
+	    return;
+	}
+    }
+    free(b);
+    tp->hostev = NULL;
+}
+
+static void TcpTimerFire(void *arg, tl_event *ev);
+
+/* tp's events, allocated if it has none. */
+static struct tl_hostev *
+TcpTimersBlock(
+    tl_tcb *tp)
+{
+    size_t i;
+
+    if (tp->hostev == NULL) {
+	tp->hostev = malloc(sizeof(*tp->hostev));
+	if (tp->hostev == NULL) {
+	    abort();		/* As for a frame (pkt_alloc()). */
+	}
+	for (i = 0; i < sizeof(tp->hostev->ev) / sizeof(tp->hostev->ev[0]);
+		i++) {
+	    event_init(&tp->hostev->ev[i], TcpTimerFire, tp);
+	}
+    }
+    return tp->hostev;
+}
+
 static void
 TcpTimerFire(
     void *arg,
     tl_event *ev)
 {
     tl_tcb *tp = arg;
+    int which = (int) (ev - tp->hostev->ev);
 
-    tcp_timer_expire(tp, (int) (ev - tp->hostev));
+    /* The event is no longer pending: the block may go before TCP runs
+     * (which may arm a timer again, or free tp). */
+    TcpTimersIdle(tp);
+    tcp_timer_expire(tp, which);
 }
 
 static void
@@ -70,20 +123,53 @@ TcpTimer(
     tl_time when)
 {
     tl_host *h = ctx;
-    tl_event *ev = &tp->hostev[which];
 
-    if (ev->fn == NULL) {
-	/* Never used yet (the TCB was zeroed). */
-	if (when == TL_NEVER) {
-	    return;
-	}
-	event_init(ev, TcpTimerFire, tp);
-    }
     if (when == TL_NEVER) {
-	clock_cancel(&h->net->clock, ev);
-    } else {
-	clock_schedule(&h->net->clock, ev, when);
+	if (tp->hostev && event_pending(&tp->hostev->ev[which])) {
+	    clock_cancel(&h->net->clock, &tp->hostev->ev[which]);
+	    TcpTimersIdle(tp);
+	}
+	return;
     }
+    clock_schedule(&h->net->clock, &TcpTimersBlock(tp)->ev[which], when);
+}
+
+/* A TIME_WAIT record takes over a pending timer of tp, or gives it back,
+ * in its place among the events of its time (tcp_timewait.c). */
+static void
+TcpTimerPark(
+    void *ctx,
+    tl_tcb *tp,
+    int which,
+    tl_event *ev,
+    tl_event_fn *fn,
+    void *arg)
+{
+    tl_host *h = ctx;
+    tl_event *from = &tp->hostev->ev[which];
+
+    event_init(ev, fn, arg);
+    ev->when = from->when;
+    ev->order = from->order;
+    clock_cancel(&h->net->clock, from);
+    TcpTimersIdle(tp);
+    clock_queue(&h->net->clock, ev);
+}
+
+static void
+TcpTimerUnpark(
+    void *ctx,
+    tl_event *ev,
+    tl_tcb *tp,
+    int which)
+{
+    tl_host *h = ctx;
+    tl_event *to = &TcpTimersBlock(tp)->ev[which];
+
+    to->when = ev->when;
+    to->order = ev->order;
+    clock_cancel(&h->net->clock, ev);
+    clock_queue(&h->net->clock, to);
 }
 
 static int
@@ -135,7 +221,8 @@ TcpHasAddr(
 }
 
 static const tl_tcp_ops tcpOps = {
-    TcpSegAlloc, TcpSegSend, TcpTimer, TcpRoute, TcpHasAddr
+    TcpSegAlloc, TcpSegSend, TcpTimer, TcpRoute, TcpHasAddr, TcpTimerPark,
+    TcpTimerUnpark
 };
 static const int noEvents = 0;
 
@@ -207,6 +294,7 @@ host_free(
     while (h->listeners) {
 	tcp_listener_close(h->listeners);
     }
+    tcp_tw_materialize(h);
     while (h->tcbs) {
 	tl_tcb *tp = h->tcbs;
 
@@ -680,6 +768,7 @@ host_crash(
 	/* Embryonic and queued connections vanish with the listener. */
 	tcp_listener_close(h->listeners);
     }
+    tcp_tw_materialize(h);
     for (tp = h->tcbs; tp; tp = next) {
 	next = tp->next;
 	if (tp->state != TCPS_CLOSED) {

@@ -49,6 +49,8 @@ struct tl_host {
     tl_tcb *tcbs;		/* Every TCB not CLOSED, and listeners' children. */
     tl_listener *listeners;
     struct tl_tcphash *tcphash;	/* TCBs by 4-tuple and port (tcp_subr.c). */
+    struct tl_twtab *twtab;	/* Compact TIME_WAIT connections
+				 * (tcp_timewait.c). */
     tl_listener **listenhash;	/* Listeners by port (tcp_subr.c). */
     int services;		/* Built-in services, 1 << SVC_*. */
     tl_time challenge_second;	/* Start of the current challenge-ACK second. */

@@ -230,6 +230,12 @@ net_free(
 	MapFree(&l->byaddr);
 	free(l);
     }
+    while (net->freetiny) {
+	tl_pkt *p = net->freetiny;
+
+	net->freetiny = p->next;
+	free(p);
+    }
     while (net->freepkts) {
 	tl_pkt *p = net->freepkts;
 
@@ -502,7 +508,10 @@ pkt_alloc(
     tl_pkt *p, **freep = NULL;
     uint32_t cap = len;
 
-    if (len <= PKT_SMALL) {
+    if (len <= PKT_TINY) {
+	cap = PKT_TINY;
+	freep = &net->freetiny;
+    } else if (len <= PKT_SMALL) {
 	cap = PKT_SMALL;
 	freep = &net->freepkts;
     } else if (len > PKT_BIG / 4 && len <= PKT_BIG) {
@@ -538,7 +547,10 @@ pkt_free(
     tl_net *net,
     tl_pkt *p)
 {
-    if (p->cap == PKT_SMALL) {
+    if (p->cap == PKT_TINY) {
+	p->next = net->freetiny;
+	net->freetiny = p;
+    } else if (p->cap == PKT_SMALL) {
 	p->next = net->freepkts;
 	net->freepkts = p;
     } else if (p->cap == PKT_BIG && net->nfreebig < PKT_BIGKEEP) {

@@ -32,9 +32,13 @@ struct tl_pkt {
     uint8_t buf[];
 };
 
-/* Frames are recycled in two sizes: up to PKT_SMALL bytes, and from
- * PKT_BIG / 4 to PKT_BIG (a 64 KiB datagram and headers), of which at
- * most PKT_BIGKEEP are kept; the rest are allocated to measure. */
+/* Frames are recycled in three sizes: up to PKT_TINY bytes (a segment
+ * without data: SYN, ACK, FIN, RST, headers and options), up to PKT_SMALL,
+ * and from PKT_BIG / 4 to PKT_BIG (a 64 KiB datagram and headers), of
+ * which at most PKT_BIGKEEP are kept; the rest are allocated to measure.
+ * A burst of n handshakes in flight leaves n tiny frames to recycle, not
+ * n of PKT_SMALL. */
+#define PKT_TINY	96
 #define PKT_SMALL	2048
 #define PKT_BIG		(65536 + 128)
 #define PKT_BIGKEEP	64
@@ -151,7 +155,8 @@ struct tl_net {
     tl_map hostsbyname;		/* The first hostsbyname.count hosts. */
     tl_map hostsbyaddr;		/* The first host with each address. */
     tl_link *links;
-    tl_pkt *freepkts;		/* Recycled frames of PKT_SMALL... */
+    tl_pkt *freetiny;		/* Recycled frames of PKT_TINY, */
+    tl_pkt *freepkts;		/* of PKT_SMALL... */
     tl_pkt *freebig;		/* ...and PKT_BIG bytes, */
     int nfreebig;		/* this many. */
     tl_observer *observers;	/* Traces, captures, records: see every frame. */

@@ -23,10 +23,10 @@ History(
 
     for (i = 0; i < tp->nhist; i++) {
 	if (!namesOnly) {
-	    Tcl_ListObjAppendElement(NULL, list, TcplabNewTime(tp->hist[i].t));
+	    Tcl_ListObjAppendElement(NULL, list, TcplabNewTime(tcp_hist_time(tp, i)));
 	}
 	Tcl_ListObjAppendElement(NULL, list,
-		Tcl_NewStringObj(tcp_statenames[tp->hist[i].state], -1));
+		Tcl_NewStringObj(tcp_statenames[tcp_hist_state(tp, i)], -1));
     }
     return list;
 }

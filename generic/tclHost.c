@@ -464,18 +464,33 @@ Netstat(
 {
     Tcl_Obj *list = Tcl_NewListObj(0, NULL), *row[4];
     tl_listener *l;
-    tl_tcb *tp;
+    tl_tcb *tp = hostPtr->host->tcbs;
+    size_t ntw, i = 0;
+    tl_twrec **tw = tcp_tw_list(hostPtr->host, &ntw);
 
-    for (tp = hostPtr->host->tcbs; tp; tp = tp->next) {
-	if (tp->state == TCPS_CLOSED) {
-	    continue;
+    /* The TCBs and the compact TIME_WAIT connections, newest first. */
+    while (tp || i < ntw) {
+	if (tp && (i == ntw || tp->id > tw[i]->id)) {
+	    if (tp->state != TCPS_CLOSED) {
+		row[1] = Endpoint(tp->laddr, tp->lport);
+		row[2] = Endpoint(tp->raddr, tp->rport);
+		row[3] = Tcl_NewStringObj(tcp_statenames[tp->state], -1);
+	    } else {
+		row[1] = NULL;
+	    }
+	    tp = tp->next;
+	} else {
+	    row[1] = Endpoint(tw[i]->laddr, tw[i]->lport);
+	    row[2] = Endpoint(tw[i]->raddr, tw[i]->rport);
+	    row[3] = Tcl_NewStringObj(tcp_statenames[TCPS_TIME_WAIT], -1);
+	    i++;
 	}
-	row[0] = Tcl_NewStringObj("tcp", -1);
-	row[1] = Endpoint(tp->laddr, tp->lport);
-	row[2] = Endpoint(tp->raddr, tp->rport);
-	row[3] = Tcl_NewStringObj(tcp_statenames[tp->state], -1);
-	Tcl_ListObjAppendElement(NULL, list, Tcl_NewListObj(4, row));
+	if (row[1]) {
+	    row[0] = Tcl_NewStringObj("tcp", -1);
+	    Tcl_ListObjAppendElement(NULL, list, Tcl_NewListObj(4, row));
+	}
     }
+    free(tw);
     for (l = hostPtr->host->listeners; l; l = l->next) {
 	row[0] = Tcl_NewStringObj("tcp", -1);
 	row[1] = Endpoint(l->laddr, l->lport);
@@ -794,6 +809,8 @@ HostObjCmd(
 	Tcl_Obj *list = Tcl_NewListObj(0, NULL);
 	tl_tcb *tp;
 
+	/* A handle for each: compact TIME_WAIT connections become TCBs. */
+	tcp_tw_materialize(h);
 	for (tp = h->tcbs; tp; tp = tp->next) {
 	    if (tp->state != TCPS_CLOSED || tp->user) {
 		ConnObj *c = TcplabConnFor(hostPtr->netPtr, tp);
@@ -854,9 +871,15 @@ HostObjCmd(
 	return TCL_OK;
     case H_SOCKOPT:
 	return TcplabSockoptDefaults(interp, h, objc, objv);
-    case H_STATS:
-	Tcl_SetObjResult(interp, Stats(&h->stats));
+    case H_STATS: {
+	Tcl_Obj *d = Stats(&h->stats);
+
+	/* A gauge, as the "tw" of Linux's /proc/net/sockstat. */
+	Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("tcp_tw_records", -1),
+		Tcl_NewWideIntObj((Tcl_WideInt) tcp_tw_count(h)));
+	Tcl_SetObjResult(interp, d);
 	return TCL_OK;
+    }
     case H_SYSCTL:
 	return Sysctl(hostPtr, interp, objc, objv);
     }

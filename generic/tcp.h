@@ -46,6 +46,9 @@ extern const char *const tcp_statenames[TCPS_NSTATES];
 #define TF_INRECOVERY	0x0400	/* Fast recovery (RFC 6582). */
 #define TF_ORPHAN	0x0800	/* No user handle left. */
 #define TF_RST_ON_CLOSE	0x1000	/* Linger 0: close sends RST. */
+#define TF_TWREC	0x2000		/* Rebuilt from a TIME_WAIT record for
+					 * an event, not yet in host->tcbs
+					 * (tcp_timewait.c). */
 #define TF_FORCE	0x4000	/* Send one byte into a zero window. */
 #define TF_REQ_SCALE	0x8000	/* We offered window scaling. */
 #define TF_RCVD_SCALE	0x10000	/* The peer offered it too. */
@@ -185,20 +188,25 @@ struct tl_tcb {
     tl_tcb *next, *prev;	/* In host->tcbs. */
     tl_tcb *hnext, **hpprev;	/* In the host's 4-tuple hash chain. */
     tl_tcb *pnext, **ppprev;	/* In the host's local port hash chain. */
-    int hashed;			/* In both hashes (tuple set, not CLOSED). */
+    uint8_t hashed;		/* In both hashes (tuple set, not CLOSED). */
+    uint8_t state;
+    uint8_t so_error;		/* Pending errno for the user. */
+    uint8_t app_pending;	/* A built-in application's turn is due. */
+    uint8_t cork_pending;	/* The TCP_CORK ceiling is running. */
+    uint8_t got_data;		/* Data has arrived at least once. */
+    uint8_t have_rtt;		/* An RTT sample has been taken. */
+    uint8_t ca_state;		/* CA_*. */
     tl_listener *listener;	/* Came from, while not yet accepted. */
     tl_tcb *lnext, *lprev;	/* Among the listener's children. */
     tl_tcb *qnext;		/* In the listener's accept queue. */
     int onq;			/* 1 when in that queue, 0 while embryonic. */
     void *user;			/* The user's handle; NULL when orphaned. */
-    int state;
-    int flags;
-    int so_error;		/* Pending errno for the user. */
     const tl_app *app;		/* A built-in application, or NULL. */
     uint64_t id;		/* Creation order on the network. */
 
     tl_addr laddr, raddr;
     uint16_t lport, rport;
+    int quickacks;		/* Left in quickack mode (Linux). */
     tl_time created;
 
     /* Send sequence variables (RFC 9293 3.3.1). */
@@ -220,21 +228,20 @@ struct tl_tcb {
 				 * mss-sized ones (segmentation offload: a
 				 * multiple of mss), 0 without. */
     uint8_t snd_wscale, rcv_wscale;	/* RFC 7323 shifts in use. */
+    uint8_t nhist;		/* Entries in the history (below). */
     uint32_t rcv_wnd_clamp;	/* Largest window we announce. */
     uint32_t ts_recent;		/* RFC 7323: the peer's latest TSval. */
     uint32_t ts_offset;		/* Added to our clock in TSval. */
     uint32_t last_ack_sent;
-    int quickacks;		/* Left in quickack mode (Linux). */
-    int got_data;		/* Data has arrived at least once. */
     tl_time last_oow_ack;	/* Last rate-limited ACK (RFC 5961 7). */
     uint32_t sack_last;		/* Start of the latest out-of-order segment. */
+    uint32_t rtt_seq;
 
     /* Retransmission (RFC 6298), times in ns. */
     tl_time srtt, rttvar, rto;
-    int have_rtt;		/* An RTT sample has been taken. */
     int rxtshift;		/* Consecutive timeouts. */
+    int flags;			/* TF_*. */
     tl_time rtt_start;		/* When the timed segment left, -1 = none. */
-    uint32_t rtt_seq;
     tl_time rexmt_first;	/* First retransmission of this episode. */
     int persist_shift;
     int probes_out;		/* Unanswered empty window probes (Linux). */
@@ -248,10 +255,11 @@ struct tl_tcb {
     uint8_t cwnd_limited;
     uint32_t max_packets_out, cwnd_usage_seq;
     int dupacks;
-    int ca_state;		/* CA_*. */
     uint32_t loss_high;		/* CA_LOSS ends when this is acknowledged. */
-    /* The SACK scoreboard (RFC 6675): blocks above snd_una, sorted. */
-    uint32_t sackblk[8][2];
+    /* The SACK scoreboard (RFC 6675): blocks above snd_una, sorted, at
+     * most TCP_NSACKBLK; the array comes with the first block and goes
+     * when snd_una has passed them all. */
+    uint32_t (*sackblk)[2];
     int nsackblk;
     uint32_t high_rxt;		/* HighRxt: end of the last retransmission. */
     /* PRR (RFC 6937, Linux tcp_cwnd_reduction()), segments: cwnd when
@@ -268,7 +276,7 @@ struct tl_tcb {
      * processed delivered out of order. */
     uint32_t reordering, reord_seen, rack_reord;
     int ecn;			/* ECN_* (RFC 3168) */
-    uint64_t cc_priv[12];	/* The module's own state (Linux
+    uint64_t cc_priv[9];	/* The module's own state (Linux
 				 * icsk_ca_priv). */
     tl_xmitlog *xmitlog;	/* Send times (modules with pkts_acked). */
 
@@ -281,40 +289,42 @@ struct tl_tcb {
 
     /* Socket options kept for the socket layer (socket.c). */
     int linger;			/* SO_LINGER seconds, -1 = off. */
-    int reuseaddr;		/* SO_REUSEADDR. */
+    uint8_t reuseaddr;		/* SO_REUSEADDR. */
+    uint8_t writable;		/* Last writability told (NOTSENT_LOWAT). */
     uint16_t user_mss;		/* TCP_MAXSEG as set, 0 = none. */
     uint32_t user_timeout;	/* TCP_USER_TIMEOUT, ms; 0 = off. */
     uint32_t notsent_lowat;	/* TCP_NOTSENT_LOWAT, 0 = off. */
-    int writable;		/* Last writability told (NOTSENT_LOWAT). */
     tl_time min_rtt;		/* Smallest RTT sample, 0 = none. */
     tl_time ut_start;		/* TCP_USER_TIMEOUT counts from here. */
 
     tl_ring sndbuf;		/* From snd_buf_seq on: unacked then unsent. */
     uint32_t snd_buf_seq;	/* Sequence number of sndbuf's first byte. */
+    uint32_t reass_bytes;
     tl_chunk *pend, *pend_tail;	/* User data waiting for send space. */
     uint64_t pend_bytes;
     uint64_t gen_total;		/* Generated bytes queued so far. */
     tl_ring rcvbuf;		/* In-order data not yet read. */
     tl_reass *reass;		/* Out-of-order segments. */
-    uint32_t reass_bytes;
 
     uint64_t bytes_in, bytes_out, bytes_read;
     uint64_t segs_in, segs_out, retrans;
 
     tl_time timer_at[TT_NTIMERS];	/* When each fires; TL_NEVER = idle. */
-    int app_pending;		/* A built-in application's turn is due. */
-    int cork_pending;		/* The TCP_CORK ceiling is running. */
-    tl_event hostev[TT_NTIMERS + 2];	/* The host's, to schedule them
-				 * (and TCP_ENV_APP, TCP_ENV_CORK); TCP
-				 * never reads it. */
+    struct tl_hostev *hostev;	/* The host's, to schedule them (and
+				 * TCP_ENV_APP, TCP_ENV_CORK), NULL while
+				 * none runs; TCP never reads it. */
 
-    /* The states it went through, for scripts and diagrams. */
-    struct {
-	tl_time t;
-	uint8_t state;
-    } hist[16];
-    int nhist;
+    /* The states it went through, for scripts and diagrams (up to
+     * TCP_NHIST; tcp_hist_add()): state i in bits 4i..4i+3 of hstates,
+     * its time in htimes[i], an array grown as entries come. */
+    uint64_t hstates;
+    tl_time *htimes;		/* (Their number, nhist, is above.) */
 };
+
+#define TCP_NHIST	16
+#define TCP_NSACKBLK	8
+_Static_assert(TCPS_NSTATES <= 16 && TCP_NHIST * 4 <= 64,
+	"a state fits in a nibble of hstates");
 
 /*
  * The socket options of a socket before it connects or listens, and of a
@@ -357,12 +367,56 @@ struct tl_listener {
     int closed;
 };
 
+/*
+ * A compact TIME_WAIT connection (tcp_timewait.c), Linux's struct
+ * tcp_timewait_sock: what an orphaned connection in TIME_WAIT needs to
+ * answer the segments that still come and to run its 2MSL timer, kept in a
+ * table of its own once its TCB is freed. A segment, an expiry someone
+ * watches or a script asking for handles rebuilds the TCB from it.
+ */
+typedef struct tl_twrec tl_twrec;
+struct tl_twrec {
+    tl_event ev;		/* The 2MSL timer (the host's; its argument
+				 * is the host). First: the record is where
+				 * its event is. */
+    tl_twrec *hnext, *pnext;	/* In the host's TIME_WAIT chains. */
+    const tl_app *app;
+    uint64_t id;
+    tl_time last_rcv, last_oow_ack;
+    tl_addr laddr, raddr;
+    uint16_t lport, rport;
+    uint32_t flags;
+    uint32_t snd_nxt, snd_up, snd_wnd, snd_wl1, snd_wl2, max_sndwnd, iss;
+    uint32_t rcv_nxt, rcv_up, rcv_adv, rcv_wnd, irs, rcv_wnd_clamp;
+    uint32_t last_ack_sent;
+    uint32_t ts_recent, rcvcap, sndcap;
+    uint16_t mss, mss_offer, peer_mss;
+    uint8_t snd_wscale, rcv_wscale, cc, reuseaddr, ecn;
+};
+
 /* The host's clock. */
 static inline tl_time
 tcp_now(
     const tl_host *h)
 {
     return *h->tcp.now;
+}
+
+/* The state of entry i of tp's history, and when it began. */
+static inline int
+tcp_hist_state(
+    const tl_tcb *tp,
+    int i)
+{
+    return (int) ((tp->hstates >> (4 * i)) & 15);
+}
+
+static inline tl_time
+tcp_hist_time(
+    const tl_tcb *tp,
+    int i)
+{
+    return tp->htimes[i];
 }
 
 static inline int
@@ -375,7 +429,10 @@ tcp_timer_pending(
 
 /* tcp_subr.c */
 tl_tcb	       *tcp_newtcb(tl_host *host);
+tl_tcb	       *tcp_newtcb_as(tl_host *host, uint64_t id, int listed);
+void		tcp_list_insert(tl_tcb *tp);
 void		tcp_set_state(tl_tcb *tp, int state);
+void		tcp_hist_add(tl_tcb *tp, tl_time t, int state);
 void		tcp_close(tl_tcb *tp);
 void		tcp_unqueue(tl_tcb *tp);
 void		tcp_adopt(tl_listener *l, tl_tcb *tp);
@@ -405,6 +462,8 @@ void		tcp_set_tuple(tl_tcb *tp, tl_addr laddr, uint16_t lport,
 void		tcp_rcv_clamp(tl_tcb *tp, uint32_t mss);
 uint32_t	tcp_rcvbuf_size(const tl_host *h, int rcvbuf);
 tl_tcb	       *tcp_lookup(tl_host *host, tl_addr laddr, uint16_t lport,
+		    tl_addr raddr, uint16_t rport);
+tl_tcb	       *tcp_lookup_tcb(tl_host *host, tl_addr laddr, uint16_t lport,
 		    tl_addr raddr, uint16_t rport);
 tl_listener    *tcp_lookup_listener(tl_host *host, tl_addr laddr,
 		    uint16_t lport);
@@ -474,6 +533,17 @@ void		tcp_enter_timewait(tl_tcb *tp);
 void		tcp_keep_arm(tl_tcb *tp);
 void		tcp_finwait2_arm(tl_tcb *tp);
 tl_time		tcp_delack_time(const tl_tcb *tp);
+
+/* tcp_timewait.c */
+int		tcp_tw_compact(tl_tcb *tp);
+void		tcp_tw_settle(tl_tcb *tp);
+tl_tcb	       *tcp_tw_lookup(tl_host *host, tl_addr laddr, uint16_t lport,
+		    tl_addr raddr, uint16_t rport);
+int		tcp_tw_port_in_use(tl_host *host, tl_addr laddr,
+		    uint16_t lport);
+tl_twrec      **tcp_tw_list(tl_host *host, size_t *nPtr);
+void		tcp_tw_materialize(tl_host *host);
+size_t		tcp_tw_count(const tl_host *host);
 
 /* tcp_user.c */
 int		tcp_connect(tl_host *host, tl_addr raddr, uint16_t rport,

@@ -249,6 +249,9 @@ tcp_cc_free(
 {
     free(tp->xmitlog);
     tp->xmitlog = NULL;
+    free(tp->sackblk);
+    tp->sackblk = NULL;
+    tp->nsackblk = 0;
 }
 
 /* The module of that name (Linux tcp_ca_find()), or NULL. */
@@ -390,7 +393,7 @@ tcp_cc_halve_flight(
     return TL_MAX(flight / 2, 2u * tp->mss);
 }
 
-#define NBLK	((int) (sizeof(((tl_tcb *) 0)->sackblk) / sizeof(((tl_tcb *) 0)->sackblk[0])))
+#define NBLK	TCP_NSACKBLK
 
 /* Drops what snd_una has passed. */
 void
@@ -412,6 +415,10 @@ tcp_sack_prune(
 	tp->sackblk[k++][1] = b;
     }
     tp->nsackblk = k;
+    if (k == 0) {
+	free(tp->sackblk);
+	tp->sackblk = NULL;
+    }
 }
 
 /* Adds one block, keeping the list sorted and merged. */
@@ -423,6 +430,13 @@ AddBlock(
 {
     int i, j;
 
+    if (tp->sackblk == NULL) {
+	tp->sackblk = malloc(NBLK * sizeof(*tp->sackblk));
+	if (tp->sackblk == NULL) {
+	    return;		/* Without memory the block goes unrecorded. */
+	}
+	tp->nsackblk = 0;
+    }
     for (i = 0; i < tp->nsackblk && SEQ_LT(tp->sackblk[i][1], a); i++) {
     }
     /* Merge with every block it touches from i on. */

@@ -15,7 +15,7 @@
 #ifndef TCPLAB_TCP_ENV_H
 #define TCPLAB_TCP_ENV_H
 
-#include "tlcore.h"
+#include "clock.h"
 
 struct tl_iphdr;
 struct tl_tcphdr;
@@ -92,6 +92,15 @@ typedef struct tl_tcp_ops {
     int (*route)(void *ctx, tl_addr dst, tl_tcp_route *r);
     /* Whether a is one of the host's addresses. */
     int (*has_addr)(void *ctx, tl_addr a);
+    /* Moves timer `which` of tp, which is pending, to ev (a TIME_WAIT
+     * record's, tcp_timewait.c) keeping its time and its place among the
+     * events of that time; ev then calls fn(arg, ev). NULL: TIME_WAIT
+     * connections keep their TCBs. */
+    void (*timer_park)(void *ctx, tl_tcb *tp, int which, tl_event *ev,
+	    tl_event_fn *fn, void *arg);
+    /* Moves ev's pending event back to timer `which` of tp, in the same
+     * place. */
+    void (*timer_unpark)(void *ctx, tl_event *ev, tl_tcb *tp, int which);
 } tl_tcp_ops;
 
 typedef struct tl_tcp_env {

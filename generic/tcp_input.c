@@ -273,9 +273,7 @@ Listen(
     tp->last_rcv = tcp_now(h);
     /* The passive open: LISTEN then SYN_RCVD, as the state diagram has it. */
     tp->state = TCPS_LISTEN;
-    tp->hist[0].t = tp->created;
-    tp->hist[0].state = TCPS_LISTEN;
-    tp->nhist = 1;
+    tcp_hist_add(tp, tp->created, TCPS_LISTEN);
     tcp_set_state(tp, TCPS_SYN_RECEIVED);
     if (h->tun.conn_timeout) {
 	tcp_timer_set(tp, TT_CONN, tcp_ms(h->tun.conn_timeout));
@@ -1035,6 +1033,7 @@ tcp_input(
     tl_tcb *tp;
     tl_listener *l;
     wire_err err;
+    int before;
 
     h->stats.tcp_in++;
     err = tcp_parse(seg, len, ip->src, ip->dst, &th, !ip->trusted);
@@ -1062,5 +1061,14 @@ tcp_input(
 	SynSent(tp, ip, &th);
 	return;
     }
+    before = tp->state;
     Synchronized(tp, ip, &th);
+    if (before >= TCPS_FIN_WAIT_1 && before != TCPS_LAST_ACK) {
+	/* The connection may be in TIME_WAIT now, or still (tp may be
+	 * gone: find it again), and may become compact (tcp_timewait.c). */
+	tp = tcp_lookup_tcb(h, ip->dst, th.dport, ip->src, th.sport);
+	if (tp && (tp->state == TCPS_TIME_WAIT || (tp->flags & TF_TWREC))) {
+	    tcp_tw_settle(tp);
+	}
+    }
 }

@@ -29,6 +29,18 @@ tcp_newtcb(
     tl_host *h)
 {
     static uint64_t ids;
+
+    return tcp_newtcb_as(h, ++ids, 1);
+}
+
+/* A new TCB numbered id; listed: in host->tcbs (else marked TF_TWREC, for
+ * tcp_list_insert() to place later). */
+tl_tcb *
+tcp_newtcb_as(
+    tl_host *h,
+    uint64_t id,
+    int listed)
+{
     tl_tcb *tp;
 
     /* The host's tables come with its first TCB (see Hash()). */
@@ -43,7 +55,7 @@ tcp_newtcb(
 	return NULL;
     }
     tp->host = h;
-    tp->id = ++ids;
+    tp->id = id;
     tp->state = TCPS_CLOSED;
     tp->created = tcp_now(h);
     tp->last_rcv = tp->created;
@@ -62,6 +74,10 @@ tcp_newtcb(
     (void) ring_init(&tp->rcvbuf, tcp_rcvbuf_size(h, h->tun.rcvbuf));
     tcp_timer_init(tp);
     tp->linger = -1;
+    if (!listed) {
+	tp->flags |= TF_TWREC;
+	return tp;
+    }
     tp->next = h->tcbs;
     tp->prev = NULL;
     if (h->tcbs) {
@@ -69,6 +85,32 @@ tcp_newtcb(
     }
     h->tcbs = tp;
     return tp;
+}
+
+/* Puts a TCB made unlisted into host->tcbs where its number places it
+ * (the list runs from the newest TCB to the oldest). */
+void
+tcp_list_insert(
+    tl_tcb *tp)
+{
+    tl_host *h = tp->host;
+    tl_tcb *prev = NULL, *next = h->tcbs;
+
+    while (next && next->id > tp->id) {
+	prev = next;
+	next = next->next;
+    }
+    tp->prev = prev;
+    tp->next = next;
+    if (prev) {
+	prev->next = tp;
+    } else {
+	h->tcbs = tp;
+    }
+    if (next) {
+	next->prev = tp;
+    }
+    tp->flags &= ~TF_TWREC;
 }
 
 /*
@@ -316,6 +358,33 @@ tcp_notify(
     }
 }
 
+/* Appends to tp's history: the times array doubles from 2 entries when
+ * full; past TCP_NHIST entries (or without memory) nothing is kept. */
+void
+tcp_hist_add(
+    tl_tcb *tp,
+    tl_time t,
+    int state)
+{
+    int n = tp->nhist;
+
+    if (n >= TCP_NHIST) {
+	return;
+    }
+    if (n == 0 || (n >= 2 && (n & (n - 1)) == 0)) {
+	tl_time *a = realloc(tp->htimes, sizeof(*a) * (n ? 2 * n : 2));
+
+	if (a == NULL) {
+	    return;
+	}
+	tp->htimes = a;
+    }
+    tp->htimes[n] = t;
+    tp->hstates = (tp->hstates & ~(15ull << (4 * n)))
+	    | ((uint64_t) state << (4 * n));
+    tp->nhist++;
+}
+
 void
 tcp_set_state(
     tl_tcb *tp,
@@ -332,10 +401,7 @@ tcp_set_state(
 	Unhash(tp);
     }
     tcp_event(tp->host, tp, EV_STATE, from, state, 0, 0, NULL);
-    if (tp->nhist < (int) (sizeof(tp->hist) / sizeof(tp->hist[0]))) {
-	tp->hist[tp->nhist].t = tcp_now(tp->host);
-	tp->hist[tp->nhist++].state = (uint8_t) state;
-    }
+    tcp_hist_add(tp, tcp_now(tp->host), state);
     if (tp->user && up && up->state) {
 	up->state(tp->user, tp, from, state);
     }
@@ -463,12 +529,14 @@ tcp_free(
     if (tp->listener) {
 	tcp_unqueue(tp);
     }
-    if (tp->prev) {
+    if (tp->flags & TF_TWREC) {
+	/* Not in the list. */
+    } else if (tp->prev) {
 	tp->prev->next = tp->next;
     } else {
 	h->tcbs = tp->next;
     }
-    if (tp->next) {
+    if (tp->next && !(tp->flags & TF_TWREC)) {
 	tp->next->prev = tp->prev;
     }
     if (h->tcbs == NULL) {
@@ -495,6 +563,7 @@ tcp_free(
 	tp->pend = c->next;
 	free(c);
     }
+    free(tp->htimes);
     free(tp);
 }
 
@@ -696,8 +765,9 @@ tcp_initial_cwnd(
     return (mss > 2190 ? 2 : mss > 1095 ? 3 : 4) * mss;
 }
 
+/* The TCB of a 4-tuple, not CLOSED, among the TCBs only. */
 tl_tcb *
-tcp_lookup(
+tcp_lookup_tcb(
     tl_host *h,
     tl_addr laddr,
     uint16_t lport,
@@ -718,6 +788,21 @@ tcp_lookup(
 	}
     }
     return NULL;
+}
+
+/* The connection of a 4-tuple: a TCB, or a compact TIME_WAIT connection's,
+ * rebuilt (tcp_timewait.c). */
+tl_tcb *
+tcp_lookup(
+    tl_host *h,
+    tl_addr laddr,
+    uint16_t lport,
+    tl_addr raddr,
+    uint16_t rport)
+{
+    tl_tcb *tp = tcp_lookup_tcb(h, laddr, lport, raddr, rport);
+
+    return tp ? tp : tcp_tw_lookup(h, laddr, lport, raddr, rport);
 }
 
 /*
@@ -834,17 +919,17 @@ tcp_port_in_use(
 	    return 1;
 	}
     }
-    if (reuseaddr || h->tcphash == NULL) {
+    if (reuseaddr) {
 	return 0;
     }
-    for (tp = h->tcphash->port[PortHash(lport) & h->tcphash->mask]; tp;
-	    tp = tp->pnext) {
+    for (tp = h->tcphash ? h->tcphash->port[PortHash(lport)
+	    & h->tcphash->mask] : NULL; tp; tp = tp->pnext) {
 	if (tp->state != TCPS_CLOSED && tp->lport == lport
 		&& (laddr == 0 || tp->laddr == laddr)) {
 	    return 1;
 	}
     }
-    return 0;
+    return tcp_tw_port_in_use(h, laddr, lport);
 }
 
 /* The receive window we can offer: free buffer space, within the clamp. */

@@ -165,6 +165,10 @@ tcp_connect(
 	    tcp_close(old);
 	    old = NULL;
 	}
+	if (old && (old->flags & TF_TWREC)) {
+	    /* Rebuilt from a compact record to be looked at: back. */
+	    tcp_tw_settle(old);
+	}
 	if (old || tcp_port_in_use(h, laddr, lport, o->reuseaddr)) {
 	    return EADDRINUSE;
 	}
@@ -632,12 +636,17 @@ void
 tcp_release(
     tl_tcb *tp)
 {
+    int tw = tp->state == TCPS_TIME_WAIT;
+
     tp->user = NULL;
     if (tp->state == TCPS_CLOSED) {
 	tcp_free(tp);
 	return;
     }
-    tcp_usr_close(tp);
+    if (tcp_usr_close(tp) == 0 && tw) {
+	/* Nothing holds it now: it may become compact. */
+	(void) tcp_tw_compact(tp);
+    }
 }
 
 /*
