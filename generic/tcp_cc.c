@@ -615,6 +615,36 @@ NextSeg(
 }
 
 /*
+ * RecoverNewData --
+ *	During recovery, with nothing to send again: one segment of new data
+ *	if the receiver's window allows it, in a GSO packet of what cwnd (less
+ *	pipe, what is in flight), the window and the data allow now.
+ * Results:
+ *	1 if it went, 0 if there is none or no room.
+ */
+
+static int
+RecoverNewData(
+    tl_tcb *tp,
+    tl_gso *gso,
+    uint32_t pipe)
+{
+    uint32_t data_end = tp->snd_buf_seq + tp->sndbuf.len;
+    uint32_t seq = tp->snd_max, len;
+
+    if (!SEQ_LT(seq, data_end) || (tp->flags & TF_SENTFIN)) {
+	return 0;
+    }
+    len = TL_MIN(data_end - seq, (uint32_t) tp->mss);
+    if (SEQ_GT(seq + len, tp->snd_una + tp->snd_wnd)) {
+	return 0;
+    }
+    tcp_output_range(tp, seq, len, gso, TL_MIN(TL_MIN(tp->cwnd - pipe,
+	    data_end - seq), tp->snd_una + tp->snd_wnd - seq));
+    return 1;
+}
+
+/*
  * tcp_sack_recover --
  *	RFC 6675 5 steps (C) and the loop of 5.1: while the congestion window
  *	allows (cwnd - pipe >= 1 segment), retransmit the next hole, else send
@@ -625,7 +655,7 @@ void
 tcp_sack_recover(
     tl_tcb *tp)
 {
-    uint32_t data_end = tp->snd_buf_seq + tp->sndbuf.len, seq, len;
+    uint32_t seq, len;
     tl_gso gso = {0, 0, 0};
     int guard;
 
@@ -641,17 +671,9 @@ tcp_sack_recover(
 	    continue;
 	}
 	/* Rule 2: new data, within the receiver's window. */
-	seq = tp->snd_max;
-	if (!SEQ_LT(seq, data_end) || (tp->flags & TF_SENTFIN)) {
+	if (!RecoverNewData(tp, &gso, pipe)) {
 	    break;
 	}
-	len = TL_MIN(data_end - seq, (uint32_t) tp->mss);
-	if (SEQ_GT(seq + len, tp->snd_una + tp->snd_wnd)) {
-	    break;
-	}
-	/* What cwnd, the peer's window and the data allow now. */
-	tcp_output_range(tp, seq, len, &gso, TL_MIN(TL_MIN(tp->cwnd - pipe,
-		data_end - seq), tp->snd_una + tp->snd_wnd - seq));
     }
 }
 
@@ -897,7 +919,7 @@ static void
 RackRecover(
     tl_tcb *tp)
 {
-    uint32_t data_end = tp->snd_buf_seq + tp->sndbuf.len, seq, len, i;
+    uint32_t seq, i;
     uint32_t sacked, lost, pipe;
     tl_gso gso = {0, 0, 0};
     int guard;
@@ -923,16 +945,9 @@ RackRecover(
 	    r->rtx = 1;
 	    continue;
 	}
-	seq = tp->snd_max;
-	if (!SEQ_LT(seq, data_end) || (tp->flags & TF_SENTFIN)) {
+	if (!RecoverNewData(tp, &gso, pipe)) {
 	    break;
 	}
-	len = TL_MIN(data_end - seq, (uint32_t) tp->mss);
-	if (SEQ_GT(seq + len, tp->snd_una + tp->snd_wnd)) {
-	    break;
-	}
-	tcp_output_range(tp, seq, len, &gso, TL_MIN(TL_MIN(tp->cwnd - pipe,
-		data_end - seq), tp->snd_una + tp->snd_wnd - seq));
     }
 }
 
