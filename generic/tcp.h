@@ -265,11 +265,12 @@ struct tl_tcb {
     /* PRR (RFC 6937, Linux tcp_cwnd_reduction()), segments: cwnd when
      * recovery began, delivered and sent since. */
     uint32_t prior_cwnd, prr_delivered, prr_out;
-    /* RACK (RFC 8985, Linux tcp_sock.rack): the send time and end of the
-     * most recently sent segment delivered, its round trip; segments the
-     * ACK being processed delivered. */
+    /* RACK (RFC 8985, Linux tcp_sock.rack): the send time and send order
+     * of the most recently sent segment delivered, its round trip;
+     * segments the ACK being processed delivered; the count of sends of
+     * data. */
     tl_time rack_t, rack_rtt;
-    uint32_t rack_end, rack_acked;
+    uint32_t rack_order, rack_acked, xmit_order;
     int rack_ok;
     /* Reordering (Linux tp->reordering, segments, from tcp_reordering 3;
      * reord_seen: times seen) and the lowest segment the ACK being

@@ -30,6 +30,8 @@ typedef struct {
     uint8_t lost;		/* Deemed lost (TCPCB_LOST). */
     uint8_t rtx;		/* Sent again since deemed lost
 				 * (TCPCB_SACKED_RETRANS). */
+    uint32_t order;		/* The connection's send count then: which
+				 * of two sent at one instant went first. */
     tl_time t;			/* When it last left. */
 } XmitRec;
 
@@ -99,6 +101,7 @@ tcp_cc_sent(
 	r->end = seq + len;
 	r->rexmit = r->sacked = r->lost = r->rtx = 0;
 	r->t = tcp_now(tp->host);
+	r->order = ++tp->xmit_order;
 	return;
     }
     for (i = 0; i < x->n; i++) {
@@ -107,6 +110,7 @@ tcp_cc_sent(
 	if (SEQ_GT(r->end, seq) && SEQ_LT(r->end - 1, seq + len)) {
 	    r->rexmit = 1;
 	    r->t = tcp_now(tp->host);
+	    r->order = ++tp->xmit_order;
 	    if (r->lost) {
 		r->rtx = 1;
 	    }
@@ -707,7 +711,10 @@ RecStart(
  * RackAdvance --
  *	tcp_rack_advance(): a segment was delivered (ACKed or SACKed). Its
  *	round trip is RACK's latest; the one sent last of those delivered
- *	sets RACK's clock. A retransmission delivered sooner than min_rtt may
+ *	sets RACK's clock (of two sent at one instant, the later send: Linux
+ *	breaks ties of its microsecond clock by end_seq, which the order of
+ *	sending follows there except when a retransmission and new data
+ *	leave in the same microsecond). A retransmission delivered sooner than min_rtt may
  *	be the original's delivery and does not count.
  */
 
@@ -723,9 +730,9 @@ RackAdvance(
     }
     tp->rack_rtt = rtt;
     if (!tp->rack_ok || r->t > tp->rack_t
-	    || (r->t == tp->rack_t && SEQ_GT(r->end, tp->rack_end))) {
+	    || (r->t == tp->rack_t && (int32_t) (r->order - tp->rack_order) > 0)) {
 	tp->rack_t = r->t;
-	tp->rack_end = r->end;
+	tp->rack_order = r->order;
 	tp->rack_ok = 1;
     }
 }
@@ -859,7 +866,7 @@ RackDetectLoss(
 
 	if (r->sacked || (r->lost && !r->rtx)
 		|| !(tp->rack_t > r->t || (tp->rack_t == r->t
-		    && SEQ_GT(tp->rack_end, r->end)))) {
+		    && (int32_t) (tp->rack_order - r->order) > 0))) {
 	    continue;
 	}
 	left = r->t + tp->rack_rtt + reo - now;
