@@ -13,7 +13,8 @@
 #	             gone (closed, then destroyed: what Linux keeps after
 #	             close() is its tcp_timewait_sock);
 #	  B/halfopen resident bytes per half-open (SYN_RCVD) connection at a
-#	             linux listener, from spoofed SYNs;
+#	             linux listener of backlog N (so that none gets a SYN
+#	             cookie), from spoofed SYNs;
 #	  keepalive  wall seconds for one simulated hour of N idle connections
 #	             with keepalive every 10 minutes, and wall microseconds
 #	             per probe.
@@ -24,7 +25,13 @@
 #	addresses): a server offering discard and as many clients as the
 #	ephemeral ports (1024-65535 here) need.
 #
-#	TCLLIBPATH=. tclsh bench/scale.tcl ?N ...?	(default 1000 10000 100000)
+#	A last line reports a SYN flood: n spoofed SYNs (-flood n, default
+#	1000000; 0 for none) at a linux listener, the peak RSS growth, the
+#	half-open connections and cookies, and the bytes an established
+#	connection beside it delivered meanwhile.
+#
+#	TCLLIBPATH=. tclsh bench/scale.tcl ?-flood n? ?N ...?
+#	(default 1000 10000 100000)
 
 package require tcplab
 
@@ -171,29 +178,91 @@ proc measure_tw {n} {
     return [list B/tw [expr {($r1 - $r0) / double($n)}]]
 }
 
+# One spoofed SYN to the server's port from source number i.
+proc spoof {i port} {
+    spoofer inject -from 198.19.[expr {($i >> 8) & 255}].[expr {$i & 255}] \
+	-to server -tcp [list sport [expr {1024 + ($i >> 16)}] dport $port \
+	flags S seq 1000 win 65535 options {{mss 1460}}]
+}
+
 proc measure_halfopen {n} {
     global net
     topology 1 1
+    # A listener whose SYN queue holds all n (Linux: more than the
+    # backlog means cookies), so that every SYN leaves a request.
+    set l [server listen 7000 -backlog $n]
+    # A first thousand to a closed port: the memory of frames in flight
+    # is then the heap's already.
+    for {set i 0} {$i < 1000} {incr i} {
+	spoof $i 7001
+    }
+    $net run 2ms
     set r0 [rss]
     # Spoofed sources off the LAN's subnet: the SYN-ACKs have no route.
-    for {set i 0} {$i < $n} {incr i} {
-	set src 198.19.[expr {($i >> 8) & 255}].[expr {$i & 255}]
-	set sport [expr {1024 + ($i >> 16)}]
-	spoofer inject -from $src -to server \
-	    -tcp [list sport $sport dport 9 flags S seq 1000 win 65535]
+    # A thousand at a time, delivered before the next: frames in flight
+    # would count too.
+    for {set i 0} {$i < $n} {} {
+	for {set j 0} {$j < 1000 && $i < $n} {incr j; incr i} {
+	    spoof $i 7000
+	}
+	$net run 2ms
     }
     $net run 10ms
     set r1 [rss]
-    set k 0
-    foreach c [server connections] {
-	if {[$c state] eq "SYN_RCVD"} {
-	    incr k
-	}
-    }
+    set k [dict get [$l info] q0len]
     if {$k != $n} {
 	error "only $k of $n connections in SYN_RCVD"
     }
     return [list B/halfopen [expr {($r1 - $r0) / double($n)}]]
+}
+
+# A SYN flood of n spoofed SYNs, a thousand per millisecond of simulated
+# time, at a linux listener of backlog 128 (syncookies on, as by default),
+# while a connection from c1 to the server's discard port moves data
+# beside it: the peak RSS growth, the half-open connections left, the
+# cookies sent, and the bytes the connection delivered during the flood.
+proc measure_flood {n} {
+    global net
+    topology 1 1
+    set l [server listen 7000 -backlog 128]
+    set c [c1 connect server discard]
+    $net run 10ms
+    $c source 1000000000000
+    $net run 100ms
+    set d0 [delivered]
+    set r0 [rss]
+    set peak $r0
+    set v0 [$net now]
+    set t0 [wall]
+    for {set i 0} {$i < $n} {} {
+	for {set j 0} {$j < 1000 && $i < $n} {incr j; incr i} {
+	    spoof $i 7000
+	}
+	$net run 1ms
+	if {$i % 50000 == 0} {
+	    set peak [expr {max($peak, [rss])}]
+	}
+    }
+    set t1 [wall]
+    set v1 [$net now]
+    set peak [expr {max($peak, [rss])}]
+    set d1 [delivered]
+    set s [server stats]
+    return [list flood $n wall [expr {($t1 - $t0) / 1e6}] \
+	sim [expr {$v1 - $v0}] peakMB [expr {($peak - $r0) / 1048576.0}] \
+	halfopen [dict get [$l info] q0len] \
+	cookies [dict get $s TcpExtSyncookiesSent] \
+	drops [dict get $s TcpExtListenDrops] delivered [expr {$d1 - $d0}]]
+}
+
+# Bytes the server's discard connection has received.
+proc delivered {} {
+    foreach c [server connections] {
+	if {[$c state] eq "ESTABLISHED"} {
+	    return [dict get [$c info] bytes_in]
+	}
+    }
+    return 0
 }
 
 proc measure_keepalive {n} {
@@ -227,6 +296,11 @@ if {[lindex $argv 0] eq "-child"} {
     exit
 }
 
+set flood 1000000
+if {[lindex $argv 0] eq "-flood"} {
+    set flood [lindex $argv 1]
+    set argv [lrange $argv 2 end]
+}
 set sizes [expr {[llength $argv] ? $argv : {1000 10000 100000}}]
 set cols {N establish conn+close/s B/estab B/tw B/halfopen keepalive us/probe}
 set fmt "%-8s %10s %12s %9s %9s %11s %10s %9s"
@@ -256,4 +330,20 @@ foreach n $sizes {
     }
     puts [format $fmt {*}$line]
     flush stdout
+}
+
+if {$flood > 0} {
+    if {[catch {exec [info nameofexecutable] [info script] -child flood \
+	    $flood 2>@ stderr} out]} {
+	puts stderr "flood $flood: $out"
+    } else {
+	dict with out {
+	    puts [format "SYN flood: %d spoofed SYNs in %.3f s simulated (%.2f s\
+		wall) at a linux listener (backlog 128, tcp_syncookies 1):\
+		peak RSS growth %.1f MB, %d half-open, %d cookies sent,\
+		%d dropped; beside it one connection delivered %d bytes\
+		(%.0f Mbit/s simulated)" $flood $sim $wall $peakMB $halfopen \
+		$cookies $drops $delivered [expr {$delivered * 8 / $sim / 1e6}]]
+	}
+    }
 }

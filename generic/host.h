@@ -23,6 +23,9 @@ typedef struct tl_stats {
     uint64_t tcp_in, tcp_out, tcp_bad[WIRE_NERRORS], tcp_noport;
     uint64_t tcp_rst_out, tcp_retrans, tcp_dropped;
     uint64_t tcp_listen_overflow, tcp_timeouts;
+    /* Linux's TcpExt counters of nstat (LINUX_MIB_*). */
+    uint64_t listen_overflows, listen_drops;
+    uint64_t syncookies_sent, syncookies_recv, syncookies_failed;
 } tl_stats;
 
 struct tl_host {
@@ -51,6 +54,7 @@ struct tl_host {
     struct tl_tcphash *tcphash;	/* TCBs by 4-tuple and port (tcp_subr.c). */
     struct tl_twtab *twtab;	/* Compact TIME_WAIT connections
 				 * (tcp_timewait.c). */
+    struct tl_reqhash *reqhash;	/* Compact SYN_RCVD records (tcp_subr.c). */
     tl_listener **listenhash;	/* Listeners by port (tcp_subr.c). */
     int services;		/* Built-in services, 1 << SVC_*. */
     tl_time challenge_second;	/* Start of the current challenge-ACK second. */

@@ -282,6 +282,37 @@ static const Row rows[] = {
      * RFC: the backlog itself. */
     {{T(backlog_formula), 0, 2, "listen queue limit: 0 = 3b/2+1, 1 = b+1, 2 = b"},
 	{BACKLOG_BSD, BACKLOG_LINUX, BACKLOG_LINUX, BACKLOG_PLAIN}},
+    /* Linux tcp_conn_request() (net/ipv4/tcp_input.c, 6.13 and later:
+     * inet_csk_reqsk_queue_is_full() is "more than the backlog" since
+     * commit 3479c7549fb1): a SYN while the SYN queue holds more than
+     * the listen backlog gets a syncookie, or is dropped without them;
+     * one while the accept queue is full is dropped (ListenOverflows);
+     * without syncookies the last quarter of tcp_max_syn_backlog is kept
+     * for proven peers. A third ACK the full accept queue refuses is
+     * dropped (tcp_check_req(), listen_overflow); while the requests
+     * are more than half of max(8, backlog), old ones lose SYN-ACK
+     * retries (reqsk_timer_handler()). 4.4BSD counts the
+     * embryonic connections in the listen queue's own limit (sonewconn,
+     * fig. 18-23); linux-3.6's max_qlen_log rules are not modelled. */
+    {{T(syn_queue), 0, 1, "half-open connection limits: 0 = the listen queue formula alone, 1 = Linux 6.13+ SYN queue"},
+	{SYNQ_NONE, SYNQ_LINUX, SYNQ_NONE, SYNQ_NONE}},
+    /* Linux sysctl default 2048 in a fresh namespace of the 6.18 machine
+     * (sysctl-all-fresh-netns; the kernel scales it with memory, at least
+     * 128). tcplab keeps no tcp_metrics cache, so no peer is "proven"
+     * (tcp_peer_is_proven()). Used with syn_queue 1 only. */
+    {{T(tcp_max_syn_backlog), 0, BIG, "half-open connections before SYNs are dropped without syncookies (a quarter kept back)"},
+	{0, 2048, 0, 0}},
+    /* Linux tcp_syncookies 1 (sysctl-defaults): cookies only when the SYN
+     * queue overflows; 2: always; 0: never (syncookies.c). Used with
+     * syn_queue 1 only. */
+    {{T(tcp_syncookies), 0, 2, "SYN cookies: 0 = never, 1 = when the SYN queue overflows, 2 = always"},
+	{0, 1, 1, 0}},
+    /* Linux tcp_abort_on_overflow 0 (sysctl-all-fresh-netns): a third ACK
+     * the full accept queue cannot take is dropped and the request
+     * stays, so the SYN-ACK is sent again; 1: it is answered by a RST
+     * and the request goes (tcp_check_req(), embryonic_reset). */
+    {{T(tcp_abort_on_overflow), 0, 1, "RST a third ACK the full accept queue refuses (0 = drop it, SYN-ACK resent)"},
+	{0, 0, 0, 0}},
     /* A SYN in TIME_WAIT. 4.4BSD tcp_input() (seed 003): only a SYN
      * beyond the window with seq > rcv_nxt reopens, with ISS = old
      * rcv_nxt + TCP_ISSINCR (128000); with no listener it draws a RST.

@@ -19,6 +19,9 @@ enum { ISN_BSD = 0, ISN_HASHED = 1 };
 enum { BACKOFF_BSD = 0, BACKOFF_DOUBLE = 1 };
 /* Listen-queue limit formulas. */
 enum { BACKLOG_BSD = 0, BACKLOG_LINUX = 1, BACKLOG_PLAIN = 2 };
+/* Half-open connections: limited by the listen-queue formula alone, or by
+ * Linux 6.13+'s SYN queue (tcp_conn_request()). */
+enum { SYNQ_NONE = 0, SYNQ_LINUX = 1 };
 /* What a SYN does to a TIME_WAIT connection. */
 /* An ACK for data never sent: a plain ACK, a rate-limited challenge ACK,
  * or nothing. */
@@ -88,6 +91,10 @@ typedef struct tl_tunables {
     int mss_nonlocal;		/* Announced to non-local destinations */
     int mss_round;		/* Round local MSS down to this, 0 = no */
     int backlog_formula;	/* BACKLOG_* */
+    int syn_queue;		/* SYNQ_*: limits on half-open connections */
+    int tcp_max_syn_backlog;	/* Linux: without syncookies, a quarter kept */
+    int tcp_syncookies;		/* 0 never, 1 on SYN queue overflow, 2 always */
+    int tcp_abort_on_overflow;	/* RST a handshake the accept queue refuses */
     int tw_syn;			/* TWSYN_* */
     int tw_isn_incr;		/* New incarnation's ISN above rcv_nxt (BSD) or snd_nxt (Linux) */
     int quiet_time;		/* ms after a reboot before sending */

@@ -284,7 +284,7 @@ OpenOptions(
 	    *acceptPtr = objv[i];
 	    break;
 	case O_BACKLOG:
-	    if (TcplabGetIntRange(interp, "backlog", objv[i], 0, 65535, &w)
+	    if (TcplabGetIntRange(interp, "backlog", objv[i], 0, 1 << 24, &w)
 		    != TCL_OK) {
 		return TCL_ERROR;
 	    }
@@ -464,9 +464,14 @@ Netstat(
 {
     Tcl_Obj *list = Tcl_NewListObj(0, NULL), *row[4];
     tl_listener *l;
-    tl_tcb *tp = hostPtr->host->tcbs;
+    tl_tcb *tp;
     size_t ntw, i = 0;
-    tl_twrec **tw = tcp_tw_list(hostPtr->host, &ntw);
+    tl_twrec **tw;
+
+    /* Compact half-open connections become TCBs. */
+    tcp_req_promote_all(hostPtr->host);
+    tp = hostPtr->host->tcbs;
+    tw = tcp_tw_list(hostPtr->host, &ntw);
 
     /* The TCBs and the compact TIME_WAIT connections, newest first. */
     while (tp || i < ntw) {
@@ -611,6 +616,11 @@ Stats(
     PUT("tcp_dropped", s->tcp_dropped);
     PUT("tcp_listen_overflow", s->tcp_listen_overflow);
     PUT("tcp_timeouts", s->tcp_timeouts);
+    PUT("TcpExtListenOverflows", s->listen_overflows);
+    PUT("TcpExtListenDrops", s->listen_drops);
+    PUT("TcpExtSyncookiesSent", s->syncookies_sent);
+    PUT("TcpExtSyncookiesRecv", s->syncookies_recv);
+    PUT("TcpExtSyncookiesFailed", s->syncookies_failed);
     for (i = 1; i < WIRE_NERRORS; i++) {
 	char k[64];
 
@@ -811,6 +821,7 @@ HostObjCmd(
 
 	/* A handle for each: compact TIME_WAIT connections become TCBs. */
 	tcp_tw_materialize(h);
+	tcp_req_promote_all(h);
 	for (tp = h->tcbs; tp; tp = tp->next) {
 	    if (tp->state != TCPS_CLOSED || tp->user) {
 		ConnObj *c = TcplabConnFor(hostPtr->netPtr, tp);

@@ -360,12 +360,21 @@ struct tl_listener {
     uint16_t lport;
     int backlog;
     int qlen, q0len;		/* Completed and embryonic connections. */
+    int young;			/* Embryonic ones whose SYN-ACK timer has not
+				 * fired yet (Linux queue->young). */
     tl_tcb *q, *qtail;		/* Accept queue (FIFO). */
     const tl_app *app;		/* A built-in service, or NULL. */
     tl_openopts opts;		/* Socket options its connections inherit. */
     tl_tcb *children;		/* Embryonic and queued, newest first. */
     void *user;
     int closed;
+    int synq_overflowed;	/* SYN cookies were sent (Linux
+				 * tcp_synq_overflow()), last at: */
+    tl_time synq_overflow_at;
+    struct tl_req *reqs;	/* Compact embryonic connections (counted in
+				 * q0len), newest first (tcp_subr.c). */
+    tl_tcb *reqtmpl[8];		/* What their records are told apart from,
+				 * by SYN-ACK retransmissions so far. */
 };
 
 /*
@@ -473,6 +482,19 @@ int		tcp_port_in_use(tl_host *host, tl_addr laddr, uint16_t lport,
 uint32_t	tcp_rcv_space(const tl_tcb *tp);
 int		tcp_backlog_limit(const tl_host *host, int backlog);
 tl_time		tcp_ms(int ms);
+void		tcp_req_demote(tl_tcb *tp);
+void		tcp_req_promote_all(tl_host *h);
+void		tcp_req_drop_all(tl_listener *l);
+uint32_t	tcp_ts_offset(const tl_host *h, tl_addr laddr, uint16_t lport,
+		    tl_addr raddr, uint16_t rport);
+uint32_t	tcp_cookie_isn(const tl_host *h, tl_addr laddr, uint16_t lport,
+		    tl_addr raddr, uint16_t rport, uint32_t seq,
+		    uint16_t *mssPtr);
+uint16_t	tcp_cookie_check(const tl_host *h, tl_addr laddr,
+		    uint16_t lport, tl_addr raddr, uint16_t rport,
+		    uint32_t seq, uint32_t cookie);
+uint32_t	tcp_cookie_ts(uint32_t now, int wscale_ok, int snd_wscale,
+		    int sack_ok, int ecn_ok);
 
 /* tcp_input.c */
 void		tcp_input(tl_host *host, const tl_iphdr *ip,

@@ -185,6 +185,9 @@ Complete(
 	return;
     }
     l->q0len--;
+    if (tp->rxtshift == 0) {
+	l->young--;
+    }
     l->qlen++;
     tp->onq = 1;
     tp->qnext = NULL;
@@ -206,12 +209,263 @@ Complete(
     }
 }
 
+static void	Synchronized(tl_tcb *tp, const tl_iphdr *ip, tl_tcphdr *th);
+
+#define MAX_SYNCOOKIE_AGE_NS	(120 * TL_SEC)
+
+/*
+ * NewChild --
+ *	A connection of listener l for the SYN th (or, from a cookie, the SYN
+ *	th stands for): SYN_RCVD by way of LISTEN, as the state diagram has
+ *	it, with ISS iss, its options from th's, the MSS from mss (0: the
+ *	SYN's option, or none).
+ */
+
+static tl_tcb *
+NewChild(
+    tl_host *h,
+    tl_listener *l,
+    const tl_iphdr *ip,
+    const tl_tcphdr *th,
+    uint32_t iss,
+    uint16_t mss)
+{
+    tl_tcb *tp = tcp_newtcb(h);
+
+    if (tp == NULL) {
+	return NULL;
+    }
+    if (!tcp_apply_opts(tp, &l->opts)) {
+	tcp_free(tp);
+	return NULL;
+    }
+    tcp_set_tuple(tp, ip->dst, th->dport, ip->src, th->sport);
+    tcp_adopt(l, tp);
+    tp->flags |= TF_FROMLISTEN;
+    tp->irs = th->seq;
+    tp->rcv_nxt = th->seq + 1;
+    tp->rcv_adv = tp->rcv_nxt;
+    tp->iss = iss;
+    tp->snd_una = tp->snd_nxt = tp->snd_max = tp->snd_sml = tp->iss;
+    tp->snd_buf_seq = tp->iss + 1;
+    tp->mss_offer = tcp_mss_offer(h, tp->raddr, l->opts.mss);
+    tcp_syn_options(tp, th);
+    tcp_ecn_syn_in(tp, ip->tos, th->flags);
+    tcp_mss_set(tp, mss ? mss : th->opt.has_mss ? th->opt.mss : 0);
+    tcp_rcv_clamp(tp, tp->mss);
+    tp->snd_wnd = th->win;
+    tp->max_sndwnd = th->win;
+    tp->snd_wl1 = th->seq;
+    tp->snd_wl2 = tp->iss;
+    tp->last_rcv = tcp_now(h);
+    tp->state = TCPS_LISTEN;
+    tcp_hist_add(tp, tp->created, TCPS_LISTEN);
+    tcp_set_state(tp, TCPS_SYN_RECEIVED);
+    return tp;
+}
+
+/*
+ * The SYN's options as a cookie SYN-ACK keeps them: Linux
+ * tcp_conn_request() clears them all (tcp_clear_options()) unless the SYN
+ * carried a timestamp we accept, since only the timestamp can bring
+ * window scaling and SACK back (cookie_init_timestamp()).
+ */
+static void
+CookieOptions(
+    const tl_host *h,
+    const tl_tcphdr *th,
+    tl_tcphdr *out)
+{
+    *out = *th;
+    if (!(th->opt.has_ts && h->tun.tcp_timestamps)) {
+	out->opt.has_ts = 0;
+	out->opt.has_ws = 0;
+	out->opt.sack_ok = 0;
+    }
+}
+
+/*
+ * SendCookie --
+ *	The SYN-ACK of a SYN cookie (tcp_conn_request() with want_cookie):
+ *	the ISN encodes the MSS and the minute (tcp_cookie_isn()), the
+ *	timestamp the peer's window scale and SACK (tcp_cookie_ts()); the
+ *	listener keeps nothing. As Linux allocates a request sock for the
+ *	SYN-ACK and frees it at once, a TCB is made to build the segment and
+ *	freed; it is never hashed nor queued, and nothing sees it.
+ */
+
+static void
+SendCookie(
+    tl_host *h,
+    tl_listener *l,
+    const tl_iphdr *ip,
+    const tl_tcphdr *th)
+{
+    tl_tcphdr syn;
+    tl_tcb *tp;
+    uint16_t mss = th->opt.has_mss ? th->opt.mss
+	    : (uint16_t) h->tun.mss_default;
+    uint32_t now = (uint32_t) (tcp_now(h) / TL_MS);
+
+    /* tcp_parse_options(): TCP_MAXSEG caps the peer's MSS. */
+    if (l->opts.mss && l->opts.mss < mss) {
+	mss = (uint16_t) l->opts.mss;
+    }
+    CookieOptions(h, th, &syn);
+    tp = tcp_newtcb(h);
+    if (tp == NULL) {
+	return;
+    }
+    if (!tcp_apply_opts(tp, &l->opts)) {
+	tcp_free(tp);
+	return;
+    }
+    /* tcp_synq_overflow(): the stamp moves at most once a second. */
+    if (!l->synq_overflowed || tcp_now(h) - l->synq_overflow_at > TL_SEC) {
+	l->synq_overflowed = 1;
+	l->synq_overflow_at = tcp_now(h);
+    }
+    h->stats.syncookies_sent++;
+    tp->laddr = ip->dst;
+    tp->lport = th->dport;
+    tp->raddr = ip->src;
+    tp->rport = th->sport;
+    tp->irs = th->seq;
+    tp->rcv_nxt = tp->rcv_adv = th->seq + 1;
+    tp->iss = tcp_cookie_isn(h, ip->dst, th->dport, ip->src, th->sport,
+	    th->seq, &mss);
+    tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
+    tp->mss_offer = tcp_mss_offer(h, tp->raddr, l->opts.mss);
+    tcp_syn_options(tp, &syn);
+    if (syn.opt.has_ts) {
+	/* Without a timestamp no ECN either ("if (!tmp_opt.tstamp_ok)
+	 * inet_rsk(req)->ecn_ok = 0"). */
+	tcp_ecn_syn_in(tp, ip->tos, th->flags);
+    }
+    tcp_mss_set(tp, mss);
+    tcp_rcv_clamp(tp, tp->mss);
+    tp->ts_offset = tcp_ts_offset(h, tp->laddr, tp->lport, tp->raddr,
+	    tp->rport) + tcp_cookie_ts(now, (tp->flags & TF_RCVD_SCALE) != 0,
+	    tp->snd_wscale, (tp->flags & TF_SACK_PERMIT) != 0,
+	    (tp->ecn & ECN_OK) != 0) - now;
+    tp->state = TCPS_SYN_RECEIVED;
+    tcp_drop_event(h, NULL, ip, th, EV_REPLY,
+	    "SYN queue full: SYN cookie sent");
+    tcp_send_ctl(tp, tp->iss, TH_SYN | TH_ACK
+	    | tcp_ecn_syn_flags(tp, TCPS_SYN_RECEIVED));
+    tp->state = TCPS_CLOSED;
+    tcp_free(tp);
+}
+
+/*
+ * CookieAck --
+ *	An ACK for a listener with no connection (Linux cookie_v4_check()):
+ *	with syncookies on and cookies sent in the last two minutes, a valid
+ *	cookie in SEG.ACK - 1 rebuilds the connection, with the MSS from the
+ *	table and, when the ACK carries a timestamp, window scaling and SACK
+ *	from the low bits of its echo (cookie_timestamp_decode()); without
+ *	one they are lost. The connection then takes the ACK as its third.
+ * Results:
+ *	1 if the ACK was consumed (a connection, or dropped for a full
+ *	accept queue); 0 if the listener should answer it (a RST).
+ */
+
+static int
+CookieAck(
+    tl_host *h,
+    tl_listener *l,
+    const tl_iphdr *ip,
+    const tl_tcphdr *th)
+{
+    const tl_tunables *t = &h->tun;
+    uint32_t cookie = th->ack - 1;
+    uint16_t mss;
+    tl_tcphdr syn;
+    tl_tcb *tp;
+
+    if (t->syn_queue != SYNQ_LINUX || !t->tcp_syncookies
+	    || (th->flags & (TH_SYN | TH_RST)) || !(th->flags & TH_ACK)) {
+	return 0;
+    }
+    /* tcp_synq_no_recent_overflow(): TCP_SYNCOOKIE_VALID, 2 minutes. */
+    if (!l->synq_overflowed || tcp_now(h) - l->synq_overflow_at
+	    > MAX_SYNCOOKIE_AGE_NS) {
+	return 0;
+    }
+    mss = tcp_cookie_check(h, ip->dst, th->dport, ip->src, th->sport,
+	    th->seq - 1, cookie);
+    if (mss == 0) {
+	h->stats.syncookies_failed++;
+	return 0;
+    }
+    h->stats.syncookies_recv++;
+    /* The SYN the cookie stands for: its options from the echo. */
+    syn = *th;
+    syn.seq = th->seq - 1;
+    syn.flags = TH_SYN;
+    memset(&syn.opt, 0, sizeof(syn.opt));
+    if (th->opt.has_ts && th->opt.tsecr) {
+	uint32_t options = th->opt.tsecr
+		- tcp_ts_offset(h, ip->dst, th->dport, ip->src, th->sport);
+
+	if (!t->tcp_timestamps) {
+	    return 0;
+	}
+	syn.opt.has_ts = 1;
+	syn.opt.tsval = th->opt.tsval;
+	syn.opt.sack_ok = (options & (1u << 4)) != 0;
+	if (syn.opt.sack_ok && !t->tcp_sack) {
+	    return 0;
+	}
+	if ((options & 0xf) != 0xf) {
+	    if (!t->tcp_window_scaling) {
+		return 0;
+	    }
+	    syn.opt.has_ws = 1;
+	    syn.opt.ws = (uint8_t) (options & 0xf);
+	}
+	if (options & (1u << 5)) {
+	    /* cookie_ecn_ok(): the SYN asked for ECN and we agreed. */
+	    syn.flags |= TH_ECE | TH_CWR;
+	}
+    }
+    /* tcp_v4_syn_recv_sock(): no child for a full accept queue; the ACK
+     * is dropped (cookie_v4_check() returns NULL). */
+    if (l->qlen >= tcp_backlog_limit(h, l->backlog)) {
+	h->stats.listen_overflows++;
+	h->stats.listen_drops++;
+	tcp_drop_event(h, NULL, ip, th, EV_DROP,
+		"cookie ACK: accept queue full");
+	return 1;
+    }
+    tp = NewChild(h, l, ip, &syn, cookie, mss);
+    if (tp == NULL) {
+	return 1;
+    }
+    tp->snd_nxt = tp->snd_max = tp->iss + 1;
+    /* The window the cookie SYN-ACK announced (unscaled). */
+    tp->rcv_adv = tp->rcv_nxt + TL_MIN(tcp_rcv_space(tp), 65535u);
+    tcp_event(h, tp, EV_NOTE, 0, 0, 0, 0,
+	    "connection rebuilt from a SYN cookie");
+    tp->segs_in++;
+    syn = *th;
+    Synchronized(tp, ip, &syn);
+    return 1;
+}
+
 /*
  * Listen --
  *	RFC 9293 3.10.7.2: a segment for a listener. A RST is ignored, an ACK
- *	draws a RST, a SYN creates a connection in SYN_RCVD unless the
- *	listen queue is full, in which case it is dropped without a reply
- *	(4.4BSD tcp_input, book 18.11.4).
+ *	draws a RST (unless it carries a SYN cookie), a SYN creates a
+ *	connection in SYN_RCVD unless the listen queue is full, in which case
+ *	it is dropped without a reply (4.4BSD tcp_input, book 18.11.4). With
+ *	Linux's SYN queue (syn_queue 1), tcp_conn_request()'s order: a SYN
+ *	queue holding more than the backlog means a cookie (tcp_syncookies
+ *	1; 2 always) or a drop (0); a full accept queue drops the SYN
+ *	(ListenOverflows); without syncookies the last quarter of
+ *	tcp_max_syn_backlog is kept for proven peers, and tcplab proves none.
+ *	Every drop counts in ListenDrops. A SYN that reopens a TIME_WAIT
+ *	connection (has_iss) passes the SYN queue's tests.
  */
 
 static void
@@ -223,6 +477,7 @@ Listen(
     uint32_t iss_override,
     int has_iss)
 {
+    const tl_tunables *t = &h->tun;
     tl_tcb *tp;
     int count;
 
@@ -230,55 +485,63 @@ Listen(
 	return;
     }
     if (th->flags & TH_ACK) {
+	if (CookieAck(h, l, ip, th)) {
+	    return;
+	}
 	tcp_reset_for(h, ip, th);
 	return;
     }
     if (!(th->flags & TH_SYN) || (th->flags & TH_FIN)) {
 	return;
     }
-    count = h->tun.backlog_formula == BACKLOG_LINUX ? l->qlen
-	    : l->qlen + l->q0len;
-    if (count >= tcp_backlog_limit(h, l->backlog)) {
-	h->stats.tcp_listen_overflow++;
-	tcp_drop_event(h, NULL, ip, th, EV_DROP, "listen queue full");
-	return;
+    if (t->syn_queue == SYNQ_LINUX) {
+	int cookie = 0;
+
+	if (!has_iss && (t->tcp_syncookies == 2 || l->q0len > l->backlog)) {
+	    if (!t->tcp_syncookies) {
+		h->stats.listen_drops++;
+		tcp_drop_event(h, NULL, ip, th, EV_DROP, "SYN queue full");
+		return;
+	    }
+	    cookie = 1;
+	}
+	if (l->qlen >= tcp_backlog_limit(h, l->backlog)) {
+	    h->stats.tcp_listen_overflow++;
+	    h->stats.listen_overflows++;
+	    h->stats.listen_drops++;
+	    tcp_drop_event(h, NULL, ip, th, EV_DROP, "listen queue full");
+	    return;
+	}
+	if (cookie) {
+	    SendCookie(h, l, ip, th);
+	    return;
+	}
+	if (!has_iss && !t->tcp_syncookies && t->tcp_max_syn_backlog
+		- l->q0len < t->tcp_max_syn_backlog >> 2) {
+	    h->stats.listen_drops++;
+	    tcp_drop_event(h, NULL, ip, th, EV_DROP,
+		    "SYN queue three quarters full, no syncookies");
+	    return;
+	}
+    } else {
+	count = t->backlog_formula == BACKLOG_LINUX ? l->qlen
+		: l->qlen + l->q0len;
+	if (count >= tcp_backlog_limit(h, l->backlog)) {
+	    h->stats.tcp_listen_overflow++;
+	    tcp_drop_event(h, NULL, ip, th, EV_DROP, "listen queue full");
+	    return;
+	}
     }
-    tp = tcp_newtcb(h);
+    tp = NewChild(h, l, ip, th, has_iss ? iss_override
+	    : tcp_new_isn(h, ip->dst, th->dport, ip->src, th->sport), 0);
     if (tp == NULL) {
 	return;
     }
-    if (!tcp_apply_opts(tp, &l->opts)) {
-	tcp_free(tp);
-	return;
-    }
-    tcp_set_tuple(tp, ip->dst, th->dport, ip->src, th->sport);
-    tcp_adopt(l, tp);
-    tp->flags |= TF_FROMLISTEN;
-    tp->irs = th->seq;
-    tp->rcv_nxt = th->seq + 1;
-    tp->rcv_adv = tp->rcv_nxt;
-    tp->iss = has_iss ? iss_override
-	    : tcp_new_isn(h, tp->laddr, tp->lport, tp->raddr, tp->rport);
-    tp->snd_una = tp->snd_nxt = tp->snd_max = tp->snd_sml = tp->iss;
-    tp->snd_buf_seq = tp->iss + 1;
-    tp->mss_offer = tcp_mss_offer(h, tp->raddr, l->opts.mss);
-    tcp_syn_options(tp, th);
-    tcp_ecn_syn_in(tp, ip->tos, th->flags);
-    tcp_mss_set(tp, th->opt.has_mss ? th->opt.mss : 0);
-    tcp_rcv_clamp(tp, tp->mss);
-    tp->snd_wnd = th->win;
-    tp->max_sndwnd = th->win;
-    tp->snd_wl1 = th->seq;
-    tp->snd_wl2 = tp->iss;
-    tp->last_rcv = tcp_now(h);
-    /* The passive open: LISTEN then SYN_RCVD, as the state diagram has it. */
-    tp->state = TCPS_LISTEN;
-    tcp_hist_add(tp, tp->created, TCPS_LISTEN);
-    tcp_set_state(tp, TCPS_SYN_RECEIVED);
-    if (h->tun.conn_timeout) {
-	tcp_timer_set(tp, TT_CONN, tcp_ms(h->tun.conn_timeout));
+    if (t->conn_timeout) {
+	tcp_timer_set(tp, TT_CONN, tcp_ms(t->conn_timeout));
     }
     tcp_output(tp);
+    tcp_req_demote(tp);
 }
 
 /*
@@ -833,6 +1096,28 @@ Synchronized(
 		 * sent again that often (Linux tcp_check_req()). */
 		tp->flags |= TF_DEFER_ACKED;
 		tcp_drop_event(h, tp, ip, th, EV_DROP, "TCP_DEFER_ACCEPT");
+		return;
+	    }
+	    if (tp->listener && t->syn_queue == SYNQ_LINUX
+		    && tp->listener->qlen
+		    >= tcp_backlog_limit(h, tp->listener->backlog)) {
+		/* Linux tcp_check_req(): syn_recv_sock() makes no child
+		 * for a full accept queue (ListenOverflows, ListenDrops);
+		 * the ACK is dropped and the request stays, so its SYN-ACK
+		 * is sent again and the peer's answer may find room; with
+		 * tcp_abort_on_overflow the ACK draws a RST and the
+		 * request goes (embryonic_reset). */
+		h->stats.listen_overflows++;
+		h->stats.listen_drops++;
+		if (t->tcp_abort_on_overflow) {
+		    tcp_drop_event(h, tp, ip, th, EV_REPLY,
+			    "accept queue full: RST (tcp_abort_on_overflow)");
+		    tcp_reset_for(h, ip, th);
+		    tcp_close(tp);
+		    return;
+		}
+		tcp_drop_event(h, tp, ip, th, EV_DROP,
+			"accept queue full: third ACK dropped");
 		return;
 	    }
 	    tcp_timer_cancel(tp, TT_CONN);

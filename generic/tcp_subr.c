@@ -22,6 +22,8 @@ tcp_ms(
 }
 
 static int	HashResize(tl_host *h, size_t n);
+static tl_tcb  *ReqLookup(tl_host *h, tl_addr laddr, uint16_t lport,
+		    tl_addr raddr, uint16_t rport);
 static void	HashFree(tl_host *h);
 
 tl_tcb *
@@ -426,6 +428,9 @@ tcp_unqueue(
     tp->lnext = tp->lprev = NULL;
     if (!tp->onq) {
 	l->q0len--;
+	if (tp->rxtshift == 0) {
+	    l->young--;
+	}
     } else {
 	for (pp = &l->q; *pp; prev = *pp, pp = &(*pp)->qnext) {
 	    if (*pp == tp) {
@@ -452,6 +457,7 @@ tcp_adopt(
     tp->listener = l;
     tp->onq = 0;
     l->q0len++;
+    l->young++;
     tp->lprev = NULL;
     tp->lnext = l->children;
     if (l->children) {
@@ -790,8 +796,8 @@ tcp_lookup_tcb(
     return NULL;
 }
 
-/* The connection of a 4-tuple: a TCB, or a compact TIME_WAIT connection's,
- * rebuilt (tcp_timewait.c). */
+/* The connection of a 4-tuple: a TCB, or a compact half-open or TIME_WAIT
+ * connection's, rebuilt (ReqLookup() below, tcp_timewait.c). */
 tl_tcb *
 tcp_lookup(
     tl_host *h,
@@ -802,6 +808,9 @@ tcp_lookup(
 {
     tl_tcb *tp = tcp_lookup_tcb(h, laddr, lport, raddr, rport);
 
+    if (tp == NULL && h->reqhash) {
+	tp = ReqLookup(h, laddr, lport, raddr, rport);
+    }
     return tp ? tp : tcp_tw_lookup(h, laddr, lport, raddr, rport);
 }
 
@@ -1029,9 +1038,7 @@ tcp_set_tuple(
     tp->rport = rport;
     Unhash(tp);
     Hash(tp);
-    tp->ts_offset = (uint32_t) Mix(tp->host->tcp.seed ^ 0x74735f6f6666ull
-	    ^ Mix(((uint64_t) laddr << 32 | raddr)
-	    ^ ((uint64_t) lport << 16 | rport)));
+    tp->ts_offset = tcp_ts_offset(tp->host, laddr, lport, raddr, rport);
 }
 
 /*
@@ -1109,4 +1116,586 @@ tcp_sack_blocks(
 	}
     }
     return k;
+}
+
+/*
+ * SYN cookies (Linux net/ipv4/syncookies.c). The ISN of a cookie SYN-ACK
+ * is
+ *	H0(tuple) + their ISN + (count << 24) + ((H1(tuple, count) + mssind)
+ *	mod 2^24)
+ * with count the minutes of the clock (tcp_cookie_time(): jiffies / 60 HZ;
+ * here the network's virtual time / 60 s) and mssind the index of the
+ * largest entry of msstab at or below the SYN's MSS (index 0, 536, for
+ * anything below 1300). The hashes are keyed by the host's seed where
+ * Linux keys siphash with a random secret. A cookie checks when its count
+ * is less than MAX_SYNCOOKIE_AGE (2) minutes old and the index it leaves
+ * is in the table.
+ */
+
+static const uint16_t MssTab[] = {536, 1300, 1440, 1460};
+#define COOKIEBITS	24
+#define COOKIEMASK	((1u << COOKIEBITS) - 1)
+#define MAX_SYNCOOKIE_AGE 2
+#define SYNCOOKIE_PERIOD (60 * TL_SEC)
+
+static uint32_t
+CookieHash(
+    const tl_host *h,
+    tl_addr laddr,
+    uint16_t lport,
+    tl_addr raddr,
+    uint16_t rport,
+    uint32_t count,
+    int c)
+{
+    return (uint32_t) Mix(h->tcp.seed ^ (c ? 0x636f6f6b31ull : 0x636f6f6b30ull)
+	    ^ Mix(((uint64_t) laddr << 32 | raddr)
+	    ^ Mix(((uint64_t) lport << 16 | rport) ^ (uint64_t) count << 32)));
+}
+
+static uint32_t
+CookieTime(
+    const tl_host *h)
+{
+    return (uint32_t) (tcp_now(h) / SYNCOOKIE_PERIOD);
+}
+
+/*
+ * tcp_cookie_isn --
+ *	The ISN of a cookie SYN-ACK for a SYN with sequence number seq
+ *	(__cookie_v4_init_sequence()); *mssPtr, the MSS the SYN allows, is
+ *	rounded to the table entry the cookie encodes.
+ */
+
+uint32_t
+tcp_cookie_isn(
+    const tl_host *h,
+    tl_addr laddr,
+    uint16_t lport,
+    tl_addr raddr,
+    uint16_t rport,
+    uint32_t seq,
+    uint16_t *mssPtr)
+{
+    uint32_t count = CookieTime(h), ind;
+
+    for (ind = sizeof(MssTab) / sizeof(MssTab[0]) - 1; ind; ind--) {
+	if (*mssPtr >= MssTab[ind]) {
+	    break;
+	}
+    }
+    *mssPtr = MssTab[ind];
+    return CookieHash(h, laddr, lport, raddr, rport, 0, 0) + seq
+	    + (count << COOKIEBITS)
+	    + ((CookieHash(h, laddr, lport, raddr, rport, count, 1) + ind)
+		& COOKIEMASK);
+}
+
+/*
+ * tcp_cookie_check --
+ *	The MSS a cookie encodes (__cookie_v4_check(): cookie = ACK - 1,
+ *	their ISN = SEQ - 1), or 0 when it is not one of ours or too old.
+ */
+
+uint16_t
+tcp_cookie_check(
+    const tl_host *h,
+    tl_addr laddr,
+    uint16_t lport,
+    tl_addr raddr,
+    uint16_t rport,
+    uint32_t seq,
+    uint32_t cookie)
+{
+    uint32_t count = CookieTime(h), diff, ind;
+
+    cookie -= CookieHash(h, laddr, lport, raddr, rport, 0, 0) + seq;
+    diff = (count - (cookie >> COOKIEBITS)) & (0xffffffffu >> COOKIEBITS);
+    if (diff >= MAX_SYNCOOKIE_AGE) {
+	return 0;
+    }
+    ind = (cookie - CookieHash(h, laddr, lport, raddr, rport, count - diff, 1))
+	    & COOKIEMASK;
+    return ind < sizeof(MssTab) / sizeof(MssTab[0]) ? MssTab[ind] : 0;
+}
+
+/*
+ * tcp_cookie_ts --
+ *	The timestamp clock value (ms, before the connection's offset) of a
+ *	cookie SYN-ACK (cookie_init_timestamp()): the clock with its low 6
+ *	bits replaced by the options, wscale (0xf for none) in bits 0-3,
+ *	SACK in bit 4 and ECN in bit 5, stepped back 64 if that went past the
+ *	clock.
+ */
+
+uint32_t
+tcp_cookie_ts(
+    uint32_t now,
+    int wscale_ok,
+    int snd_wscale,
+    int sack_ok,
+    int ecn_ok)
+{
+    uint32_t options = wscale_ok ? (uint32_t) snd_wscale : 0xf, ts;
+
+    if (sack_ok) {
+	options |= 1u << 4;
+    }
+    if (ecn_ok) {
+	options |= 1u << 5;
+    }
+    ts = (now >> 6 << 6) | options;
+    if (ts > now) {
+	ts -= 1u << 6;
+    }
+    return ts;
+}
+
+/* The timestamp offset of a 4-tuple (Linux secure_tcp_ts_off()). */
+uint32_t
+tcp_ts_offset(
+    const tl_host *h,
+    tl_addr laddr,
+    uint16_t lport,
+    tl_addr raddr,
+    uint16_t rport)
+{
+    return (uint32_t) Mix(h->tcp.seed ^ 0x74735f6f6666ull
+	    ^ Mix(((uint64_t) laddr << 32 | raddr)
+	    ^ ((uint64_t) lport << 16 | rport)));
+}
+
+/*
+ * Compact SYN_RCVD records (Linux's request sock: struct request_sock,
+ * a few hundred bytes where a socket is a few thousand). A connection a
+ * listener made from a SYN, once its SYN-ACK is out and while nothing but
+ * the SYN-ACK timer runs, is kept as a record: its 4-tuple, the listener,
+ * the timer, and the words of its TCB that differ from the listener's
+ * template TCB (the first one recorded after as many SYN-ACK
+ * retransmissions), as runs. The record becomes the
+ * same TCB again (tcp_req_promote) when a lookup finds it (a segment for
+ * it arrives, a connect wants its 4-tuple), when a script lists the
+ * host's connections, and when its timer fires (the TCB's own timer code
+ * runs; a connection still half-open is recorded again). So everything
+ * TCP does with it is what it does with the TCB, and nothing a script
+ * sees differs; records are not made while a trace or a script takes
+ * events, nor on a host whose environment cannot move timers.
+ */
+
+typedef struct tl_req {
+    struct tl_req *hnext, **hpprev;	/* In the host's record hash. */
+    struct tl_req *lnext, **lpprev;	/* In the listener's reqs. */
+    tl_listener *listener;
+    tl_event ev;			/* The SYN-ACK timer. */
+    tl_time *htimes;			/* The TCB's history times. */
+    tl_addr laddr, raddr;
+    uint16_t lport, rport;
+    uint16_t len;			/* Bytes of runs. */
+    uint8_t tmpl;			/* The template: reqtmpl[tmpl]. */
+    uint8_t runs[];			/* {word, count} then count words. */
+} tl_req;
+
+struct tl_reqhash {
+    size_t mask, count;
+    tl_req **b;
+};
+
+#define TCB_WORDS	(sizeof(tl_tcb) / sizeof(uint32_t))
+
+/* The TCB's bytes as recorded: links, the host's events and the listener
+ * are the host's and the listener's, not the connection's. */
+static void
+ReqScrub(
+    tl_tcb *tp)
+{
+    tp->host = NULL;
+    tp->next = tp->prev = NULL;
+    tp->hnext = tp->pnext = NULL;
+    tp->hpprev = tp->ppprev = NULL;
+    tp->hashed = 0;
+    tp->listener = NULL;
+    tp->lnext = tp->lprev = tp->qnext = NULL;
+    tp->hostev = NULL;
+    tp->htimes = NULL;
+}
+
+static tl_req **
+ReqBucket(
+    struct tl_reqhash *t,
+    tl_addr laddr,
+    uint16_t lport,
+    tl_addr raddr,
+    uint16_t rport)
+{
+    return &t->b[TupleHash(laddr, lport, raddr, rport) & t->mask];
+}
+
+static void
+ReqHashAdd(
+    struct tl_reqhash *t,
+    tl_req *r)
+{
+    tl_req **b = ReqBucket(t, r->laddr, r->lport, r->raddr, r->rport);
+
+    r->hnext = *b;
+    if (*b) {
+	(*b)->hpprev = &r->hnext;
+    }
+    *b = r;
+    r->hpprev = b;
+}
+
+static void
+ReqUnlink(
+    tl_host *h,
+    tl_req *r)
+{
+    *r->hpprev = r->hnext;
+    if (r->hnext) {
+	r->hnext->hpprev = r->hpprev;
+    }
+    *r->lpprev = r->lnext;
+    if (r->lnext) {
+	r->lnext->lpprev = r->lpprev;
+    }
+    if (--h->reqhash->count == 0) {
+	free(h->reqhash->b);
+	free(h->reqhash);
+	h->reqhash = NULL;
+    }
+}
+
+/* Room for one more record in the host's hash; 0 if no memory. */
+static int
+ReqHashGrow(
+    tl_host *h)
+{
+    struct tl_reqhash *t = h->reqhash, n;
+    size_t i;
+
+    if (t == NULL) {
+	t = calloc(1, sizeof(*t));
+	if (t == NULL) {
+	    return 0;
+	}
+	t->mask = 63;
+	t->b = calloc(64, sizeof(*t->b));
+	if (t->b == NULL) {
+	    free(t);
+	    return 0;
+	}
+	h->reqhash = t;
+    }
+    if (t->count < t->mask + 1) {
+	return 1;
+    }
+    n.mask = 2 * t->mask + 1;
+    n.count = t->count;
+    n.b = calloc(n.mask + 1, sizeof(*n.b));
+    if (n.b == NULL) {
+	return 1;		/* Longer chains, still right. */
+    }
+    for (i = 0; i <= t->mask; i++) {
+	tl_req *r, *next;
+
+	for (r = t->b[i]; r; r = next) {
+	    next = r->hnext;
+	    ReqHashAdd(&n, r);
+	}
+    }
+    free(t->b);
+    *t = n;
+    for (i = 0; i <= t->mask; i++) {
+	if (t->b[i]) {
+	    t->b[i]->hpprev = &t->b[i];
+	}
+    }
+    return 1;
+}
+
+static void	ReqTimer(void *arg, tl_event *ev);
+
+/*
+ * tcp_req_demote --
+ *	Records a half-open connection of a listener compactly when it may
+ *	be (see above); tp is then gone. Otherwise nothing happens.
+ */
+
+void
+tcp_req_demote(
+    tl_tcb *tp)
+{
+    tl_host *h = tp->host;
+    tl_listener *l = tp->listener;
+    const tl_tcp_ops *ops = h->tcp.ops;
+    uint32_t w[TCB_WORDS], *tw, buf[TCB_WORDS + TCB_WORDS / 2 + 2];
+    uint8_t *out = (uint8_t *) buf;
+    size_t i, n = 0;
+    tl_tcb copy;
+    tl_req *r;
+    int t;
+
+    if (ops->timer_park == NULL || *h->tcp.events || l == NULL || l->closed
+	    || tp->state != TCPS_SYN_RECEIVED || !(tp->flags & TF_FROMLISTEN)
+	    || tp->onq || tp->user || tp->app || tp->app_pending
+	    || tp->cork_pending || tp->xmitlog || tp->reass || tp->pend
+	    || tp->sndbuf.buf || tp->rcvbuf.buf || tp->sackblk
+	    || tp->timer_at[TT_REXMT] == TL_NEVER) {
+	return;
+    }
+    for (t = 0; t < TT_NTIMERS; t++) {
+	if (t != TT_REXMT && tp->timer_at[t] != TL_NEVER) {
+	    return;
+	}
+    }
+    if (!ReqHashGrow(h)) {
+	return;
+    }
+    copy = *tp;
+    ReqScrub(&copy);
+    /* One template per number of SYN-ACK retransmissions: the timer's
+     * changes to the TCB are then the template's too. */
+    t = tp->rxtshift < 8 ? tp->rxtshift : 7;
+    if (l->reqtmpl[t] == NULL) {
+	l->reqtmpl[t] = malloc(sizeof(tl_tcb));
+	if (l->reqtmpl[t] == NULL) {
+	    return;
+	}
+	*l->reqtmpl[t] = copy;
+    }
+    memcpy(w, &copy, sizeof(w));
+    tw = (uint32_t *) l->reqtmpl[t];
+    /* Runs of differing words; a gap of one equal word is kept in the
+     * run, cheaper than a new run's header. */
+    for (i = 0; i < TCB_WORDS; ) {
+	size_t j = i, k;
+
+	if (w[i] == tw[i]) {
+	    i++;
+	    continue;
+	}
+	while (j < TCB_WORDS && j - i < 255 && (w[j] != tw[j]
+		|| (j + 1 < TCB_WORDS && w[j + 1] != tw[j + 1]))) {
+	    j++;
+	}
+	out[n] = (uint8_t) (i >> 8);
+	out[n + 1] = (uint8_t) i;
+	out[n + 2] = (uint8_t) (j - i);
+	n += 3;
+	for (k = i; k < j; k++) {
+	    memcpy(out + n, &w[k], 4);
+	    n += 4;
+	}
+	i = j;
+    }
+    r = malloc(sizeof(*r) + n);
+    if (r == NULL) {
+	return;
+    }
+    r->listener = l;
+    r->laddr = tp->laddr;
+    r->lport = tp->lport;
+    r->raddr = tp->raddr;
+    r->rport = tp->rport;
+    r->len = (uint16_t) n;
+    r->htimes = tp->htimes;
+    r->tmpl = (uint8_t) t;
+    memcpy(r->runs, out, n);
+    ReqHashAdd(h->reqhash, r);
+    h->reqhash->count++;
+    r->lnext = l->reqs;
+    if (l->reqs) {
+	l->reqs->lpprev = &r->lnext;
+    }
+    l->reqs = r;
+    r->lpprev = &l->reqs;
+    ops->timer_park(h->tcp.ctx, tp, TT_REXMT, &r->ev, ReqTimer, r);
+    /* The TCB goes without a trace: off the listener's children (still
+     * counted in q0len), the hashes and the host's list. */
+    if (tp->lprev) {
+	tp->lprev->lnext = tp->lnext;
+    } else {
+	l->children = tp->lnext;
+    }
+    if (tp->lnext) {
+	tp->lnext->lprev = tp->lprev;
+    }
+    Unhash(tp);
+    if (tp->prev) {
+	tp->prev->next = tp->next;
+    } else {
+	h->tcbs = tp->next;
+    }
+    if (tp->next) {
+	tp->next->prev = tp->prev;
+    }
+    if (h->tcbs == NULL) {
+	HashFree(h);
+    }
+    free(tp);
+}
+
+/* The TCB a record stands for, back in the host's list (in the order of
+ * creation), hashes and the listener's children, its timer running. */
+static tl_tcb *
+ReqPromote(
+    tl_host *h,
+    tl_req *r)
+{
+    tl_listener *l = r->listener;
+    uint32_t *w;
+    size_t n;
+    tl_tcb *tp, **pp, *prev = NULL;
+
+    if (h->tcphash == NULL && !HashResize(h, 64)) {
+	return NULL;
+    }
+    tp = malloc(sizeof(*tp));
+    if (tp == NULL) {
+	return NULL;
+    }
+    *tp = *l->reqtmpl[r->tmpl];
+    w = (uint32_t *) tp;
+    for (n = 0; n < r->len; ) {
+	size_t i = (size_t) r->runs[n] << 8 | r->runs[n + 1];
+	size_t k, cnt = r->runs[n + 2];
+
+	n += 3;
+	for (k = 0; k < cnt; k++) {
+	    memcpy(&w[i + k], r->runs + n, 4);
+	    n += 4;
+	}
+    }
+    tp->host = h;
+    tp->htimes = r->htimes;
+    tcp_list_insert(tp);
+    Hash(tp);
+    /* Among the listener's children too, newest first. */
+    tp->listener = l;
+    prev = NULL;
+    for (pp = &l->children; *pp && (*pp)->id > tp->id; pp = &(*pp)->lnext) {
+	prev = *pp;
+    }
+    tp->lnext = *pp;
+    tp->lprev = prev;
+    if (*pp) {
+	(*pp)->lprev = tp;
+    }
+    *pp = tp;
+    if (event_pending(&r->ev)) {
+	h->tcp.ops->timer_unpark(h->tcp.ctx, &r->ev, tp, TT_REXMT);
+    }
+    ReqUnlink(h, r);
+    free(r);
+    return tp;
+}
+
+/* Its SYN-ACK timer fired: the TCB's timer runs; still half-open, the
+ * connection is recorded again. */
+static void
+ReqTimer(
+    void *arg,
+    tl_event *ev)
+{
+    tl_req *r = arg;
+    tl_host *h = r->listener->host;
+    tl_addr laddr = r->laddr, raddr = r->raddr;
+    uint16_t lport = r->lport, rport = r->rport;
+    tl_tcb *tp;
+    uint64_t id;
+
+    (void) ev;
+    tp = ReqPromote(h, r);
+    if (tp == NULL) {
+	return;
+    }
+    id = tp->id;
+    tcp_timer_expire(tp, TT_REXMT);
+    tp = tcp_lookup(h, laddr, lport, raddr, rport);
+    if (tp && tp->id == id) {
+	tcp_req_demote(tp);
+    }
+}
+
+/* A lookup's last chance: a record for the 4-tuple becomes its TCB. */
+static tl_tcb *
+ReqLookup(
+    tl_host *h,
+    tl_addr laddr,
+    uint16_t lport,
+    tl_addr raddr,
+    uint16_t rport)
+{
+    tl_req *r;
+
+    for (r = *ReqBucket(h->reqhash, laddr, lport, raddr, rport); r;
+	    r = r->hnext) {
+	if (r->lport == lport && r->rport == rport && r->laddr == laddr
+		&& r->raddr == raddr) {
+	    return ReqPromote(h, r);
+	}
+    }
+    return NULL;
+}
+
+/* Every record of listener l becomes its TCB again, oldest first, so
+ * that each finds its place near the heads of the lists. */
+static void
+ReqPromoteListener(
+    tl_host *h,
+    tl_listener *l)
+{
+    size_t n = 0, i;
+    tl_req *r, **all;
+
+    for (r = l->reqs; r; r = r->lnext) {
+	n++;
+    }
+    if (n == 0) {
+	return;
+    }
+    all = malloc(n * sizeof(*all));
+    if (all == NULL) {
+	while (l->reqs && ReqPromote(h, l->reqs)) {
+	    continue;
+	}
+	return;
+    }
+    for (i = 0, r = l->reqs; r; r = r->lnext) {
+	all[i++] = r;
+    }
+    while (i > 0) {
+	if (ReqPromote(h, all[--i]) == NULL) {
+	    break;
+	}
+    }
+    free(all);
+}
+
+/* Every record of the host becomes its TCB again (a script lists the
+ * connections). */
+void
+tcp_req_promote_all(
+    tl_host *h)
+{
+    tl_listener *l;
+
+    for (l = h->listeners; l && h->reqhash; l = l->next) {
+	ReqPromoteListener(h, l);
+    }
+}
+
+/* A listener closes: its records become its embryonic TCBs again, for
+ * tcp_listener_close() to drop as it drops them; its templates go. */
+void
+tcp_req_drop_all(
+    tl_listener *l)
+{
+    int i;
+
+    ReqPromoteListener(l->host, l);
+    for (i = 0; i < 8; i++) {
+	free(l->reqtmpl[i]);
+	l->reqtmpl[i] = NULL;
+    }
 }

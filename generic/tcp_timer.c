@@ -407,6 +407,23 @@ RetryLimit(
 	     * for data lives to the end of the TCP_DEFER_ACCEPT period. */
 	    return tp->listener->opts.defer_accept;
 	}
+	if (tp->listener && !tp->onq && t->syn_queue == SYNQ_LINUX) {
+	    /* Linux reqsk_timer_handler(): when the requests are more than
+	     * half of max(8, backlog), half of the room is kept for young
+	     * ones (whose SYN-ACK timer has not fired): while the requests
+	     * are at least twice, four times, ... the young ones, the old
+	     * ones get one retry less each time, down to 2. */
+	    const tl_listener *l = tp->listener;
+	    int max = t->tcp_synack_retries, young = l->young << 1;
+
+	    if ((l->q0len << 1) > (l->backlog > 8 ? l->backlog : 8)) {
+		while (max > 2 && l->q0len >= young) {
+		    max--;
+		    young <<= 1;
+		}
+	    }
+	    return max;
+	}
 	return t->tcp_synack_retries;
     default:
 	if (tp->flags & TF_CLOSED) {
@@ -451,6 +468,10 @@ RexmtTimer(
 	return;
     }
     tp->rxtshift++;
+    if (tp->rxtshift == 1 && tp->state == TCPS_SYN_RECEIVED && tp->listener
+	    && !tp->onq) {
+	tp->listener->young--;	/* Linux: num_timeout 0 -> 1. */
+    }
     if (t->retries_by_time && TCPS_HAVEESTABLISHED(tp->state)) {
 	tl_time base = (tl_time) t->tcp_rto_min_us * TL_US;
 

@@ -279,6 +279,7 @@ tcp_listener_close(
 {
     tl_host *h = l->host;
 
+    tcp_req_drop_all(l);
     /* Newest first, as a walk of the host's TCBs finds them. */
     while (l->children) {
 	tcp_drop(l->children, ECONNABORTED);

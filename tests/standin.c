@@ -215,7 +215,10 @@ HasAddr(
     return a == LADDR;
 }
 
-static const tl_tcp_ops ops = { SegAlloc, SegSend, Timer, Route, HasAddr };
+/* No timer_park/unpark: TIME_WAIT and half-open connections stay TCBs. */
+static const tl_tcp_ops ops = {
+    SegAlloc, SegSend, Timer, Route, HasAddr, NULL, NULL
+};
 
 /* Upcalls: state changes and congestion-window events. */
 
