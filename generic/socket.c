@@ -41,6 +41,7 @@ const tl_sockopt_def so_optdefs[] = {
     {"TCP_CORK",	 TL_SOL_TCP,	TL_TCP_CORK,	    SOT_BOOL,	C|L|S},
     {"TCP_DEFER_ACCEPT", TL_SOL_TCP,	TL_TCP_DEFER_ACCEPT, SOT_INT,	C|L|S},
     {"TCP_INFO",	 TL_SOL_TCP,	TL_TCP_INFO,	    SOT_INFO,	C|L},
+    {"TCP_INQ",		 TL_SOL_TCP,	TL_TCP_INQ,	    SOT_INT,	C|L|S},
     {"TCP_KEEPCNT",	 TL_SOL_TCP,	TL_TCP_KEEPCNT,	    SOT_INT,	C|L|S},
     {"TCP_KEEPIDLE",	 TL_SOL_TCP,	TL_TCP_KEEPIDLE,    SOT_INT,	C|L|S},
     {"TCP_KEEPINTVL",	 TL_SOL_TCP,	TL_TCP_KEEPINTVL,   SOT_INT,	C|L|S},
@@ -471,6 +472,12 @@ Take(
 	    return EINVAL;
 	}
 	break;
+    case TL_TCP_INQ + (TL_SOL_TCP << 8):
+	/* do_tcp_setsockopt(): 0 or 1, else EINVAL. */
+	if (i < 0 || i > 1) {
+	    return EINVAL;
+	}
+	break;
     case TL_SO_RCVBUF + (TL_SOL_SOCKET << 8):
     case TL_SO_SNDBUF + (TL_SOL_SOCKET << 8):
 	/* Linux clamps instead of refusing (sk_setsockopt()): an int taken
@@ -556,6 +563,7 @@ OptsSet(
     case TL_TCP_NOTSENT_LOWAT + (TL_SOL_TCP << 8):
 	o->notsent_lowat = (uint32_t) v->i;
 	break;
+    case TL_TCP_INQ + (TL_SOL_TCP << 8): o->recvmsg_inq = b; break;
     case TL_TCP_DEFER_ACCEPT + (TL_SOL_TCP << 8):
 	o->defer_accept = SecsToRetrans(v->i);
 	break;
@@ -659,6 +667,7 @@ OptsGet(
     case TL_TCP_NOTSENT_LOWAT + (TL_SOL_TCP << 8):
 	i = (int) o->notsent_lowat;
 	break;
+    case TL_TCP_INQ + (TL_SOL_TCP << 8): i = o->recvmsg_inq; break;
     case TL_TCP_DEFER_ACCEPT + (TL_SOL_TCP << 8):
 	i = RetransToSecs(o->defer_accept);
 	break;
@@ -867,6 +876,9 @@ so_setsockopt(
 	    tcp_writable_check(tp);
 	}
 	break;
+    case TL_TCP_INQ + (TL_SOL_TCP << 8):
+	tp->recvmsg_inq = b;
+	break;
     case TL_TCP_QUICKACK + (TL_SOL_TCP << 8):
 	/* __tcp_sock_set_quickack(): 1 leaves the delayed-ACK (pingpong)
 	 * mode and sends a delayed ACK now; 0 enters it. */
@@ -956,6 +968,9 @@ so_getsockopt(
 	break;
     case TL_TCP_QUICKACK + (TL_SOL_TCP << 8):
 	i = !(tp->flags & TF_PINGPONG);
+	break;
+    case TL_TCP_INQ + (TL_SOL_TCP << 8):
+	i = tp->recvmsg_inq;
 	break;
     case TL_TCP_DEFER_ACCEPT + (TL_SOL_TCP << 8):
 	i = RetransToSecs(tp->defer_accept);

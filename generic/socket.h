@@ -46,6 +46,7 @@
 #define TL_TCP_CONGESTION	13
 #define TL_TCP_USER_TIMEOUT	18
 #define TL_TCP_NOTSENT_LOWAT	25
+#define TL_TCP_INQ		36
 
 /* Flags of so_send and so_recv, and how of so_shutdown (Linux values). */
 #define TL_MSG_OOB		0x01

@@ -292,6 +292,7 @@ struct tl_tcb {
     int linger;			/* SO_LINGER seconds, -1 = off. */
     uint8_t reuseaddr;		/* SO_REUSEADDR. */
     uint8_t writable;		/* Last writability told (NOTSENT_LOWAT). */
+    uint8_t recvmsg_inq;	/* TCP_INQ: recvmsg() reports TCP_CM_INQ. */
     uint16_t user_mss;		/* TCP_MAXSEG as set, 0 = none. */
     uint32_t user_timeout;	/* TCP_USER_TIMEOUT, ms; 0 = off. */
     uint32_t notsent_lowat;	/* TCP_NOTSENT_LOWAT, 0 = off. */
@@ -345,6 +346,7 @@ typedef struct tl_openopts {
     int linger_on, linger;	/* SO_LINGER. */
     uint32_t user_timeout;	/* TCP_USER_TIMEOUT, ms. */
     uint32_t notsent_lowat;	/* TCP_NOTSENT_LOWAT. */
+    int recvmsg_inq;		/* TCP_INQ. */
     int defer_accept;		/* TCP_DEFER_ACCEPT, in SYN-ACK retransmissions. */
     int pingpong;		/* TCP_QUICKACK 0 was set. */
     char cc_name[16];		/* TCP_CONGESTION, "" = the host's. */

@@ -62,6 +62,7 @@ tcp_apply_opts(
     tp->user_mss = (uint16_t) o->mss;
     tp->user_timeout = o->user_timeout;
     tp->notsent_lowat = o->notsent_lowat;
+    tp->recvmsg_inq = o->recvmsg_inq;
     tp->defer_accept = (uint8_t) o->defer_accept;
     if (o->cc_name[0]) {
 	tcp_cc_set(tp, o->cc_name);
