@@ -211,7 +211,9 @@ so_listener_close(
  *----------------------------------------------------------------------
  */
 
-/* send(): MSG_OOB sends urgent data. Nothing is refused for space. */
+/* send(): MSG_OOB sends urgent data; MSG_MORE corks this write's data,
+ * MSG_EOR ends a record no later data joins (tcp_send_flags()). Nothing
+ * is refused for space. */
 int
 so_send(
     tl_tcb *tp,
@@ -219,11 +221,15 @@ so_send(
     uint32_t len,
     int flags)
 {
-    if (flags & ~TL_MSG_OOB) {
+    if (flags & ~(TL_MSG_OOB | TL_MSG_MORE | TL_MSG_EOR)) {
 	return EOPNOTSUPP;
     }
-    return (flags & TL_MSG_OOB) ? tcp_send_urgent(tp, data, len)
-	    : tcp_send(tp, data, len);
+    if (flags & TL_MSG_OOB) {
+	return tcp_send_urgent(tp, data, len);
+    }
+    return tcp_send_flags(tp, data, len,
+	    ((flags & TL_MSG_MORE) ? TCP_SEND_MORE : 0)
+	    | ((flags & TL_MSG_EOR) ? TCP_SEND_EOR : 0));
 }
 
 /* sendfile()-like: nbytes of a generated stream (apps.c's source). */

@@ -51,6 +51,8 @@
 /* Flags of so_send and so_recv, and how of so_shutdown (Linux values). */
 #define TL_MSG_OOB		0x01
 #define TL_MSG_PEEK		0x02
+#define TL_MSG_EOR		0x80
+#define TL_MSG_MORE		0x8000
 #define TL_SHUT_RD		0
 #define TL_SHUT_WR		1
 #define TL_SHUT_RDWR		2

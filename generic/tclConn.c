@@ -467,7 +467,7 @@ Send(
     ConnObj *c,
     Tcl_Interp *interp,
     Tcl_Obj *data,
-    int urgent)
+    int flags)
 {
     Tcl_Size len;
     const unsigned char *bytes;
@@ -487,7 +487,7 @@ Send(
 	bytes = (const unsigned char *) Tcl_DStringValue(&ds);
 	len = Tcl_DStringLength(&ds);
     }
-    err = so_send(c->tcb, bytes, (uint32_t) len, urgent ? TL_MSG_OOB : 0);
+    err = so_send(c->tcb, bytes, (uint32_t) len, flags);
     Tcl_DStringFree(&ds);
     if (err) {
 	Tcl_Obj *prefix = Tcl_ObjPrintf("error writing \"%s\"",
@@ -647,14 +647,28 @@ ConnObjCmd(
     case C_RECV:
 	return Recv(c, interp, objc, objv);
     case C_SEND:
-	if (objc == 4 && strcmp(Tcl_GetString(objv[2]), "-urgent") == 0) {
-	    return Send(c, interp, objv[3], 1);
-	}
-	if (objc != 3) {
+    {
+	/* send ?-urgent? ?-more? ?-eor? data: MSG_OOB, MSG_MORE, MSG_EOR. */
+	static const char *const sendOpts[] = {
+	    "-urgent", "-more", "-eor", NULL
+	};
+	static const int sendFlags[] = {TL_MSG_OOB, TL_MSG_MORE, TL_MSG_EOR};
+	int flags = 0, idx;
+	Tcl_Size i;
+
+	if (objc < 3) {
 	    Tcl_WrongNumArgs(interp, 2, objv, "data");
 	    return TCL_ERROR;
 	}
-	return Send(c, interp, objv[2], 0);
+	for (i = 2; i < objc - 1; i++) {
+	    if (Tcl_GetIndexFromObj(interp, objv[i], sendOpts, "option", 0,
+		    &idx) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    flags |= sendFlags[idx];
+	}
+	return Send(c, interp, objv[objc - 1], flags);
+    }
     case C_SHUTDOWN: {
 	static const char *const hows[] = { "both", "read", "write", NULL };
 	int how, err;

@@ -296,6 +296,10 @@ struct tl_tcb {
     uint16_t user_mss;		/* TCP_MAXSEG as set, 0 = none. */
     uint32_t user_timeout;	/* TCP_USER_TIMEOUT, ms; 0 = off. */
     uint32_t notsent_lowat;	/* TCP_NOTSENT_LOWAT, 0 = off. */
+    uint32_t *eor;		/* MSG_EOR ends past snd_una, ascending. */
+    int neor, eoralloc;
+    int more;			/* The last write had MSG_MORE: its data, */
+    uint32_t more_seq;		/* from here on, is not pushed. */
     tl_time min_rtt;		/* Smallest RTT sample, 0 = none. */
     tl_time ut_start;		/* TCP_USER_TIMEOUT counts from here. */
 
@@ -558,6 +562,11 @@ int		tcp_apply_opts(tl_tcb *tp, const tl_openopts *o);
 tl_tcb	       *tcp_accept(tl_listener *l);
 void		tcp_listener_close(tl_listener *l);
 int		tcp_send(tl_tcb *tp, const uint8_t *data, uint32_t len);
+/* tcp_send_flags: what MSG_MORE and MSG_EOR ask of a write. */
+#define TCP_SEND_MORE	1	/* Cork this write's data (MSG_MORE). */
+#define TCP_SEND_EOR	2	/* Nothing later joins its segments. */
+int		tcp_send_flags(tl_tcb *tp, const uint8_t *data, uint32_t len,
+		    int flags);
 int		tcp_send_gen(tl_tcb *tp, uint64_t nbytes, tl_gen_fn *gen,
 		    void *arg);
 int		tcp_set_buffers(tl_tcb *tp, int rcvbuf, int sndbuf);
@@ -576,6 +585,8 @@ void		tcp_app_run(tl_tcb *tp);
 void		tcp_cork_arm(tl_tcb *tp);
 void		tcp_cork_run(tl_tcb *tp);
 void		tcp_uncork(tl_tcb *tp);
+int		tcp_eor_clip(tl_tcb *tp, uint32_t seq, uint32_t *lenPtr);
+int		tcp_unpushed(const tl_tcb *tp, uint32_t end);
 void		tcp_push(tl_tcb *tp);
 void		tcp_writable_check(tl_tcb *tp);
 uint64_t	tcp_unsent(const tl_tcb *tp);

@@ -550,6 +550,7 @@ tcp_free(
     }
     ring_free(&tp->sndbuf);
     ring_free(&tp->rcvbuf);
+    free(tp->eor);
     tcp_cc_free(tp);
     while (tp->reass) {
 	tl_reass *r = tp->reass;

@@ -319,7 +319,31 @@ tcp_send(
     const uint8_t *data,
     uint32_t len)
 {
+    return tcp_send_flags(tp, data, len, 0);
+}
+
+/*
+ * tcp_send_flags --
+ *	SEND with Linux's MSG_MORE and MSG_EOR (tcp_sendmsg_locked()).
+ *	MSG_MORE: the push that ends the write is a corked one (tcp_push()
+ *	with TCP_NAGLE_CORK): a partial segment waits, as under TCP_CORK, for
+ *	more data, an ACK that lets Nagle send it, or the probe timer; and
+ *	the write's last byte is not marked for PSH (tcp_mark_push() is
+ *	skipped). MSG_EOR: the write's last skb is marked eor, so no later
+ *	data is appended to it and no segment, first or retransmitted, spans
+ *	the boundary (tcp_skb_can_collapse_to(), tcp_can_collapse()).
+ */
+
+int
+tcp_send_flags(
+    tl_tcb *tp,
+    const uint8_t *data,
+    uint32_t len,
+    int flags)
+{
     uint32_t n = 0;
+    uint32_t start = tp->snd_buf_seq + tp->sndbuf.len
+	    + (uint32_t) tp->pend_bytes;
 
     if (tp->so_error) {
 	int err = tp->so_error;
@@ -348,8 +372,82 @@ tcp_send(
 	memcpy(c->data, data + n, len - n);
 	Append(tp, c);
     }
-    tcp_output(tp);
+    if (flags & TCP_SEND_EOR) {
+	if (tp->neor == tp->eoralloc) {
+	    int na = tp->eoralloc ? 2 * tp->eoralloc : 8;
+	    uint32_t *e = realloc(tp->eor, (size_t) na * sizeof(*e));
+
+	    if (e == NULL) {
+		return ENOMEM;
+	    }
+	    tp->eor = e;
+	    tp->eoralloc = na;
+	}
+	tp->eor[tp->neor++] = start + len;
+    }
+    if (!(flags & TCP_SEND_MORE)) {
+	tp->more = 0;
+	tcp_output(tp);
+    } else {
+	if (!tp->more) {
+	    tp->more = 1;
+	    tp->more_seq = start;
+	}
+	if (tp->flags & TF_CORK) {
+	    tcp_output(tp);
+	} else {
+	    tp->flags |= TF_CORK;
+	    tcp_output(tp);
+	    tp->flags &= ~TF_CORK;
+	}
+    }
     return 0;
+}
+
+/*
+ * tcp_eor_clip --
+ *	Clips the segment [seq, seq + *lenPtr) at the first MSG_EOR boundary
+ *	inside it (boundaries at or below snd_una are dropped first).
+ * Results:
+ *	1 when the segment now ends at a boundary, else 0.
+ */
+
+int
+tcp_eor_clip(
+    tl_tcb *tp,
+    uint32_t seq,
+    uint32_t *lenPtr)
+{
+    int i, drop = 0;
+
+    while (drop < tp->neor && SEQ_LEQ(tp->eor[drop], tp->snd_una)) {
+	drop++;
+    }
+    if (drop) {
+	memmove(tp->eor, tp->eor + drop,
+		(size_t) (tp->neor - drop) * sizeof(*tp->eor));
+	tp->neor -= drop;
+    }
+    for (i = 0; i < tp->neor; i++) {
+	if (SEQ_GT(tp->eor[i], seq)) {
+	    if (SEQ_LEQ(tp->eor[i], seq + *lenPtr)) {
+		*lenPtr = tp->eor[i] - seq;
+		return 1;
+	    }
+	    return 0;
+	}
+    }
+    return 0;
+}
+
+/* Whether a segment ending at end carries MSG_MORE data not yet pushed
+ * (no PSH for it). */
+int
+tcp_unpushed(
+    const tl_tcb *tp,
+    uint32_t end)
+{
+    return tp->more && SEQ_GT(end, tp->more_seq);
 }
 
 /*
@@ -726,6 +824,11 @@ tcp_cork_run(
     tp->cork_pending = 0;
     if (tp->flags & TF_CORK) {
 	tcp_push(tp);
+    } else if (tp->more) {
+	/* MSG_MORE data: the probe timer sends it, PSH set
+	 * (tcp_write_wakeup()). */
+	tp->more = 0;
+	tcp_output(tp);
     }
 }
 

@@ -2113,8 +2113,14 @@ proc ::tcplab::packetdrill::Sys_accept {sc args stv} {
     }
     set nfd [NewFd $sc]
     set R(infofd) $nfd
+    # The child inherits the listener's socket flags (sk_clone_lock()):
+    # SO_ZEROCOPY here; the socket layer's options come with the TCB.
+    set copts {}
+    if {[dict exists $s opts SO_ZEROCOPY]} {
+	dict set copts SO_ZEROCOPY [dict get $s opts SO_ZEROCOPY]
+    }
     dict set R(fds) $nfd [dict create kind socket conn $c listener {} \
-	    port [dict get $s port] nonblock 0 opts {} shutwr 0]
+	    port [dict get $s port] nonblock 0 opts $copts shutwr 0]
     list done $nfd
 }
 proc ::tcplab::packetdrill::Sys_accept4 {sc args stv} {
@@ -2218,6 +2224,11 @@ proc ::tcplab::packetdrill::Sys_recvmsg {sc args stv} {
     lassign $args fd msg flags
     CheckFd $fd
     if {$flags eq "..."} {set flags 0}
+    if {$flags & 8192} {
+	variable R
+	RunError $R(callline) "runtime error in recvmsg call: MSG_ERRQUEUE\
+		(MSG_ZEROCOPY completions, timestamps) is not modelled"
+    }
     set r [ReadCommon $fd [MsgLen $msg] $flags]
     if {[lindex $r 0] eq "done" && [lindex $r 1] >= 0} {
 	CheckCmsgs $fd [lindex [dict get $sc args] 1]
@@ -2302,10 +2313,10 @@ proc ::tcplab::packetdrill::WriteCommon {fd n flags} {
     # MSG_ZEROCOPY sends the same bytes (tcp_sendmsg_locked() ignores it
     # without SO_ZEROCOPY, and with it only the copy and the completion
     # on the error queue differ).
-    if {$flags ne "..." && ($flags & ~(64 | 16384 | 67108864))} {
+    # MSG_MORE and MSG_EOR go to the socket layer (send -more, -eor).
+    if {$flags ne "..." && ($flags & ~(64 | 16384 | 67108864 | 32768 | 128))} {
 	set names {}
-	foreach {nm v} {MSG_OOB 1 MSG_EOR 128 MSG_MORE 32768 MSG_ZEROCOPY 67108864
-		MSG_FASTOPEN 536870912} {
+	foreach {nm v} {MSG_OOB 1 MSG_FASTOPEN 536870912} {
 	    if {$flags & $v} {lappend names $nm}
 	}
 	if {![llength $names]} {set names [format 0x%x $flags]}
@@ -2329,7 +2340,16 @@ proc ::tcplab::packetdrill::WriteCommon {fd n flags} {
 	}
 	return [list block "\[$c state\] ni {SYN_SENT SYN_RCVD}"]
     }
-    $c send [binary format x$n]
+    if {$flags ne "..." && ($flags & 67108864) && $n > 0
+	    && [dict exists $s opts SO_ZEROCOPY] && [dict get $s opts SO_ZEROCOPY]} {
+	# A completion waits on the error queue (not modelled: reading it,
+	# or POLLERR, stops the run).
+	FdSet $fd zerocopy_sent 1
+    }
+    set sf {}
+    if {$flags ne "..." && ($flags & 32768)} {lappend sf -more}
+    if {$flags ne "..." && ($flags & 128)} {lappend sf -eor}
+    $c send {*}$sf [binary format x$n]
     list done $n
 }
 
@@ -2638,6 +2658,11 @@ proc ::tcplab::packetdrill::Sys_poll {sc args stv} {
 proc ::tcplab::packetdrill::Revents {fd events} {
     set s [Fd $fd]
     if {$s eq ""} {return 32}
+    if {[dict exists $s zerocopy_sent]} {
+	variable R
+	RunError $R(callline) "runtime error in $R(callname) call: POLLERR\
+		for MSG_ZEROCOPY completions is not modelled"
+    }
     set rev 0
     if {[dict get $s listener] ne ""} {
 	if {[[dict get $s listener] pending] > 0} {set rev [expr {$rev | 1 | 64}]}
