@@ -1092,6 +1092,13 @@ so_tcp_info(
     /* Delivered segments: the SYN once acknowledged, then the data. */
     info->tcpi_delivered = (SEQ_GT(tp->snd_una, tp->iss) ? 1 : 0)
 	    + (uint32_t) ((tp->bytes_out + (mss ? mss - 1 : 0)) / (mss ? mss : 1));
+    /* Milliseconds since data last left and last arrived (Linux: now -
+     * lsndtime, now - icsk_ack.lrcvtime, in jiffies as milliseconds;
+     * lrcvtime starts when the connection is established). */
+    info->tcpi_last_data_sent = (uint32_t) ((tcp_now(tp->host)
+	    - tp->lsndtime) / TL_MS);
+    info->tcpi_last_data_recv = (uint32_t) ((tcp_now(tp->host)
+	    - tp->lrcvtime) / TL_MS);
     info->tcpi_snd_wnd = tp->snd_wnd;
     info->tcpi_rcv_wnd = SEQ_GT(tp->rcv_adv, tp->rcv_nxt)
 	    ? tp->rcv_adv - tp->rcv_nxt : 0;

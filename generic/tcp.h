@@ -285,6 +285,8 @@ struct tl_tcb {
     tl_time last_rcv;		/* When a segment last arrived. */
     tl_time lsndtime;		/* When data (or the SYN) last left (Linux
 				 * tcp_sock lsndtime). */
+    tl_time lrcvtime;		/* When data last arrived, or the connection
+				 * was established (Linux icsk_ack.lrcvtime). */
     int keep_probes;
     int keepidle, keepintvl, keepcnt;	/* Per socket; 0 = the tunable. */
 

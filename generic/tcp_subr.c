@@ -397,6 +397,10 @@ tcp_set_state(
 	return;
     }
     tp->state = state;
+    if (state == TCPS_ESTABLISHED && !TCPS_HAVEESTABLISHED(from)) {
+	/* tcp_rcv_synsent_state_process(), tcp_create_openreq_child(). */
+	tp->lrcvtime = tcp_now(tp->host);
+    }
     if (state == TCPS_CLOSED) {
 	Unhash(tp);
     }
