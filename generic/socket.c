@@ -232,6 +232,95 @@ so_send(
 	    | ((flags & TL_MSG_EOR) ? TCP_SEND_EOR : 0));
 }
 
+/*
+ * SizeGoal --
+ *	The bytes Linux puts in one skb (tcp_xmit_size_goal()): the largest
+ *	GSO packet (64 KB less MAX_TCP_HEADER, about 320 bytes; Linux's TCP
+ *	always uses GSO, in software where the device has none) cut to half
+ *	the largest window the peer announced (tcp_bound_to_half_wnd()), in
+ *	whole segments.
+ */
+
+static uint32_t
+SizeGoal(
+    const tl_tcb *tp)
+{
+    uint32_t mss = tp->mss ? tp->mss : TCP_MSS_DEFAULT;
+    uint32_t goal = 65536 - 1 - 320, cutoff;
+
+    cutoff = tp->max_sndwnd > TCP_MSS_DEFAULT ? tp->max_sndwnd / 2
+	    : tp->max_sndwnd;
+    if (cutoff && goal > cutoff) {
+	goal = TL_MAX(cutoff, 68u);
+    }
+    goal -= goal % mss;
+    return goal ? goal : mss;
+}
+
+/*
+ * so_send_nonblock --
+ *	A non-blocking send(): how much of it Linux's tcp_sendmsg_locked()
+ *	takes now. With TCP_NOTSENT_LOWAT, data goes into skbs of SizeGoal()
+ *	bytes; the unsent tail skb fills up unchecked, but a new skb is
+ *	begun only while fewer than the mark's bytes wait unsent
+ *	(sk_stream_memory_free(), tcp_stream_memory_free() with wake 0); a
+ *	full skb is pushed at once (tcp_push_one()), so what cwnd allows
+ *	leaves between skbs. Without the mark everything is taken (tcplab
+ *	refuses nothing for space). MSG_EOR marks the record's end only when
+ *	the whole write was taken.
+ * Results:
+ *	0 with *nPtr the bytes taken, EAGAIN when none could be, or an error
+ *	as so_send gives.
+ */
+
+int
+so_send_nonblock(
+    tl_tcb *tp,
+    const uint8_t *data,
+    uint32_t len,
+    int flags,
+    uint32_t *nPtr)
+{
+    uint32_t goal, done = 0;
+    int err;
+
+    *nPtr = 0;
+    if (tp->notsent_lowat == 0 || (flags & TL_MSG_OOB) || len == 0
+	    || !TCPS_HAVEESTABLISHED(tp->state)) {
+	err = so_send(tp, data, len, flags);
+	if (err == 0) {
+	    *nPtr = len;
+	}
+	return err;
+    }
+    goal = SizeGoal(tp);
+    while (done < len) {
+	uint64_t unsent = so_notsent(tp);
+	uint32_t tail = (uint32_t) (unsent % goal), n;
+
+	if (unsent && tail) {
+	    n = goal - tail;		/* Room in the unsent tail skb. */
+	} else if (unsent < tp->notsent_lowat) {
+	    n = goal;			/* A new skb. */
+	} else {
+	    break;
+	}
+	n = TL_MIN(n, len - done);
+	err = so_send(tp, data ? data + done : NULL, n,
+		(flags & ~TL_MSG_EOR) | (done + n == len ? flags & TL_MSG_EOR
+		: 0));
+	if (err) {
+	    if (done) {
+		break;
+	    }
+	    return err;
+	}
+	done += n;
+    }
+    *nPtr = done;
+    return done ? 0 : EAGAIN;
+}
+
 /* sendfile()-like: nbytes of a generated stream (apps.c's source). */
 int
 so_send_gen(

@@ -130,6 +130,8 @@ int		so_accept(tl_listener *l, tl_tcb **tpPtr);
 /* Data. */
 int		so_send(tl_tcb *tp, const uint8_t *data, uint32_t len,
 		    int flags);
+int		so_send_nonblock(tl_tcb *tp, const uint8_t *data,
+		    uint32_t len, int flags, uint32_t *nPtr);
 int		so_send_gen(tl_tcb *tp, uint64_t nbytes, tl_gen_fn *gen,
 		    void *arg);
 int		so_recv(tl_tcb *tp, uint8_t *buf, uint32_t max, int flags,

@@ -462,6 +462,10 @@ Recv(
 
 /* $c send ?-urgent? data: bytes as given, or the string's UTF-8
  * encoding; -urgent sends them as urgent data (URG). */
+/* send -nonblock: take what a non-blocking send() would (a bit beside
+ * the MSG_ flags). */
+#define SEND_NONBLOCK	0x40000000
+
 static int
 Send(
     ConnObj *c,
@@ -487,7 +491,17 @@ Send(
 	bytes = (const unsigned char *) Tcl_DStringValue(&ds);
 	len = Tcl_DStringLength(&ds);
     }
-    err = so_send(c->tcb, bytes, (uint32_t) len, flags);
+    if (flags & SEND_NONBLOCK) {
+	uint32_t n = 0;
+
+	err = so_send_nonblock(c->tcb, bytes, (uint32_t) len,
+		flags & ~SEND_NONBLOCK, &n);
+	if (err == 0) {
+	    Tcl_SetObjResult(interp, Tcl_NewWideIntObj((Tcl_WideInt) n));
+	}
+    } else {
+	err = so_send(c->tcb, bytes, (uint32_t) len, flags);
+    }
     Tcl_DStringFree(&ds);
     if (err) {
 	Tcl_Obj *prefix = Tcl_ObjPrintf("error writing \"%s\"",
@@ -648,11 +662,14 @@ ConnObjCmd(
 	return Recv(c, interp, objc, objv);
     case C_SEND:
     {
-	/* send ?-urgent? ?-more? ?-eor? data: MSG_OOB, MSG_MORE, MSG_EOR. */
+	/* send ?-urgent? ?-more? ?-eor? ?-nonblock? data: MSG_OOB,
+	 * MSG_MORE, MSG_EOR, and a non-blocking send's count. */
 	static const char *const sendOpts[] = {
-	    "-urgent", "-more", "-eor", NULL
+	    "-urgent", "-more", "-eor", "-nonblock", NULL
 	};
-	static const int sendFlags[] = {TL_MSG_OOB, TL_MSG_MORE, TL_MSG_EOR};
+	static const int sendFlags[] = {
+	    TL_MSG_OOB, TL_MSG_MORE, TL_MSG_EOR, SEND_NONBLOCK
+	};
 	int flags = 0, idx;
 	Tcl_Size i;
 

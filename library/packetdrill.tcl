@@ -2349,6 +2349,13 @@ proc ::tcplab::packetdrill::WriteCommon {fd n flags} {
     set sf {}
     if {$flags ne "..." && ($flags & 32768)} {lappend sf -more}
     if {$flags ne "..." && ($flags & 128)} {lappend sf -eor}
+    if {[dict get $s nonblock] || [info exists dontwait]} {
+	# What a non-blocking write takes now (TCP_NOTSENT_LOWAT).
+	if {[catch {$c send -nonblock {*}$sf [binary format x$n]} took eo]} {
+	    return [list done -1 [ErrnoNum [lindex [dict get $eo -errorcode] 1]]]
+	}
+	return [list done $took]
+    }
     $c send {*}$sf [binary format x$n]
     list done $n
 }
