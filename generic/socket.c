@@ -1188,6 +1188,10 @@ so_tcp_info(
 	    - tp->lsndtime) / TL_MS);
     info->tcpi_last_data_recv = (uint32_t) ((tcp_now(tp->host)
 	    - tp->lrcvtime) / TL_MS);
+    /* tcp_get_info_chrono_stats(): busy is the sum of the chronographs. */
+    info->tcpi_rwnd_limited = (uint64_t) (tcp_chrono_stat(tp, 2) / TL_US);
+    info->tcpi_busy_time = (uint64_t) (tcp_chrono_stat(tp, 1) / TL_US)
+	    + info->tcpi_rwnd_limited;
     info->tcpi_snd_wnd = tp->snd_wnd;
     info->tcpi_rcv_wnd = SEQ_GT(tp->rcv_adv, tp->rcv_nxt)
 	    ? tp->rcv_adv - tp->rcv_nxt : 0;

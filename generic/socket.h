@@ -84,6 +84,7 @@ typedef struct tl_tcp_info {
     uint32_t tcpi_segs_out, tcpi_segs_in, tcpi_notsent_bytes, tcpi_min_rtt;
     uint32_t tcpi_delivered, tcpi_snd_wnd, tcpi_rcv_wnd;
     uint32_t tcpi_last_data_sent, tcpi_last_data_recv;	/* ms */
+    uint64_t tcpi_busy_time, tcpi_rwnd_limited;		/* us */
 } tl_tcp_info;
 
 /* Linux's TCPI_OPT_* bits of tcpi_options. */

@@ -285,6 +285,9 @@ struct tl_tcb {
     tl_time last_rcv;		/* When a segment last arrived. */
     tl_time lsndtime;		/* When data (or the SYN) last left (Linux
 				 * tcp_sock lsndtime). */
+    int chrono_type;		/* Linux tcp_chrono: 0 none, 1 busy, 2 rwnd */
+    tl_time chrono_start;	/* limited; since when. */
+    tl_time chrono_stat[2];	/* Time spent busy, rwnd limited. */
     tl_time lrcvtime;		/* When data last arrived, or the connection
 				 * was established (Linux icsk_ack.lrcvtime). */
     int keep_probes;
@@ -587,6 +590,9 @@ void		tcp_app_run(tl_tcb *tp);
 void		tcp_cork_arm(tl_tcb *tp);
 void		tcp_cork_run(tl_tcb *tp);
 void		tcp_uncork(tl_tcb *tp);
+void		tcp_chrono_busy(tl_tcb *tp);
+void		tcp_chrono_update(tl_tcb *tp);
+tl_time		tcp_chrono_stat(const tl_tcb *tp, int type);
 int		tcp_eor_clip(tl_tcb *tp, uint32_t seq, uint32_t *lenPtr);
 int		tcp_unpushed(const tl_tcb *tp, uint32_t end);
 void		tcp_push(tl_tcb *tp);

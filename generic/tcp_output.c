@@ -491,6 +491,7 @@ tcp_output(
 	tcp_rexmt_arm(tp);
     }
     tcp_cwnd_validate(tp, oldmax);
+    tcp_chrono_update(tp);
 }
 
 static void

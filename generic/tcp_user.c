@@ -372,6 +372,10 @@ tcp_send_flags(
 	memcpy(c->data, data + n, len - n);
 	Append(tp, c);
     }
+    if (tcp_unsent(tp) == (uint64_t) len) {
+	/* Queued into an empty write queue (tcp_add_write_queue_tail()). */
+	tcp_chrono_busy(tp);
+    }
     if (flags & TCP_SEND_EOR) {
 	if (tp->neor == tp->eoralloc) {
 	    int na = tp->eoralloc ? 2 * tp->eoralloc : 8;
@@ -402,6 +406,101 @@ tcp_send_flags(
 	}
     }
     return 0;
+}
+
+/*
+ * Linux's send chronographs (tcp_chrono_start(), tcp_chrono_stop(),
+ * tcp_get_info_chrono_stats()): time the connection had data to send
+ * (busy) and, of that, time the peer's window held it back (rwnd
+ * limited); tcp_info reports their sum as tcpi_busy_time. Busy starts
+ * when data is queued with nothing unsent before it; rwnd limited starts
+ * when an output pass finds cwnd room but the next segment outside the
+ * peer's window (tcp_write_xmit(): tcp_snd_wnd_test()) and stops, back to
+ * busy, when a pass is not so limited; everything stops when nothing is
+ * unsent or unacknowledged. A more interesting chronograph takes over
+ * from a less interesting one (rwnd limited over busy).
+ */
+
+#define CHRONO_BUSY	1
+#define CHRONO_RWND	2
+
+static void
+ChronoSet(
+    tl_tcb *tp,
+    int type)
+{
+    tl_time now = tcp_now(tp->host);
+
+    if (tp->chrono_type > 0) {
+	tp->chrono_stat[tp->chrono_type - 1] += now - tp->chrono_start;
+    }
+    tp->chrono_start = now;
+    tp->chrono_type = type;
+}
+
+static void
+ChronoStart(
+    tl_tcb *tp,
+    int type)
+{
+    if (type > tp->chrono_type) {
+	ChronoSet(tp, type);
+    }
+}
+
+static void
+ChronoStop(
+    tl_tcb *tp,
+    int type)
+{
+    if (tcp_unsent(tp) == 0 && tp->snd_max == tp->snd_una) {
+	if (tp->chrono_type) {
+	    ChronoSet(tp, 0);
+	}
+    } else if (type == tp->chrono_type) {
+	ChronoSet(tp, CHRONO_BUSY);
+    }
+}
+
+void
+tcp_chrono_busy(
+    tl_tcb *tp)
+{
+    ChronoStart(tp, CHRONO_BUSY);
+}
+
+/* After an output pass. */
+void
+tcp_chrono_update(
+    tl_tcb *tp)
+{
+    uint64_t unsent = tcp_unsent(tp);
+
+    if (!TCPS_HAVEESTABLISHED(tp->state)) {
+	return;
+    }
+    if (unsent && tcp_in_flight(tp) < tp->cwnd
+	    && SEQ_GT(tp->snd_max + (uint32_t) TL_MIN(unsent,
+		(uint64_t) tp->mss), tp->snd_una + tp->snd_wnd)) {
+	ChronoStart(tp, CHRONO_RWND);
+    } else {
+	ChronoStop(tp, CHRONO_RWND);
+    }
+}
+
+/* Time in chronograph type (1 busy, 2 rwnd limited), the running one
+ * included. */
+tl_time
+tcp_chrono_stat(
+    const tl_tcb *tp,
+    int type)
+{
+    tl_time t = tp->chrono_stat[type - 1];
+
+    if (tp->chrono_type == type) {
+	t += tcp_now(tp->host) - tp->chrono_start;
+    }
+    return t;
 }
 
 /*
