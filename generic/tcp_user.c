@@ -897,8 +897,10 @@ tcp_app_run(
 
 /*
  * tcp_cork_arm --
- *	TCP_CORK holds a partial segment back; Linux's tcp(7) gives a 200 ms
- *	ceiling on how long, after which what is queued goes out.
+ *	TCP_CORK (and MSG_MORE) hold a partial segment back; tcp(7) gives a
+ *	200 ms ceiling on how long, after which what is queued goes out. In
+ *	Linux that ceiling is the probe timer tcp_check_probe_timer() arms,
+ *	tcp_probe0_base(): the RTO, at least TCP_RTO_MIN (200 ms).
  */
 
 void
@@ -910,7 +912,7 @@ tcp_cork_arm(
     if (!tp->cork_pending) {
 	tp->cork_pending = 1;
 	h->tcp.ops->timer(h->tcp.ctx, tp, TCP_ENV_CORK,
-		tcp_now(h) + 200 * TL_MS);
+		tcp_now(h) + TL_MAX(tp->rto, 200 * TL_MS));
     }
 }
 
