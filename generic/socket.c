@@ -41,6 +41,7 @@ const tl_sockopt_def so_optdefs[] = {
     {"TCP_CORK",	 TL_SOL_TCP,	TL_TCP_CORK,	    SOT_BOOL,	C|L|S},
     {"TCP_DEFER_ACCEPT", TL_SOL_TCP,	TL_TCP_DEFER_ACCEPT, SOT_INT,	C|L|S},
     {"TCP_INFO",	 TL_SOL_TCP,	TL_TCP_INFO,	    SOT_INFO,	C|L},
+    {"TCP_INQ",		 TL_SOL_TCP,	TL_TCP_INQ,	    SOT_INT,	C|L|S},
     {"TCP_KEEPCNT",	 TL_SOL_TCP,	TL_TCP_KEEPCNT,	    SOT_INT,	C|L|S},
     {"TCP_KEEPIDLE",	 TL_SOL_TCP,	TL_TCP_KEEPIDLE,    SOT_INT,	C|L|S},
     {"TCP_KEEPINTVL",	 TL_SOL_TCP,	TL_TCP_KEEPINTVL,   SOT_INT,	C|L|S},
@@ -210,7 +211,9 @@ so_listener_close(
  *----------------------------------------------------------------------
  */
 
-/* send(): MSG_OOB sends urgent data. Nothing is refused for space. */
+/* send(): MSG_OOB sends urgent data; MSG_MORE corks this write's data,
+ * MSG_EOR ends a record no later data joins (tcp_send_flags()). Nothing
+ * is refused for space. */
 int
 so_send(
     tl_tcb *tp,
@@ -218,11 +221,104 @@ so_send(
     uint32_t len,
     int flags)
 {
-    if (flags & ~TL_MSG_OOB) {
+    if (flags & ~(TL_MSG_OOB | TL_MSG_MORE | TL_MSG_EOR)) {
 	return EOPNOTSUPP;
     }
-    return (flags & TL_MSG_OOB) ? tcp_send_urgent(tp, data, len)
-	    : tcp_send(tp, data, len);
+    if (flags & TL_MSG_OOB) {
+	return tcp_send_urgent(tp, data, len);
+    }
+    return tcp_send_flags(tp, data, len,
+	    ((flags & TL_MSG_MORE) ? TCP_SEND_MORE : 0)
+	    | ((flags & TL_MSG_EOR) ? TCP_SEND_EOR : 0));
+}
+
+/*
+ * SizeGoal --
+ *	The bytes Linux puts in one skb (tcp_xmit_size_goal()): the largest
+ *	GSO packet (64 KB less MAX_TCP_HEADER, about 320 bytes; Linux's TCP
+ *	always uses GSO, in software where the device has none) cut to half
+ *	the largest window the peer announced (tcp_bound_to_half_wnd()), in
+ *	whole segments.
+ */
+
+static uint32_t
+SizeGoal(
+    const tl_tcb *tp)
+{
+    uint32_t mss = tp->mss ? tp->mss : TCP_MSS_DEFAULT;
+    uint32_t goal = 65536 - 1 - 320, cutoff;
+
+    cutoff = tp->max_sndwnd > TCP_MSS_DEFAULT ? tp->max_sndwnd / 2
+	    : tp->max_sndwnd;
+    if (cutoff && goal > cutoff) {
+	goal = TL_MAX(cutoff, 68u);
+    }
+    goal -= goal % mss;
+    return goal ? goal : mss;
+}
+
+/*
+ * so_send_nonblock --
+ *	A non-blocking send(): how much of it Linux's tcp_sendmsg_locked()
+ *	takes now. With TCP_NOTSENT_LOWAT, data goes into skbs of SizeGoal()
+ *	bytes; the unsent tail skb fills up unchecked, but a new skb is
+ *	begun only while fewer than the mark's bytes wait unsent
+ *	(sk_stream_memory_free(), tcp_stream_memory_free() with wake 0); a
+ *	full skb is pushed at once (tcp_push_one()), so what cwnd allows
+ *	leaves between skbs. Without the mark everything is taken (tcplab
+ *	refuses nothing for space). MSG_EOR marks the record's end only when
+ *	the whole write was taken.
+ * Results:
+ *	0 with *nPtr the bytes taken, EAGAIN when none could be, or an error
+ *	as so_send gives.
+ */
+
+int
+so_send_nonblock(
+    tl_tcb *tp,
+    const uint8_t *data,
+    uint32_t len,
+    int flags,
+    uint32_t *nPtr)
+{
+    uint32_t goal, done = 0;
+    int err;
+
+    *nPtr = 0;
+    if (tp->notsent_lowat == 0 || (flags & TL_MSG_OOB) || len == 0
+	    || !TCPS_HAVEESTABLISHED(tp->state)) {
+	err = so_send(tp, data, len, flags);
+	if (err == 0) {
+	    *nPtr = len;
+	}
+	return err;
+    }
+    goal = SizeGoal(tp);
+    while (done < len) {
+	uint64_t unsent = so_notsent(tp);
+	uint32_t tail = (uint32_t) (unsent % goal), n;
+
+	if (unsent && tail) {
+	    n = goal - tail;		/* Room in the unsent tail skb. */
+	} else if (unsent < tp->notsent_lowat) {
+	    n = goal;			/* A new skb. */
+	} else {
+	    break;
+	}
+	n = TL_MIN(n, len - done);
+	err = so_send(tp, data ? data + done : NULL, n,
+		(flags & ~TL_MSG_EOR) | (done + n == len ? flags & TL_MSG_EOR
+		: 0));
+	if (err) {
+	    if (done) {
+		break;
+	    }
+	    return err;
+	}
+	done += n;
+    }
+    *nPtr = done;
+    return done ? 0 : EAGAIN;
 }
 
 /* sendfile()-like: nbytes of a generated stream (apps.c's source). */
@@ -471,6 +567,12 @@ Take(
 	    return EINVAL;
 	}
 	break;
+    case TL_TCP_INQ + (TL_SOL_TCP << 8):
+	/* do_tcp_setsockopt(): 0 or 1, else EINVAL. */
+	if (i < 0 || i > 1) {
+	    return EINVAL;
+	}
+	break;
     case TL_SO_RCVBUF + (TL_SOL_SOCKET << 8):
     case TL_SO_SNDBUF + (TL_SOL_SOCKET << 8):
 	/* Linux clamps instead of refusing (sk_setsockopt()): an int taken
@@ -556,6 +658,7 @@ OptsSet(
     case TL_TCP_NOTSENT_LOWAT + (TL_SOL_TCP << 8):
 	o->notsent_lowat = (uint32_t) v->i;
 	break;
+    case TL_TCP_INQ + (TL_SOL_TCP << 8): o->recvmsg_inq = b; break;
     case TL_TCP_DEFER_ACCEPT + (TL_SOL_TCP << 8):
 	o->defer_accept = SecsToRetrans(v->i);
 	break;
@@ -659,6 +762,7 @@ OptsGet(
     case TL_TCP_NOTSENT_LOWAT + (TL_SOL_TCP << 8):
 	i = (int) o->notsent_lowat;
 	break;
+    case TL_TCP_INQ + (TL_SOL_TCP << 8): i = o->recvmsg_inq; break;
     case TL_TCP_DEFER_ACCEPT + (TL_SOL_TCP << 8):
 	i = RetransToSecs(o->defer_accept);
 	break;
@@ -867,6 +971,9 @@ so_setsockopt(
 	    tcp_writable_check(tp);
 	}
 	break;
+    case TL_TCP_INQ + (TL_SOL_TCP << 8):
+	tp->recvmsg_inq = b;
+	break;
     case TL_TCP_QUICKACK + (TL_SOL_TCP << 8):
 	/* __tcp_sock_set_quickack(): 1 leaves the delayed-ACK (pingpong)
 	 * mode and sends a delayed ACK now; 0 enters it. */
@@ -956,6 +1063,9 @@ so_getsockopt(
 	break;
     case TL_TCP_QUICKACK + (TL_SOL_TCP << 8):
 	i = !(tp->flags & TF_PINGPONG);
+	break;
+    case TL_TCP_INQ + (TL_SOL_TCP << 8):
+	i = tp->recvmsg_inq;
 	break;
     case TL_TCP_DEFER_ACCEPT + (TL_SOL_TCP << 8):
 	i = RetransToSecs(tp->defer_accept);
@@ -1071,6 +1181,17 @@ so_tcp_info(
     /* Delivered segments: the SYN once acknowledged, then the data. */
     info->tcpi_delivered = (SEQ_GT(tp->snd_una, tp->iss) ? 1 : 0)
 	    + (uint32_t) ((tp->bytes_out + (mss ? mss - 1 : 0)) / (mss ? mss : 1));
+    /* Milliseconds since data last left and last arrived (Linux: now -
+     * lsndtime, now - icsk_ack.lrcvtime, in jiffies as milliseconds;
+     * lrcvtime starts when the connection is established). */
+    info->tcpi_last_data_sent = (uint32_t) ((tcp_now(tp->host)
+	    - tp->lsndtime) / TL_MS);
+    info->tcpi_last_data_recv = (uint32_t) ((tcp_now(tp->host)
+	    - tp->lrcvtime) / TL_MS);
+    /* tcp_get_info_chrono_stats(): busy is the sum of the chronographs. */
+    info->tcpi_rwnd_limited = (uint64_t) (tcp_chrono_stat(tp, 2) / TL_US);
+    info->tcpi_busy_time = (uint64_t) (tcp_chrono_stat(tp, 1) / TL_US)
+	    + info->tcpi_rwnd_limited;
     info->tcpi_snd_wnd = tp->snd_wnd;
     info->tcpi_rcv_wnd = SEQ_GT(tp->rcv_adv, tp->rcv_nxt)
 	    ? tp->rcv_adv - tp->rcv_nxt : 0;

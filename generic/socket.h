@@ -46,10 +46,13 @@
 #define TL_TCP_CONGESTION	13
 #define TL_TCP_USER_TIMEOUT	18
 #define TL_TCP_NOTSENT_LOWAT	25
+#define TL_TCP_INQ		36
 
 /* Flags of so_send and so_recv, and how of so_shutdown (Linux values). */
 #define TL_MSG_OOB		0x01
 #define TL_MSG_PEEK		0x02
+#define TL_MSG_EOR		0x80
+#define TL_MSG_MORE		0x8000
 #define TL_SHUT_RD		0
 #define TL_SHUT_WR		1
 #define TL_SHUT_RDWR		2
@@ -80,6 +83,8 @@ typedef struct tl_tcp_info {
     uint64_t tcpi_bytes_acked, tcpi_bytes_received;
     uint32_t tcpi_segs_out, tcpi_segs_in, tcpi_notsent_bytes, tcpi_min_rtt;
     uint32_t tcpi_delivered, tcpi_snd_wnd, tcpi_rcv_wnd;
+    uint32_t tcpi_last_data_sent, tcpi_last_data_recv;	/* ms */
+    uint64_t tcpi_busy_time, tcpi_rwnd_limited;		/* us */
 } tl_tcp_info;
 
 /* Linux's TCPI_OPT_* bits of tcpi_options. */
@@ -126,6 +131,8 @@ int		so_accept(tl_listener *l, tl_tcb **tpPtr);
 /* Data. */
 int		so_send(tl_tcb *tp, const uint8_t *data, uint32_t len,
 		    int flags);
+int		so_send_nonblock(tl_tcb *tp, const uint8_t *data,
+		    uint32_t len, int flags, uint32_t *nPtr);
 int		so_send_gen(tl_tcb *tp, uint64_t nbytes, tl_gen_fn *gen,
 		    void *arg);
 int		so_recv(tl_tcb *tp, uint8_t *buf, uint32_t max, int flags,

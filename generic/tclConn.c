@@ -462,12 +462,16 @@ Recv(
 
 /* $c send ?-urgent? data: bytes as given, or the string's UTF-8
  * encoding; -urgent sends them as urgent data (URG). */
+/* send -nonblock: take what a non-blocking send() would (a bit beside
+ * the MSG_ flags). */
+#define SEND_NONBLOCK	0x40000000
+
 static int
 Send(
     ConnObj *c,
     Tcl_Interp *interp,
     Tcl_Obj *data,
-    int urgent)
+    int flags)
 {
     Tcl_Size len;
     const unsigned char *bytes;
@@ -487,7 +491,17 @@ Send(
 	bytes = (const unsigned char *) Tcl_DStringValue(&ds);
 	len = Tcl_DStringLength(&ds);
     }
-    err = so_send(c->tcb, bytes, (uint32_t) len, urgent ? TL_MSG_OOB : 0);
+    if (flags & SEND_NONBLOCK) {
+	uint32_t n = 0;
+
+	err = so_send_nonblock(c->tcb, bytes, (uint32_t) len,
+		flags & ~SEND_NONBLOCK, &n);
+	if (err == 0) {
+	    Tcl_SetObjResult(interp, Tcl_NewWideIntObj((Tcl_WideInt) n));
+	}
+    } else {
+	err = so_send(c->tcb, bytes, (uint32_t) len, flags);
+    }
     Tcl_DStringFree(&ds);
     if (err) {
 	Tcl_Obj *prefix = Tcl_ObjPrintf("error writing \"%s\"",
@@ -647,14 +661,31 @@ ConnObjCmd(
     case C_RECV:
 	return Recv(c, interp, objc, objv);
     case C_SEND:
-	if (objc == 4 && strcmp(Tcl_GetString(objv[2]), "-urgent") == 0) {
-	    return Send(c, interp, objv[3], 1);
-	}
-	if (objc != 3) {
+    {
+	/* send ?-urgent? ?-more? ?-eor? ?-nonblock? data: MSG_OOB,
+	 * MSG_MORE, MSG_EOR, and a non-blocking send's count. */
+	static const char *const sendOpts[] = {
+	    "-urgent", "-more", "-eor", "-nonblock", NULL
+	};
+	static const int sendFlags[] = {
+	    TL_MSG_OOB, TL_MSG_MORE, TL_MSG_EOR, SEND_NONBLOCK
+	};
+	int flags = 0, idx;
+	Tcl_Size i;
+
+	if (objc < 3) {
 	    Tcl_WrongNumArgs(interp, 2, objv, "data");
 	    return TCL_ERROR;
 	}
-	return Send(c, interp, objv[2], 0);
+	for (i = 2; i < objc - 1; i++) {
+	    if (Tcl_GetIndexFromObj(interp, objv[i], sendOpts, "option", 0,
+		    &idx) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    flags |= sendFlags[idx];
+	}
+	return Send(c, interp, objv[objc - 1], flags);
+    }
     case C_SHUTDOWN: {
 	static const char *const hows[] = { "both", "read", "write", NULL };
 	int how, err;

@@ -285,6 +285,11 @@ struct tl_tcb {
     tl_time last_rcv;		/* When a segment last arrived. */
     tl_time lsndtime;		/* When data (or the SYN) last left (Linux
 				 * tcp_sock lsndtime). */
+    int chrono_type;		/* Linux tcp_chrono: 0 none, 1 busy, 2 rwnd */
+    tl_time chrono_start;	/* limited; since when. */
+    tl_time chrono_stat[2];	/* Time spent busy, rwnd limited. */
+    tl_time lrcvtime;		/* When data last arrived, or the connection
+				 * was established (Linux icsk_ack.lrcvtime). */
     int keep_probes;
     int keepidle, keepintvl, keepcnt;	/* Per socket; 0 = the tunable. */
 
@@ -292,9 +297,14 @@ struct tl_tcb {
     int linger;			/* SO_LINGER seconds, -1 = off. */
     uint8_t reuseaddr;		/* SO_REUSEADDR. */
     uint8_t writable;		/* Last writability told (NOTSENT_LOWAT). */
+    uint8_t recvmsg_inq;	/* TCP_INQ: recvmsg() reports TCP_CM_INQ. */
     uint16_t user_mss;		/* TCP_MAXSEG as set, 0 = none. */
     uint32_t user_timeout;	/* TCP_USER_TIMEOUT, ms; 0 = off. */
     uint32_t notsent_lowat;	/* TCP_NOTSENT_LOWAT, 0 = off. */
+    uint32_t *eor;		/* MSG_EOR ends past snd_una, ascending. */
+    int neor, eoralloc;
+    int more;			/* The last write had MSG_MORE: its data, */
+    uint32_t more_seq;		/* from here on, is not pushed. */
     tl_time min_rtt;		/* Smallest RTT sample, 0 = none. */
     tl_time ut_start;		/* TCP_USER_TIMEOUT counts from here. */
 
@@ -345,6 +355,7 @@ typedef struct tl_openopts {
     int linger_on, linger;	/* SO_LINGER. */
     uint32_t user_timeout;	/* TCP_USER_TIMEOUT, ms. */
     uint32_t notsent_lowat;	/* TCP_NOTSENT_LOWAT. */
+    int recvmsg_inq;		/* TCP_INQ. */
     int defer_accept;		/* TCP_DEFER_ACCEPT, in SYN-ACK retransmissions. */
     int pingpong;		/* TCP_QUICKACK 0 was set. */
     char cc_name[16];		/* TCP_CONGESTION, "" = the host's. */
@@ -578,6 +589,11 @@ int		tcp_apply_opts(tl_tcb *tp, const tl_openopts *o);
 tl_tcb	       *tcp_accept(tl_listener *l);
 void		tcp_listener_close(tl_listener *l);
 int		tcp_send(tl_tcb *tp, const uint8_t *data, uint32_t len);
+/* tcp_send_flags: what MSG_MORE and MSG_EOR ask of a write. */
+#define TCP_SEND_MORE	1	/* Cork this write's data (MSG_MORE). */
+#define TCP_SEND_EOR	2	/* Nothing later joins its segments. */
+int		tcp_send_flags(tl_tcb *tp, const uint8_t *data, uint32_t len,
+		    int flags);
 int		tcp_send_gen(tl_tcb *tp, uint64_t nbytes, tl_gen_fn *gen,
 		    void *arg);
 int		tcp_set_buffers(tl_tcb *tp, int rcvbuf, int sndbuf);
@@ -596,6 +612,11 @@ void		tcp_app_run(tl_tcb *tp);
 void		tcp_cork_arm(tl_tcb *tp);
 void		tcp_cork_run(tl_tcb *tp);
 void		tcp_uncork(tl_tcb *tp);
+void		tcp_chrono_busy(tl_tcb *tp);
+void		tcp_chrono_update(tl_tcb *tp);
+tl_time		tcp_chrono_stat(const tl_tcb *tp, int type);
+int		tcp_eor_clip(tl_tcb *tp, uint32_t seq, uint32_t *lenPtr);
+int		tcp_unpushed(const tl_tcb *tp, uint32_t end);
 void		tcp_push(tl_tcb *tp);
 void		tcp_writable_check(tl_tcb *tp);
 uint64_t	tcp_unsent(const tl_tcb *tp);

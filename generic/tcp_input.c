@@ -97,6 +97,9 @@ Append(
     }
     tp->rcv_nxt += n;
     tp->bytes_in += n;
+    if (n) {
+	tp->lrcvtime = tcp_now(tp->host);	/* tcp_event_data_recv() */
+    }
     return n;
 }
 

@@ -415,10 +415,23 @@ tcp_output_range(
     uint32_t room)
 {
     uint32_t data_end = tp->snd_buf_seq + tp->sndbuf.len;
-    int push = seq + len == data_end;
+    uint32_t piece = len;
+    int push, eor = tp->neor && tcp_eor_clip(tp, seq, &piece);
 
+    if (eor && piece < len) {
+	/* A MSG_EOR boundary inside: the pieces go as segments of their
+	 * own (tcp_retrans_try_collapse() never merges across it). */
+	tcp_output_range(tp, seq, piece, g, room);
+	tcp_output_range(tp, seq + piece, len - piece, g,
+		room > piece ? room - piece : 0);
+	return;
+    }
+    push = seq + len == data_end || eor;
     if (g && tp->host->tun.gso_psh && GsoPush(tp, g, seq, len, room)) {
 	push = 1;
+    }
+    if (tcp_unpushed(tp, seq + len)) {
+	push = 0;
     }
     Emit(tp, seq, len, TH_ACK | (push ? TH_PUSH : 0));
     if (SEQ_LT(seq, tp->snd_max)) {
@@ -478,6 +491,7 @@ tcp_output(
 	tcp_rexmt_arm(tp);
     }
     tcp_cwnd_validate(tp, oldmax);
+    tcp_chrono_update(tp);
 }
 
 static void
@@ -507,7 +521,7 @@ Output(
 	uint32_t wnd = TL_MIN(tp->snd_wnd,
 		tp->cwnd + tcp_limited_transmit(tp)), len = 0, avail, room = 0;
 	uint32_t seq = tp->snd_nxt;
-	int idle = tp->snd_max == tp->snd_una, send = 0;
+	int idle = tp->snd_max == tp->snd_una, send = 0, eor = 0;
 
 	flags = 0;
 	if (state == TCPS_SYN_SENT || state == TCPS_SYN_RECEIVED) {
@@ -531,6 +545,11 @@ Output(
 	    } else if (wnd == 0 && (tp->flags & TF_FORCE) && avail) {
 		len = 1;
 	    }
+	    /* No segment spans a MSG_EOR boundary; one that ends there is a
+	     * whole skb, sent as one GSO packet with its last segment short
+	     * and without waiting for Nagle unless it is the tail (Linux
+	     * tcp_mss_split_point(), tcp_write_xmit()). */
+	    eor = tp->neor && tcp_eor_clip(tp, seq, &len);
 	    room = len;
 	    if (len > tp->mss) {
 		/* With segmentation offload, whole segments up to tp->tso at
@@ -538,8 +557,14 @@ Output(
 		uint32_t max = tp->tso && !(tp->flags & TF_URG_SEND)
 			? tp->tso : tp->mss;
 
-		len = TL_MIN(len, max);
-		len -= len % tp->mss;
+		if (!eor || len > max) {
+		    len = TL_MIN(len, max);
+		    len -= len % tp->mss;
+		    eor = 0;
+		}
+		sendalot = 1;
+	    }
+	    if (eor && seq + len != data_end) {
 		sendalot = 1;
 	    }
 	    if (len) {
@@ -568,6 +593,7 @@ Output(
 			    && (tp->pend == NULL || idle)
 			    && !corked)
 			|| (tp->flags & TF_FORCE)
+			|| (eor && seq + len != data_end)
 			|| ((tp->flags & TF_URG_SEND)
 			    && SEQ_GT(tp->snd_up, seq))
 			|| (len >= tp->max_sndwnd / 2 && !corked)
@@ -588,7 +614,8 @@ Output(
 		flags |= TH_FIN;
 		send = 1;
 	    }
-	    if (len && (seq + len == data_end
+	    if (len && !tcp_unpushed(tp, seq + len) && (seq + len == data_end
+		    || eor
 		    || (send && h->tun.gso_psh && SEQ_GEQ(seq, tp->snd_max)
 			&& !(tp->flags & TF_FORCE)
 			&& GsoPush(tp, &gso, seq, len, room)))) {

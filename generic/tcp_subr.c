@@ -399,6 +399,10 @@ tcp_set_state(
 	return;
     }
     tp->state = state;
+    if (state == TCPS_ESTABLISHED && !TCPS_HAVEESTABLISHED(from)) {
+	/* tcp_rcv_synsent_state_process(), tcp_create_openreq_child(). */
+	tp->lrcvtime = tcp_now(tp->host);
+    }
     if (state == TCPS_CLOSED) {
 	Unhash(tp);
     }
@@ -556,6 +560,7 @@ tcp_free(
     }
     ring_free(&tp->sndbuf);
     ring_free(&tp->rcvbuf);
+    free(tp->eor);
     tcp_cc_free(tp);
     while (tp->reass) {
 	tl_reass *r = tp->reass;

@@ -62,6 +62,7 @@ tcp_apply_opts(
     tp->user_mss = (uint16_t) o->mss;
     tp->user_timeout = o->user_timeout;
     tp->notsent_lowat = o->notsent_lowat;
+    tp->recvmsg_inq = o->recvmsg_inq;
     tp->defer_accept = (uint8_t) o->defer_accept;
     if (o->cc_name[0]) {
 	tcp_cc_set(tp, o->cc_name);
@@ -319,7 +320,31 @@ tcp_send(
     const uint8_t *data,
     uint32_t len)
 {
+    return tcp_send_flags(tp, data, len, 0);
+}
+
+/*
+ * tcp_send_flags --
+ *	SEND with Linux's MSG_MORE and MSG_EOR (tcp_sendmsg_locked()).
+ *	MSG_MORE: the push that ends the write is a corked one (tcp_push()
+ *	with TCP_NAGLE_CORK): a partial segment waits, as under TCP_CORK, for
+ *	more data, an ACK that lets Nagle send it, or the probe timer; and
+ *	the write's last byte is not marked for PSH (tcp_mark_push() is
+ *	skipped). MSG_EOR: the write's last skb is marked eor, so no later
+ *	data is appended to it and no segment, first or retransmitted, spans
+ *	the boundary (tcp_skb_can_collapse_to(), tcp_can_collapse()).
+ */
+
+int
+tcp_send_flags(
+    tl_tcb *tp,
+    const uint8_t *data,
+    uint32_t len,
+    int flags)
+{
     uint32_t n = 0;
+    uint32_t start = tp->snd_buf_seq + tp->sndbuf.len
+	    + (uint32_t) tp->pend_bytes;
 
     if (tp->so_error) {
 	int err = tp->so_error;
@@ -348,8 +373,181 @@ tcp_send(
 	memcpy(c->data, data + n, len - n);
 	Append(tp, c);
     }
-    tcp_output(tp);
+    if (tcp_unsent(tp) == (uint64_t) len) {
+	/* Queued into an empty write queue (tcp_add_write_queue_tail()). */
+	tcp_chrono_busy(tp);
+    }
+    if (flags & TCP_SEND_EOR) {
+	if (tp->neor == tp->eoralloc) {
+	    int na = tp->eoralloc ? 2 * tp->eoralloc : 8;
+	    uint32_t *e = realloc(tp->eor, (size_t) na * sizeof(*e));
+
+	    if (e == NULL) {
+		return ENOMEM;
+	    }
+	    tp->eor = e;
+	    tp->eoralloc = na;
+	}
+	tp->eor[tp->neor++] = start + len;
+    }
+    if (!(flags & TCP_SEND_MORE)) {
+	tp->more = 0;
+	tcp_output(tp);
+    } else {
+	if (!tp->more) {
+	    tp->more = 1;
+	    tp->more_seq = start;
+	}
+	if (tp->flags & TF_CORK) {
+	    tcp_output(tp);
+	} else {
+	    tp->flags |= TF_CORK;
+	    tcp_output(tp);
+	    tp->flags &= ~TF_CORK;
+	}
+    }
     return 0;
+}
+
+/*
+ * Linux's send chronographs (tcp_chrono_start(), tcp_chrono_stop(),
+ * tcp_get_info_chrono_stats()): time the connection had data to send
+ * (busy) and, of that, time the peer's window held it back (rwnd
+ * limited); tcp_info reports their sum as tcpi_busy_time. Busy starts
+ * when data is queued with nothing unsent before it; rwnd limited starts
+ * when an output pass finds cwnd room but the next segment outside the
+ * peer's window (tcp_write_xmit(): tcp_snd_wnd_test()) and stops, back to
+ * busy, when a pass is not so limited; everything stops when nothing is
+ * unsent or unacknowledged. A more interesting chronograph takes over
+ * from a less interesting one (rwnd limited over busy).
+ */
+
+#define CHRONO_BUSY	1
+#define CHRONO_RWND	2
+
+static void
+ChronoSet(
+    tl_tcb *tp,
+    int type)
+{
+    tl_time now = tcp_now(tp->host);
+
+    if (tp->chrono_type > 0) {
+	tp->chrono_stat[tp->chrono_type - 1] += now - tp->chrono_start;
+    }
+    tp->chrono_start = now;
+    tp->chrono_type = type;
+}
+
+static void
+ChronoStart(
+    tl_tcb *tp,
+    int type)
+{
+    if (type > tp->chrono_type) {
+	ChronoSet(tp, type);
+    }
+}
+
+static void
+ChronoStop(
+    tl_tcb *tp,
+    int type)
+{
+    if (tcp_unsent(tp) == 0 && tp->snd_max == tp->snd_una) {
+	if (tp->chrono_type) {
+	    ChronoSet(tp, 0);
+	}
+    } else if (type == tp->chrono_type) {
+	ChronoSet(tp, CHRONO_BUSY);
+    }
+}
+
+void
+tcp_chrono_busy(
+    tl_tcb *tp)
+{
+    ChronoStart(tp, CHRONO_BUSY);
+}
+
+/* After an output pass. */
+void
+tcp_chrono_update(
+    tl_tcb *tp)
+{
+    uint64_t unsent = tcp_unsent(tp);
+
+    if (!TCPS_HAVEESTABLISHED(tp->state)) {
+	return;
+    }
+    if (unsent && tcp_in_flight(tp) < tp->cwnd
+	    && SEQ_GT(tp->snd_max + (uint32_t) TL_MIN(unsent,
+		(uint64_t) tp->mss), tp->snd_una + tp->snd_wnd)) {
+	ChronoStart(tp, CHRONO_RWND);
+    } else {
+	ChronoStop(tp, CHRONO_RWND);
+    }
+}
+
+/* Time in chronograph type (1 busy, 2 rwnd limited), the running one
+ * included. */
+tl_time
+tcp_chrono_stat(
+    const tl_tcb *tp,
+    int type)
+{
+    tl_time t = tp->chrono_stat[type - 1];
+
+    if (tp->chrono_type == type) {
+	t += tcp_now(tp->host) - tp->chrono_start;
+    }
+    return t;
+}
+
+/*
+ * tcp_eor_clip --
+ *	Clips the segment [seq, seq + *lenPtr) at the first MSG_EOR boundary
+ *	inside it (boundaries at or below snd_una are dropped first).
+ * Results:
+ *	1 when the segment now ends at a boundary, else 0.
+ */
+
+int
+tcp_eor_clip(
+    tl_tcb *tp,
+    uint32_t seq,
+    uint32_t *lenPtr)
+{
+    int i, drop = 0;
+
+    while (drop < tp->neor && SEQ_LEQ(tp->eor[drop], tp->snd_una)) {
+	drop++;
+    }
+    if (drop) {
+	memmove(tp->eor, tp->eor + drop,
+		(size_t) (tp->neor - drop) * sizeof(*tp->eor));
+	tp->neor -= drop;
+    }
+    for (i = 0; i < tp->neor; i++) {
+	if (SEQ_GT(tp->eor[i], seq)) {
+	    if (SEQ_LEQ(tp->eor[i], seq + *lenPtr)) {
+		*lenPtr = tp->eor[i] - seq;
+		return 1;
+	    }
+	    return 0;
+	}
+    }
+    return 0;
+}
+
+/* Whether a segment ending at end carries MSG_MORE data not yet pushed
+ * (no PSH for it). */
+int
+tcp_unpushed(
+    const tl_tcb *tp,
+    uint32_t end)
+{
+    return tp->more && SEQ_GT(end, tp->more_seq);
 }
 
 /*
@@ -700,8 +898,10 @@ tcp_app_run(
 
 /*
  * tcp_cork_arm --
- *	TCP_CORK holds a partial segment back; Linux's tcp(7) gives a 200 ms
- *	ceiling on how long, after which what is queued goes out.
+ *	TCP_CORK (and MSG_MORE) hold a partial segment back; tcp(7) gives a
+ *	200 ms ceiling on how long, after which what is queued goes out. In
+ *	Linux that ceiling is the probe timer tcp_check_probe_timer() arms,
+ *	tcp_probe0_base(): the RTO, at least TCP_RTO_MIN (200 ms).
  */
 
 void
@@ -713,7 +913,7 @@ tcp_cork_arm(
     if (!tp->cork_pending) {
 	tp->cork_pending = 1;
 	h->tcp.ops->timer(h->tcp.ctx, tp, TCP_ENV_CORK,
-		tcp_now(h) + 200 * TL_MS);
+		tcp_now(h) + TL_MAX(tp->rto, 200 * TL_MS));
     }
 }
 
@@ -726,6 +926,11 @@ tcp_cork_run(
     tp->cork_pending = 0;
     if (tp->flags & TF_CORK) {
 	tcp_push(tp);
+    } else if (tp->more) {
+	/* MSG_MORE data: the probe timer sends it, PSH set
+	 * (tcp_write_wakeup()). */
+	tp->more = 0;
+	tcp_output(tp);
     }
 }
 

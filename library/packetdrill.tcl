@@ -38,7 +38,7 @@ namespace eval ::tcplab::packetdrill {
 	TCP_KEEPCNT 6 TCP_SYNCNT 7 TCP_LINGER2 8 TCP_DEFER_ACCEPT 9
 	TCP_WINDOW_CLAMP 10 TCP_INFO 11 TCP_QUICKACK 12 TCP_CONGESTION 13
 	TCP_MD5SIG 14 TCP_USER_TIMEOUT 18 TCP_FASTOPEN 23 TCP_NOTSENT_LOWAT 25
-	TCP_INQ 36 TCP_FASTOPEN_CONNECT 30 TCP_SAVE_SYN 27 TCP_SAVED_SYN 28
+	TCP_INQ 36 TCP_CM_INQ 36 TCP_FASTOPEN_CONNECT 30 TCP_SAVE_SYN 27 TCP_SAVED_SYN 28
 	TCP_REPAIR 19 TCP_THIN_LINEAR_TIMEOUTS 16 TCP_FASTOPEN_KEY 33
 	TCP_FASTOPEN_NO_COOKIE 34 TCP_ZEROCOPY_RECEIVE 35 TCP_TX_DELAY 37
 	F_GETFL 3 F_SETFL 4 F_GETFD 1 F_SETFD 2 O_RDONLY 0 O_WRONLY 1 O_RDWR 2
@@ -1418,6 +1418,9 @@ proc ::tcplab::packetdrill::NextCaptured {} {
 proc ::tcplab::packetdrill::Sniff {ev p} {
     variable R
     set line [dict get $ev line]
+    if {[info exists R(iptos)] && $R(iptos) != 0} {
+	RunError $line "segments sent with IP_TOS $R(iptos) are not modelled"
+    }
     set want [dict get $p len]
     # packetdrill waits 2 s past the expected time.
     set tt [dict get $ev timetype]
@@ -2113,8 +2116,14 @@ proc ::tcplab::packetdrill::Sys_accept {sc args stv} {
     }
     set nfd [NewFd $sc]
     set R(infofd) $nfd
+    # The child inherits the listener's socket flags (sk_clone_lock()):
+    # SO_ZEROCOPY here; the socket layer's options come with the TCB.
+    set copts {}
+    if {[dict exists $s opts SO_ZEROCOPY]} {
+	dict set copts SO_ZEROCOPY [dict get $s opts SO_ZEROCOPY]
+    }
     dict set R(fds) $nfd [dict create kind socket conn $c listener {} \
-	    port [dict get $s port] nonblock 0 opts {} shutwr 0]
+	    port [dict get $s port] nonblock 0 opts $copts shutwr 0]
     list done $nfd
 }
 proc ::tcplab::packetdrill::Sys_accept4 {sc args stv} {
@@ -2218,7 +2227,60 @@ proc ::tcplab::packetdrill::Sys_recvmsg {sc args stv} {
     lassign $args fd msg flags
     CheckFd $fd
     if {$flags eq "..."} {set flags 0}
-    ReadCommon $fd [MsgLen $msg] $flags
+    if {$flags & 8192} {
+	variable R
+	RunError $R(callline) "runtime error in recvmsg call: MSG_ERRQUEUE\
+		(MSG_ZEROCOPY completions, timestamps) is not modelled"
+    }
+    set r [ReadCommon $fd [MsgLen $msg] $flags]
+    if {[lindex $r 0] eq "done" && [lindex $r 1] >= 0} {
+	CheckCmsgs $fd [lindex [dict get $sc args] 1]
+    }
+    return $r
+}
+
+# The control messages a recvmsg() expects (msg_control=[{cmsg_level=..,
+# cmsg_type=.., cmsg_data=..}, ...]) against what the socket hands back.
+# Modelled: TCP_CM_INQ, which tcp_recvmsg() adds when TCP_INQ is on, its
+# value tcp_inq_hint(): the bytes left to read (rcv_nxt - copied_seq), or 1
+# once a FIN has come in and nothing is left (SOCK_DONE), so the reader
+# goes on to read the end of the stream.
+proc ::tcplab::packetdrill::CheckCmsgs {fd raw} {
+    variable R
+    if {[lindex $raw 0] ne "struct"} {return}
+    set want {}
+    foreach f [lindex $raw 1] {
+	if {[lindex $f 0] eq "field" && [lindex $f 1] eq {word msg_control}} {
+	    set l [lindex $f 2]
+	    if {[lindex $l 0] eq "list"} {set want [lindex $l 1]}
+	}
+    }
+    if {![llength $want]} {return}
+    set c [dict get [Fd $fd] conn]
+    foreach cm $want {
+	set d {}
+	foreach g [lindex $cm 1] {
+	    dict set d [lindex $g 1 1] [Eval [lindex $g 2] $R(callline)]
+	}
+	set level [expr {[dict exists $d cmsg_level] ? [dict get $d cmsg_level] : ""}]
+	set type [expr {[dict exists $d cmsg_type] ? [dict get $d cmsg_type] : ""}]
+	if {$level != 6 || $type != 36} {
+	    RunError $R(callline) "runtime error in recvmsg call: control		    message level $level type $type is not modelled"
+	}
+	if {![$c sockopt TCP_INQ]} {
+	    Fail $R(callline) "runtime error in recvmsg call: Bad cmsg:		    expected TCP_CM_INQ, none received (TCP_INQ is off)"
+	}
+	set inq [$c readable]
+	if {$inq == 0} {
+	    foreach st [$c states] {
+		if {$st in {CLOSE_WAIT LAST_ACK CLOSING TIME_WAIT}} {set inq 1}
+	    }
+	    if {[$c state] eq "CLOSED"} {set inq 1}
+	}
+	if {[dict exists $d cmsg_data] && [dict get $d cmsg_data] != $inq} {
+	    Fail $R(callline) "runtime error in recvmsg call: Bad TCP_CM_INQ:		    expected: [dict get $d cmsg_data] actual: $inq"
+	}
+    }
 }
 
 # Total length of an iovec expression: [{..., 10}, {..., 20}]
@@ -2250,11 +2312,14 @@ proc ::tcplab::packetdrill::MsgLen {msg} {
 
 proc ::tcplab::packetdrill::WriteCommon {fd n flags} {
     variable R
-    # MSG_DONTWAIT and MSG_NOSIGNAL are all tcplab models of send flags.
-    if {$flags ne "..." && ($flags & ~(64 | 16384))} {
+    # MSG_DONTWAIT and MSG_NOSIGNAL are all tcplab models of send flags;
+    # MSG_ZEROCOPY sends the same bytes (tcp_sendmsg_locked() ignores it
+    # without SO_ZEROCOPY, and with it only the copy and the completion
+    # on the error queue differ).
+    # MSG_MORE and MSG_EOR go to the socket layer (send -more, -eor).
+    if {$flags ne "..." && ($flags & ~(64 | 16384 | 67108864 | 32768 | 128))} {
 	set names {}
-	foreach {nm v} {MSG_OOB 1 MSG_EOR 128 MSG_MORE 32768 MSG_ZEROCOPY 67108864
-		MSG_FASTOPEN 536870912} {
+	foreach {nm v} {MSG_OOB 1 MSG_FASTOPEN 536870912} {
 	    if {$flags & $v} {lappend names $nm}
 	}
 	if {![llength $names]} {set names [format 0x%x $flags]}
@@ -2278,7 +2343,23 @@ proc ::tcplab::packetdrill::WriteCommon {fd n flags} {
 	}
 	return [list block "\[$c state\] ni {SYN_SENT SYN_RCVD}"]
     }
-    $c send [binary format x$n]
+    if {$flags ne "..." && ($flags & 67108864) && $n > 0
+	    && [dict exists $s opts SO_ZEROCOPY] && [dict get $s opts SO_ZEROCOPY]} {
+	# A completion waits on the error queue (not modelled: reading it,
+	# or POLLERR, stops the run).
+	FdSet $fd zerocopy_sent 1
+    }
+    set sf {}
+    if {$flags ne "..." && ($flags & 32768)} {lappend sf -more}
+    if {$flags ne "..." && ($flags & 128)} {lappend sf -eor}
+    if {[dict get $s nonblock] || [info exists dontwait]} {
+	# What a non-blocking write takes now (TCP_NOTSENT_LOWAT).
+	if {[catch {$c send -nonblock {*}$sf [binary format x$n]} took eo]} {
+	    return [list done -1 [ErrnoNum [lindex [dict get $eo -errorcode] 1]]]
+	}
+	return [list done $took]
+    }
+    $c send {*}$sf [binary format x$n]
     list done $n
 }
 
@@ -2435,6 +2516,34 @@ proc ::tcplab::packetdrill::Sys_setsockopt {sc args stv} {
 	return [list done 0]
     }
     switch -- $name {
+	SO_ZEROCOPY {
+	    # sk_setsockopt(): 0 or 1 on a TCP socket. MSG_ZEROCOPY then
+	    # sends the same bytes without copying them; the completions it
+	    # queues on the error queue are not modelled (MSG_ERRQUEUE).
+	    if {$v < 0 || $v > 1} {return [list done -1 22]}
+	    set o [dict get $s opts]
+	    dict set o $name $v
+	    FdSet $fd opts $o
+	    return [list done 0]
+	}
+	IP_MTU_DISCOVER {
+	    # do_ip_setsockopt(): IP_PMTUDISC_DONT .. IP_PMTUDISC_OMIT (5).
+	    # tcplab does no path-MTU discovery and sends without DF, which
+	    # is IP_PMTUDISC_DONT; the other modes are not modelled.
+	    if {$v < 0 || $v > 5} {return [list done -1 22]}
+	    if {$v != 0} {
+		RunError $R(callline) "runtime error in setsockopt call:\
+			IP_MTU_DISCOVER $v is not modelled (only\
+			IP_PMTUDISC_DONT)"
+	    }
+	    return [list done 0]
+	}
+	IP_TOS {
+	    # Taken; tcplab's segments carry TOS 0, so a segment sent while
+	    # the value is not 0 stops the run (Sniff).
+	    set R(iptos) [expr {$v & 0xff}]
+	    return [list done 0]
+	}
 	SO_REUSEADDR - SO_REUSEPORT - TCP_NODELAY - SO_KEEPALIVE - TCP_KEEPIDLE -
 	TCP_KEEPINTVL - TCP_KEEPCNT - TCP_MAXSEG - SO_RCVBUF - SO_SNDBUF -
 	SO_LINGER {
@@ -2559,6 +2668,11 @@ proc ::tcplab::packetdrill::Sys_poll {sc args stv} {
 proc ::tcplab::packetdrill::Revents {fd events} {
     set s [Fd $fd]
     if {$s eq ""} {return 32}
+    if {[dict exists $s zerocopy_sent]} {
+	variable R
+	RunError $R(callline) "runtime error in $R(callname) call: POLLERR\
+		for MSG_ZEROCOPY completions is not modelled"
+    }
     set rev 0
     if {[dict get $s listener] ne ""} {
 	if {[[dict get $s listener] pending] > 0} {set rev [expr {$rev | 1 | 64}]}
