@@ -451,7 +451,10 @@ tcp_timer_pending(
 /* tcp_subr.c */
 tl_tcb	       *tcp_newtcb(tl_host *host);
 tl_tcb	       *tcp_newtcb_as(tl_host *host, uint64_t id, int listed);
-void		tcp_list_insert(tl_tcb *tp);
+void		tcp_list_insert(tl_tcb *tp, tl_tcb *prev);
+size_t		tcp_tuple_hash(tl_addr laddr, uint16_t lport, tl_addr raddr,
+		    uint16_t rport);
+size_t		tcp_port_hash(uint16_t lport);
 void		tcp_set_state(tl_tcb *tp, int state);
 void		tcp_hist_add(tl_tcb *tp, tl_time t, int state);
 void		tcp_close(tl_tcb *tp);

@@ -90,13 +90,15 @@ tcp_newtcb_as(
 }
 
 /* Puts a TCB made unlisted into host->tcbs where its number places it
- * (the list runs from the newest TCB to the oldest). */
+ * (the list runs from the newest TCB to the oldest), looking from after
+ * prev (NULL: from the head), which must come before it. */
 void
 tcp_list_insert(
-    tl_tcb *tp)
+    tl_tcb *tp,
+    tl_tcb *prev)
 {
     tl_host *h = tp->host;
-    tl_tcb *prev = NULL, *next = h->tcbs;
+    tl_tcb *next = prev ? prev->next : h->tcbs;
 
     while (next && next->id > tp->id) {
 	prev = next;
@@ -131,8 +133,10 @@ struct tl_tcphash {
     tl_tcb **port;		/* Chained through pnext. */
 };
 
-static size_t
-TupleHash(
+/* The hash of a 4-tuple and of a local port (also for the TIME_WAIT
+ * records' table, tcp_timewait.c). */
+size_t
+tcp_tuple_hash(
     tl_addr laddr,
     uint16_t lport,
     tl_addr raddr,
@@ -145,8 +149,8 @@ TupleHash(
     return (size_t) (z ^ (z >> 29));
 }
 
-static size_t
-PortHash(
+size_t
+tcp_port_hash(
     uint16_t lport)
 {
     return (size_t) lport * 0x9e3779b1u >> 7;
@@ -205,8 +209,8 @@ HashResize(
     t->mask = n - 1;
     for (tp = h->tcbs; tp; tp = tp->next) {
 	if (tp->hashed) {
-	    size_t i = TupleHash(tp->laddr, tp->lport, tp->raddr, tp->rport)
-		    & t->mask, j = PortHash(tp->lport) & t->mask;
+	    size_t i = tcp_tuple_hash(tp->laddr, tp->lport, tp->raddr, tp->rport)
+		    & t->mask, j = tcp_port_hash(tp->lport) & t->mask;
 
 	    Link(tp, &tuple[i], &port[j]);
 	}
@@ -240,8 +244,8 @@ Hash(
 	(void) HashResize(h, 2 * (t->mask + 1));
 	t = h->tcphash;
     }
-    i = TupleHash(tp->laddr, tp->lport, tp->raddr, tp->rport) & t->mask;
-    j = PortHash(tp->lport) & t->mask;
+    i = tcp_tuple_hash(tp->laddr, tp->lport, tp->raddr, tp->rport) & t->mask;
+    j = tcp_port_hash(tp->lport) & t->mask;
     Link(tp, &t->tuple[i], &t->port[j]);
     tp->hashed = 1;
     t->count++;
@@ -791,7 +795,7 @@ tcp_lookup_tcb(
     if (t == NULL) {
 	return NULL;
     }
-    for (tp = t->tuple[TupleHash(laddr, lport, raddr, rport) & t->mask]; tp;
+    for (tp = t->tuple[tcp_tuple_hash(laddr, lport, raddr, rport) & t->mask]; tp;
 	    tp = tp->hnext) {
 	if (tp->lport == lport && tp->rport == rport && tp->laddr == laddr
 		&& tp->raddr == raddr && tp->state != TCPS_CLOSED) {
@@ -936,7 +940,7 @@ tcp_port_in_use(
     if (reuseaddr) {
 	return 0;
     }
-    for (tp = h->tcphash ? h->tcphash->port[PortHash(lport)
+    for (tp = h->tcphash ? h->tcphash->port[tcp_port_hash(lport)
 	    & h->tcphash->mask] : NULL; tp; tp = tp->pnext) {
 	if (tp->state != TCPS_CLOSED && tp->lport == lport
 		&& (laddr == 0 || tp->laddr == laddr)) {
@@ -1332,7 +1336,7 @@ ReqBucket(
     tl_addr raddr,
     uint16_t rport)
 {
-    return &t->b[TupleHash(laddr, lport, raddr, rport) & t->mask];
+    return &t->b[tcp_tuple_hash(laddr, lport, raddr, rport) & t->mask];
 }
 
 static void
@@ -1573,7 +1577,7 @@ ReqPromote(
     }
     tp->host = h;
     tp->htimes = r->htimes;
-    tcp_list_insert(tp);
+    tcp_list_insert(tp, NULL);
     Hash(tp);
     /* Among the listener's children too, newest first. */
     tp->listener = l;

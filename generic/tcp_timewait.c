@@ -35,27 +35,6 @@ struct tl_twtab {
     tl_twrec **port;		/* Chained through pnext. */
 };
 
-static size_t
-TwHash(
-    tl_addr laddr,
-    uint16_t lport,
-    tl_addr raddr,
-    uint16_t rport)
-{
-    uint64_t z = ((uint64_t) laddr << 32 | raddr)
-	    ^ ((uint64_t) lport << 16 | rport) * 0x9e3779b97f4a7c15ull;
-
-    z = (z ^ (z >> 31)) * 0xbf58476d1ce4e5b9ull;
-    return (size_t) (z ^ (z >> 29));
-}
-
-static size_t
-TwPortHash(
-    uint16_t lport)
-{
-    return (size_t) lport * 0x9e3779b1u >> 7;
-}
-
 /* Gives the table 2^k buckets, rehashing what it holds; 0 if no memory. */
 static int
 TwResize(
@@ -85,7 +64,7 @@ TwResize(
 	    tl_twrec *r, *next;
 
 	    for (r = t->tuple[i]; r; r = next) {
-		size_t j = TwHash(r->laddr, r->lport, r->raddr, r->rport)
+		size_t j = tcp_tuple_hash(r->laddr, r->lport, r->raddr, r->rport)
 			& (n - 1);
 
 		next = r->hnext;
@@ -93,7 +72,7 @@ TwResize(
 		tuple[j] = r;
 	    }
 	    for (r = t->port[i]; r; r = next) {
-		size_t j = TwPortHash(r->lport) & (n - 1);
+		size_t j = tcp_port_hash(r->lport) & (n - 1);
 
 		next = r->pnext;
 		r->pnext = port[j];
@@ -126,8 +105,8 @@ TwLink(
 	(void) TwResize(h, 2 * (h->twtab->mask + 1));
     }
     t = h->twtab;
-    i = TwHash(r->laddr, r->lport, r->raddr, r->rport) & t->mask;
-    j = TwPortHash(r->lport) & t->mask;
+    i = tcp_tuple_hash(r->laddr, r->lport, r->raddr, r->rport) & t->mask;
+    j = tcp_port_hash(r->lport) & t->mask;
     r->hnext = t->tuple[i];
     t->tuple[i] = r;
     r->pnext = t->port[j];
@@ -147,11 +126,11 @@ TwUnlink(
     struct tl_twtab *t = h->twtab;
     tl_twrec **pp;
 
-    for (pp = &t->tuple[TwHash(r->laddr, r->lport, r->raddr, r->rport)
+    for (pp = &t->tuple[tcp_tuple_hash(r->laddr, r->lport, r->raddr, r->rport)
 	    & t->mask]; *pp != r; pp = &(*pp)->hnext) {
     }
     *pp = r->hnext;
-    for (pp = &t->port[TwPortHash(r->lport) & t->mask]; *pp != r;
+    for (pp = &t->port[tcp_port_hash(r->lport) & t->mask]; *pp != r;
 	    pp = &(*pp)->pnext) {
     }
     *pp = r->pnext;
@@ -353,7 +332,7 @@ tcp_tw_settle(
     tl_tcb *tp)
 {
     if (!tcp_tw_compact(tp) && (tp->flags & TF_TWREC)) {
-	tcp_list_insert(tp);
+	tcp_list_insert(tp, NULL);
     }
 }
 
@@ -372,7 +351,7 @@ tcp_tw_lookup(
     if (t == NULL) {
 	return NULL;
     }
-    for (r = t->tuple[TwHash(laddr, lport, raddr, rport) & t->mask]; r;
+    for (r = t->tuple[tcp_tuple_hash(laddr, lport, raddr, rport) & t->mask]; r;
 	    r = r->hnext) {
 	if (r->lport == lport && r->rport == rport && r->laddr == laddr
 		&& r->raddr == raddr) {
@@ -395,7 +374,7 @@ tcp_tw_port_in_use(
     if (t == NULL) {
 	return 0;
     }
-    for (r = t->port[TwPortHash(lport) & t->mask]; r; r = r->pnext) {
+    for (r = t->port[tcp_port_hash(lport) & t->mask]; r; r = r->pnext) {
 	if (r->lport == lport && (laddr == 0 || r->laddr == laddr)) {
 	    return 1;
 	}
@@ -459,26 +438,13 @@ tcp_tw_materialize(
 {
     size_t n, i;
     tl_twrec **v = tcp_tw_list(h, &n);
-    tl_tcb *prev = NULL, *next = h->tcbs;
+    tl_tcb *prev = NULL;
 
     for (i = 0; i < n; i++) {
 	tl_tcb *tp = Rebuild(h, v[i], 1);
 
-	while (next && next->id > tp->id) {
-	    prev = next;
-	    next = next->next;
-	}
-	tp->prev = prev;
-	tp->next = next;
-	if (prev) {
-	    prev->next = tp;
-	} else {
-	    h->tcbs = tp;
-	}
-	if (next) {
-	    next->prev = tp;
-	}
-	tp->flags &= ~TF_TWREC;
+	/* The records come newest first: each goes after the last. */
+	tcp_list_insert(tp, prev);
 	prev = tp;
     }
     free(v);
