@@ -12,8 +12,9 @@
 #	Writes the cwnd plot (plot-cwnd-PROFILE.svg in the current directory
 #	unless -file says otherwise) and prints each change of the window's
 #	cause. bsd44 is 4.4BSD's Reno (fast retransmit, fast recovery);
-#	linux is CUBIC with Linux's SACK recovery (it begins when three
-#	segments are SACKed; PRR, RFC 6937, sets cwnd on each ACK). The link has no
+#	linux is CUBIC with Linux's SACK recovery (RACK: it begins when three
+#	segments are SACKed or a segment is overdue; PRR, RFC 6937, sets cwnd
+#	on each ACK). The link has no
 #	queue limit, so the loss is a fault rule on the 40th segment.
 
 package require tcplab

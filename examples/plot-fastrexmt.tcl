@@ -14,7 +14,8 @@
 #
 #	With -profile linux the receiver sends SACK blocks (purple), and
 #	recovery is Linux's: limited transmit on the first SACKs, recovery
-#	once three segments are SACKed, PRR (RFC 6937) pacing it.
+#	once three segments are SACKed or RACK's timer finds one overdue, PRR
+#	(RFC 6937) pacing it.
 
 package require tcplab
 

@@ -273,9 +273,8 @@ struct tl_tcb {
     uint32_t rack_order, rack_acked, xmit_order;
     int rack_ok;
     /* Reordering (Linux tp->reordering, segments, from tcp_reordering 3;
-     * reord_seen: times seen) and the lowest segment the ACK being
-     * processed delivered out of order. */
-    uint32_t reordering, reord_seen, rack_reord;
+     * reord_seen: times seen). */
+    uint32_t reordering, reord_seen;
     int ecn;			/* ECN_* (RFC 3168) */
     uint64_t cc_priv[9];	/* The module's own state (Linux
 				 * icsk_ca_priv). */
