@@ -170,11 +170,26 @@ clock_schedule(
     tl_event *ev,
     tl_time when)
 {
-    if (ev->idx >= 0) {
-	clock_cancel(c, ev);
+    size_t i;
+
+    if (ev->idx < 0) {
+	clock_stamp(c, ev, when);
+	clock_queue(c, ev);
+	return;
     }
+    /* Already queued: restamped and moved from where it is, as cancelling
+     * and queueing it again would place it, with one sift instead of two
+     * (an RTO timer moves on every ACK). */
+    i = (size_t) ev->idx;
     clock_stamp(c, ev, when);
-    clock_queue(c, ev);
+    if (i > 0 && Earlier(ev, c->heap[(i - 1) / 2])) {
+	SiftUp(c, i);
+    } else {
+	SiftDown(c, i);
+    }
+    if (ev->idx == 0 && c->wake) {
+	c->wake(c->wakeArg, ev->when);
+    }
 }
 
 void

@@ -138,9 +138,11 @@ static const Row rows[] = {
 	{0, 1, 1, 0}},
     /* Linux tail loss probe (RFC 8985 7, tcp_schedule_loss_probe() with
      * tcp_early_retrans 3): before the first RTO, the last segment is
-     * sent again after PTO = max(2 SRTT, 1.5 SRTT + 200 ms) when it is
-     * the only one in flight; then the RTO runs unchanged (traces 07, 08:
-     * FIN again after 0.205-0.210 s, then 0.212 s, then doubling). */
+     * sent again after PTO = 2 SRTT + 200 ms (TCP_RTO_MIN) when it is the
+     * only one in flight, 2 SRTT + 2 jiffies otherwise, or when the RTO
+     * would fire if that is sooner; then the RTO runs unchanged (traces
+     * 07, 08: FIN again after 0.205-0.210 s, then 0.212 s, then
+     * doubling; tests/pkt/linux-tlp-at-rto.pkt). */
     {{T(tlp), 0, 1, "tail loss probe before the first retransmission timeout"},
 	{0, 1, 1, 0}},
     /* Linux tcp_check_req(): a retransmitted SYN in SYN_RCVD draws a

@@ -681,8 +681,12 @@ Output(
 	    }
 	    return;
 	}
-	if (len && SEQ_LT(seq, tp->snd_max)) {
+	if ((len || (flags & (TH_SYN | TH_FIN))) && SEQ_LT(seq, tp->snd_max)) {
+	    /* A retransmission: Linux counts each segment sent again
+	     * (tcpi_total_retrans, TcpRetransSegs), 4.4BSD
+	     * tcps_sndrexmitpack the same. */
 	    tp->retrans++;
+	    tp->host->stats.tcp_retrans++;
 	}
 	/* Advance snd_nxt over what the segment occupies. */
 	{

@@ -331,21 +331,21 @@ tcp_rexmt_arm(
     if (tp->host->tun.tlp && tp->rxtshift == 0 && tp->have_rtt
 	    && !(tp->flags & (TF_TLP_DONE | TF_INRECOVERY))
 	    && TCPS_HAVEESTABLISHED(tp->state)) {
-	/* RFC 8985 7.2: PTO = 2 SRTT; with one segment in flight at least
-	 * 1.5 SRTT + the peer's worst delayed ACK (Linux TCP_DELACK_MAX
-	 * 200 ms); at least 10 ms; never after the RTO. */
+	/* Linux tcp_schedule_loss_probe(): PTO = 2 SRTT, plus TCP_RTO_MIN
+	 * (200 ms, the peer's worst delayed ACK) with one segment in flight,
+	 * else plus TCP_TIMEOUT_MIN (2 jiffies); never after the RTO would
+	 * fire: the probe then goes at that time instead of the RTO (RFC
+	 * 8985 7.2 has max(2 SRTT, 1.5 SRTT + WCDelAckT) for one segment and
+	 * the same min with the RTO). */
 	pto = 2 * tp->srtt;
 	if (tp->snd_max - tp->snd_una <= tp->mss + 1u) {
-	    tl_time w = tp->srtt + tp->srtt / 2 + 200 * TL_MS;
-
-	    pto = pto > w ? pto : w;
+	    pto += (tl_time) tp->host->tun.tcp_rto_min_us * TL_US;
+	} else {
+	    pto += 2 * (tl_time) tp->host->tun.timer_tick * TL_MS;
 	}
-	pto = pto > 10 * TL_MS ? pto : 10 * TL_MS;
-	if (pto < tp->rto) {
-	    tp->flags |= TF_TLP_ARMED;
-	    tcp_timer_set(tp, TT_REXMT, pto);
-	    return;
-	}
+	tp->flags |= TF_TLP_ARMED;
+	tcp_timer_set(tp, TT_REXMT, pto < tp->rto ? pto : tp->rto);
+	return;
     }
     tcp_timer_set(tp, TT_REXMT, UserTimeoutClamp(tp, tp->rto));
 }
@@ -361,8 +361,6 @@ LossProbe(
     tp->flags = (tp->flags & ~TF_TLP_ARMED) | TF_TLP_DONE;
     tp->snd_nxt = tp->snd_max - back - TL_MIN(data, (uint32_t) tp->mss);
     tp->rtt_start = -1;
-    tp->retrans++;
-    tp->host->stats.tcp_retrans++;
     tcp_output(tp);
     if (SEQ_GT(nxt, tp->snd_nxt)) {
 	tp->snd_nxt = nxt;
@@ -541,8 +539,6 @@ RexmtTimer(
     tp->nsackblk = 0;
     tp->high_rxt = tp->snd_una;
     tp->snd_nxt = tp->snd_una;
-    tp->retrans++;
-    tp->host->stats.tcp_retrans++;
     tcp_output(tp);
 }
 
