@@ -136,6 +136,16 @@ static const Row rows[] = {
      * SRTT + 4 RTTVAR from below instead. */
     {{T(rto_min_in_var), 0, 1, "RTO = SRTT + max(4 RTTVAR, minimum), as Linux"},
 	{0, 1, 1, 0}},
+    /* Where an ACK's RTT sample comes from. RFC 7323 4.1 (RTTM) and
+     * 4.4BSD tcp_input(): the echoed timestamp of every ACK of new data
+     * (the timestamp clock's granularity: 1 ms in Linux, so a LAN's round
+     * trip reads 0), else one timed segment. Linux since 3.13
+     * (tcp_clean_rtx_queue(), tcp_ack_update_rtt()): the send time of the
+     * oldest newly acknowledged segment never sent again, in microseconds;
+     * the echoed timestamp only when retransmitted data is acknowledged.
+     * Linux 3.6 took the timestamp first (tcp_ack_saw_tstamp()). */
+    {{T(rtt_from_send_time), 0, 1, "RTT samples from the send time of the oldest newly acknowledged segment, as Linux"},
+	{0, 1, 0, 0}},
     /* Linux tail loss probe (RFC 8985 7, tcp_schedule_loss_probe() with
      * tcp_early_retrans 3): before the first RTO, the last segment is
      * sent again after PTO = 2 SRTT + 200 ms (TCP_RTO_MIN) when it is the

@@ -532,6 +532,7 @@ void		tcp_cc_fast_retransmit(tl_tcb *tp);
 void		tcp_cc_timeout(tl_tcb *tp);
 void		tcp_cc_sent(tl_tcb *tp, uint32_t seq, uint32_t len);
 void		tcp_cc_acked(tl_tcb *tp, uint32_t ack);
+tl_time		tcp_xmit_rtt(const tl_tcb *tp, uint32_t ack);
 void		tcp_idle_restart(tl_tcb *tp, int at);
 uint32_t	tcp_initial_cwnd(const tl_tcb *tp);
 void		tcp_cc_free(tl_tcb *tp);

@@ -171,6 +171,37 @@ tcp_cc_acked(
 }
 
 /*
+ * tcp_xmit_rtt --
+ *	Linux's RTT sample for an ACK up to ack (tcp_clean_rtx_queue():
+ *	seq_rtt_us from first_ackt): the time since the oldest segment it
+ *	newly acknowledges was sent, leaving out those SACKed before; -1 if
+ *	it acknowledges a retransmission (FLAG_RETRANS_DATA_ACKED, Karn) or
+ *	nothing logged. Called before tcp_cc_acked() forgets the segments.
+ */
+
+tl_time
+tcp_xmit_rtt(
+    const tl_tcb *tp,
+    uint32_t ack)
+{
+    const tl_xmitlog *x = tp->xmitlog;
+    tl_time first = -1;
+    uint32_t i;
+
+    for (i = 0; x && i < x->n && !SEQ_GT(REC(x, i)->end, ack); i++) {
+	const XmitRec *r = REC(x, i);
+
+	if (r->rexmit) {
+	    return -1;
+	}
+	if (!r->sacked && first < 0) {
+	    first = r->t;
+	}
+    }
+    return first < 0 ? -1 : tcp_now(tp->host) - first;
+}
+
+/*
  *----------------------------------------------------------------------
  * Slow start after idle (tunable slow_start_after_idle)
  *----------------------------------------------------------------------

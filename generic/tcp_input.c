@@ -641,7 +641,15 @@ NewAck(
     int sack = (tp->flags & TF_SACK_PERMIT) != 0, sackPartial = 0;
     uint32_t prior_flight = tcp_in_flight(tp);
 
-    if ((tp->flags & TF_RCVD_TSTMP) && th->opt.has_ts && th->opt.tsecr) {
+    tl_time rtt = tp->host->tun.rtt_from_send_time ? tcp_xmit_rtt(tp, ack)
+	    : -1;
+
+    if (rtt >= 0) {
+	/* Linux: from the send time (tunable rtt_from_send_time). */
+	tcp_rtt_sample(tp, rtt);
+	tp->rtt_start = -1;
+    } else if ((tp->flags & TF_RCVD_TSTMP) && th->opt.has_ts
+	    && th->opt.tsecr) {
 	/* RFC 7323 4.1 RTTM: every ACK with an echoed timestamp. */
 	tcp_rtt_sample(tp, (tl_time) (tcp_ts_now(tp) - th->opt.tsecr) * TL_MS);
 	tp->rtt_start = -1;
