@@ -1149,19 +1149,21 @@ so_tcp_info(
 	sacked += Segs(tp->sackblk[i][1] - tp->sackblk[i][0], mss);
     }
     info->tcpi_sacked = sacked;
-    if (info->tcpi_ca_state == CA_LOSS) {
+    if ((tp->flags & TF_SACK_PERMIT)
+	    && tp->host->tun.sack_recovery == SACKREC_LINUX) {
+	/* Linux's lost_out and retrans_out, from RACK's send log. */
+	info->tcpi_lost = tcp_rack_lost(tp);
+	info->tcpi_retrans = tcp_rack_retrans(tp);
+    } else if (info->tcpi_ca_state == CA_LOSS) {
 	/* tcp_enter_loss(): all that is not SACKed is lost. */
 	info->tcpi_lost = info->tcpi_unacked > sacked
 		? info->tcpi_unacked - sacked : 0;
 	info->tcpi_retrans = Segs(tp->snd_nxt - tp->snd_una, mss);
     } else if (info->tcpi_ca_state == CA_RECOVERY) {
+	/* RFC 6675's count: what went again. */
 	info->tcpi_retrans = tp->nsackblk ? Segs(tp->high_rxt - tp->snd_una,
 		mss) : 1;
-	/* Linux: what RACK deemed lost (tunable sack_recovery); RFC
-	 * 6675's count is what went again. */
-	info->tcpi_lost = tp->nsackblk
-		&& tp->host->tun.sack_recovery == SACKREC_LINUX
-		? tcp_rack_lost(tp) : info->tcpi_retrans;
+	info->tcpi_lost = info->tcpi_retrans;
     }
     info->tcpi_rtt = Usec(tp->srtt);
     info->tcpi_rttvar = Usec(tp->rttvar);
@@ -1178,9 +1180,11 @@ so_tcp_info(
     info->tcpi_notsent_bytes = (uint32_t) TL_MIN(tcp_unsent(tp),
 	    (uint64_t) UINT32_MAX);
     info->tcpi_min_rtt = tp->min_rtt ? Usec(tp->min_rtt) : UINT32_MAX;
-    /* Delivered segments: the SYN once acknowledged, then the data. */
+    /* Delivered segments (Linux tp->delivered): the SYN once
+     * acknowledged, then the data, SACKed segments as they are SACKed. */
     info->tcpi_delivered = (SEQ_GT(tp->snd_una, tp->iss) ? 1 : 0)
-	    + (uint32_t) ((tp->bytes_out + (mss ? mss - 1 : 0)) / (mss ? mss : 1));
+	    + (uint32_t) ((tp->bytes_out + (mss ? mss - 1 : 0)) / (mss ? mss : 1))
+	    + sacked;
     /* Milliseconds since data last left and last arrived (Linux: now -
      * lsndtime, now - icsk_ack.lrcvtime, in jiffies as milliseconds;
      * lrcvtime starts when the connection is established). */

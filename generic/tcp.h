@@ -556,6 +556,7 @@ void		tcp_ecn_in(tl_tcb *tp, int ipecn, int flags, uint32_t len,
 void		tcp_rack_timeout(tl_tcb *tp);
 void		tcp_rack_rto(tl_tcb *tp);
 uint32_t	tcp_rack_lost(const tl_tcb *tp);
+uint32_t	tcp_rack_retrans(const tl_tcb *tp);
 
 /* tcp_timer.c */
 void		tcp_timer_init(tl_tcb *tp);

@@ -1150,6 +1150,23 @@ tcp_rack_lost(
     return n;
 }
 
+/* Retransmitted segments not yet delivered nor deemed lost again (Linux
+ * tcpi_retrans, retrans_out), for RACK. */
+uint32_t
+tcp_rack_retrans(
+    const tl_tcb *tp)
+{
+    const tl_xmitlog *x = tp->xmitlog;
+    uint32_t i, n = 0;
+
+    for (i = 0; x && i < x->n; i++) {
+	const XmitRec *r = REC(x, i);
+
+	n += r->rexmit && !r->sacked && !(r->lost && !r->rtx);
+    }
+    return n;
+}
+
 /* Linux's flight (tcp_packets_in_flight()) in bytes, for RACK. */
 static uint32_t
 RackPipe(
