@@ -74,6 +74,18 @@ tcp_cc_sent(
     if (!len || (!tp->cc->pkts_acked && !Rack(tp))) {
 	return;
     }
+    if (len > tp->mss && tp->mss && SEQ_GEQ(seq, tp->snd_max)) {
+	/* A GSO packet: a record per segment, as a SACK of part of an skb
+	 * splits it in Linux (tcp_sacktag_walk() -> tcp_fragment()). */
+	while (len > 0) {
+	    uint32_t n = TL_MIN(len, (uint32_t) tp->mss);
+
+	    tcp_cc_sent(tp, seq, n);
+	    seq += n;
+	    len -= n;
+	}
+	return;
+    }
     if (x == NULL || (x->n == x->cap && x->cap < XMIT_MAXCAP)) {
 	uint32_t cap = x ? 2 * x->cap : 64;
 	tl_xmitlog *nx = malloc(sizeof(*nx) + cap * sizeof(XmitRec));
@@ -135,8 +147,17 @@ tcp_cc_acked(
     uint32_t mss = tp->mss, segs = (ack - tp->snd_una + mss - 1) / mss;
     tl_time rtt = -1, last = -1;
     int rexmit = 0, reord = 0;
-    uint32_t start = tp->snd_una, low = 0;
+    uint32_t start = tp->snd_una, low = 0, fack = tp->snd_una, i;
 
+    /* Linux's prior_fack: the highest SACKed end before this ACK's own
+     * SACK blocks are taken in (RackTagSacked() after it); a hole filled
+     * below it without a retransmission is reordering (tcp_ack() ->
+     * tcp_clean_rtx_queue(): before(reord, prior_fack)). */
+    for (i = 0; x && i < x->n; i++) {
+	if (REC(x, i)->sacked) {
+	    fack = REC(x, i)->end;
+	}
+    }
     while (x && x->n) {
 	XmitRec *r = &x->r[x->head];
 
@@ -159,7 +180,7 @@ tcp_cc_acked(
 	x->head = (x->head + 1) & (x->cap - 1);
 	x->n--;
     }
-    if (reord && Rack(tp) && tp->nsackblk) {
+    if (reord && Rack(tp) && SEQ_LT(low, fack)) {
 	RackReordering(tp, low);
     }
     if (last >= 0 && !rexmit) {
@@ -1045,7 +1066,8 @@ Prr(
 void
 tcp_prr_ack(
     tl_tcb *tp,
-    uint32_t una0)
+    uint32_t una0,
+    uint32_t cwnd0)
 {
     uint32_t sackedNow, newly, newlyLost;
     uint32_t sacked, lost, pipe;
@@ -1065,7 +1087,14 @@ tcp_prr_ack(
 	if (tp->ca_state > CA_CWR) {
 	    return;
 	}
-	if (sackedNow && tp->host->tun.acked_sacked && tp->ca_state != CA_CWR
+	RackCount(tp, &sacked, &lost, &pipe);
+	if (lost) {
+	    /* Linux finds the loss (tcp_fastretrans_alert()) before cwnd
+	     * moves (tcp_cong_control()): the ACK that starts a recovery
+	     * grows nothing, not even for what it acknowledged. */
+	    tp->cwnd = cwnd0;
+	} else if (sackedNow && tp->host->tun.acked_sacked
+		&& tp->ca_state != CA_CWR
 		&& (tp->snd_una != una0 || tp->reordering > DUPTHRESH)
 		&& tcp_cwnd_may_grow(tp, tp->snd_max - tp->snd_una)) {
 	    /* What the ACK newly SACKed grows cwnd too, with the ACK's
@@ -1073,7 +1102,6 @@ tcp_prr_ack(
 	     * (tcp_may_raise_cwnd(), tcp_cong_control(acked_sacked)). */
 	    tp->cc->cong_avoid(tp, sackedNow * tp->mss);
 	}
-	RackCount(tp, &sacked, &lost, &pipe);
 	if (!lost) {
 	    if (tp->ca_state == CA_CWR) {
 		RackArm(tp, wait);

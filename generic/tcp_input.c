@@ -929,7 +929,7 @@ Synchronized(
     const uint8_t *data = th->data;
     uint32_t seglen = len + ((flags & TH_SYN) ? 1 : 0)
 	    + ((flags & TH_FIN) ? 1 : 0);
-    uint32_t una0;
+    uint32_t una0, cwnd0;
 
     if (tp->state == TCPS_TIME_WAIT) {
 	if ((flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN
@@ -1150,6 +1150,7 @@ Synchronized(
 	}
     }
     una0 = tp->snd_una;
+    cwnd0 = tp->cwnd;
     tp->rack_acked = 0;
     if ((tp->flags & TF_SACK_PERMIT) && th->opt.nsack) {
 	tcp_sack_update(tp, th);
@@ -1218,7 +1219,7 @@ Synchronized(
 	    && tp->snd_max != tp->snd_una) {
 	/* An old ACK's SACK blocks count too (Linux tcp_ack(): "ack below
 	 * snd_una" still tags the SACKed segments and recovers). */
-	tcp_prr_ack(tp, una0);
+	tcp_prr_ack(tp, una0, cwnd0);
     }
     if (tp->ecn) {
 	tcp_ecn_in(tp, ip->tos & 3, flags, len, una0);
