@@ -1572,11 +1572,12 @@ CurrentSsthresh(
     return TL_MAX(tp->ssthresh, ((c >> 1) + (c >> 2)) * tp->mss);
 }
 
-/* Segments sent again and neither delivered nor deemed lost since (Linux
- * retrans_out). */
+/* Segments beyond ack sent again and neither delivered nor deemed lost
+ * since (Linux retrans_out). */
 static uint32_t
 RetransOut(
-    const tl_tcb *tp)
+    const tl_tcb *tp,
+    uint32_t ack)
 {
     const tl_xmitlog *x = tp->xmitlog;
     uint32_t i, n = 0;
@@ -1584,7 +1585,8 @@ RetransOut(
     for (i = 0; x && i < x->n; i++) {
 	const XmitRec *r = REC(x, i);
 
-	if (r->rexmit && !r->sacked && !(r->lost && !r->rtx)) {
+	if (SEQ_GT(r->end, ack) && r->rexmit && !r->sacked
+		&& !(r->lost && !r->rtx)) {
 	    n += Segments(tp, r->end - RecStart(tp, x, i));
 	}
     }
@@ -1600,7 +1602,7 @@ InitUndo(
 {
     tp->undo_marker = tp->snd_una;
     tp->undo_on = 1;
-    tp->undo_retrans = (int32_t) RetransOut(tp);
+    tp->undo_retrans = (int32_t) RetransOut(tp, tp->snd_una);
     if (!tp->undo_retrans) {
 	tp->undo_retrans = -1;
     }
@@ -1662,19 +1664,26 @@ Undo(
     tp->undo_on = 0;
 }
 
-/* tcp_try_keep_open(): Disorder while anything is SACKed, lost or sent
- * again and in flight, else Open; recovery is over. */
+/* tcp_try_keep_open(), for an ACK of ack: Disorder while anything beyond
+ * it is SACKed, lost or sent again and in flight, else Open; recovery is
+ * over. */
 static void
 KeepOpen(
-    tl_tcb *tp)
+    tl_tcb *tp,
+    uint32_t ack)
 {
-    uint32_t sacked, lost, pipe;
+    const tl_xmitlog *x = tp->xmitlog;
+    uint32_t i, out = RetransOut(tp, ack);
+    int left = 0;
 
-    RackCount(tp, &sacked, &lost, &pipe);
+    for (i = 0; x && i < x->n && !left; i++) {
+	const XmitRec *r = REC(x, i);
+
+	left = SEQ_GT(r->end, ack) && (r->sacked || r->lost);
+    }
     tp->flags &= ~TF_INRECOVERY;
-    tcp_cc_state(tp, sacked || lost || RetransOut(tp) ? CA_DISORDER
-	    : CA_OPEN);
-    if (!RetransOut(tp)) {
+    tcp_cc_state(tp, left || out ? CA_DISORDER : CA_OPEN);
+    if (!out) {
 	tp->retrans_stamp = 0;	/* tcp_try_to_open() */
     }
 }
@@ -1907,16 +1916,21 @@ tcp_undo_ack(
 	    tp->retrans_stamp = 0;
 	    break;
 	}
-	if (advanced && tp->undo_on && PacketDelayed(tp, th)
-		&& !RetransOut(tp)) {
-	    /* tcp_try_undo_partial(): the hole was filled by the
-	     * original. */
-	    Undo(tp, 1, "undo: spurious fast retransmit (timestamps)");
-	    KeepOpen(tp);
-	    break;
+	if (advanced && tp->undo_on && PacketDelayed(tp, th)) {
+	    /* tcp_try_undo_partial(): the hole was filled by the original,
+	     * the reordering is more than thought (tcp_check_sack_reordering()
+	     * from the old snd_una); with no retransmission left in flight,
+	     * undo. (With some, Linux sends nothing more on this ACK: not
+	     * modelled.) */
+	    RackReordering(tp, tp->snd_una);
+	    if (!RetransOut(tp, th->ack)) {
+		Undo(tp, 1, "undo: spurious fast retransmit (timestamps)");
+		KeepOpen(tp, th->ack);
+		break;
+	    }
 	}
 	if (dsack && TryUndoDsack(tp)) {
-	    KeepOpen(tp);
+	    KeepOpen(tp, th->ack);
 	}
 	break;
     default:

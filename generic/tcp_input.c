@@ -688,7 +688,7 @@ NewAck(
     const tl_tcphdr *th,
     uint32_t dsack)
 {
-    uint32_t ack = th->ack, acked = ack - tp->snd_una, data;
+    uint32_t ack = th->ack, acked = ack - tp->snd_una, data, grow = acked;
     int sack = (tp->flags & TF_SACK_PERMIT) != 0, sackPartial = 0;
     uint32_t prior_flight = tcp_in_flight(tp);
 
@@ -713,6 +713,18 @@ NewAck(
     tp->flags &= ~TF_TLP_DONE;
     /* Congestion control: the module's (tcp_cc_*.c). */
     tcp_cc_acked(tp, ack);
+    /* Only while the window is used (tunable cwnd_validate); Linux counts
+     * only what the ACK newly delivers (tunable acked_sacked): not what
+     * was SACKed, and without SACK one segment for the hole and what the
+     * duplicate ACKs did not already stand for (tcp_remove_reno_sacks()). */
+    if (tp->host->tun.acked_sacked) {
+	grow -= sack ? tcp_sacked_below(tp, ack)
+		: TL_MIN((uint32_t) tp->dupacks * tp->mss,
+		    acked - TL_MIN(acked, (uint32_t) tp->mss));
+	/* A D-SACKed segment counts as delivered too (tcp_dsack_seen():
+	 * sack_delivered). */
+	grow += dsack * tp->mss;
+    }
     if (tp->flags & TF_INRECOVERY) {
 	if (sack ? SEQ_GEQ(ack, tp->recover)
 		: !tp->cc->recovery_ack(tp, ack, acked)) {
@@ -724,27 +736,18 @@ NewAck(
 		tcp_cc_report(tp, "recovery ends (full ACK)");
 	    }
 	    tcp_cc_state(tp, CA_OPEN);
+	    if (sack && tp->host->tun.sack_recovery == SACKREC_LINUX && grow
+		    && tcp_cwnd_may_grow(tp, prior_flight)) {
+		/* Linux: tcp_end_cwnd_reduction() in tcp_fastretrans_alert(),
+		 * then tcp_cong_control() in Open grows it by what the ACK
+		 * delivered. */
+		tp->cc->cong_avoid(tp, grow);
+	    }
 	} else if (sack && tp->host->tun.sack_recovery != SACKREC_LINUX) {
 	    /* RFC 6675: keep sending what pipe allows, below. */
 	    sackPartial = 1;
 	}
     } else {
-	/* Only while the window is used (tunable cwnd_validate); Linux
-	 * counts only what the ACK newly delivers (tunable acked_sacked):
-	 * not what was SACKed, and without SACK one segment for the hole
-	 * and what the duplicate ACKs did not already stand for
-	 * (tcp_remove_reno_sacks()). */
-	uint32_t grow = acked;
-
-	if (tp->host->tun.acked_sacked) {
-	    grow -= sack ? tcp_sacked_below(tp, ack)
-		    : TL_MIN((uint32_t) tp->dupacks * tp->mss,
-			acked - TL_MIN(acked, (uint32_t) tp->mss));
-	    /* A D-SACKed segment counts as delivered too
-	     * (tcp_dsack_seen(): sack_delivered). */
-	    grow += dsack * tp->mss;
-	}
-
 	/* Not while ECN's CWR reduces it (tcp_in_cwnd_reduction()). */
 	if (grow && tp->ca_state != CA_CWR
 		&& tcp_cwnd_may_grow(tp, prior_flight)) {
