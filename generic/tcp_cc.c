@@ -1358,6 +1358,8 @@ tcp_ecn_in(
 	tp->prr_delivered = tp->prr_out = 0;
 	tp->recover = tp->snd_nxt;
 	tp->ecn |= ECN_QUEUE_CWR;
+	tp->prior_ssthresh = 0;	/* Never undone (tcp_enter_cwr()). */
+	tp->undo_on = 0;
 	tcp_cc_state(tp, CA_CWR);
 	CwrReduce(tp, Segments(tp, tp->snd_una - una0),
 		tp->snd_una != una0);
@@ -1878,14 +1880,19 @@ tcp_undo_ack(
 {
     tl_xmitlog *x = tp->xmitlog;
     int advanced = SEQ_GT(th->ack, tp->snd_una), orig = 0, sackedNew = 0;
-    uint32_t i, high = tp->ca_state == CA_LOSS ? tp->loss_high : tp->recover;
+    uint32_t i, high = tp->loss_high;
 
     if (!Undoing(tp) || !tp->mss) {
 	return;
     }
-    /* What this ACK delivers: anything newly SACKed (FLAG_DATA_SACKED),
-     * any of it never sent again below high_seq (FLAG_ORIG_SACK_ACKED). */
-    for (i = 0; x && i < x->n; i++) {
+    if ((tp->ecn & ECN_OK) && (th->flags & TH_ECE)) {
+	/* Congestion was signalled: the reduction stands (step A). */
+	tp->prior_ssthresh = 0;
+    }
+    /* In CA_LOSS, what this ACK delivers: anything newly SACKed
+     * (FLAG_DATA_SACKED), any of it never sent again below high_seq
+     * (FLAG_ORIG_SACK_ACKED). */
+    for (i = 0; tp->ca_state == CA_LOSS && x && i < x->n; i++) {
 	XmitRec *r = REC(x, i);
 	int acked = SEQ_LEQ(r->end, th->ack);
 
