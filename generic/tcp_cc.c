@@ -415,6 +415,8 @@ void
 tcp_cc_timeout(
     tl_tcb *tp)
 {
+    int event = 1;
+
     if (Undoing(tp)) {
 	/* tcp_enter_loss(): a new episode unless this timeout repeats one
 	 * already reduced (in CA_LOSS after a timeout that was its own
@@ -434,6 +436,7 @@ tcp_cc_timeout(
 	    tcp_rack_rto(tp);	/* tcp_timeout_mark_lost() first */
 	    InitUndo(tp);
 	}
+	event = first;		/* CA_EVENT_LOSS with the new ssthresh */
     } else {
 	tp->ssthresh = tp->cc->ssthresh(tp);
     }
@@ -444,7 +447,7 @@ tcp_cc_timeout(
     tp->loss_high = tp->snd_max;
     tcp_rack_rto(tp);
     tcp_cc_state(tp, CA_LOSS);
-    if (tp->cc->cwnd_event) {
+    if (event && tp->cc->cwnd_event) {
 	tp->cc->cwnd_event(tp, CC_EV_LOSS);
     }
 }
