@@ -529,9 +529,11 @@ static const Row rows[] = {
      * undo_cwnd, max(cwnd, prior_cwnd) for Reno and CUBIC; ssthresh =
      * prior_ssthresh): tcp_try_undo_dsack(), tcp_try_undo_recovery(),
      * tcp_try_undo_partial(), tcp_try_undo_loss(). Modelled on Linux's
-     * SACK recovery (tunable sack_recovery 1). 4.4BSD and RFC 5681 keep a
+     * SACK recovery (tunable sack_recovery 1): not for connections without
+     * SACK (Linux undoes those by timestamps), not for linux-3.6 (whose
+     * SACK recovery here is RFC 6675's). 4.4BSD and RFC 5681 keep a
      * reduction made. */
-    {{T(spurious_undo), 0, 1, "undo a window reduction that D-SACKs or timestamps prove spurious, as Linux does"},
+    {{T(spurious_undo), 0, 1, "undo a window reduction that D-SACKs or timestamps prove spurious, as Linux does (SACK connections with sack_recovery 1)"},
 	{0, 1, 0, 0}},
     /* F-RTO (RFC 5682), Linux net.ipv4.tcp_frto (2 by default): after a
      * timeout, if the ACKs that follow the first retransmission
@@ -542,7 +544,7 @@ static const Row rows[] = {
      * duplicate ACK after new data (3.a) falls back to the conventional
      * recovery). 6.18 runs the SACK-enhanced algorithm (3.1) for 1 and 2
      * alike. Needs tunable spurious_undo; not modelled for linux-3.6. */
-    {{T(tcp_frto), 0, 2, "F-RTO (RFC 5682): 0 = off, 1 or 2 = detect spurious timeouts and undo them, Linux net.ipv4.tcp_frto"},
+    {{T(tcp_frto), 0, 2, "F-RTO (RFC 5682): 0 = off, 1 or 2 = detect spurious timeouts and undo them (with spurious_undo), Linux net.ipv4.tcp_frto"},
 	{0, 2, 0, 0}},
     /* Not a stack's behaviour but the simulator's economy: a host may
      * skip checking the IP and TCP checksums of datagrams that another

@@ -1242,8 +1242,6 @@ Synchronized(
     /* An ACK that is not old answers the window probes (Linux tcp_ack()). */
     if (SEQ_GEQ(th->ack, tp->snd_una)) {
 	tp->probes_out = 0;
-    }
-    if (SEQ_GEQ(th->ack, tp->snd_una)) {
 	/* Spurious reductions undone, F-RTO (tcp_cc.c), before the ACK
 	 * moves snd_una and the windows. */
 	tcp_undo_ack(tp, th, dsack != 0, th->ack == tp->snd_una && len == 0
