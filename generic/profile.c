@@ -508,6 +508,44 @@ static const Row rows[] = {
      * leaves it out of the base protocol. */
     {{T(tcp_ecn), 0, 2, "ECN (RFC 3168): 0 = off, 1 = ask and accept, 2 = accept when asked, Linux net.ipv4.tcp_ecn"},
 	{TCPECN_OFF, TCPECN_PASSIVE, TCPECN_PASSIVE, TCPECN_OFF}},
+    /* RFC 2883 D-SACK sent by a receiver, Linux net.ipv4.tcp_dsack (1 in
+     * 3.6 and 6.18): a segment whose data it already has (below rcv_nxt,
+     * or already queued out of order) is reported in the first SACK block
+     * of the next segment (tcp_dsack_set(), tcp_dsack_extend(): from
+     * tcp_send_dupack() for an old segment, tcp_data_queue() for the part
+     * below rcv_nxt, tcp_data_queue_ofo() and tcp_ofo_queue() for
+     * overlaps). 4.4BSD has no SACK; RFC 9293 leaves SACK's extensions out
+     * of the base protocol. */
+    {{T(tcp_dsack), 0, 1, "D-SACK (RFC 2883): a duplicate segment is reported in the first SACK block, Linux net.ipv4.tcp_dsack"},
+	{0, 1, 1, 0}},
+    /* The undo of a window reduction proven spurious (Linux 6.18
+     * tcp_input.c; RFC 2883 4, RFC 3522 Eifel, RFC 4015): each episode
+     * (recovery, timeout) remembers snd_una, the windows before it
+     * (prior_ssthresh, prior_cwnd) and counts its retransmissions
+     * (tcp_init_undo(), undo_retrans); a D-SACK for each of them
+     * (tcp_check_dsack()), or an echoed timestamp older than the first of
+     * them (tcp_packet_delayed()), proves them needless, and the windows
+     * come back (tcp_undo_cwnd_reduction(): cwnd from the module's
+     * undo_cwnd, max(cwnd, prior_cwnd) for Reno and CUBIC; ssthresh =
+     * prior_ssthresh): tcp_try_undo_dsack(), tcp_try_undo_recovery(),
+     * tcp_try_undo_partial(), tcp_try_undo_loss(). Modelled on Linux's
+     * SACK recovery (tunable sack_recovery 1): not for connections without
+     * SACK (Linux undoes those by timestamps), not for linux-3.6 (whose
+     * SACK recovery here is RFC 6675's). 4.4BSD and RFC 5681 keep a
+     * reduction made. */
+    {{T(spurious_undo), 0, 1, "undo a window reduction that D-SACKs or timestamps prove spurious, as Linux does (SACK connections with sack_recovery 1)"},
+	{0, 1, 0, 0}},
+    /* F-RTO (RFC 5682), Linux net.ipv4.tcp_frto (2 by default): after a
+     * timeout, if the ACKs that follow the first retransmission
+     * acknowledge or SACK data that was never sent again, the timeout was
+     * spurious and the reduction is undone (tcp_enter_loss() sets frto;
+     * tcp_process_loss(): step 2.b sends new data rather than
+     * retransmitting, step 3.b undoes with tcp_try_undo_loss(), a SACK or
+     * duplicate ACK after new data (3.a) falls back to the conventional
+     * recovery). 6.18 runs the SACK-enhanced algorithm (3.1) for 1 and 2
+     * alike. Needs tunable spurious_undo; not modelled for linux-3.6. */
+    {{T(tcp_frto), 0, 2, "F-RTO (RFC 5682): 0 = off, 1 or 2 = detect spurious timeouts and undo them (with spurious_undo), Linux net.ipv4.tcp_frto"},
+	{0, 2, 0, 0}},
     /* Not a stack's behaviour but the simulator's economy: a host may
      * skip checking the IP and TCP checksums of datagrams that another
      * simulated host built (and so computed right); captures and traces

@@ -137,6 +137,9 @@ typedef struct tl_tunables {
     int acked_sacked;		/* cwnd grows by what was not SACKed before */
     int sack_recovery;		/* SACK recovery: SACKREC_* */
     int tcp_ecn;		/* ECN: TCPECN_* */
+    int tcp_dsack;		/* The receiver sends D-SACKs (RFC 2883) */
+    int spurious_undo;		/* Undo spurious reductions (Linux) */
+    int tcp_frto;		/* F-RTO (RFC 5682) */
     int cksum_trust;		/* Skip checking sums a simulated host made */
     int tcp_min_tso_segs;	/* Fewest segments in a GSO packet */
     int sndbuf_double;		/* SO_SNDBUF sets twice the value (Linux) */

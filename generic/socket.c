@@ -1173,6 +1173,7 @@ so_tcp_info(
     info->tcpi_reordering = tp->reordering;
     info->tcpi_reord_seen = tp->reord_seen;
     info->tcpi_total_retrans = (uint32_t) tp->retrans;
+    info->tcpi_dsack_dups = tp->dsack_dups;
     info->tcpi_bytes_acked = tp->bytes_out;
     info->tcpi_bytes_received = tp->bytes_in;
     info->tcpi_segs_out = (uint32_t) tp->segs_out;

@@ -79,7 +79,7 @@ typedef struct tl_tcp_info {
     uint32_t tcpi_rtt, tcpi_rttvar;
     uint32_t tcpi_snd_ssthresh, tcpi_snd_cwnd, tcpi_advmss, tcpi_reordering;
     uint32_t tcpi_reord_seen;
-    uint32_t tcpi_total_retrans;
+    uint32_t tcpi_total_retrans, tcpi_dsack_dups;
     uint64_t tcpi_bytes_acked, tcpi_bytes_received;
     uint32_t tcpi_segs_out, tcpi_segs_in, tcpi_notsent_bytes, tcpi_min_rtt;
     uint32_t tcpi_delivered, tcpi_snd_wnd, tcpi_rcv_wnd;

@@ -98,7 +98,7 @@ InfoDict(
     F(tcpi_rcv_mss); F(tcpi_unacked); F(tcpi_sacked); F(tcpi_lost);
     F(tcpi_retrans); F(tcpi_rtt); F(tcpi_rttvar); F(tcpi_snd_ssthresh);
     F(tcpi_snd_cwnd); F(tcpi_advmss); F(tcpi_reordering); F(tcpi_reord_seen);
-    F(tcpi_total_retrans); F(tcpi_bytes_acked); F(tcpi_bytes_received);
+    F(tcpi_total_retrans); F(tcpi_dsack_dups); F(tcpi_bytes_acked); F(tcpi_bytes_received);
     F(tcpi_segs_out); F(tcpi_segs_in); F(tcpi_notsent_bytes);
     F(tcpi_min_rtt); F(tcpi_delivered); F(tcpi_snd_wnd); F(tcpi_rcv_wnd);
     F(tcpi_last_data_sent); F(tcpi_last_data_recv);

@@ -219,6 +219,9 @@ struct tl_tcb {
     uint8_t iobc;		/* The urgent byte, out of band (4.4BSD t_iobc). */
     uint8_t defer_accept;	/* TCP_DEFER_ACCEPT as set (retransmissions):
 				 * kept, no effect on a connection. */
+    uint8_t dsack_on;		/* dsack (below) goes in the next SACK option. */
+    uint8_t frto;		/* F-RTO runs in this CA_LOSS (RFC 5682; Linux
+				 * tp->frto). */
     uint32_t rcv_adv;		/* Right edge of the window we announced. */
 
     uint16_t mss;		/* Effective send MSS. */
@@ -229,12 +232,15 @@ struct tl_tcb {
 				 * multiple of mss), 0 without. */
     uint8_t snd_wscale, rcv_wscale;	/* RFC 7323 shifts in use. */
     uint8_t nhist;		/* Entries in the history (below). */
+    uint8_t undo_on;		/* undo_marker is set (Linux undo_marker != 0). */
     uint32_t rcv_wnd_clamp;	/* Largest window we announce. */
     uint32_t ts_recent;		/* RFC 7323: the peer's latest TSval. */
     uint32_t ts_offset;		/* Added to our clock in TSval. */
     uint32_t last_ack_sent;
     tl_time last_oow_ack;	/* Last rate-limited ACK (RFC 5961 7). */
     uint32_t sack_last;		/* Start of the latest out-of-order segment. */
+    uint32_t dsack[2];		/* RFC 2883: a duplicate range received (Linux
+				 * duplicate_sack[0]), while dsack_on. */
     uint32_t rtt_seq;
 
     /* Retransmission (RFC 6298), times in ns. */
@@ -275,6 +281,14 @@ struct tl_tcb {
     /* Reordering (Linux tp->reordering, segments, from tcp_reordering 3;
      * reord_seen: times seen). */
     uint32_t reordering, reord_seen;
+    /* Undo (Linux tcp_init_undo(), tcp_undo_cwnd_reduction()): snd_una
+     * when the episode began (while undo_on), its retransmissions not yet
+     * proven needless (-1: none yet), ssthresh before it (0: no undo),
+     * the TSval of its first retransmission (0: none; Linux
+     * retrans_stamp), and the D-SACKed segments (tcpi_dsack_dups). */
+    uint32_t undo_marker;
+    int32_t undo_retrans;
+    uint32_t prior_ssthresh, retrans_stamp, dsack_dups;
     int ecn;			/* ECN_* (RFC 3168) */
     uint64_t cc_priv[9];	/* The module's own state (Linux
 				 * icsk_ca_priv). */
@@ -536,7 +550,8 @@ tl_time		tcp_xmit_rtt(const tl_tcb *tp, uint32_t ack);
 void		tcp_idle_restart(tl_tcb *tp, int at);
 uint32_t	tcp_initial_cwnd(const tl_tcb *tp);
 void		tcp_cc_free(tl_tcb *tp);
-void		tcp_sack_update(tl_tcb *tp, const tl_tcphdr *th);
+void		tcp_sack_update(tl_tcb *tp, const tl_tcphdr *th,
+		    int first);
 void		tcp_sack_prune(tl_tcb *tp);
 void		tcp_sack_enter(tl_tcb *tp);
 void		tcp_sack_recover(tl_tcb *tp);
@@ -553,6 +568,11 @@ int		tcp_ecn_syn_flags(tl_tcb *tp, int state);
 void		tcp_ecn_syn_in(tl_tcb *tp, int ipecn, int flags);
 void		tcp_ecn_in(tl_tcb *tp, int ipecn, int flags, uint32_t len,
 		    uint32_t una0);
+uint32_t	tcp_dsack_check(tl_tcb *tp, const tl_tcphdr *th,
+		    uint32_t una0);
+void		tcp_undo_ack(tl_tcb *tp, const tl_tcphdr *th, int dsack,
+		    int dupack);
+uint32_t	tcp_cc_reno_undo(tl_tcb *tp);
 void		tcp_rack_timeout(tl_tcb *tp);
 void		tcp_rack_rto(tl_tcb *tp);
 uint32_t	tcp_rack_lost(const tl_tcb *tp);

@@ -46,6 +46,10 @@ static void	RackCount(const tl_tcb *tp, uint32_t *sackedPtr,
 		    uint32_t *lostPtr, uint32_t *pipePtr);
 static uint32_t	RackPipe(const tl_tcb *tp);
 static void	RackReordering(tl_tcb *tp, uint32_t low);
+static int	LossSend(tl_tcb *tp);
+static int	Undoing(const tl_tcb *tp);
+static uint32_t	CurrentSsthresh(const tl_tcb *tp);
+static void	InitUndo(tl_tcb *tp);
 
 struct tl_xmitlog {
     uint32_t head, n, cap;	/* A ring of cap (a power of 2) records. */
@@ -71,6 +75,17 @@ tcp_cc_sent(
     tl_xmitlog *x = tp->xmitlog;
     uint32_t i;
 
+    if (len && SEQ_LT(seq, tp->snd_max) && Undoing(tp)) {
+	/* tcp_retransmit_skb(): the episode's retransmissions, and when
+	 * the first of them left (TSval). */
+	if (tp->undo_retrans < 0) {
+	    tp->undo_retrans = 0;
+	}
+	tp->undo_retrans += (int32_t) Segments(tp, len);
+	if (!tp->retrans_stamp) {
+	    tp->retrans_stamp = tcp_ts_now(tp) ? tcp_ts_now(tp) : 1;
+	}
+    }
     if (!len || (!tp->cc->pkts_acked && !Rack(tp))) {
 	return;
     }
@@ -421,7 +436,31 @@ void
 tcp_cc_timeout(
     tl_tcb *tp)
 {
-    tp->ssthresh = tp->cc->ssthresh(tp);
+    int event = 1;
+
+    if (Undoing(tp)) {
+	/* tcp_enter_loss(): a new episode unless this timeout repeats one
+	 * already reduced (in CA_LOSS after a timeout that was its own
+	 * first, rxtshift counting this one); F-RTO for a first timeout or
+	 * one that repeats (RFC 5682 3.2), not after fast recovery. */
+	int first = tp->ca_state <= CA_DISORDER
+		|| (tp->ca_state == CA_LOSS ? SEQ_LEQ(tp->loss_high,
+		    tp->snd_una) || tp->rxtshift == 1
+		    : SEQ_LEQ(tp->recover, tp->snd_una));
+
+	tp->frto = tp->host->tun.tcp_frto
+		&& (tp->ca_state < CA_RECOVERY || tp->rxtshift > 1);
+	if (first) {
+	    tp->prior_ssthresh = CurrentSsthresh(tp);
+	    tp->prior_cwnd = tp->cwnd / tp->mss;
+	    tp->ssthresh = tp->cc->ssthresh(tp);
+	    tcp_rack_rto(tp);	/* tcp_timeout_mark_lost() first */
+	    InitUndo(tp);
+	}
+	event = first;		/* CA_EVENT_LOSS with the new ssthresh */
+    } else {
+	tp->ssthresh = tp->cc->ssthresh(tp);
+    }
     tp->cwnd = tp->mss;
     tcp_cc_report(tp, "retransmission timeout");
     tp->dupacks = 0;
@@ -429,7 +468,7 @@ tcp_cc_timeout(
     tp->loss_high = tp->snd_max;
     tcp_rack_rto(tp);
     tcp_cc_state(tp, CA_LOSS);
-    if (tp->cc->cwnd_event) {
+    if (event && tp->cc->cwnd_event) {
 	tp->cc->cwnd_event(tp, CC_EV_LOSS);
     }
 }
@@ -517,15 +556,17 @@ AddBlock(
     tp->sackblk[i][1] = b;
 }
 
-/* Records the SACK blocks of an arriving ACK (RFC 6675 5, "Update()"). */
+/* Records the SACK blocks of an arriving ACK (RFC 6675 5, "Update()"),
+ * from block first on (1 leaves out a D-SACK). */
 void
 tcp_sack_update(
     tl_tcb *tp,
-    const tl_tcphdr *th)
+    const tl_tcphdr *th,
+    int first)
 {
     int k;
 
-    for (k = 0; k < th->opt.nsack; k++) {
+    for (k = first; k < th->opt.nsack; k++) {
 	uint32_t a = th->opt.sack[k][0], b = th->opt.sack[k][1];
 
 	if (SEQ_LT(a, b) && SEQ_GT(b, tp->snd_una)
@@ -956,7 +997,14 @@ static void
 RackEnter(
     tl_tcb *tp)
 {
+    tp->prior_ssthresh = 0;
+    if (Undoing(tp)) {
+	InitUndo(tp);
+    }
     if (tp->ca_state != CA_CWR) {
+	if (Undoing(tp)) {
+	    tp->prior_ssthresh = CurrentSsthresh(tp);
+	}
 	tp->prior_cwnd = tp->cwnd / tp->mss;
 	tp->ssthresh = tp->cc->ssthresh(tp);
 	tp->prr_delivered = tp->prr_out = 0;
@@ -1084,6 +1132,9 @@ tcp_prr_ack(
     tp->rack_acked = 0;
     wait = RackDetectLoss(tp, &newlyLost);
     if (!(tp->flags & TF_INRECOVERY)) {
+	if (tp->ca_state == CA_LOSS && LossSend(tp)) {
+	    return;
+	}
 	if (tp->ca_state > CA_CWR) {
 	    return;
 	}
@@ -1338,6 +1389,8 @@ tcp_ecn_in(
 	tp->prr_delivered = tp->prr_out = 0;
 	tp->recover = tp->snd_nxt;
 	tp->ecn |= ECN_QUEUE_CWR;
+	tp->prior_ssthresh = 0;	/* Never undone (tcp_enter_cwr()). */
+	tp->undo_on = 0;
 	tcp_cc_state(tp, CA_CWR);
 	CwrReduce(tp, Segments(tp, tp->snd_una - una0),
 		tp->snd_una != una0);
@@ -1512,4 +1565,462 @@ tcp_sndbuf_expand(
     if (mem > tp->sndbuf.cap) {
 	tp->sndbuf.cap = (uint32_t) mem;	/* Its memory grows on demand. */
     }
+}
+
+/*
+ *----------------------------------------------------------------------
+ * Undo of spurious reductions (tunable spurious_undo; Linux 6.18
+ * tcp_input.c, RFC 2883 4, RFC 3522) and F-RTO (tunable tcp_frto, RFC
+ * 5682), on Linux's SACK recovery.
+ *----------------------------------------------------------------------
+ */
+
+static int
+Undoing(
+    const tl_tcb *tp)
+{
+    return Rack(tp) && tp->host->tun.spurious_undo;
+}
+
+/* cwnd to restore (Linux tcp_reno_undo_cwnd(), CUBIC's undo_cwnd too):
+ * max(cwnd, prior_cwnd). */
+uint32_t
+tcp_cc_reno_undo(
+    tl_tcb *tp)
+{
+    return TL_MAX(tp->cwnd, tp->prior_cwnd * tp->mss);
+}
+
+/* tcp_current_ssthresh(): ssthresh during a reduction, else at least 3/4
+ * of cwnd. */
+static uint32_t
+CurrentSsthresh(
+    const tl_tcb *tp)
+{
+    uint32_t c = tp->cwnd / tp->mss;
+
+    if (tp->ca_state == CA_CWR || tp->ca_state == CA_RECOVERY) {
+	return tp->ssthresh;
+    }
+    return TL_MAX(tp->ssthresh, ((c >> 1) + (c >> 2)) * tp->mss);
+}
+
+/* Segments beyond ack sent again and neither delivered nor deemed lost
+ * since (Linux retrans_out). */
+static uint32_t
+RetransOut(
+    const tl_tcb *tp,
+    uint32_t ack)
+{
+    const tl_xmitlog *x = tp->xmitlog;
+    uint32_t i, n = 0;
+
+    for (i = 0; x && i < x->n; i++) {
+	const XmitRec *r = REC(x, i);
+
+	if (SEQ_GT(r->end, ack) && r->rexmit && !r->sacked
+		&& !(r->lost && !r->rtx)) {
+	    n += Segments(tp, r->end - RecStart(tp, x, i));
+	}
+    }
+    return n;
+}
+
+/* tcp_init_undo(): an episode begins at snd_una; what is already sent
+ * again and in flight may be D-SACKed later (-1: nothing yet, which is
+ * not "all proven"). */
+static void
+InitUndo(
+    tl_tcb *tp)
+{
+    tp->undo_marker = tp->snd_una;
+    tp->undo_on = 1;
+    tp->undo_retrans = (int32_t) RetransOut(tp, tp->snd_una);
+    if (!tp->undo_retrans) {
+	tp->undo_retrans = -1;
+    }
+}
+
+/* tcp_packet_delayed(): the ACK echoes a timestamp older than the first
+ * retransmission (Eifel, RFC 3522): the original arrived; with no
+ * retransmission yet, nothing was sent in vain. */
+static int
+PacketDelayed(
+    const tl_tcb *tp,
+    const tl_tcphdr *th)
+{
+    if (tp->retrans_stamp) {
+	return (tp->flags & TF_RCVD_TSTMP) && th->opt.has_ts
+		&& th->opt.tsecr
+		&& (int32_t) (th->opt.tsecr - tp->retrans_stamp) < 0;
+    }
+    return 1;
+}
+
+/* tcp_may_undo(): every retransmission of the episode D-SACKed, or the
+ * original shown delivered by its timestamp. */
+static int
+MayUndo(
+    const tl_tcb *tp,
+    const tl_tcphdr *th)
+{
+    return tp->undo_on && (!tp->undo_retrans || PacketDelayed(tp, th));
+}
+
+/*
+ * Undo --
+ *	tcp_undo_cwnd_reduction(): the windows before the episode come back,
+ *	cwnd from the module (undo_cwnd), ssthresh = prior_ssthresh if
+ *	higher; with unmark, nothing is deemed lost any more.
+ */
+
+static void
+Undo(
+    tl_tcb *tp,
+    int unmark,
+    const char *why)
+{
+    tl_xmitlog *x = tp->xmitlog;
+    uint32_t i;
+
+    for (i = 0; unmark && x && i < x->n; i++) {
+	REC(x, i)->lost = 0;
+    }
+    if (tp->prior_ssthresh && tp->cc->undo_cwnd) {
+	tp->cwnd = tp->cc->undo_cwnd(tp);
+	if (tp->prior_ssthresh > tp->ssthresh) {
+	    tp->ssthresh = tp->prior_ssthresh;
+	    tp->ecn &= ~ECN_QUEUE_CWR;	/* tcp_ecn_withdraw_cwr() */
+	}
+	tcp_cc_report(tp, why);
+    }
+    tp->undo_on = 0;
+}
+
+/* tcp_try_keep_open(), for an ACK of ack: Disorder while anything beyond
+ * it is SACKed, lost or sent again and in flight, else Open; recovery is
+ * over. */
+static void
+KeepOpen(
+    tl_tcb *tp,
+    uint32_t ack)
+{
+    const tl_xmitlog *x = tp->xmitlog;
+    uint32_t i, out = RetransOut(tp, ack);
+    int left = 0;
+
+    for (i = 0; x && i < x->n && !left; i++) {
+	const XmitRec *r = REC(x, i);
+
+	left = SEQ_GT(r->end, ack) && (r->sacked || r->lost);
+    }
+    tp->flags &= ~TF_INRECOVERY;
+    tcp_cc_state(tp, left || out ? CA_DISORDER : CA_OPEN);
+    if (!out) {
+	tp->retrans_stamp = 0;	/* tcp_try_to_open() */
+    }
+}
+
+/* tcp_try_undo_dsack(): every retransmission D-SACKed. */
+static int
+TryUndoDsack(
+    tl_tcb *tp)
+{
+    if (tp->undo_on && !tp->undo_retrans) {
+	Undo(tp, 0, "undo: every retransmission D-SACKed (RFC 2883)");
+	return 1;
+    }
+    return 0;
+}
+
+/* tcp_try_undo_loss(): leaves CA_LOSS with the windows from before the
+ * timeout; snd_nxt, which Linux never moved back, is snd_max again. */
+static int
+TryUndoLoss(
+    tl_tcb *tp,
+    const tl_tcphdr *th,
+    int frto)
+{
+    if (!frto && !MayUndo(tp, th)) {
+	return 0;
+    }
+    Undo(tp, 1, frto ? "undo: spurious timeout (F-RTO, RFC 5682)"
+	    : "undo: spurious timeout (timestamps or D-SACK)");
+    tp->rxtshift = 0;
+    tp->frto = 0;
+    tp->snd_nxt = tp->snd_max;
+    tp->loss_high = tp->snd_una;
+    tcp_cc_state(tp, CA_OPEN);
+    return 1;
+}
+
+/*
+ * tcp_dsack_check --
+ *	tcp_check_dsack() on an arriving ACK's SACK blocks (before they are
+ *	recorded; una0: snd_una): is the first a D-SACK (RFC 2883: below the
+ *	ACK, or inside the second block)? tcp_dsack_seen(): not if it spans
+ *	more than the peer ever offered, or if more segments were D-SACKed
+ *	than ever sent again (tcpi_dsack_dups counts them anyway); else each
+ *	D-SACKed segment of the current episode was sent in vain
+ *	(undo_retrans).
+ * Results:
+ *	The segments a D-SACK reports, else 0.
+ */
+
+uint32_t
+tcp_dsack_check(
+    tl_tcb *tp,
+    const tl_tcphdr *th,
+    uint32_t una0)
+{
+    uint32_t a, b, len, dups = 1, i;
+    tl_xmitlog *x = tp->xmitlog;
+
+    if (!(tp->flags & TF_SACK_PERMIT) || !th->opt.nsack || !tp->mss) {
+	return 0;
+    }
+    a = th->opt.sack[0][0];
+    b = th->opt.sack[0][1];
+    if (!SEQ_LT(a, th->ack) && (th->opt.nsack < 2
+	    || SEQ_GT(b, th->opt.sack[1][1])
+	    || SEQ_LT(a, th->opt.sack[1][0]))) {
+	return 0;
+    }
+    if (!SEQ_LT(a, b) || b - a > tp->max_sndwnd) {
+	return 0;
+    }
+    len = b - a;
+    if (len > tp->mss) {
+	dups = Segments(tp, len);
+    }
+    tp->dsack_dups += dups;
+    if (tp->dsack_dups > tp->retrans) {
+	return 0;
+    }
+    if (!tp->undo_on || tp->undo_retrans <= 0) {
+	return dups;
+    }
+    if (SEQ_LEQ(b, una0)) {
+	/* Data already acknowledged: count the segments. */
+	if (SEQ_GT(b, tp->undo_marker)) {
+	    tp->undo_retrans = TL_MAX(0, tp->undo_retrans - (int32_t) dups);
+	}
+	return dups;
+    }
+    /* Out of order: each segment sent again within it (tcp_sacktag_one()
+     * with dup_sack). */
+    for (i = 0; x && i < x->n && tp->undo_retrans > 0; i++) {
+	XmitRec *r = REC(x, i);
+	uint32_t s = RecStart(tp, x, i);
+
+	if (r->rexmit && SEQ_GEQ(s, a) && SEQ_LEQ(r->end, b)
+		&& SEQ_GT(r->end, tp->undo_marker)) {
+	    tp->undo_retrans = TL_MAX(0, tp->undo_retrans
+		    - (int32_t) Segments(tp, r->end - s));
+	}
+    }
+    return dups;
+}
+
+/* Whether a block of the scoreboard covers [s, e). */
+static int
+SackCovers(
+    const tl_tcb *tp,
+    uint32_t s,
+    uint32_t e)
+{
+    int b;
+
+    for (b = 0; b < tp->nsackblk; b++) {
+	if (SEQ_LEQ(tp->sackblk[b][0], s) && SEQ_GEQ(tp->sackblk[b][1], e)) {
+	    return 1;
+	}
+    }
+    return 0;
+}
+
+/*
+ * ProcessLoss --
+ *	tcp_process_loss(), on an ACK in CA_LOSS: an undo when the
+ *	retransmissions prove needless (tcp_try_undo_loss()); F-RTO (RFC 5682
+ *	3.1, SACK-enhanced): data never sent again acknowledged or SACKed
+ *	(FLAG_ORIG_SACK_ACKED) makes the timeout spurious (step 3.b); the
+ *	first ACK that moves snd_una sends new data rather than
+ *	retransmitting (2.b; not possible: conventional recovery); a SACK of
+ *	it or a duplicate ACK after it means the loss was real (3.a).
+ */
+
+static void
+ProcessLoss(
+    tl_tcb *tp,
+    const tl_tcphdr *th,
+    int advanced,
+    int orig,
+    int sackedNew,
+    int dupack)
+{
+    int recovered = SEQ_GEQ(th->ack, tp->loss_high);
+
+    if (advanced && TryUndoLoss(tp, th, 0)) {
+	return;
+    }
+    if (tp->frto) {
+	if (orig && TryUndoLoss(tp, th, 1)) {
+	    return;
+	}
+	if (SEQ_GT(tp->snd_max, tp->loss_high)) {
+	    if (sackedNew || dupack) {
+		tp->frto = 0;
+	    }
+	} else if (advanced && !recovered) {
+	    uint32_t data_end = tp->snd_buf_seq + tp->sndbuf.len;
+	    uint32_t wnd = (uint32_t) th->win << tp->snd_wscale;
+
+	    tp->loss_high = tp->snd_max;
+	    if ((SEQ_GT(data_end, tp->snd_max) || tp->pend)
+		    && SEQ_GT(th->ack + wnd, tp->snd_max)) {
+		tp->frto = 2;	/* REXMIT_NEW, after the ACK. */
+		return;
+	    }
+	    tp->frto = 0;
+	}
+    }
+    if (recovered && MayUndo(tp, th)) {
+	/* tcp_try_undo_recovery() */
+	Undo(tp, 0, "undo: spurious timeout (timestamps or D-SACK)");
+    }
+}
+
+/*
+ * tcp_undo_ack --
+ *	An ACK arrives on a connection with Linux's SACK recovery, before it
+ *	moves snd_una or the windows (its SACK blocks are recorded; dsack:
+ *	it carried a D-SACK; dupack: a duplicate ACK as Linux counts them).
+ *	The undo half of tcp_fastretrans_alert(): at the end of recovery
+ *	(tcp_try_undo_recovery()), on a partial ACK with timestamps
+ *	(tcp_try_undo_partial()), on a D-SACK (tcp_try_undo_dsack()), in
+ *	CA_LOSS (tcp_process_loss()).
+ */
+
+void
+tcp_undo_ack(
+    tl_tcb *tp,
+    const tl_tcphdr *th,
+    int dsack,
+    int dupack)
+{
+    tl_xmitlog *x = tp->xmitlog;
+    int advanced = SEQ_GT(th->ack, tp->snd_una), orig = 0, sackedNew = 0;
+    uint32_t i, high = tp->loss_high;
+
+    if (!Undoing(tp) || !tp->mss) {
+	return;
+    }
+    if ((tp->ecn & ECN_OK) && (th->flags & TH_ECE)) {
+	/* Congestion was signalled: the reduction stands (step A). */
+	tp->prior_ssthresh = 0;
+    }
+    /* In CA_LOSS, what this ACK delivers: anything newly SACKed
+     * (FLAG_DATA_SACKED), any of it never sent again below high_seq
+     * (FLAG_ORIG_SACK_ACKED). */
+    for (i = 0; tp->ca_state == CA_LOSS && x && i < x->n; i++) {
+	XmitRec *r = REC(x, i);
+	int acked = SEQ_LEQ(r->end, th->ack);
+
+	if (r->sacked || (!acked && !SackCovers(tp, RecStart(tp, x, i),
+		r->end))) {
+	    continue;
+	}
+	if (!acked) {
+	    sackedNew = 1;
+	}
+	if (!r->rexmit && SEQ_LEQ(r->end, high)) {
+	    orig = 1;
+	}
+    }
+    switch (tp->ca_state) {
+    case CA_LOSS:
+	ProcessLoss(tp, th, advanced, orig, sackedNew, dupack);
+	break;
+    case CA_RECOVERY:
+	if (SEQ_GEQ(th->ack, tp->recover)) {
+	    /* The end of recovery: tcp_try_undo_recovery(), else
+	     * tcp_end_cwnd_reduction() (the ACK's own processing). */
+	    if (MayUndo(tp, th)) {
+		Undo(tp, 0, "undo: spurious fast retransmit");
+		tp->flags &= ~TF_INRECOVERY;
+		tcp_cc_state(tp, CA_OPEN);
+	    }
+	    tp->retrans_stamp = 0;
+	    break;
+	}
+	if (advanced && tp->undo_on && PacketDelayed(tp, th)) {
+	    /* tcp_try_undo_partial(): the hole was filled by the original,
+	     * the reordering is more than thought (tcp_check_sack_reordering()
+	     * from the old snd_una); with no retransmission left in flight,
+	     * undo. (With some, Linux sends nothing more on this ACK: not
+	     * modelled.) */
+	    RackReordering(tp, tp->snd_una);
+	    if (!RetransOut(tp, th->ack)) {
+		Undo(tp, 1, "undo: spurious fast retransmit (timestamps)");
+		KeepOpen(tp, th->ack);
+		break;
+	    }
+	}
+	if (dsack && TryUndoDsack(tp)) {
+	    KeepOpen(tp, th->ack);
+	}
+	break;
+    default:
+	if (tp->ca_state == CA_OPEN && (dsack || dupack || th->opt.nsack)) {
+	    tp->retrans_stamp = 0;
+	}
+	if (dsack && tp->ca_state <= CA_DISORDER) {
+	    TryUndoDsack(tp);
+	}
+	break;
+    }
+}
+
+/*
+ * tcp_loss_send --
+ *	After an ACK in CA_LOSS: F-RTO's new data (2.b: what cwnd allows
+ *	beyond what is in flight; if none can go, conventional recovery),
+ *	and once F-RTO has moved snd_nxt to the top, the retransmissions of
+ *	what is deemed lost (tcp_xmit_retransmit_queue()).
+ * Results:
+ *	1 if it handled the ACK's sending.
+ */
+
+static int
+LossSend(
+    tl_tcb *tp)
+{
+    if (!Undoing(tp)) {
+	return 0;
+    }
+    if (tp->frto == 2) {
+	tl_gso gso = {0, 0, 0};
+	int guard;
+
+	tp->frto = 1;
+	tp->snd_nxt = tp->snd_max;
+	for (guard = 0; guard < 1000; guard++) {
+	    uint32_t pipe = RackPipe(tp);
+
+	    if (tp->cwnd <= pipe || tp->cwnd - pipe < tp->mss
+		    || !RecoverNewData(tp, &gso, pipe)) {
+		break;
+	    }
+	}
+	if (SEQ_GT(tp->snd_max, tp->loss_high)) {
+	    return 1;
+	}
+	tp->frto = 0;
+    }
+    if (tp->snd_nxt != tp->snd_max) {
+	return 0;		/* Going back N from snd_nxt, as before. */
+    }
+    RackRecover(tp);
+    return 1;
 }

@@ -18,8 +18,10 @@
  *	Loss detection and recovery are TCP's (tcp_cc.c); without SACK the
  *	duplicate ACKs and recovery ACKs are NewReno's. Whether an ACK may
  *	grow the window at all (tcp_is_cwnd_limited()) is TCP's too
- *	(tcp_cwnd_may_grow(), tunable cwnd_validate). Not modelled: undo
- *	(undo_cwnd), snd_cwnd_clamp.
+ *	(tcp_cwnd_may_grow(), tunable cwnd_validate). A reduction undone
+ *	(tcp_cc.c, tunable spurious_undo) takes CUBIC's undo_cwnd, which in
+ *	6.18 is tcp_reno_undo_cwnd(): max(cwnd, prior_cwnd), its own state
+ *	left as the loss made it. Not modelled: snd_cwnd_clamp.
  */
 
 #include <string.h>
@@ -540,7 +542,7 @@ const tl_cc_ops tcp_cc_cubic = {
     DupAck,
     RecoveryAck,
     CwndEvent,
-    NULL,
+    tcp_cc_reno_undo,
     SetState,
     PktsAcked
 };

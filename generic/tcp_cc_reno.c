@@ -104,7 +104,7 @@ const tl_cc_ops tcp_cc_reno = {
     DupAck,
     RecoveryAck,
     NULL,
-    NULL,
+    tcp_cc_reno_undo,
     NULL,
     NULL
 };

@@ -104,6 +104,37 @@ Append(
 }
 
 /*
+ * Dsack --
+ *	RFC 2883 (tunable tcp_dsack): [a, b) arrived again. The next segment
+ *	reports it in its first SACK block (Linux tcp_dsack_set()); with
+ *	extend, a range already waiting grows to cover it if the two touch,
+ *	and stays as it is if not (tcp_dsack_extend(), tcp_sack_extend()).
+ */
+
+static void
+Dsack(
+    tl_tcb *tp,
+    uint32_t a,
+    uint32_t b,
+    int extend)
+{
+    if (!(tp->flags & TF_SACK_PERMIT) || !tp->host->tun.tcp_dsack
+	    || !SEQ_LT(a, b)) {
+	return;
+    }
+    if (extend && tp->dsack_on) {
+	if (SEQ_LEQ(a, tp->dsack[1]) && SEQ_LEQ(tp->dsack[0], b)) {
+	    tp->dsack[0] = SEQ_MIN(a, tp->dsack[0]);
+	    tp->dsack[1] = SEQ_MAX(b, tp->dsack[1]);
+	}
+	return;
+    }
+    tp->dsack[0] = a;
+    tp->dsack[1] = b;
+    tp->dsack_on = 1;
+}
+
+/*
  * Reassemble --
  *	Queues an out-of-order segment (RFC 9293 3.10.7.4, seventh step) or,
  *	when it starts at rcv_nxt, appends it and whatever queued data now
@@ -118,20 +149,26 @@ Reassemble(
     uint32_t len)
 {
     tl_reass **pp, *r, *n;
+    uint32_t dsackHigh;
 
     if (seq == tp->rcv_nxt) {
 	Append(tp, data, len);
     } else {
 	tp->sack_last = seq;
-	/* Find the place; trim against the previous and next entries. */
+	/* Find the place; trim against the previous and next entries.
+	 * What was queued already is a duplicate (Linux
+	 * tcp_data_queue_ofo(): all of it, or the overlap with the entry
+	 * before; the entries after that it covers, or overlaps). */
 	for (pp = &tp->reass; (r = *pp) != NULL && SEQ_LEQ(r->seq, seq);
 		pp = &r->next) {
 	    if (SEQ_GT(r->seq + r->len, seq)) {
 		uint32_t cut = r->seq + r->len - seq;
 
 		if (cut >= len) {
+		    Dsack(tp, seq, seq + len, 0);
 		    return;
 		}
+		Dsack(tp, seq, seq + cut, 0);
 		seq += cut;
 		data += cut;
 		len -= cut;
@@ -140,11 +177,13 @@ Reassemble(
 	while ((r = *pp) != NULL && SEQ_LEQ(r->seq, seq + len - 1)) {
 	    if (SEQ_LEQ(r->seq + r->len, seq + len)) {
 		/* Completely covered by the new segment. */
+		Dsack(tp, r->seq, r->seq + r->len, 1);
 		*pp = r->next;
 		tp->reass_bytes -= r->len;
 		free(r);
 		continue;
 	    }
+	    Dsack(tp, r->seq, seq + len, 1);
 	    len = r->seq - seq;
 	    break;
 	}
@@ -163,8 +202,19 @@ Reassemble(
 	tp->reass_bytes += len;
 	return;
     }
-    /* Pull queued data that is now in order. */
+    /* Pull queued data that is now in order; what the new data covered
+     * of it is a duplicate (Linux tcp_ofo_queue(): from the entry's start
+     * up to where the new data, or the last duplicate entry, ended). */
+    dsackHigh = tp->rcv_nxt;
     while ((r = tp->reass) != NULL && SEQ_LEQ(r->seq, tp->rcv_nxt)) {
+	if (SEQ_LT(r->seq, dsackHigh)) {
+	    uint32_t high = dsackHigh;
+
+	    if (SEQ_LT(r->seq + r->len, dsackHigh)) {
+		dsackHigh = r->seq + r->len;
+	    }
+	    Dsack(tp, r->seq, high, 1);
+	}
 	if (SEQ_GT(r->seq + r->len, tp->rcv_nxt)) {
 	    uint32_t skip = tp->rcv_nxt - r->seq;
 
@@ -635,9 +685,10 @@ SynSent(
 static void
 NewAck(
     tl_tcb *tp,
-    const tl_tcphdr *th)
+    const tl_tcphdr *th,
+    uint32_t dsack)
 {
-    uint32_t ack = th->ack, acked = ack - tp->snd_una, data;
+    uint32_t ack = th->ack, acked = ack - tp->snd_una, data, grow = acked;
     int sack = (tp->flags & TF_SACK_PERMIT) != 0, sackPartial = 0;
     uint32_t prior_flight = tcp_in_flight(tp);
 
@@ -662,6 +713,18 @@ NewAck(
     tp->flags &= ~TF_TLP_DONE;
     /* Congestion control: the module's (tcp_cc_*.c). */
     tcp_cc_acked(tp, ack);
+    /* Only while the window is used (tunable cwnd_validate); Linux counts
+     * only what the ACK newly delivers (tunable acked_sacked): not what
+     * was SACKed, and without SACK one segment for the hole and what the
+     * duplicate ACKs did not already stand for (tcp_remove_reno_sacks()). */
+    if (tp->host->tun.acked_sacked) {
+	grow -= sack ? tcp_sacked_below(tp, ack)
+		: TL_MIN((uint32_t) tp->dupacks * tp->mss,
+		    acked - TL_MIN(acked, (uint32_t) tp->mss));
+	/* A D-SACKed segment counts as delivered too (tcp_dsack_seen():
+	 * sack_delivered). */
+	grow += dsack * tp->mss;
+    }
     if (tp->flags & TF_INRECOVERY) {
 	if (sack ? SEQ_GEQ(ack, tp->recover)
 		: !tp->cc->recovery_ack(tp, ack, acked)) {
@@ -673,24 +736,18 @@ NewAck(
 		tcp_cc_report(tp, "recovery ends (full ACK)");
 	    }
 	    tcp_cc_state(tp, CA_OPEN);
+	    if (sack && tp->host->tun.sack_recovery == SACKREC_LINUX && grow
+		    && tcp_cwnd_may_grow(tp, prior_flight)) {
+		/* Linux: tcp_end_cwnd_reduction() in tcp_fastretrans_alert(),
+		 * then tcp_cong_control() in Open grows it by what the ACK
+		 * delivered. */
+		tp->cc->cong_avoid(tp, grow);
+	    }
 	} else if (sack && tp->host->tun.sack_recovery != SACKREC_LINUX) {
 	    /* RFC 6675: keep sending what pipe allows, below. */
 	    sackPartial = 1;
 	}
     } else {
-	/* Only while the window is used (tunable cwnd_validate); Linux
-	 * counts only what the ACK newly delivers (tunable acked_sacked):
-	 * not what was SACKed, and without SACK one segment for the hole
-	 * and what the duplicate ACKs did not already stand for
-	 * (tcp_remove_reno_sacks()). */
-	uint32_t grow = acked;
-
-	if (tp->host->tun.acked_sacked) {
-	    grow -= sack ? tcp_sacked_below(tp, ack)
-		    : TL_MIN((uint32_t) tp->dupacks * tp->mss,
-			acked - TL_MIN(acked, (uint32_t) tp->mss));
-	}
-
 	/* Not while ECN's CWR reduces it (tcp_in_cwnd_reduction()). */
 	if (grow && tp->ca_state != CA_CWR
 		&& tcp_cwnd_may_grow(tp, prior_flight)) {
@@ -929,7 +986,7 @@ Synchronized(
     const uint8_t *data = th->data;
     uint32_t seglen = len + ((flags & TH_SYN) ? 1 : 0)
 	    + ((flags & TH_FIN) ? 1 : 0);
-    uint32_t una0, cwnd0;
+    uint32_t una0, cwnd0, dupSeq = 0, dupLen = 0, dsack = 0;
 
     if (tp->state == TCPS_TIME_WAIT) {
 	if ((flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN
@@ -981,7 +1038,12 @@ Synchronized(
 	    tcp_drop_event(h, tp, ip, th, EV_DROP,
 		    "out-of-window ACK skipped: tcp_invalid_ratelimit");
 	} else {
-	    /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, then drop. */
+	    /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, then drop; an old
+	     * segment is a duplicate (Linux tcp_send_dupack()). */
+	    if (seglen && SEQ_LT(seq, tp->rcv_nxt)) {
+		Dsack(tp, seq, SEQ_LT(seq + seglen, tp->rcv_nxt)
+			? seq + seglen : tp->rcv_nxt, 0);
+	    }
 	    tcp_send_ctl(tp, tp->snd_nxt, TH_ACK);
 	    tcp_drop_event(h, tp, ip, th, EV_DROP,
 		    "unacceptable sequence number, ACK sent");
@@ -1000,6 +1062,8 @@ Synchronized(
 	if (cut > len) {
 	    cut = len;
 	}
+	dupSeq = seq;
+	dupLen = cut;
 	data += cut;
 	len -= cut;
 	seq += cut;
@@ -1153,7 +1217,8 @@ Synchronized(
     cwnd0 = tp->cwnd;
     tp->rack_acked = 0;
     if ((tp->flags & TF_SACK_PERMIT) && th->opt.nsack) {
-	tcp_sack_update(tp, th);
+	dsack = tcp_dsack_check(tp, th, una0);
+	tcp_sack_update(tp, th, dsack != 0);
     }
     if (SEQ_GT(th->ack, tp->snd_max)) {
 	/* RFC 9293 3.10.7.4 / RFC 5961 5.2: an ACK for data not yet sent
@@ -1178,6 +1243,11 @@ Synchronized(
     /* An ACK that is not old answers the window probes (Linux tcp_ack()). */
     if (SEQ_GEQ(th->ack, tp->snd_una)) {
 	tp->probes_out = 0;
+	/* Spurious reductions undone, F-RTO (tcp_cc.c), before the ACK
+	 * moves snd_una and the windows. */
+	tcp_undo_ack(tp, th, dsack != 0, th->ack == tp->snd_una && len == 0
+		&& !(flags & TH_FIN) && !dsack && tp->snd_max != tp->snd_una
+		&& ((uint32_t) th->win << tp->snd_wscale) == tp->snd_wnd);
     }
     if (SEQ_LEQ(th->ack, tp->snd_una)) {
 	/* A duplicate ACK counts only while data is being timed (4.4BSD:
@@ -1191,7 +1261,7 @@ Synchronized(
 	    tp->dupacks = 0;
 	}
     } else {
-	NewAck(tp, th);
+	NewAck(tp, th, dsack);
     }
     /* Window update (RFC 9293 3.10.7.4, SND.WL1/SND.WL2 rule). */
     if (SEQ_LT(tp->snd_wl1, seq) || (tp->snd_wl1 == seq
@@ -1265,6 +1335,11 @@ Synchronized(
 		tcp_send_ctl(tp, th->ack, TH_RST);
 		tcp_close(tp);
 		return;
+	    }
+	    if (dupLen) {
+		/* Its head was here already (Linux tcp_data_queue():
+		 * "partial packet"). */
+		Dsack(tp, dupSeq, dupSeq + dupLen, 0);
 	    }
 	    if (seq == tp->rcv_nxt && tp->reass == NULL) {
 		Append(tp, data, len);

@@ -181,9 +181,20 @@ BuildOptions(
 	o[n++] = TCPOPT_NOP;
 	TSOPT();
     }
-    if ((tp->flags & TF_SACK_PERMIT) && tp->reass && !(flags & TH_RST)) {
+    if ((tp->flags & TF_SACK_PERMIT) && (tp->reass || tp->dsack_on)
+	    && !(flags & TH_RST)) {
 	uint32_t blocks[4][2];
-	int k, nb = tcp_sack_blocks(tp, blocks, n ? 3 : 4);
+	int k, nb = 0;
+
+	if (tp->dsack_on) {
+	    /* RFC 2883 4: a D-SACK block first, reported once (Linux
+	     * tcp_options_write() clears rx_opt.dsack). */
+	    blocks[0][0] = tp->dsack[0];
+	    blocks[0][1] = tp->dsack[1];
+	    tp->dsack_on = 0;
+	    nb = 1;
+	}
+	nb += tcp_sack_blocks(tp, blocks + nb, (n ? 3 : 4) - nb);
 
 	OPT4(TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK, 2 + 8 * nb);
 	for (k = 0; k < nb; k++) {

@@ -350,15 +350,26 @@ tcp_rexmt_arm(
     tcp_timer_set(tp, TT_REXMT, UserTimeoutClamp(tp, tp->rto));
 }
 
-/* The loss probe fires: send the last segment again, then wait an RTO. */
+/* The loss probe fires: a segment of new data if the peer's window takes
+ * it, whatever cwnd says (RFC 8985 7.3; Linux tcp_send_loss_probe():
+ * tcp_write_xmit() with push_one 2), else the last segment again; then
+ * wait an RTO. */
 static void
 LossProbe(
     tl_tcb *tp)
 {
     uint32_t nxt = tp->snd_nxt, back = (tp->flags & TF_SENTFIN) ? 1 : 0;
     uint32_t data = tp->snd_max - back - tp->snd_una;
+    uint32_t data_end = tp->snd_buf_seq + tp->sndbuf.len;
+    uint32_t len = SEQ_GT(data_end, tp->snd_max) && !back
+	    ? TL_MIN(data_end - tp->snd_max, (uint32_t) tp->mss) : 0;
 
     tp->flags = (tp->flags & ~TF_TLP_ARMED) | TF_TLP_DONE;
+    if (len && SEQ_LEQ(tp->snd_max + len, tp->snd_una + tp->snd_wnd)) {
+	tcp_output_range(tp, tp->snd_max, len, NULL, 0);
+	tcp_timer_set(tp, TT_REXMT, tp->rto);
+	return;
+    }
     tp->snd_nxt = tp->snd_max - back - TL_MIN(data, (uint32_t) tp->mss);
     tp->rtt_start = -1;
     tcp_output(tp);

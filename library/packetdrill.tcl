@@ -91,6 +91,8 @@ namespace eval ::tcplab::packetdrill {
 	net.ipv4.tcp_tw_reuse tcp_tw_reuse
 	net.ipv4.tcp_min_tso_segs tcp_min_tso_segs
 	net.ipv4.tcp_ecn tcp_ecn
+	net.ipv4.tcp_dsack tcp_dsack
+	net.ipv4.tcp_frto tcp_frto
 	net.ipv4.tcp_syncookies tcp_syncookies
 	net.ipv4.tcp_max_syn_backlog tcp_max_syn_backlog
 	net.ipv4.tcp_abort_on_overflow tcp_abort_on_overflow

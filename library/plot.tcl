@@ -35,6 +35,7 @@ namespace eval ::tcplab::plot {
 	{retransmission timeout*} rto #8c1010
 	{SACK loss recovery*} sack-rcvy #e377c2
 	{PRR*} prr #bc80bd
+	{undo:*} undo #2ca02c
 	{*recovery ends*} rcvy-end #17becf
 	{recovery (partial*} rcvy-part #9467bd
 	{*recovery*} rcvy-dup #ff7f0e
