@@ -680,6 +680,7 @@ tcp_mtup_probe_failed(
 {
     tl_mtup *m = tp->mtup;
     uint32_t segs, seq, len;
+    tl_gso g = {0, 0, 0};
 
     if (m == NULL || !m->probe_size || tp->snd_una != m->probe_seq_start
 	    || tp->ca_state >= CA_CWR || (tp->flags & TF_INRECOVERY)) {
@@ -687,7 +688,11 @@ tcp_mtup_probe_failed(
     }
     m->search_high = (uint16_t) (m->probe_size - 1);
     m->probe_size = 0;
-    tp->cwnd += tp->mss;
+    /* "Restores the reduction we did in tcp_mtup_probe()" (tcp_output.c
+     * MtuProbe()). */
+    tp->cwnd = TL_MAX(tp->cwnd + 2 * tp->mss, (m->probe_seq_end
+	    - m->probe_seq_start) + tp->mss) - (m->probe_seq_end
+	    - m->probe_seq_start);
     segs = tp->cwnd / tp->mss;
     tp->ssthresh = TL_MAX(tp->ssthresh, ((segs >> 1) + (segs >> 2)) * tp->mss);
     tp->loss_high = tp->snd_max;
@@ -695,13 +700,32 @@ tcp_mtup_probe_failed(
     tcp_event(tp->host, tp, EV_NOTE, 0, 0, 0, 0,
 	    "MTU probe lost (tcp_mtup_probe_failed)");
     tcp_cc_state(tp, CA_LOSS);
-    /* Its data again, in segments of the MSS (tcp_retransmit_skb() cuts
-     * the probe up). */
+    /* Its data again, in segments of the MSS: one GSO packet
+     * (tcp_retransmit_skb() resegments the probe), PSH on its last
+     * segment as on new data's (tunable gso_psh). */
     tp->rtt_start = -1;
     for (seq = m->probe_seq_start; SEQ_LT(seq, m->probe_seq_end);
 	    seq += len) {
 	len = TL_MIN(m->probe_seq_end - seq, (uint32_t) tp->mss);
-	tcp_output_range(tp, seq, len, NULL, 0);
+	tcp_output_range(tp, seq, len, &g,
+		m->probe_seq_end - m->probe_seq_start);
+    }
+    /* Then new data while what is in flight (SACKed segments are not)
+     * leaves cwnd room (tcp_data_snd_check() -> tcp_write_xmit()). */
+    g.open = 0;
+    for (;;) {
+	uint32_t end = tp->snd_buf_seq + tp->sndbuf.len;
+	uint32_t flight = tcp_in_flight(tp), room;
+
+	seq = tp->snd_max;
+	if (flight + tp->mss > tp->cwnd || !SEQ_LT(seq, end)
+		|| SEQ_GT(seq + TL_MIN(end - seq, tp->mss),
+		    tp->snd_una + tp->snd_wnd)) {
+	    break;
+	}
+	room = TL_MIN(tp->cwnd - flight, end - seq);
+	len = TL_MIN(room, (uint32_t) tp->mss);
+	tcp_output_range(tp, seq, len, &g, room);
     }
     tcp_rexmt_arm(tp);
     return 1;

@@ -740,8 +740,10 @@ MtuProbe(
     }
     Emit(tp, seq, probe, TH_ACK | EMIT_WHOLE);
     /* "Decrement cwnd here because we are sending effectively two
-     * packets." */
-    tp->cwnd -= mss;
+     * packets": Linux counts the probe one packet in flight and takes one
+     * from cwnd; here, where flight and cwnd are bytes, the probe's bytes
+     * and one segment less than two. */
+    tp->cwnd = TL_MAX(tp->cwnd + probe, 2 * mss + mss) - 2 * mss;
     m->probe_size = (uint16_t) tcp_mss_to_mtu(tp, probe);
     m->probe_seq_start = seq;
     m->probe_seq_end = seq + probe;
