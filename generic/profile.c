@@ -147,13 +147,15 @@ static const Row rows[] = {
     {{T(rtt_from_send_time), 0, 1, "RTT samples from the send time of the oldest newly acknowledged segment, as Linux"},
 	{0, 1, 0, 0}},
     /* Linux tail loss probe (RFC 8985 7, tcp_schedule_loss_probe() with
-     * tcp_early_retrans 3): before the first RTO, the last segment is
+     * tcp_early_retrans 3, on connections with SACK: tcp_is_sack(); the
+     * kernel here sends none without, tests/pkt/linux-mtu-blackhole.pkt):
+     * before the first RTO, the last segment is
      * sent again after PTO = 2 SRTT + 200 ms (TCP_RTO_MIN) when it is the
      * only one in flight, 2 SRTT + 2 jiffies otherwise, or when the RTO
      * would fire if that is sooner; then the RTO runs unchanged (traces
      * 07, 08: FIN again after 0.205-0.210 s, then 0.212 s, then
      * doubling; tests/pkt/linux-tlp-at-rto.pkt). */
-    {{T(tlp), 0, 1, "tail loss probe before the first retransmission timeout"},
+    {{T(tlp), 0, 1, "tail loss probe before the first retransmission timeout (with SACK)"},
 	{0, 1, 1, 0}},
     /* Linux tcp_check_req(): a retransmitted SYN in SYN_RCVD draws a
      * SYN-ACK and restarts the request's timer with the current backoff

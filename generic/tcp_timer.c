@@ -329,9 +329,11 @@ tcp_rexmt_arm(
     }
     tp->flags &= ~(TF_TLP_ARMED | TF_REO_ARMED);
     if (tp->host->tun.tlp && tp->rxtshift == 0 && tp->have_rtt
+	    && (tp->flags & TF_SACK_PERMIT)
 	    && !(tp->flags & (TF_TLP_DONE | TF_INRECOVERY))
 	    && TCPS_HAVEESTABLISHED(tp->state)) {
-	/* Linux tcp_schedule_loss_probe(): PTO = 2 SRTT, plus TCP_RTO_MIN
+	/* Linux tcp_schedule_loss_probe(), on a connection with SACK
+	 * (tcp_is_sack()): PTO = 2 SRTT, plus TCP_RTO_MIN
 	 * (200 ms, the peer's worst delayed ACK) with one segment in flight,
 	 * else plus TCP_TIMEOUT_MIN (2 jiffies); never after the RTO would
 	 * fire: the probe then goes at that time instead of the RTO (RFC
