@@ -198,7 +198,71 @@ TcpRoute(
     }
     r->mtu = TL_MIN(ifc->mtu, IP_MAXPACKET);
     r->tso = ifc->link->tso;
+    if (h->nrtm) {
+	const tl_rtmetrics *m = host_rtmetrics(h, dst);
+
+	if (m) {
+	    /* The route's own MTU wins over the device's (Linux
+	     * ipv4_mtu(): the RTAX_MTU metric, else the device MTU). */
+	    r->mtu = m->mtu ? TL_MIN(m->mtu, IP_MAXPACKET) : r->mtu;
+	    r->advmss = m->advmss;
+	    r->initcwnd = m->initcwnd;
+	}
+    }
     return 1;
+}
+
+/* The metrics set for the route to dst, or NULL. */
+const tl_rtmetrics *
+host_rtmetrics(
+    const tl_host *h,
+    tl_addr dst)
+{
+    int i;
+
+    for (i = 0; i < h->nrtm; i++) {
+	if (h->rtm[i].dst == dst) {
+	    return &h->rtm[i];
+	}
+    }
+    return NULL;
+}
+
+/* Sets (or, all zero, removes) the metrics of the route to m->dst, and
+ * tells the connections to it that their route changed (Linux: the
+ * cached route becomes obsolete; the next transmission looks it up
+ * again, tcp_current_mss() then sees its MTU). 0, or ENOMEM. */
+int
+host_rtmetrics_set(
+    tl_host *h,
+    const tl_rtmetrics *m)
+{
+    tl_tcb *tp;
+    int i;
+
+    for (i = 0; i < h->nrtm && h->rtm[i].dst != m->dst; i++) {
+    }
+    if (m->mtu == 0 && m->advmss == 0 && m->initcwnd == 0) {
+	if (i < h->nrtm) {
+	    h->rtm[i] = h->rtm[--h->nrtm];
+	}
+    } else if (i < h->nrtm) {
+	h->rtm[i] = *m;
+    } else {
+	tl_rtmetrics *v = realloc(h->rtm, (size_t) (h->nrtm + 1) * sizeof(*v));
+
+	if (v == NULL) {
+	    return ENOMEM;
+	}
+	h->rtm = v;
+	h->rtm[h->nrtm++] = *m;
+    }
+    for (tp = h->tcbs; tp; tp = tp->next) {
+	if (tp->raddr == m->dst && tp->state != TCPS_CLOSED) {
+	    tcp_route_changed(tp);
+	}
+    }
+    return 0;
 }
 
 /* The MTU toward dst (0 when there is no route). */
@@ -306,6 +370,7 @@ host_free(
 	arp_free(h->ifaces[i]);
 	free(h->ifaces[i]);
     }
+    free(h->rtm);
     free(h->name);
     free(h);
 }

@@ -28,6 +28,15 @@ typedef struct tl_stats {
     uint64_t syncookies_sent, syncookies_recv, syncookies_failed;
 } tl_stats;
 
+/* The metrics of the route to one address (Linux `ip route ... mtu [lock]
+ * N advmss N initcwnd N`, RTAX_MTU, RTAX_ADVMSS, RTAX_INITCWND); 0 = not
+ * set: the interface's MTU, the MSS from it, the profile's window. */
+typedef struct tl_rtmetrics {
+    tl_addr dst;
+    uint32_t mtu, advmss, initcwnd;
+    int lock;			/* mtu lock: kept as set (no PMTUD here). */
+} tl_rtmetrics;
+
 struct tl_host {
     tl_net *net;
     char *name;
@@ -60,6 +69,8 @@ struct tl_host {
     tl_time challenge_second;	/* Start of the current challenge-ACK second. */
     int challenge_count;	/* Challenge ACKs sent in it. */
     tl_stats stats;
+    tl_rtmetrics *rtm;		/* Route metrics by destination. */
+    int nrtm;
     tl_tcp_env tcp;		/* What the host gives its TCP (host.c). */
     /* ICMP echo replies for the host's own echo requests (ping), or NULL. */
     void (*echo_reply)(void *arg, tl_addr src, uint16_t id, uint16_t seq,
@@ -77,6 +88,8 @@ void		host_input(tl_iface *ifc, tl_pkt *pkt);
 void		host_loop_input(tl_host *host, tl_pkt *pkt);
 int		host_is_self(const tl_host *host, tl_addr addr);
 uint32_t	host_path_mtu(tl_host *host, tl_addr dst);
+const tl_rtmetrics *host_rtmetrics(const tl_host *host, tl_addr dst);
+int		host_rtmetrics_set(tl_host *host, const tl_rtmetrics *m);
 int		host_ip_output(tl_host *host, tl_addr src, tl_addr dst,
 		    uint8_t proto, uint8_t tos, tl_pkt *pkt, uint32_t iplen);
 int		host_link_send(tl_host *host, tl_iface *ifc, tl_addr nh,

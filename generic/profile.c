@@ -147,13 +147,15 @@ static const Row rows[] = {
     {{T(rtt_from_send_time), 0, 1, "RTT samples from the send time of the oldest newly acknowledged segment, as Linux"},
 	{0, 1, 0, 0}},
     /* Linux tail loss probe (RFC 8985 7, tcp_schedule_loss_probe() with
-     * tcp_early_retrans 3): before the first RTO, the last segment is
+     * tcp_early_retrans 3, on connections with SACK: tcp_is_sack(); the
+     * kernel here sends none without, tests/pkt/linux-mtu-blackhole.pkt):
+     * before the first RTO, the last segment is
      * sent again after PTO = 2 SRTT + 200 ms (TCP_RTO_MIN) when it is the
      * only one in flight, 2 SRTT + 2 jiffies otherwise, or when the RTO
      * would fire if that is sooner; then the RTO runs unchanged (traces
      * 07, 08: FIN again after 0.205-0.210 s, then 0.212 s, then
      * doubling; tests/pkt/linux-tlp-at-rto.pkt). */
-    {{T(tlp), 0, 1, "tail loss probe before the first retransmission timeout"},
+    {{T(tlp), 0, 1, "tail loss probe before the first retransmission timeout (with SACK)"},
 	{0, 1, 1, 0}},
     /* Linux tcp_check_req(): a retransmitted SYN in SYN_RCVD draws a
      * SYN-ACK and restarts the request's timer with the current backoff
@@ -584,6 +586,36 @@ static const Row rows[] = {
      * 3.2.1.3 asks for the loopback, not its MTU: Linux's here. */
     {{T(loopback_mtu), 576, 65536, "MTU of the loopback that carries datagrams to the host's own addresses, bytes"},
 	{1536, 65536, 65536, 65536}},
+    /* Packetization-layer path MTU discovery (RFC 4821), Linux
+     * net.ipv4.tcp_mtu_probing: 0 off (the default), 1 on once a black
+     * hole is suspected (tcp_timer.c tcp_mtu_probing(), after
+     * tcp_retries1 timeouts), 2 from the start (tcp_mtup_init()); probes
+     * are sent by tcp_output.c tcp_mtu_probe(). Linux 3.6 had the same
+     * sysctl and default. 4.4BSD and RFC 9293 have none (RFC 4821 is
+     * optional): 0. */
+    {{T(tcp_mtu_probing), 0, 2, "packetization-layer path MTU discovery (RFC 4821): 0 = off, 1 = after a black hole is detected, 2 = always, Linux net.ipv4.tcp_mtu_probing"},
+	{0, 0, 0, 0}},
+    /* Linux net.ipv4.tcp_base_mss (TCP_BASE_MSS 1024, include/net/tcp.h):
+     * tcp_mtup_init() starts the search (search_low) at this MSS, and a
+     * black hole lowers the MSS to it first (tcp_mtu_probing()); Linux
+     * 3.6's TCP_BASE_MSS was 512. The others: Linux's, used only with
+     * tcp_mtu_probing set. */
+    {{T(tcp_base_mss), 48, 65495, "MSS the MTU probing search starts from and a black hole first falls back to, Linux net.ipv4.tcp_base_mss"},
+	{1024, 1024, 512, 1024}},
+    /* Linux net.ipv4.tcp_probe_threshold (TCP_PROBE_THRESHOLD 8):
+     * tcp_mtu_probe() stops searching when search_high - search_low is
+     * below it (RFC 4821 7.2 "search_high - search_low is small"). */
+    {{T(tcp_probe_threshold), 0, 65535, "bytes between the MTU search's bounds below which probing stops, Linux net.ipv4.tcp_probe_threshold"},
+	{8, 8, 8, 8}},
+    /* Linux net.ipv4.tcp_probe_interval (TCP_PROBE_INTERVAL 600 s):
+     * tcp_mtu_check_reprobe() restarts a finished search after this long
+     * (RFC 4821 7.7: probe again for a larger MTU after 10 minutes). */
+    {{T(tcp_probe_interval), 0, 2147483, "seconds after which a finished MTU search starts again, Linux net.ipv4.tcp_probe_interval"},
+	{600, 600, 600, 600}},
+    /* Linux net.ipv4.tcp_mtu_probe_floor (TCP_MIN_SND_MSS 48, 5.x): the
+     * MSS repeated black holes never push tcp_mtu_probing() below. */
+    {{T(tcp_mtu_probe_floor), 48, 65495, "smallest MSS black-hole detection lowers to, Linux net.ipv4.tcp_mtu_probe_floor"},
+	{48, 48, 48, 48}},
 };
 
 const int tl_ntunables = (int) (sizeof(rows) / sizeof(rows[0]));

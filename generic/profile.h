@@ -145,6 +145,11 @@ typedef struct tl_tunables {
     int sndbuf_double;		/* SO_SNDBUF sets twice the value (Linux) */
     int sndbuf_expand;		/* The send buffer grows with cwnd (Linux) */
     int loopback_mtu;		/* MTU of the loopback (own addresses, 127/8) */
+    int tcp_mtu_probing;	/* Packetization-layer PMTUD: MTUP_* (tcp.h) */
+    int tcp_base_mss;		/* Its search starts here, bytes */
+    int tcp_probe_threshold;	/* Search range below which it stops, bytes */
+    int tcp_probe_interval;	/* Seconds before the search starts again */
+    int tcp_mtu_probe_floor;	/* Smallest MSS a black hole lowers to */
 } tl_tunables;
 
 typedef struct tl_tunable_def {

@@ -507,6 +507,107 @@ Netstat(
     return TCL_OK;
 }
 
+/* A route's metrics as a dict. */
+static Tcl_Obj *
+RouteDict(
+    const tl_rtmetrics *m)
+{
+    Tcl_Obj *d = Tcl_NewDictObj();
+
+    Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("mtu", -1),
+	    Tcl_NewWideIntObj(m->mtu));
+    Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("lock", -1),
+	    Tcl_NewBooleanObj(m->lock));
+    Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("advmss", -1),
+	    Tcl_NewWideIntObj(m->advmss));
+    Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("initcwnd", -1),
+	    Tcl_NewWideIntObj(m->initcwnd));
+    return d;
+}
+
+/*
+ * $host route ?addr ?-mtu n? ?-lock bool? ?-advmss n? ?-initcwnd n???:
+ * the metrics of the route to one address (Linux `ip route change addr
+ * ... mtu [lock] n advmss n initcwnd n`), 0 = not set. Without options,
+ * the route's metrics; without an address, every address's.
+ */
+static int
+Route(
+    HostObj *hostPtr,
+    Tcl_Interp *interp,
+    Tcl_Size objc,
+    Tcl_Obj *const objv[])
+{
+    static const char *const opts[] = {
+	"-advmss", "-initcwnd", "-lock", "-mtu", NULL
+    };
+    enum { O_ADVMSS, O_INITCWND, O_LOCK, O_MTU };
+    tl_host *h = hostPtr->host;
+    tl_rtmetrics m;
+    const tl_rtmetrics *old;
+    Tcl_Size i;
+
+    if (objc == 2) {
+	Tcl_Obj *d = Tcl_NewDictObj();
+	int k;
+
+	for (k = 0; k < h->nrtm; k++) {
+	    Tcl_DictObjPut(NULL, d, TcplabNewAddr(h->rtm[k].dst),
+		    RouteDict(&h->rtm[k]));
+	}
+	Tcl_SetObjResult(interp, d);
+	return TCL_OK;
+    }
+    if (objc % 2 == 0) {
+	Tcl_WrongNumArgs(interp, 2, objv,
+		"?address ?-mtu n? ?-lock bool? ?-advmss n? ?-initcwnd n??");
+	return TCL_ERROR;
+    }
+    memset(&m, 0, sizeof(m));
+    if (TcplabGetPeer(interp, hostPtr->netPtr, objv[2], &m.dst) != TCL_OK) {
+	return TCL_ERROR;
+    }
+    if ((old = host_rtmetrics(h, m.dst)) != NULL) {
+	m = *old;
+    }
+    if (objc == 3) {
+	Tcl_SetObjResult(interp, RouteDict(&m));
+	return TCL_OK;
+    }
+    for (i = 3; i + 1 < objc; i += 2) {
+	int idx, v;
+
+	if (Tcl_GetIndexFromObj(interp, objv[i], opts, "option", 0, &idx)
+		!= TCL_OK) {
+	    return TCL_ERROR;
+	}
+	if (idx == O_LOCK) {
+	    if (Tcl_GetBooleanFromObj(interp, objv[i + 1], &m.lock) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    continue;
+	}
+	if (Tcl_GetIntFromObj(interp, objv[i + 1], &v) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	if (v < 0 || (idx == O_MTU && v != 0 && (v < 68 || v > 65535))
+		|| (idx == O_ADVMSS && v > 65495) || (idx == O_INITCWND
+		    && v > 1000)) {
+	    return TcplabError(interp, "VALUE", "ROUTE",
+		    "%s %d out of range (mtu 68..65535, advmss up to 65495, "
+		    "initcwnd up to 1000; 0 = not set)",
+		    Tcl_GetString(objv[i]), v);
+	}
+	*(idx == O_MTU ? &m.mtu : idx == O_ADVMSS ? &m.advmss
+		: &m.initcwnd) = (uint32_t) v;
+    }
+    if (host_rtmetrics_set(h, &m) != 0) {
+	return TcplabPosixError(interp, ENOMEM, "couldn't set route");
+    }
+    Tcl_SetObjResult(interp, RouteDict(&m));
+    return TCL_OK;
+}
+
 /* $host sysctl ?name ?value??: one tunable, or all as a dict. */
 static int
 Sysctl(
@@ -778,12 +879,13 @@ HostObjCmd(
 {
     static const char *const subs[] = {
 	"addresses", "connect", "connections", "inject", "isn", "listen",
-	"name", "netstat", "ping", "profile", "sockopt", "stats", "sysctl",
-	NULL
+	"name", "netstat", "ping", "profile", "route", "sockopt", "stats",
+	"sysctl", NULL
     };
     enum {
 	H_ADDRESSES, H_CONNECT, H_CONNECTIONS, H_INJECT, H_ISN, H_LISTEN,
-	H_NAME, H_NETSTAT, H_PING, H_PROFILE, H_SOCKOPT, H_STATS, H_SYSCTL
+	H_NAME, H_NETSTAT, H_PING, H_PROFILE, H_ROUTE, H_SOCKOPT, H_STATS,
+	H_SYSCTL
     };
     HostObj *hostPtr = clientData;
     tl_host *h = hostPtr->host;
@@ -880,6 +982,8 @@ HostObjCmd(
 	}
 	Tcl_SetObjResult(interp, Tcl_NewStringObj(h->profile, -1));
 	return TCL_OK;
+    case H_ROUTE:
+	return Route(hostPtr, interp, objc, objv);
     case H_SOCKOPT:
 	return TcplabSockoptDefaults(interp, h, objc, objv);
     case H_STATS: {

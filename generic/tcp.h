@@ -183,6 +183,28 @@ extern const char *const tcp_timernames[TT_NTIMERS];
 _Static_assert(TCP_ENV_APP == TT_NTIMERS,
 	"the application's slot follows the timers");
 
+/* Values of tunable tcp_mtu_probing (Linux net.ipv4.tcp_mtu_probing). */
+enum { MTUP_OFF = 0, MTUP_BLACKHOLE = 1, MTUP_ALWAYS = 2 };
+
+/*
+ * Packetization-layer path MTU discovery (RFC 4821) as Linux keeps it
+ * (inet_connection_sock icsk_mtup, icsk_pmtu_cookie, tcp_sock mtu_probe),
+ * with the route's MTU as the connection last saw it. Apart from the TCB:
+ * most connections never need it.
+ */
+typedef struct tl_mtup {
+    uint8_t enabled;		/* Searching (icsk_mtup.enabled). */
+    uint8_t stale;		/* The route changed since the last send. */
+    uint16_t search_low;	/* Largest MTU known to work. */
+    uint16_t search_high;	/* Smallest MTU known not to, + 1 (or the
+				 * largest the peer's MSS allows). */
+    uint16_t probe_size;	/* MTU of the probe out, 0 = none. */
+    uint32_t probe_seq_start, probe_seq_end;
+    tl_time probe_timestamp;	/* When the search last (re)started. */
+    uint32_t dst_mtu;		/* The route's MTU at the last send. */
+    uint32_t pmtu_cookie;	/* The MTU tp->mss was last computed from. */
+} tl_mtup;
+
 struct tl_tcb {
     tl_host *host;
     tl_tcb *next, *prev;	/* In host->tcbs. */
@@ -293,6 +315,8 @@ struct tl_tcb {
     uint64_t cc_priv[9];	/* The module's own state (Linux
 				 * icsk_ca_priv). */
     tl_xmitlog *xmitlog;	/* Send times (modules with pkts_acked). */
+    struct tl_mtup *mtup;	/* MTU probing and the route's MTU, NULL
+				 * until either is needed (tcp_output.c). */
 
     /* Keepalive. */
     tl_time last_rcv;		/* When a segment last arrived. */
@@ -529,6 +553,15 @@ void		tcp_input(tl_host *host, const tl_iphdr *ip,
 
 /* tcp_output.c */
 void		tcp_output(tl_tcb *tp);
+void		tcp_mtup_init(tl_tcb *tp);
+void		tcp_sync_mss(tl_tcb *tp, uint32_t pmtu);
+void		tcp_route_changed(tl_tcb *tp);
+void		tcp_route_refresh(tl_tcb *tp);
+int		tcp_mtu_to_mss(const tl_tcb *tp, uint32_t pmtu);
+int		tcp_mss_to_mtu(const tl_tcb *tp, uint32_t mss);
+void		tcp_mtup_probe_success(tl_tcb *tp);
+int		tcp_mtup_probe_failed(tl_tcb *tp);
+void		tcp_mtu_probing(tl_tcb *tp);
 void		tcp_send_ctl(tl_tcb *tp, uint32_t seq, int flags);
 void		tcp_fill_sndbuf(tl_tcb *tp);
 void		tcp_output_probe(tl_tcb *tp);

@@ -410,6 +410,9 @@ tcp_cc_fast_retransmit(
 {
     uint32_t nxt = tp->snd_nxt, mss = tp->mss;
 
+    if (tcp_mtup_probe_failed(tp)) {
+	return;
+    }
     tp->ssthresh = tp->cc->ssthresh(tp);
     tp->recover = tp->snd_max;
     tp->flags |= TF_INRECOVERY;
@@ -1164,6 +1167,9 @@ tcp_prr_ack(
 	    RackArm(tp, wait);
 	    return;
 	}
+	if (tcp_mtup_probe_failed(tp)) {
+	    return;
+	}
 	RackEnter(tp);
     }
     RackArm(tp, wait);
@@ -1186,7 +1192,9 @@ tcp_rack_timeout(
     tp->flags &= ~TF_REO_ARMED;
     (void) RackDetectLoss(tp, &newlyLost);
     if (newlyLost) {
-	if (!(tp->flags & TF_INRECOVERY)) {
+	if (tcp_mtup_probe_failed(tp)) {
+	    return;
+	} else if (!(tp->flags & TF_INRECOVERY)) {
 	    RackEnter(tp);
 	    Prr(tp, 1, 0, newlyLost);
 	} else {

@@ -67,6 +67,8 @@ typedef struct tl_tcp_route {
 				 * (segmentation offload), 0 = none. */
     int local;			/* On an attached network (4.4BSD
 				 * SUBNETSARELOCAL). */
+    uint32_t advmss;		/* The route's advmss metric, 0 = none. */
+    uint32_t initcwnd;		/* Its initcwnd metric, 0 = none. */
 } tl_tcp_route;
 
 /* The slot of the application's turn among a TCB's timer requests. */

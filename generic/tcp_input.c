@@ -667,6 +667,7 @@ SynSent(
 	tcp_timer_cancel(tp, TT_REXMT);
 	tcp_timer_cancel(tp, TT_CONN);
 	tcp_set_state(tp, TCPS_ESTABLISHED);
+	tcp_mtup_init(tp);
 	tcp_sndbuf_expand(tp);
 	tcp_keep_arm(tp);
 	tcp_notify(tp);
@@ -679,6 +680,105 @@ SynSent(
 	tp->rxtshift = 0;
     }
     tcp_output(tp);
+}
+
+/*
+ * tcp_mtup_probe_success --
+ *	The MTU probe was acknowledged (Linux tcp_mtup_probe_success(), RFC
+ *	4821 7.6.1): cwnd keeps the bytes it allowed, in segments of the
+ *	probe's size (cwnd x MTU of the MSS / probe size), ssthresh at least
+ *	3/4 of that, and the search goes on above the probe (search_low);
+ *	the MSS grows to it.
+ */
+
+void
+tcp_mtup_probe_success(
+    tl_tcb *tp)
+{
+    tl_mtup *m = tp->mtup;
+    uint64_t val = (uint64_t) (tp->cwnd / tp->mss)
+	    * (uint64_t) tcp_mss_to_mtu(tp, tp->mss) / m->probe_size;
+    uint32_t segs = (uint32_t) TL_MAX(val, 1);
+
+    tp->cwnd = segs * tp->mss;
+    if (tp->ca_state != CA_CWR && tp->ca_state != CA_RECOVERY) {
+	/* tcp_current_ssthresh() */
+	tp->ssthresh = TL_MAX(tp->ssthresh,
+		((segs >> 1) + (segs >> 2)) * tp->mss);
+    }
+    m->search_low = m->probe_size;
+    m->probe_size = 0;
+    tcp_event(tp->host, tp, EV_NOTE, 0, 0, 0, 0,
+	    "MTU probe acknowledged (tcp_mtup_probe_success)");
+    tcp_sync_mss(tp, m->pmtu_cookie);
+}
+
+/*
+ * tcp_mtup_probe_failed --
+ *	Called where loss recovery would begin: when the lost segment is the
+ *	MTU probe (snd_una at its start, not yet reducing), the probe failed
+ *	(Linux tcp_fastretrans_alert() -> tcp_mtup_probe_failed(), RFC 4821
+ *	7.6.2): search_high below it, cwnd given back the segment the probe
+ *	took, and its data sent again at the MSS (tcp_simple_retransmit():
+ *	the Loss state, ssthresh at least 3/4 cwnd, cwnd unchanged). Returns
+ *	1 then, 0 when recovery should go on as usual.
+ */
+
+int
+tcp_mtup_probe_failed(
+    tl_tcb *tp)
+{
+    tl_mtup *m = tp->mtup;
+    uint32_t segs, seq, len;
+    tl_gso g = {0, 0, 0};
+
+    if (m == NULL || !m->probe_size || tp->snd_una != m->probe_seq_start
+	    || tp->ca_state >= CA_CWR || (tp->flags & TF_INRECOVERY)) {
+	return 0;
+    }
+    m->search_high = (uint16_t) (m->probe_size - 1);
+    m->probe_size = 0;
+    /* "Restores the reduction we did in tcp_mtup_probe()" (tcp_output.c
+     * MtuProbe()). */
+    tp->cwnd = TL_MAX(tp->cwnd + 2 * tp->mss, (m->probe_seq_end
+	    - m->probe_seq_start) + tp->mss) - (m->probe_seq_end
+	    - m->probe_seq_start);
+    segs = tp->cwnd / tp->mss;
+    tp->ssthresh = TL_MAX(tp->ssthresh, ((segs >> 1) + (segs >> 2)) * tp->mss);
+    tp->loss_high = tp->snd_max;
+    tp->dupacks = 0;
+    tcp_event(tp->host, tp, EV_NOTE, 0, 0, 0, 0,
+	    "MTU probe lost (tcp_mtup_probe_failed)");
+    tcp_cc_state(tp, CA_LOSS);
+    /* Its data again, in segments of the MSS: one GSO packet
+     * (tcp_retransmit_skb() resegments the probe), PSH on its last
+     * segment as on new data's (tunable gso_psh). */
+    tp->rtt_start = -1;
+    for (seq = m->probe_seq_start; SEQ_LT(seq, m->probe_seq_end);
+	    seq += len) {
+	len = TL_MIN(m->probe_seq_end - seq, (uint32_t) tp->mss);
+	tcp_output_range(tp, seq, len, &g,
+		m->probe_seq_end - m->probe_seq_start);
+    }
+    /* Then new data while what is in flight (SACKed segments are not)
+     * leaves cwnd room (tcp_data_snd_check() -> tcp_write_xmit()). */
+    g.open = 0;
+    for (;;) {
+	uint32_t end = tp->snd_buf_seq + tp->sndbuf.len;
+	uint32_t flight = tcp_in_flight(tp), room;
+
+	seq = tp->snd_max;
+	if (flight + tp->mss > tp->cwnd || !SEQ_LT(seq, end)
+		|| SEQ_GT(seq + TL_MIN(end - seq, tp->mss),
+		    tp->snd_una + tp->snd_wnd)) {
+	    break;
+	}
+	room = TL_MIN(tp->cwnd - flight, end - seq);
+	len = TL_MIN(room, (uint32_t) tp->mss);
+	tcp_output_range(tp, seq, len, &g, room);
+    }
+    tcp_rexmt_arm(tp);
+    return 1;
 }
 
 /* The ACK of new data (RFC 9293 3.10.7.4 fifth step, RFC 5681, RFC 6582). */
@@ -711,6 +811,10 @@ NewAck(
     tp->rxtshift = 0;
     tp->rexmt_first = 0;
     tp->flags &= ~TF_TLP_DONE;
+    if (tp->mtup && tp->mtup->probe_size
+	    && SEQ_GEQ(ack, tp->mtup->probe_seq_end)) {
+	tcp_mtup_probe_success(tp);
+    }
     /* Congestion control: the module's (tcp_cc_*.c). */
     tcp_cc_acked(tp, ack);
     /* Only while the window is used (tunable cwnd_validate); Linux counts
@@ -1197,6 +1301,7 @@ Synchronized(
 	    }
 	    tcp_timer_cancel(tp, TT_CONN);
 	    tcp_set_state(tp, TCPS_ESTABLISHED);
+	    tcp_mtup_init(tp);
 	    tcp_sndbuf_expand(tp);
 	    if (tp->flags & TF_WANTFIN) {
 		/* A close queued in SYN_RCVD (RFC 9293 3.10.4). */

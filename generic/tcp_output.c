@@ -7,6 +7,7 @@
  *	Vol. 2, ch. 26) with the rules of RFC 9293 3.8.6 and RFC 1122 4.2.3.4.
  */
 
+#include <stdlib.h>
 #include <string.h>
 #include "tcp.h"
 
@@ -208,6 +209,10 @@ BuildOptions(
     return n;
 }
 
+/* Emit()'s flag: one segment larger than the MSS, not cut up (an MTU
+ * probe). */
+#define EMIT_WHOLE	0x10000
+
 /*
  * Emit --
  *	Builds and sends one segment from snd_nxt with len bytes of data.
@@ -299,7 +304,12 @@ Emit(
 	h->stats.tcp_rst_out++;
     }
     h->tcp.ops->seg_send(h->tcp.ctx, p, tp->laddr, tp->raddr, seglen,
-	    len > tp->mss ? tp->mss : 0, ecn);
+	    len > tp->mss && !(flags & EMIT_WHOLE) ? tp->mss : 0, ecn);
+    if (tp->mtup && tp->mtup->stale) {
+	/* Sending looks the changed route up again (Linux ip_queue_xmit()
+	 * -> __sk_dst_check()); the MSS follows at the next output. */
+	tcp_route_refresh(tp);
+    }
     if (len || (flags & TH_SYN)) {
 	tp->lsndtime = tcp_now(h);
     }
@@ -476,6 +486,292 @@ tcp_output_probe(
     tp->flags &= ~TF_FORCE;
 }
 
+/*
+ *----------------------------------------------------------------------
+ * Packetization-layer path MTU discovery (RFC 4821; tunable
+ * tcp_mtu_probing, Linux tcp_mtup_init(), tcp_sync_mss(), tcp_mtu_probe())
+ *----------------------------------------------------------------------
+ */
+
+/* The MSS the peer's option and TCP_MAXSEG allow (Linux
+ * rx_opt.mss_clamp). */
+static uint32_t
+MssClamp(
+    const tl_tcb *tp)
+{
+    uint32_t clamp = tp->peer_mss ? tp->peer_mss
+	    : (uint32_t) tp->host->tun.mss_default;
+
+    if (tp->user_mss && tp->user_mss < clamp) {
+	clamp = tp->user_mss;
+    }
+    return clamp;
+}
+
+/* Bytes of TCP options in every segment: the timestamp's 12. */
+static uint32_t
+OptLen(
+    const tl_tcb *tp)
+{
+    return (tp->flags & TF_RCVD_TSTMP) ? 12 : 0;
+}
+
+/* Linux tcp_mtu_to_mss(): the MSS of a path MTU, 40 bytes of headers less,
+ * within the clamp, at least TCP_MIN_SND_MSS 48, less the options. */
+int
+tcp_mtu_to_mss(
+    const tl_tcb *tp,
+    uint32_t pmtu)
+{
+    int mss = (int) pmtu - 40, clamp = (int) MssClamp(tp);
+
+    if (mss > clamp) {
+	mss = clamp;
+    }
+    if (mss < 48) {
+	mss = 48;
+    }
+    return mss - (int) OptLen(tp);
+}
+
+/* Linux tcp_mss_to_mtu(): the MTU a segment of mss bytes needs. */
+int
+tcp_mss_to_mtu(
+    const tl_tcb *tp,
+    uint32_t mss)
+{
+    return (int) (mss + 40 + OptLen(tp));
+}
+
+/* The route's MTU now, or the MSS's when there is no route. */
+static uint32_t
+RouteMtu(
+    tl_tcb *tp)
+{
+    tl_host *h = tp->host;
+    tl_tcp_route r;
+
+    return h->tcp.ops->route(h->tcp.ctx, tp->raddr, &r) ? r.mtu
+	    : (uint32_t) tcp_mss_to_mtu(tp, tp->mss);
+}
+
+/* The state apart from the TCB, made when first needed: the route's MTU
+ * taken as the one the MSS came from. */
+static tl_mtup *
+Mtup(
+    tl_tcb *tp)
+{
+    if (tp->mtup == NULL) {
+	tl_mtup *m = calloc(1, sizeof(*m));
+
+	if (m == NULL) {
+	    return NULL;
+	}
+	tp->mtup = m;
+	m->dst_mtu = m->pmtu_cookie = RouteMtu(tp);
+	m->search_high = (uint16_t) TL_MIN(MssClamp(tp) + 40, 65535u);
+	m->search_low = (uint16_t) tcp_mss_to_mtu(tp,
+		(uint32_t) tp->host->tun.tcp_base_mss);
+    }
+    return tp->mtup;
+}
+
+/*
+ * tcp_mtup_init --
+ *	A connection is established (Linux tcp_init_transfer() ->
+ *	tcp_mtup_init()): the search runs from tcp_base_mss (search_low) to
+ *	what the peer's MSS allows (search_high), from now on with
+ *	tcp_mtu_probing 2. An active opener's MSS already comes from the
+ *	search with it (tcp_connect_init() searched before the SYN-ACK's
+ *	tcp_sync_mss()); a passive one's not until the MTU changes.
+ */
+
+void
+tcp_mtup_init(
+    tl_tcb *tp)
+{
+    const tl_tunables *t = &tp->host->tun;
+    tl_mtup *m;
+
+    if (t->tcp_mtu_probing == MTUP_OFF && tp->mtup == NULL) {
+	return;
+    }
+    if ((m = Mtup(tp)) == NULL) {
+	return;
+    }
+    m->enabled = t->tcp_mtu_probing == MTUP_ALWAYS;
+    m->search_high = (uint16_t) TL_MIN(MssClamp(tp) + 40, 65535u);
+    m->search_low = (uint16_t) tcp_mss_to_mtu(tp, (uint32_t) t->tcp_base_mss);
+    m->probe_size = 0;
+    if (m->enabled) {
+	m->probe_timestamp = tcp_now(tp->host);
+	if (!(tp->flags & TF_FROMLISTEN)) {
+	    tcp_sync_mss(tp, m->pmtu_cookie);
+	}
+    }
+}
+
+/*
+ * tcp_sync_mss --
+ *	The MSS from a path MTU (Linux tcp_sync_mss()): search_high no higher
+ *	than it, the MSS of it within half the largest window the peer
+ *	offered, and while searching no larger than search_low's. cwnd and
+ *	ssthresh keep their number of segments.
+ */
+
+void
+tcp_sync_mss(
+    tl_tcb *tp,
+    uint32_t pmtu)
+{
+    tl_mtup *m = Mtup(tp);
+    tl_host *h = tp->host;
+    tl_tcp_route r;
+    int mss;
+    uint32_t old = tp->mss, cutoff;
+
+    if (m == NULL) {
+	return;
+    }
+    if (m->search_high > pmtu) {
+	m->search_high = (uint16_t) pmtu;
+    }
+    mss = tcp_mtu_to_mss(tp, pmtu);
+    /* tcp_bound_to_half_wnd() */
+    cutoff = tp->max_sndwnd > 536 ? tp->max_sndwnd / 2 : tp->max_sndwnd;
+    if (cutoff && (uint32_t) mss > cutoff) {
+	mss = (int) TL_MAX(cutoff, 68u - 20 - OptLen(tp));
+    }
+    m->pmtu_cookie = pmtu;
+    if (m->enabled) {
+	mss = TL_MIN(mss, tcp_mtu_to_mss(tp, m->search_low));
+    }
+    if (mss < 1 || (uint32_t) mss == old) {
+	return;
+    }
+    tp->mss = (uint16_t) mss;
+    tp->cwnd = (uint32_t) TL_MAX((uint64_t) tp->cwnd / old, 1) * tp->mss;
+    if (tp->ssthresh < 0x7fffffffu / 2) {
+	tp->ssthresh = tp->ssthresh / old * tp->mss;
+    }
+    h->tcp.ops->route(h->tcp.ctx, tp->raddr, &r);
+    tp->tso = r.tso >= 2 * tp->mss ? r.tso - r.tso % tp->mss : 0;
+    tcp_event(h, tp, EV_NOTE, 0, 0, 0, 0, "MSS changed (tcp_sync_mss)");
+}
+
+/* The route to the peer changed: the next send looks it up again. */
+void
+tcp_route_changed(
+    tl_tcb *tp)
+{
+    tl_mtup *m;
+
+    if (tp->mss == 0 || tp->state < TCPS_SYN_RECEIVED) {
+	return;			/* The handshake reads the route itself. */
+    }
+    if (tp->mtup == NULL) {
+	/* The MTU the MSS came from, as best known. */
+	if ((m = Mtup(tp)) == NULL) {
+	    return;
+	}
+	m->dst_mtu = m->pmtu_cookie = (uint32_t) tcp_mss_to_mtu(tp, tp->mss);
+    }
+    tp->mtup->stale = 1;
+}
+
+/* A send after the route changed: the route's MTU now. */
+void
+tcp_route_refresh(
+    tl_tcb *tp)
+{
+    tp->mtup->stale = 0;
+    tp->mtup->dst_mtu = RouteMtu(tp);
+}
+
+/*
+ * MtuProbe --
+ *	Linux tcp_mtu_probe(): while the search is on and no probe is out, in
+ *	the Open state with at least 11 segments of cwnd and no SACK blocks
+ *	to send, a probe of the MSS of the midpoint MTU (search_low +
+ *	search_high) / 2, built from the queued data, when the data and the
+ *	peer's window hold it and reordering + 1 segments behind it
+ *	(size_needed), and cwnd has room for two more segments. The search
+ *	is over when the midpoint is above search_high's MSS or the range is
+ *	below tcp_probe_threshold; after tcp_probe_interval it starts again
+ *	(tcp_mtu_check_reprobe()). Returns 0 when nothing may go now (the
+ *	window or cwnd must open first), 1 when the probe went, -1 when the
+ *	ordinary sending goes on.
+ */
+
+static int
+MtuProbe(
+    tl_tcb *tp)
+{
+    const tl_tunables *t = &tp->host->tun;
+    tl_mtup *m = tp->mtup;
+    uint32_t mss = tp->mss, cwnd = tp->cwnd / mss, inflight, probe, needed;
+    uint32_t seq = tp->snd_nxt, data_end = tp->snd_buf_seq + tp->sndbuf.len;
+    uint32_t piece;
+
+    if (tp->ca_state != CA_OPEN || (tp->flags & TF_INRECOVERY) || cwnd < 11
+	    || tp->reass || !TCPS_HAVEESTABLISHED(tp->state)
+	    || SEQ_LT(seq, tp->snd_max)) {
+	return -1;
+    }
+    probe = (uint32_t) tcp_mtu_to_mss(tp,
+	    ((uint32_t) m->search_high + m->search_low) / 2);
+    needed = probe + (tp->reordering + 1) * mss;
+    if (probe > (uint32_t) tcp_mtu_to_mss(tp, m->search_high)
+	    || m->search_high < m->search_low + t->tcp_probe_threshold) {
+	/* tcp_mtu_check_reprobe() */
+	tl_time now = tcp_now(tp->host);
+
+	if (now - m->probe_timestamp
+		>= (tl_time) t->tcp_probe_interval * TL_SEC) {
+	    m->search_high = (uint16_t) TL_MIN(MssClamp(tp) + 40, 65535u);
+	    m->search_low = (uint16_t) tcp_mss_to_mtu(tp, mss);
+	    m->probe_timestamp = now;
+	}
+	return -1;
+    }
+    if (!SEQ_GEQ(data_end, seq + needed) || tp->snd_wnd < needed) {
+	return -1;
+    }
+    if (SEQ_GT(seq + needed, tp->snd_una + tp->snd_wnd)) {
+	return 0;
+    }
+    inflight = (tcp_in_flight(tp) + mss - 1) / mss;
+    if (inflight + 2 > cwnd) {
+	return inflight ? 0 : -1;
+    }
+    /* tcp_can_coalesce_send_queue_head(): not across a MSG_EOR mark. */
+    piece = probe;
+    if (tp->neor && tcp_eor_clip(tp, seq, &piece) && piece < probe) {
+	return -1;
+    }
+    Emit(tp, seq, probe, TH_ACK | EMIT_WHOLE);
+    /* "Decrement cwnd here because we are sending effectively two
+     * packets": Linux counts the probe one packet in flight and takes one
+     * from cwnd; here, where flight and cwnd are bytes, the probe's bytes
+     * and one segment less than two. */
+    tp->cwnd = TL_MAX(tp->cwnd + probe, 2 * mss + mss) - 2 * mss;
+    m->probe_size = (uint16_t) tcp_mss_to_mtu(tp, probe);
+    m->probe_seq_start = seq;
+    m->probe_seq_end = seq + probe;
+    tcp_event(tp->host, tp, EV_NOTE, 0, 0, 0, 0,
+	    "MTU probe (RFC 4821, tcp_mtu_probe)");
+    tp->snd_nxt = tp->snd_max = seq + probe;
+    if (tp->rtt_start < 0 && tp->rxtshift == 0) {
+	tp->rtt_start = tcp_now(tp->host);
+	tp->rtt_seq = seq;
+    }
+    if (!tcp_timer_pending(tp, TT_REXMT)) {
+	tcp_timer_cancel(tp, TT_PERSIST);
+	tcp_rexmt_arm(tp);
+    }
+    return 1;
+}
+
 static void	Output(tl_tcb *tp);
 
 /*
@@ -493,6 +789,11 @@ tcp_output(
     int armed = tcp_timer_pending(tp, TT_REXMT)
 	    && !(tp->flags & TF_TLP_ARMED);
 
+    if (tp->mtup && tp->mtup->dst_mtu != tp->mtup->pmtu_cookie) {
+	/* Linux tcp_current_mss(): the route's MTU is not the one the MSS
+	 * came from. */
+	tcp_sync_mss(tp, tp->mtup->dst_mtu);
+    }
     Output(tp);
     if (SEQ_GT(tp->snd_max, oldmax) && !armed
 	    && tcp_timer_pending(tp, TT_REXMT)
@@ -510,7 +811,7 @@ Output(
     tl_tcb *tp)
 {
     tl_host *h = tp->host;
-    int state, flags, sendalot;
+    int state, flags, sendalot, probed = 0;
     tl_gso gso = {0, 0, 0};
 
   again:
@@ -526,6 +827,13 @@ Output(
 	    == SSAI_BSD || SEQ_GT(tp->snd_buf_seq + tp->sndbuf.len,
 		tp->snd_nxt))) {
 	tcp_idle_restart(tp, IDLE_AT_SEND);
+    }
+    if (tp->mtup && tp->mtup->enabled && !tp->mtup->probe_size && !probed) {
+	/* Linux tcp_write_xmit(): a probe first, once per call. */
+	probed = 1;
+	if (MtuProbe(tp) == 0) {
+	    return;
+	}
     }
     {
 	uint32_t data_end = tp->snd_buf_seq + tp->sndbuf.len;

@@ -565,6 +565,8 @@ tcp_free(
     ring_free(&tp->sndbuf);
     ring_free(&tp->rcvbuf);
     free(tp->eor);
+    free(tp->mtup);
+    tp->mtup = NULL;
     tcp_cc_free(tp);
     while (tp->reass) {
 	tl_reass *r = tp->reass;
@@ -720,6 +722,11 @@ tcp_mss_offer(
     uint32_t mss = (h->tcp.ops->route(h->tcp.ctx, raddr, &r) ? r.mtu : 576)
 	    - 40;
 
+    if (r.advmss) {
+	/* The route's advmss metric (Linux dst_metric_advmss()). */
+	mss = r.advmss;
+    }
+
     if (t->mss_round && mss > (uint32_t) t->mss_round) {
 	mss -= mss % (uint32_t) t->mss_round;
     }
@@ -743,8 +750,23 @@ tcp_mss_set(
     uint32_t mss = peer ? peer : (uint32_t) t->mss_default;
 
     tp->peer_mss = peer;
-    if (mss > tp->mss_offer) {
-	mss = tp->mss_offer;
+    {
+	tl_host *h = tp->host;
+	tl_tcp_route r;
+	uint32_t cap = tp->mss_offer;
+
+	if (h->tcp.ops->route(h->tcp.ctx, tp->raddr, &r) && r.advmss) {
+	    /* With the route's advmss the MSS we announce is not our path's:
+	     * the path MTU caps the MSS (Linux tcp_sync_mss()), and
+	     * TCP_MAXSEG. */
+	    cap = r.mtu - 40;
+	    if (tp->user_mss && tp->user_mss < cap) {
+		cap = tp->user_mss;
+	    }
+	}
+	if (mss > cap) {
+	    mss = cap;
+	}
     }
     /* RFC 7323 / RFC 6691: the timestamp option takes 12 bytes of each
      * segment (1460 -> 1448 in the Linux traces). */
@@ -773,7 +795,14 @@ tcp_initial_cwnd(
     const tl_tcb *tp)
 {
     uint32_t mss = tp->mss;
+    tl_host *h = tp->host;
+    tl_tcp_route r;
 
+    if (h->nrtm && h->tcp.ops->route(h->tcp.ctx, tp->raddr, &r)
+	    && r.initcwnd) {
+	/* The route's initcwnd metric (Linux tcp_init_cwnd()). */
+	return r.initcwnd * mss;
+    }
     if (tp->host->tun.initial_cwnd > 0) {
 	return (uint32_t) tp->host->tun.initial_cwnd * mss;
     }
@@ -1079,6 +1108,11 @@ tcp_rcv_clamp(
     }
     if (mss && space > mss) {
 	space -= space % mss;
+    }
+    if (space > 65535) {
+	/* rcv_wnd = min(space, U16_MAX): the first window fits the SYN's
+	 * unscaled field, and later ones grow from it. */
+	space = 65535;
     }
     tp->rcv_wnd_clamp = space;
 }
@@ -1448,7 +1482,7 @@ tcp_req_demote(
 	    || tp->state != TCPS_SYN_RECEIVED || !(tp->flags & TF_FROMLISTEN)
 	    || tp->onq || tp->user || tp->app || tp->app_pending
 	    || tp->cork_pending || tp->xmitlog || tp->reass || tp->pend
-	    || tp->sndbuf.buf || tp->rcvbuf.buf || tp->sackblk
+	    || tp->sndbuf.buf || tp->rcvbuf.buf || tp->sackblk || tp->mtup
 	    || tp->timer_at[TT_REXMT] == TL_NEVER) {
 	return;
     }

@@ -329,9 +329,11 @@ tcp_rexmt_arm(
     }
     tp->flags &= ~(TF_TLP_ARMED | TF_REO_ARMED);
     if (tp->host->tun.tlp && tp->rxtshift == 0 && tp->have_rtt
+	    && (tp->flags & TF_SACK_PERMIT)
 	    && !(tp->flags & (TF_TLP_DONE | TF_INRECOVERY))
 	    && TCPS_HAVEESTABLISHED(tp->state)) {
-	/* Linux tcp_schedule_loss_probe(): PTO = 2 SRTT, plus TCP_RTO_MIN
+	/* Linux tcp_schedule_loss_probe(), on a connection with SACK
+	 * (tcp_is_sack()): PTO = 2 SRTT, plus TCP_RTO_MIN
 	 * (200 ms, the peer's worst delayed ACK) with one segment in flight,
 	 * else plus TCP_TIMEOUT_MIN (2 jiffies); never after the RTO would
 	 * fire: the probe then goes at that time instead of the RTO (RFC
@@ -459,6 +461,51 @@ GiveUp(
     }
 }
 
+/*
+ * tcp_mtu_probing --
+ *	Black-hole detection (Linux tcp_timer.c tcp_mtu_probing(), RFC 4821
+ *	7.8): with tcp_mtu_probing 1 or 2, the first time the search starts
+ *	(the MSS falls to tcp_base_mss's), later each time search_low falls
+ *	to the MTU of half its MSS, no more than tcp_base_mss and no less
+ *	than tcp_mtu_probe_floor or 48; the MSS follows (tcp_sync_mss()).
+ */
+
+void
+tcp_mtu_probing(
+    tl_tcb *tp)
+{
+    const tl_tunables *t = &tp->host->tun;
+    tl_mtup *m;
+    int mss;
+
+    if (!t->tcp_mtu_probing) {
+	return;
+    }
+    if (tp->mtup == NULL) {
+	tcp_route_changed(tp);	/* The state, as tcp_mtup_init() made it. */
+	if (tp->mtup == NULL) {
+	    return;
+	}
+	tp->mtup->stale = 0;
+    }
+    m = tp->mtup;
+    if (!m->enabled) {
+	m->enabled = 1;
+	m->probe_timestamp = tcp_now(tp->host);
+	tcp_event(tp->host, tp, EV_NOTE, 0, 0, 0, 0,
+		"black hole suspected: MTU probing on (tcp_mtu_probing)");
+    } else {
+	mss = tcp_mtu_to_mss(tp, m->search_low) >> 1;
+	mss = TL_MIN(t->tcp_base_mss, mss);
+	mss = TL_MAX(mss, t->tcp_mtu_probe_floor);
+	mss = TL_MAX(mss, 48);
+	m->search_low = (uint16_t) tcp_mss_to_mtu(tp, (uint32_t) mss);
+	tcp_event(tp->host, tp, EV_NOTE, 0, 0, 0, 0,
+		"black hole suspected: search_low lowered (tcp_mtu_probing)");
+    }
+    tcp_sync_mss(tp, m->pmtu_cookie);
+}
+
 static void
 RexmtTimer(
     tl_tcb *tp)
@@ -510,6 +557,15 @@ RexmtTimer(
     if (tp->rxtshift == t->tcp_retries1) {
 	tcp_event(tp->host, tp, EV_NOTE, 0, 0, 0, 0,
 		"R1 reached: negative advice to IP (RFC 1122 4.2.3.5)");
+    }
+    if (t->tcp_mtu_probing && TCPS_HAVEESTABLISHED(tp->state)
+	    && (t->retries_by_time
+		? tcp_now(tp->host) - tp->rexmt_first >= ModelTimeout(tp,
+		    t->tcp_retries1, (tl_time) t->tcp_rto_min_us * TL_US)
+		: tp->rxtshift >= t->tcp_retries1)) {
+	/* Linux tcp_write_timeout(): past tcp_retries1, each timeout is a
+	 * black hole suspected (retransmits_timed_out()). */
+	tcp_mtu_probing(tp);
     }
     /* Linux 6.18 tcp_retransmit_timer(): the first tcp_syn_linear_timeouts
      * SYN retransmissions keep the initial RTO (trace 02). */

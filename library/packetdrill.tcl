@@ -96,6 +96,11 @@ namespace eval ::tcplab::packetdrill {
 	net.ipv4.tcp_syncookies tcp_syncookies
 	net.ipv4.tcp_max_syn_backlog tcp_max_syn_backlog
 	net.ipv4.tcp_abort_on_overflow tcp_abort_on_overflow
+	net.ipv4.tcp_mtu_probing tcp_mtu_probing
+	net.ipv4.tcp_base_mss tcp_base_mss
+	net.ipv4.tcp_probe_threshold tcp_probe_threshold
+	net.ipv4.tcp_probe_interval tcp_probe_interval
+	net.ipv4.tcp_mtu_probe_floor tcp_mtu_probe_floor
     }
 }
 
@@ -1724,12 +1729,50 @@ proc ::tcplab::packetdrill::RunCommand {line cmd} {
 		    }
 		}
 	    }
-	    sysctl_restore* - ip - tc - echo - true - sleep {}
+	    ip {IpCommand $line [lrange $words 1 end]}
+	    ethtool {
+		# Offloads: the simulated interface sends each segment as it
+		# is (no TSO/GSO to turn off).
+	    }
+	    sysctl_restore* - tc - echo - true - sleep {}
 	    default {
 		lappend R(unknown) "command: $c"
 	    }
 	}
     }
+}
+
+# `ip route add|change|replace ADDR ... mtu [lock] N advmss N initcwnd N`:
+# the route's metrics on the host under test (Linux sets all of a route's
+# metrics anew on each change: one not named goes back to the default).
+# Other ip commands change nothing modelled.
+proc ::tcplab::packetdrill::IpCommand {line words} {
+    variable R
+    if {[lindex $words 0] ni {route r ro rou rout}
+	    || [lindex $words 1] ni {add change replace chg}} {
+	return
+    }
+    set dst [lindex $words 2]
+    if {![regexp {^(\d+\.\d+\.\d+\.\d+)(?:/32)?$} $dst -> dst]} {
+	lappend R(unknown) "command: ip [join $words]"
+	return
+    }
+    set m {-mtu 0 -lock 0 -advmss 0 -initcwnd 0}
+    for {set i 3} {$i < [llength $words]} {incr i} {
+	set w [lindex $words $i]
+	switch -- $w {
+	    mtu - advmss - initcwnd {
+		set v [lindex $words [incr i]]
+		if {$v eq "lock"} {
+		    if {$w eq "mtu"} {dict set m -lock 1}
+		    set v [lindex $words [incr i]]
+		}
+		dict set m -$w $v
+	    }
+	    via - dev - src - proto - scope - table - metric {incr i}
+	}
+    }
+    $R(sut) route $dst {*}$m
 }
 
 proc ::tcplab::packetdrill::ShellWords {s} {
@@ -1797,6 +1840,12 @@ proc ::tcplab::packetdrill::SetSysctl {line k v} {
 	    # space less 15, within 0..14).
 	    lassign $v lo def hi
 	    $R(sut) sysctl rcvbuf $def
+	    # The initial window comes from tcp_full_space() of tcp_rmem[1]
+	    # at the default scaling ratio, one half (tunable rcv_space_init).
+	    if {[dict get [::tcplab::profile show $R(profile)] \
+		    rcv_space_init]} {
+		$R(sut) sysctl rcv_space_init [expr {$def / 2}]
+	    }
 	    set ws [expr {max(0, min(14, int(floor(log($hi) / log(2))) - 15))}]
 	    $R(sut) sysctl rcv_wscale $ws
 	}
