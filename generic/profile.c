@@ -146,6 +146,15 @@ static const Row rows[] = {
      * Linux 3.6 took the timestamp first (tcp_ack_saw_tstamp()). */
     {{T(rtt_from_send_time), 0, 1, "RTT samples from the send time of the oldest newly acknowledged segment, as Linux"},
 	{0, 1, 0, 0}},
+    /* PSH on a retransmission. 4.4BSD tcp_output(): worked out again, set
+     * when the segment reaches the end of the send buffer. Linux: the
+     * skb's own PSH (tcp_push() at the end of a write; tcp_fragment()
+     * leaves it on the tail piece), or forced on every packet of two
+     * segments or more (__tcp_transmit_skb()); an skb goes again whole
+     * when it can: its packet as first sent, less what was acknowledged,
+     * cut at SACKed segments (tests/pkt/linux-rexmit-psh.pkt). */
+    {{T(rexmit_psh), 0, 1, "PSH on a retransmission: the segment's own from the end of a write, or forced on a whole packet of two segments or more, as Linux"},
+	{0, 1, 1, 0}},
     /* Linux tail loss probe (RFC 8985 7, tcp_schedule_loss_probe() with
      * tcp_early_retrans 3, on connections with SACK: tcp_is_sack(); the
      * kernel here sends none without, tests/pkt/linux-mtu-blackhole.pkt):

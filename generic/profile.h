@@ -122,6 +122,7 @@ typedef struct tl_tunables {
     int rto_backoff_after_min;	/* Back off the clamped RTO (RFC 6298 5.5) */
     int rto_min_in_var;		/* RTO = SRTT + max(4 RTTVAR, rto_min) (Linux) */
     int rtt_from_send_time;	/* RTT samples from send times (Linux) */
+    int rexmit_psh;		/* PSH on retransmissions as Linux */
     int tlp;			/* Tail loss probe before the first RTO */
     int dupsyn_restart;		/* A duplicate SYN restarts the SYN-ACK timer */
     int shutrd_discard;		/* shutdown(SHUT_RD) discards data (BSD) */

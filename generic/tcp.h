@@ -161,6 +161,7 @@ typedef struct tl_gso {
     uint32_t end;
     int open;			/* A packet was started */
     int multi;			/* It holds two segments or more */
+    uint32_t start;		/* Where it began */
 } tl_gso;
 
 /* The modules, in the order of the tcp_congestion_control tunable. */
@@ -577,7 +578,10 @@ void		tcp_cc_report(tl_tcb *tp, const char *why);
 uint32_t	tcp_cc_halve_flight(const tl_tcb *tp);
 void		tcp_cc_fast_retransmit(tl_tcb *tp);
 void		tcp_cc_timeout(tl_tcb *tp);
-void		tcp_cc_sent(tl_tcb *tp, uint32_t seq, uint32_t len);
+void		tcp_cc_sent(tl_tcb *tp, uint32_t seq, uint32_t len, int push);
+void		tcp_cc_continued(tl_tcb *tp, uint32_t seq);
+int		tcp_rexmit_psh(const tl_tcb *tp, uint32_t end);
+void		tcp_cc_event(tl_tcb *tp);
 void		tcp_cc_acked(tl_tcb *tp, uint32_t ack);
 tl_time		tcp_xmit_rtt(const tl_tcb *tp, uint32_t ack);
 void		tcp_idle_restart(tl_tcb *tp, int at);

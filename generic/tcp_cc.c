@@ -30,6 +30,9 @@ typedef struct {
     uint8_t lost;		/* Deemed lost (TCPCB_LOST). */
     uint8_t rtx;		/* Sent again since deemed lost
 				 * (TCPCB_SACKED_RETRANS). */
+    uint8_t push;		/* It ended the data written when it first
+				 * left (tcp_push(): the skb's own PSH). */
+    uint8_t first;		/* It began a packet as first sent. */
     uint32_t order;		/* The connection's send count then: which
 				 * of two sent at one instant went first. */
     tl_time t;			/* When it last left. */
@@ -53,6 +56,8 @@ static void	InitUndo(tl_tcb *tp);
 
 struct tl_xmitlog {
     uint32_t head, n, cap;	/* A ring of cap (a power of 2) records. */
+    uint32_t burst;		/* The send count when the event being
+				 * handled (an ACK, a timer) began. */
     XmitRec r[];
 };
 
@@ -70,7 +75,8 @@ void
 tcp_cc_sent(
     tl_tcb *tp,
     uint32_t seq,
-    uint32_t len)
+    uint32_t len,
+    int push)
 {
     tl_xmitlog *x = tp->xmitlog;
     uint32_t i;
@@ -92,10 +98,15 @@ tcp_cc_sent(
     if (len > tp->mss && tp->mss && SEQ_GEQ(seq, tp->snd_max)) {
 	/* A GSO packet: a record per segment, as a SACK of part of an skb
 	 * splits it in Linux (tcp_sacktag_walk() -> tcp_fragment()). */
+	uint32_t start = seq;
+
 	while (len > 0) {
 	    uint32_t n = TL_MIN(len, (uint32_t) tp->mss);
 
-	    tcp_cc_sent(tp, seq, n);
+	    tcp_cc_sent(tp, seq, n, push && n == len);
+	    if (seq != start) {
+		tcp_cc_continued(tp, seq);
+	    }
 	    seq += n;
 	    len -= n;
 	}
@@ -109,6 +120,7 @@ tcp_cc_sent(
 	    return;
 	}
 	nx->head = 0;
+	nx->burst = x ? x->burst : 0;
 	nx->n = x ? x->n : 0;
 	nx->cap = cap;
 	for (i = 0; i < nx->n; i++) {
@@ -127,6 +139,8 @@ tcp_cc_sent(
 	r = &x->r[(x->head + x->n++) & (x->cap - 1)];
 	r->end = seq + len;
 	r->rexmit = r->sacked = r->lost = r->rtx = 0;
+	r->push = push != 0;
+	r->first = 1;
 	r->t = tcp_now(tp->host);
 	r->order = ++tp->xmit_order;
 	return;
@@ -203,6 +217,78 @@ tcp_cc_acked(
     }
     if (tp->cc->pkts_acked) {
 	tp->cc->pkts_acked(tp, ack, segs, rtt);
+    }
+}
+
+/* The segment logged last, at seq, left in the same packet as the one
+ * before it. */
+void
+tcp_cc_continued(
+    tl_tcb *tp,
+    uint32_t seq)
+{
+    tl_xmitlog *x = tp->xmitlog;
+
+    if (x && x->n >= 2 && REC(x, x->n - 2)->end == seq
+	    && !REC(x, x->n - 1)->rexmit) {
+	REC(x, x->n - 1)->first = 0;
+    }
+}
+
+/*
+ * tcp_rexmit_psh --
+ *	PSH on the retransmission of the segment ending at end, as Linux
+ *	sends it: the skb's own PSH (tcp_push() at the end of a write; a
+ *	split leaves it on the tail), or forced on every packet of two
+ *	segments or more (__tcp_transmit_skb(): tcp_skb_pcount() > 1). Linux
+ *	sends an skb again whole when it can: the packet as first sent, less
+ *	what was acknowledged, cut where SACKed segments lie. tcplab sends
+ *	segment by segment, so the segment closes such a packet when it ends
+ *	its skb and the segment before it in the skb went again in the same
+ *	go (while handling the same ACK or timer). -1 when no segment
+ *	logged ends at end.
+ */
+
+int
+tcp_rexmit_psh(
+    const tl_tcb *tp,
+    uint32_t end)
+{
+    const tl_xmitlog *x = tp->xmitlog;
+    const XmitRec *r, *prev;
+    uint32_t i;
+
+    for (i = 0; x && i < x->n; i++) {
+	if (REC(x, i)->end == end) {
+	    break;
+	}
+    }
+    if (!x || i == x->n) {
+	return -1;
+    }
+    r = REC(x, i);
+    if (r->push) {
+	return 1;
+    }
+    if (i + 1 < x->n && !REC(x, i + 1)->first && !REC(x, i + 1)->sacked) {
+	return 0;		/* Not the end of its skb. */
+    }
+    if (r->first || i == 0) {
+	return 0;		/* A skb of one segment. */
+    }
+    prev = REC(x, i - 1);
+    return !prev->sacked && prev->rexmit
+	    && (int32_t) (prev->order - x->burst) > 0;
+}
+
+/* An ACK or a timer is being handled: what it sends again is one go
+ * (tcp_rexmit_psh()). */
+void
+tcp_cc_event(
+    tl_tcb *tp)
+{
+    if (tp->xmitlog) {
+	tp->xmitlog->burst = tp->xmit_order;
     }
 }
 
@@ -756,7 +842,7 @@ tcp_sack_recover(
     tl_tcb *tp)
 {
     uint32_t seq, len;
-    tl_gso gso = {0, 0, 0};
+    tl_gso gso = {0, 0, 0, 0};
     int guard;
 
     for (guard = 0; guard < 1000; guard++) {
@@ -1031,7 +1117,7 @@ RackRecover(
 {
     uint32_t seq, i;
     uint32_t sacked, lost, pipe;
-    tl_gso gso = {0, 0, 0};
+    tl_gso gso = {0, 0, 0, 0};
     int guard;
 
     for (guard = 0; guard < 1000; guard++) {
@@ -2008,7 +2094,7 @@ LossSend(
 	return 0;
     }
     if (tp->frto == 2) {
-	tl_gso gso = {0, 0, 0};
+	tl_gso gso = {0, 0, 0, 0};
 	int guard;
 
 	tp->frto = 1;

@@ -730,7 +730,7 @@ tcp_mtup_probe_failed(
 {
     tl_mtup *m = tp->mtup;
     uint32_t segs, seq, len;
-    tl_gso g = {0, 0, 0};
+    tl_gso g = {0, 0, 0, 0};
 
     if (m == NULL || !m->probe_size || tp->snd_una != m->probe_seq_start
 	    || tp->ca_state >= CA_CWR || (tp->flags & TF_INRECOVERY)) {
@@ -1320,6 +1320,7 @@ Synchronized(
     }
     una0 = tp->snd_una;
     cwnd0 = tp->cwnd;
+    tcp_cc_event(tp);
     tp->rack_acked = 0;
     if ((tp->flags & TF_SACK_PERMIT) && th->opt.nsack) {
 	dsack = tcp_dsack_check(tp, th, una0);

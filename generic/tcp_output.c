@@ -313,7 +313,16 @@ Emit(
     if (len || (flags & TH_SYN)) {
 	tp->lsndtime = tcp_now(h);
     }
-    tcp_cc_sent(tp, seq, len);
+    if (len) {
+	/* The segment's own PSH, Linux's tcp_push(): it ends what was
+	 * written, or a MSG_EOR record (a send() of its own). */
+	uint32_t n = len;
+	int own = (flags & TH_PUSH) && (seq + len == tp->snd_buf_seq
+		+ tp->sndbuf.len || (tp->neor && tcp_eor_clip(tp, seq, &n)
+		    && n == len));
+
+	tcp_cc_sent(tp, seq, len, own);
+    }
 }
 
 /* Sends a control segment at seq (RST, keepalive probe) without moving
@@ -413,6 +422,7 @@ GsoPush(
 	    n -= n % tp->mss;
 	}
 	g->open = 1;
+	g->start = seq;
 	g->end = seq + TL_MAX(n, len);
 	g->multi = n > tp->mss;
     }
@@ -426,6 +436,38 @@ GsoPush(
  *	new data at snd_max. New data goes in the GSO packet *g (NULL for a
  *	retransmission), room the bytes the caller may send from seq now.
  */
+
+/* The segment at seq just sent continues the GSO packet *g: the send log
+ * keeps where packets began (tunable rexmit_psh). */
+static void
+GsoContinued(
+    tl_tcb *tp,
+    const tl_gso *g,
+    uint32_t seq)
+{
+    if (g && g->open && SEQ_GT(seq, g->start) && SEQ_LT(seq, g->end)) {
+	tcp_cc_continued(tp, seq);
+    }
+}
+
+/* PSH on data [seq, seq + len) about to leave: a retransmission as Linux
+ * sends it (tunable rexmit_psh, tcp_rexmit_psh()), new data as worked out
+ * for it. */
+static int
+RexmitPush(
+    const tl_tcb *tp,
+    uint32_t seq,
+    uint32_t len,
+    int push)
+{
+    int linux;
+
+    if (!tp->host->tun.rexmit_psh || !SEQ_LT(seq, tp->snd_max)) {
+	return push;
+    }
+    linux = tcp_rexmit_psh(tp, seq + len);
+    return linux < 0 ? push : linux;
+}
 
 void
 tcp_output_range(
@@ -454,7 +496,9 @@ tcp_output_range(
     if (tcp_unpushed(tp, seq + len)) {
 	push = 0;
     }
+    push = RexmitPush(tp, seq, len, push);
     Emit(tp, seq, len, TH_ACK | (push ? TH_PUSH : 0));
+    GsoContinued(tp, g, seq);
     if (SEQ_LT(seq, tp->snd_max)) {
 	tp->retrans++;
 	tp->host->stats.tcp_retrans++;
@@ -812,7 +856,7 @@ Output(
 {
     tl_host *h = tp->host;
     int state, flags, sendalot, probed = 0;
-    tl_gso gso = {0, 0, 0};
+    tl_gso gso = {0, 0, 0, 0};
 
   again:
     sendalot = 0;
@@ -989,7 +1033,12 @@ Output(
 	     * CA_EVENT_TX_START with nothing in flight). */
 	    tp->cc->cwnd_event(tp, CC_EV_TX_START);
 	}
+	if (len) {
+	    flags = RexmitPush(tp, seq, len, (flags & TH_PUSH) != 0)
+		    ? flags | TH_PUSH : flags & ~TH_PUSH;
+	}
 	Emit(tp, seq, len, flags);
+	GsoContinued(tp, &gso, seq);
 	if ((tp->flags & TF_FORCE) && !tp->host->tun.zwp_empty
 		&& tcp_timer_pending(tp, TT_PERSIST)) {
 	    /* 4.4BSD: a send forced by the persist timer moves only snd_max;

@@ -97,6 +97,7 @@ tcp_timer_expire(
 	return;
     }
     tp->timer_at[which] = TL_NEVER;
+    tcp_cc_event(tp);
     fns[which](tp);
 }
 
