@@ -1152,8 +1152,7 @@ so_tcp_info(
     if ((tp->flags & TF_SACK_PERMIT)
 	    && tp->host->tun.sack_recovery == SACKREC_LINUX) {
 	/* Linux's lost_out and retrans_out, from RACK's send log. */
-	info->tcpi_lost = tcp_rack_lost(tp);
-	info->tcpi_retrans = tcp_rack_retrans(tp);
+	tcp_rack_outstanding(tp, &info->tcpi_lost, &info->tcpi_retrans);
     } else if (info->tcpi_ca_state == CA_LOSS) {
 	/* tcp_enter_loss(): all that is not SACKed is lost. */
 	info->tcpi_lost = info->tcpi_unacked > sacked

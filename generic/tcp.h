@@ -612,8 +612,8 @@ void		tcp_undo_ack(tl_tcb *tp, const tl_tcphdr *th, int dsack,
 uint32_t	tcp_cc_reno_undo(tl_tcb *tp);
 void		tcp_rack_timeout(tl_tcb *tp);
 void		tcp_rack_rto(tl_tcb *tp);
-uint32_t	tcp_rack_lost(const tl_tcb *tp);
-uint32_t	tcp_rack_retrans(const tl_tcb *tp);
+void		tcp_rack_outstanding(const tl_tcb *tp, uint32_t *lostPtr,
+		    uint32_t *retransPtr);
 
 /* tcp_timer.c */
 void		tcp_timer_init(tl_tcb *tp);

@@ -1309,35 +1309,27 @@ tcp_rack_rto(
     }
 }
 
-/* Segments deemed lost and not SACKed (Linux tcpi_lost), for RACK. */
-uint32_t
-tcp_rack_lost(
-    const tl_tcb *tp)
+/* Segments deemed lost and not SACKed, and retransmitted segments neither
+ * delivered nor deemed lost again: Linux's lost_out and retrans_out
+ * (tcpi_lost, tcpi_retrans), for RACK. */
+void
+tcp_rack_outstanding(
+    const tl_tcb *tp,
+    uint32_t *lostPtr,
+    uint32_t *retransPtr)
 {
     const tl_xmitlog *x = tp->xmitlog;
-    uint32_t i, n = 0;
+    uint32_t i;
 
-    for (i = 0; x && i < x->n; i++) {
-	n += REC(x, i)->lost && !REC(x, i)->sacked;
-    }
-    return n;
-}
-
-/* Retransmitted segments not yet delivered nor deemed lost again (Linux
- * tcpi_retrans, retrans_out), for RACK. */
-uint32_t
-tcp_rack_retrans(
-    const tl_tcb *tp)
-{
-    const tl_xmitlog *x = tp->xmitlog;
-    uint32_t i, n = 0;
-
+    *lostPtr = *retransPtr = 0;
     for (i = 0; x && i < x->n; i++) {
 	const XmitRec *r = REC(x, i);
 
-	n += r->rexmit && !r->sacked && !(r->lost && !r->rtx);
+	if (!r->sacked) {
+	    *lostPtr += r->lost;
+	    *retransPtr += r->rexmit && !(r->lost && !r->rtx);
+	}
     }
-    return n;
 }
 
 /* Linux's flight (tcp_packets_in_flight()) in bytes, for RACK. */
