@@ -8,6 +8,13 @@
  *	given back whenever the ring is empty, so an idle connection holds at
  *	most that small buffer (as Linux holds skbs only while they carry
  *	data) and one that never carried data holds none.
+ *
+ *	A ring may also hold a run of a generated stream instead of bytes
+ *	(ring_gen(): the source application's data, a pure function of the
+ *	stream offset, as a file that sendfile() reads): while every byte it
+ *	holds comes from one generator, in order, it stores none and makes
+ *	them when they are read (ring_peek()). Anything else written to it
+ *	makes them first and stores them as any bytes.
  */
 
 #ifndef TCPLAB_RING_H
@@ -17,8 +24,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A generated run: the generator and the stream offset of the oldest byte. */
+typedef struct tl_ringgen {
+    void (*fn)(void *arg, uint64_t off, uint8_t *buf, uint32_t n);
+    void *arg;
+    uint64_t off;
+} tl_ringgen;
+
 typedef struct tl_ring {
-    uint8_t *buf;		/* NULL while empty. */
+    union {
+	uint8_t *buf;		/* NULL while empty. */
+	tl_ringgen *gen;	/* Not NULL with size 0: a generated run. */
+    };
     uint32_t cap;		/* What it may hold (SO_SNDBUF, SO_RCVBUF). */
     uint32_t size;		/* What buf holds now: grows up to cap. */
     uint32_t head, len;		/* head: index of the oldest byte. */
@@ -44,6 +61,13 @@ ring_free(tl_ring *r)
     r->cap = r->size = r->len = r->head = 0;
 }
 
+/* Does r hold a generated run (no stored bytes)? */
+static inline int
+ring_is_gen(const tl_ring *r)
+{
+    return r->size == 0 && r->buf != NULL;
+}
+
 static inline uint32_t
 ring_space(const tl_ring *r)
 {
@@ -59,6 +83,10 @@ ring_peek(const tl_ring *r, uint32_t off, uint8_t *out, uint32_t n)
     if (n == 0) {
 	return;
     }
+    if (ring_is_gen(r)) {
+	r->gen->fn(r->gen->arg, r->gen->off + off, out, n);
+	return;
+    }
     pos = (r->head + off) % r->size;
     first = r->size - pos < n ? r->size - pos : n;
     memcpy(out, r->buf + pos, first);
@@ -68,7 +96,8 @@ ring_peek(const tl_ring *r, uint32_t off, uint8_t *out, uint32_t n)
 /*
  * Makes room for n more bytes (n <= ring_space()): the memory doubles,
  * from RING_MINSIZE up to cap (by half at least, past a cap that grew).
- * Returns 0 if there is none to be had.
+ * A generated run becomes stored bytes. Returns 0 if there is no memory
+ * to be had.
  */
 static inline int
 ring_reserve(tl_ring *r, uint32_t n)
@@ -135,6 +164,15 @@ ring_drop(tl_ring *r, uint32_t n)
     if (n > r->len) {
 	n = r->len;
     }
+    if (ring_is_gen(r)) {
+	r->gen->off += n;
+	r->len -= n;
+	if (r->len == 0) {
+	    free(r->gen);
+	    r->gen = NULL;
+	}
+	return;
+    }
     r->head = r->size ? (r->head + n) % r->size : 0;
     r->len -= n;
     if (r->len == 0 && r->size > RING_MINSIZE) {
@@ -142,6 +180,42 @@ ring_drop(tl_ring *r, uint32_t n)
 	r->buf = NULL;
 	r->size = r->head = 0;
     }
+}
+
+/*
+ * Appends up to n bytes of a generated stream, the first of them at
+ * stream offset off, without storing them: into an empty ring, or after
+ * a run of the same stream that ends at off. Returns how many were taken;
+ * 0 when the ring holds other bytes (the caller then stores them).
+ */
+static inline uint32_t
+ring_gen(tl_ring *r, void (*fn)(void *, uint64_t, uint8_t *, uint32_t),
+	void *arg, uint64_t off, uint32_t n)
+{
+    if (n > r->cap - r->len) {
+	n = r->cap - r->len;
+    }
+    if (n == 0) {
+	return 0;
+    }
+    if (r->len == 0 && !ring_is_gen(r)) {
+	tl_ringgen *g = malloc(sizeof(*g));
+
+	if (g == NULL) {
+	    return 0;
+	}
+	free(r->buf);		/* The smallest buffer, empty. */
+	g->fn = fn;
+	g->arg = arg;
+	g->off = off;
+	r->gen = g;
+	r->size = r->head = 0;
+    } else if (!ring_is_gen(r) || r->gen->fn != fn || r->gen->arg != arg
+	    || r->gen->off + r->len != off) {
+	return 0;
+    }
+    r->len += n;
+    return n;
 }
 
 #endif /* TCPLAB_RING_H */

@@ -79,7 +79,9 @@ typedef struct tl_reass {
 /*
  * Makes n bytes of a generated stream, from offset off of it (an
  * application's data made as the send buffer has room, as sendfile() reads
- * a file: apps.c's source).
+ * a file: apps.c's source). The same offset must always give the same
+ * bytes: the send buffer keeps a generated run as the generator and an
+ * offset and makes its bytes again each time they are sent (ring.h).
  */
 typedef void tl_gen_fn(void *arg, uint64_t off, uint8_t *buf, uint32_t n);
 

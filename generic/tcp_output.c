@@ -29,22 +29,25 @@ tcp_fill_sndbuf(
 	uint32_t n;
 
 	if (c->gen) {
-	    /* A generated stream: made in place, in contiguous pieces. */
+	    /* A generated stream: kept as a run, made when sent (ring_gen());
+	     * after other bytes, made in place, in contiguous pieces. */
 	    uint32_t tail;
 
 	    n = ring_space(r);
 	    if (n > c->len - c->off) {
 		n = (uint32_t) (c->len - c->off);
 	    }
-	    if (!ring_reserve(r, n)) {
-		break;
+	    if (ring_gen(r, c->gen, c->genarg, c->genoff + c->off, n) == 0) {
+		if (!ring_reserve(r, n)) {
+		    break;
+		}
+		tail = (r->head + r->len) % r->size;
+		if (n > r->size - tail) {
+		    n = r->size - tail;
+		}
+		c->gen(c->genarg, c->genoff + c->off, r->buf + tail, n);
+		ring_write(r, NULL, n);
 	    }
-	    tail = (r->head + r->len) % r->size;
-	    if (n > r->size - tail) {
-		n = r->size - tail;
-	    }
-	    c->gen(c->genarg, c->genoff + c->off, r->buf + tail, n);
-	    ring_write(r, NULL, n);
 	} else {
 	    n = ring_write(r, c->data + c->off, (uint32_t) (c->len - c->off));
 	}
