@@ -86,7 +86,7 @@ Pattern(
     while (n > 0) {
 	uint32_t off = (uint32_t) (pos % 36), m = n < 4096 ? n : 4096;
 
-	memcpy(p, block + off, m);
+	memmove(p, block + off, m);
 	p += m;
 	pos += m;
 	n -= m;
