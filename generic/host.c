@@ -49,6 +49,7 @@ TcpSegSend(
 
     p->gso = gso;
     p->built = 1;
+    p->csum_ip = (uint32_t) (p->data - p->buf);	/* TCP left it 0. */
     host_ip_output(ctx, src, dst, IPPROTO_TCP_, ecn, p, IP_HDRLEN + len);
 }
 
@@ -791,6 +792,10 @@ host_input(
 	d += ETH_HDRLEN;
 	len -= ETH_HDRLEN;
     }
+    if (p->csum_ip && !(p->built && h->tun.cksum_trust
+	    && host_has_addr(h, ip_dst(p->buf + p->csum_ip)))) {
+	pkt_csum(p);		/* Checked, or forwarded. */
+    }
     IpInput(h, d, len, p->gso, 0, p->built);
   done:
     pkt_free(h->net, p);
@@ -808,6 +813,9 @@ host_loop_input(
     tl_pkt *p)
 {
     if (h->up && p->lo_crashes == h->crashes) {
+	if (!(p->built && h->tun.cksum_trust)) {
+	    pkt_csum(p);
+	}
 	IpInput(h, p->data, p->len, p->gso, 1, p->built);
     }
     pkt_free(h->net, p);

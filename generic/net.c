@@ -537,6 +537,7 @@ pkt_alloc(
     p->len = len;
     p->gso = 0;
     p->built = 0;
+    p->csum_ip = 0;
     p->data = p->buf;
     event_init(&p->ev, NULL, p);
     return p;
@@ -562,6 +563,27 @@ pkt_free(
     }
 }
 
+/*
+ * pkt_csum --
+ *	Computes the TCP checksum a host left to be computed (csum_ip), so
+ *	that whoever reads the frame finds the true value. Frames nobody
+ *	reads but a host that trusts them (tunable cksum_trust) never need
+ *	it.
+ */
+
+void
+pkt_csum(
+    tl_pkt *p)
+{
+    if (p->csum_ip) {
+	uint8_t *ip = p->buf + p->csum_ip;
+	uint32_t ihl = ip_hdrlen(ip);
+
+	tcp_set_cksum(ip + ihl, ip_totlen(ip) - ihl, ip_src(ip), ip_dst(ip));
+	p->csum_ip = 0;
+    }
+}
+
 static void
 Tap(
     tl_net *net,
@@ -576,6 +598,7 @@ Tap(
     if (net->observers == NULL) {
 	return;
     }
+    pkt_csum(p);
     info.kind = kind;
     info.time = when;
     info.link = p->from->link;
@@ -619,6 +642,7 @@ Deliver(
     if (to == to->link->peer) {
 	/* Out of the network: to the device behind a TAP link. */
 	if (to->link->output) {
+	    pkt_csum(p);
 	    to->link->output(to->link->outputArg, p->data, p->len, p->gso);
 	}
 	pkt_free(net, p);
@@ -668,6 +692,7 @@ Copy(
 {
     tl_pkt *c = pkt_alloc(p->net, p->len);
 
+    pkt_csum(p);
     memcpy(c->data, p->data, p->len);
     c->gso = p->gso;
     c->built = p->built;
@@ -724,6 +749,9 @@ Leave(
     info.len = p->len;
     info.l2len = link_is_ether(link) ? ETH_HDRLEN : 0;
     info.reason = NULL;
+    if (net->faults) {
+	pkt_csum(p);		/* A rule may match any byte. */
+    }
     for (fp = &net->faults; (f = *fp) != NULL; ) {
 	if (f->count != 0 && f->match(f->matchArg, &info)) {
 	    f->hits++;

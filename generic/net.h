@@ -27,6 +27,12 @@ struct tl_pkt {
     uint32_t gso;		/* A TCP segment of several: their MSS, else 0. */
     int built;			/* A simulated host built it: its checksums
 				 * are right (tunable cksum_trust). */
+    uint32_t csum_ip;		/* Not 0: the TCP checksum of the datagram
+				 * at buf + csum_ip is not computed yet;
+				 * pkt_csum() does it before anyone reads
+				 * the frame (an observer, a fault rule, a
+				 * device, a host that checks or forwards
+				 * it). */
     uint32_t cap;
     uint8_t *data;
     uint8_t buf[];
@@ -183,6 +189,7 @@ void		net_link_input(tl_link *link, const uint8_t *frame,
 void		net_link_input_pkt(tl_link *link, tl_pkt *p);
 tl_pkt	       *pkt_alloc(tl_net *net, uint32_t len);
 void		pkt_free(tl_net *net, tl_pkt *pkt);
+void		pkt_csum(tl_pkt *pkt);
 void		net_transmit(tl_iface *ifc, tl_pkt *pkt);
 void		net_loopback(tl_host *host, tl_pkt *pkt);
 tl_iface       *link_resolve(tl_link *link, tl_addr addr);

@@ -82,7 +82,9 @@ typedef struct tl_tcp_ops {
     uint8_t *(*seg_alloc)(void *ctx, uint32_t len, void **segPtr);
     /* Send it from src to dst. gso: a segment of several of that size
      * for an interface that cuts it up, else 0; ecn: the IP header's ECN
-     * field (RFC 3168: 2 = ECT(0)). */
+     * field (RFC 3168: 2 = ECT(0)). TCP leaves the checksum field 0:
+     * what sends the segment computes it (as Linux leaves it to the
+     * device or to skb_checksum_help(): CHECKSUM_PARTIAL). */
     void (*seg_send)(void *ctx, void *seg, tl_addr src, tl_addr dst,
 	    uint32_t len, uint32_t gso, uint8_t ecn);
     /* Call tcp_timer_expire(tp, which) at `when` (absolute time), instead

@@ -289,7 +289,7 @@ Emit(
     th.ack = (flags & TH_ACK) ? tp->rcv_nxt : 0;
     th.flags = (uint8_t) flags;
     th.win = (uint16_t) win;
-    tcp_build(seg, &th, opts, optlen, len, tp->laddr, tp->raddr);
+    tcp_build_header(seg, &th, opts, optlen, len);	/* seg_send sums. */
     if (!(flags & TH_SYN)) {
 	win <<= tp->rcv_wscale;
     }

@@ -667,7 +667,7 @@ tcp_respond(
     }
     h->stats.tcp_out++;
     seg = h->tcp.ops->seg_alloc(h->tcp.ctx, TCP_HDRLEN, &p);
-    tcp_build(seg, &th, NULL, 0, 0, src, dst);
+    tcp_build_header(seg, &th, NULL, 0, 0);	/* seg_send sums. */
     h->tcp.ops->seg_send(h->tcp.ctx, p, src, dst, TCP_HDRLEN, 0, 0);
 }
 

@@ -266,7 +266,8 @@ tcp_parse(
  * tcp_build --
  *	Writes the header and options of th at p, where datalen bytes of data
  *	already follow the header space (20 + optlen bytes), and computes the
- *	checksum over all of it.
+ *	checksum over all of it (tcp_build_header(): leaves it 0, for
+ *	tcp_set_cksum() later).
  * Results:
  *	The segment's length.
  */
@@ -280,6 +281,21 @@ tcp_build(
     size_t datalen,
     tl_addr src,
     tl_addr dst)
+{
+    size_t len = tcp_build_header(p, th, opts, optlen, datalen);
+
+    put16(p + 16, cksum_fold(cksum_add(cksum_pseudo(src, dst, IPPROTO_TCP_,
+	    (uint32_t) len), p, len)));
+    return len;
+}
+
+size_t
+tcp_build_header(
+    uint8_t *p,
+    const tl_tcphdr *th,
+    const uint8_t *opts,
+    size_t optlen,
+    size_t datalen)
 {
     size_t off = TCP_HDRLEN + ((optlen + 3) & ~(size_t) 3), len;
 
@@ -297,8 +313,6 @@ tcp_build(
 	memset(p + TCP_HDRLEN + optlen, TCPOPT_EOL, off - TCP_HDRLEN - optlen);
     }
     len = off + datalen;
-    put16(p + 16, cksum_fold(cksum_add(cksum_pseudo(src, dst, IPPROTO_TCP_,
-	    (uint32_t) len), p, len)));
     return len;
 }
 

@@ -106,6 +106,8 @@ wire_err	tcp_parse(const uint8_t *p, size_t len, tl_addr src, tl_addr dst,
 wire_err	tcp_opts_parse(const uint8_t *p, size_t len, tl_tcpopts *o);
 size_t		tcp_build(uint8_t *p, const tl_tcphdr *th, const uint8_t *opts,
 		    size_t optlen, size_t datalen, tl_addr src, tl_addr dst);
+size_t		tcp_build_header(uint8_t *p, const tl_tcphdr *th,
+		    const uint8_t *opts, size_t optlen, size_t datalen);
 
 /* Headers read without verifying them (traces, captures: what was on the
  * wire) and datagrams edited in place (forwarding, segmentation). */

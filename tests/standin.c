@@ -152,6 +152,7 @@ SegSend(
     (void) ctx;
     (void) gso;
     (void) ecn;
+    tcp_set_cksum(seg, len, src, dst);	/* TCP leaves it to the sender. */
     PrintSeg(">", seg, len, src, dst);
     if (peerOn && tcp_parse(seg, len, src, dst, &th, 1) == WIRE_OK
 	    && th.datalen > 0) {
