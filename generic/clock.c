@@ -81,6 +81,9 @@ clock_init(
     c->heap = NULL;
     c->n = c->cap = 0;
     c->order = 0;
+    c->fifo = NULL;
+    c->fhead = c->ftail = c->fcap = 0;
+    c->flast = 0;
     c->wake = NULL;
     c->wakeArg = NULL;
 }
@@ -97,6 +100,83 @@ clock_free(
     free(c->heap);
     c->heap = NULL;
     c->n = c->cap = 0;
+    for (i = c->fhead; i != c->ftail; i++) {
+	if (c->fifo[i & (c->fcap - 1)]) {
+	    c->fifo[i & (c->fcap - 1)]->idx = -1;
+	}
+    }
+    free(c->fifo);
+    c->fifo = NULL;
+    c->fhead = c->ftail = c->fcap = 0;
+}
+
+/*
+ * FifoPut --
+ *	Puts ev at the FIFO's tail if it belongs there: due now, stamped
+ *	after every event already in it, and no driver on real time to wake.
+ * Results:
+ *	1 if it did.
+ */
+
+static int
+FifoPut(
+    tl_clock *c,
+    tl_event *ev)
+{
+    size_t i;
+
+    if (ev->when != c->now || c->wake
+	    || (c->fhead != c->ftail && ev->order < c->flast)
+	    || c->ftail - c->fhead >= (size_t) CLOCK_FIFO) {
+	return 0;
+    }
+    if (c->ftail - c->fhead == c->fcap) {
+	size_t cap = c->fcap ? 2 * c->fcap : 64;
+	tl_event **f = malloc(cap * sizeof(*f));
+
+	if (f == NULL) {
+	    abort();
+	}
+	for (i = c->fhead; i != c->ftail; i++) {
+	    tl_event *e = c->fifo[i & (c->fcap - 1)];
+
+	    f[i & (cap - 1)] = e;
+	    if (e) {
+		e->idx = CLOCK_FIFO + (long) (i & (cap - 1));
+	    }
+	}
+	free(c->fifo);
+	c->fifo = f;
+	c->fcap = cap;
+    }
+    for (i = c->fhead; i != c->ftail; i++) {
+	if (c->fifo[i & (c->fcap - 1)]) {
+	    break;
+	}
+    }
+    c->fhead = i;			/* Cancelled slots at the head go. */
+    c->fifo[c->ftail & (c->fcap - 1)] = ev;
+    ev->idx = CLOCK_FIFO + (long) (c->ftail & (c->fcap - 1));
+    c->ftail++;
+    c->flast = ev->order;
+    return 1;
+}
+
+/* The FIFO's first event, NULL when it is empty (cancelled slots at its
+ * head are passed over for good). */
+static tl_event *
+FifoHead(
+    tl_clock *c)
+{
+    while (c->fhead != c->ftail) {
+	tl_event *ev = c->fifo[c->fhead & (c->fcap - 1)];
+
+	if (ev) {
+	    return ev;
+	}
+	c->fhead++;
+    }
+    return NULL;
 }
 
 void
@@ -149,6 +229,9 @@ clock_queue(
 	c->heap = h;
 	c->cap = cap;
     }
+    if (FifoPut(c, ev)) {
+	return;
+    }
     c->heap[c->n] = ev;
     ev->idx = (long) c->n;
     c->n++;
@@ -172,6 +255,9 @@ clock_schedule(
 {
     size_t i;
 
+    if (ev->idx >= CLOCK_FIFO) {
+	clock_cancel(c, ev);
+    }
     if (ev->idx < 0) {
 	clock_stamp(c, ev, when);
 	clock_queue(c, ev);
@@ -203,6 +289,11 @@ clock_cancel(
     if (ev->idx < 0) {
 	return;
     }
+    if (ev->idx >= CLOCK_FIFO) {
+	c->fifo[ev->idx - CLOCK_FIFO] = NULL;
+	ev->idx = -1;
+	return;
+    }
     i = (size_t) ev->idx;
     ev->idx = -1;
     last = c->heap[--c->n];
@@ -223,7 +314,27 @@ tl_time
 clock_next(
     const tl_clock *c)
 {
+    size_t i;
+
+    for (i = c->fhead; i != c->ftail; i++) {
+	if (c->fifo[i & (c->fcap - 1)]) {
+	    return c->now;		/* Nothing is due before now. */
+	}
+    }
     return c->n ? c->heap[0]->when : TL_NEVER;
+}
+
+/* The earliest queued event, or NULL. */
+tl_event *
+clock_first(
+    tl_clock *c)
+{
+    tl_event *f = FifoHead(c);
+
+    if (c->n && (f == NULL || Earlier(c->heap[0], f))) {
+	return c->heap[0];
+    }
+    return f;
 }
 
 /*
@@ -241,10 +352,10 @@ clock_step(
 {
     tl_event *ev;
 
-    if (c->n == 0 || c->heap[0]->when == TL_NEVER) {
+    ev = clock_first(c);
+    if (ev == NULL || ev->when == TL_NEVER) {
 	return 0;
     }
-    ev = c->heap[0];
     clock_cancel(c, ev);
     if (ev->when > c->now) {
 	c->now = ev->when;

@@ -6,6 +6,12 @@
  *	run is deterministic. Events are embedded in their owners (a timer in a
  *	TCB, a frame in flight), so an idle timer costs nothing and scheduling
  *	never allocates except to grow the heap.
+ *
+ *	Events for the current instant queued in the order of their stamps
+ *	(a built-in application's turn after each segment, frames through
+ *	the loopback) wait in a FIFO beside the heap instead: they fire
+ *	exactly where the heap would have fired them, without sifting
+ *	through it.
  */
 
 #ifndef TCPLAB_CLOCK_H
@@ -19,7 +25,8 @@ typedef void tl_event_fn(void *arg, tl_event *evPtr);
 struct tl_event {
     tl_time when;		/* When it fires. */
     uint64_t order;		/* Tie-breaker: scheduling order. */
-    long idx;			/* Position in the heap, -1 when idle. */
+    long idx;			/* Position in the heap, CLOCK_FIFO + its
+				 * position in the FIFO, -1 when idle. */
     tl_event_fn *fn;		/* What to call. */
     void *arg;			/* Its argument. */
 };
@@ -33,11 +40,18 @@ typedef struct tl_clock {
     tl_event **heap;
     size_t n, cap;
     uint64_t order;
+    /* The FIFO of events at now: a ring of fcap slots (a power of 2);
+     * fhead and ftail count positions, cancelled slots are NULL. */
+    tl_event **fifo;
+    size_t fhead, ftail, fcap;
+    uint64_t flast;		/* Order of the last event put in. */
     /* Told when an event becomes the earliest, so that a driver on real
      * time (the Tcl event loop) can wake up for it; NULL on virtual time. */
     void (*wake)(void *arg, tl_time when);
     void *wakeArg;
 } tl_clock;
+
+#define CLOCK_FIFO	(1L << 30)
 
 void		clock_init(tl_clock *c);
 void		clock_free(tl_clock *c);
@@ -47,6 +61,7 @@ void		clock_stamp(tl_clock *c, tl_event *ev, tl_time when);
 void		clock_queue(tl_clock *c, tl_event *ev);
 void		clock_cancel(tl_clock *c, tl_event *ev);
 tl_time		clock_next(const tl_clock *c);
+tl_event *	clock_first(tl_clock *c);
 int		clock_step(tl_clock *c);
 
 static inline int

@@ -198,9 +198,12 @@ net_free(
     MapFree(&net->hostsbyname);
     MapFree(&net->hostsbyaddr);
     /* Frames still in flight are events; drain them without running. */
-    while (net->clock.n) {
-	tl_event *ev = net->clock.heap[0];
+    for (;;) {
+	tl_event *ev = clock_first(&net->clock);
 
+	if (ev == NULL) {
+	    break;
+	}
 	clock_cancel(&net->clock, ev);
 	if (ev->fn == Deliver) {
 	    /* The first of a line takes the rest with it. */
