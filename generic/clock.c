@@ -72,6 +72,21 @@ SiftDown(
     Place(c, ev, i);
 }
 
+/* Fills the vacant top slot, if any, with the heap's last event. */
+static void
+FillHole(
+    tl_clock *c)
+{
+    if (c->hole) {
+	c->hole = 0;
+	c->n--;
+	if (c->n > 0) {
+	    Place(c, c->heap[c->n], 0);
+	    SiftDown(c, 0);
+	}
+    }
+}
+
 void
 clock_init(
     tl_clock *c)
@@ -84,6 +99,7 @@ clock_init(
     c->fifo = NULL;
     c->fhead = c->ftail = c->fcap = 0;
     c->flast = 0;
+    c->hole = 0;
     c->wake = NULL;
     c->wakeArg = NULL;
 }
@@ -94,6 +110,7 @@ clock_free(
 {
     size_t i;
 
+    FillHole(c);
     for (i = 0; i < c->n; i++) {
 	c->heap[i]->idx = -1;
     }
@@ -232,6 +249,16 @@ clock_queue(
     if (FifoPut(c, ev)) {
 	return;
     }
+    if (c->hole) {
+	/* Into the top's vacant slot, down to its place. */
+	c->hole = 0;
+	Place(c, ev, 0);
+	SiftDown(c, 0);
+	if (ev->idx == 0 && c->wake) {
+	    c->wake(c->wakeArg, ev->when);
+	}
+	return;
+    }
     c->heap[c->n] = ev;
     ev->idx = (long) c->n;
     c->n++;
@@ -255,6 +282,7 @@ clock_schedule(
 {
     size_t i;
 
+    FillHole(c);
     if (ev->idx >= CLOCK_FIFO) {
 	clock_cancel(c, ev);
     }
@@ -294,6 +322,7 @@ clock_cancel(
 	ev->idx = -1;
 	return;
     }
+    FillHole(c);
     i = (size_t) ev->idx;
     ev->idx = -1;
     last = c->heap[--c->n];
@@ -312,10 +341,11 @@ clock_cancel(
  * at TL_NEVER, a time sum that passed the clock's range, never fires). */
 tl_time
 clock_next(
-    const tl_clock *c)
+    tl_clock *c)
 {
     size_t i;
 
+    FillHole(c);
     for (i = c->fhead; i != c->ftail; i++) {
 	if (c->fifo[i & (c->fcap - 1)]) {
 	    return c->now;		/* Nothing is due before now. */
@@ -331,6 +361,7 @@ clock_first(
 {
     tl_event *f = FifoHead(c);
 
+    FillHole(c);
     if (c->n && (f == NULL || Earlier(c->heap[0], f))) {
 	return c->heap[0];
     }
@@ -356,7 +387,16 @@ clock_step(
     if (ev == NULL || ev->when == TL_NEVER) {
 	return 0;
     }
-    clock_cancel(c, ev);
+    if (ev->idx == 0) {
+	/* Off the top; its slot stays open for what comes next. */
+	ev->idx = -1;
+	if (--c->n > 0) {
+	    c->n++;
+	    c->hole = 1;
+	}
+    } else {
+	clock_cancel(c, ev);
+    }
     if (ev->when > c->now) {
 	c->now = ev->when;
 	c->instant = 0;
