@@ -29,10 +29,12 @@
 #	           printed (default 1);
 #	-ns3       0 to leave ns-3 out (default 1: run it where pkg-config finds
 #	           ns3-core; bench/ns3/ns3bulk is then built with make);
-#	-trust     tunable cksum_trust on both hosts (default 1: the sender
-#	           computes every checksum, the receiver does not check those
-#	           a simulated host made; ns-3 computes none unless its
-#	           ChecksumEnabled is set). 0 checks them all.
+#	-trust     tunable cksum_trust on both hosts (default 1: the receiver
+#	           does not check the checksums a simulated host made, and as
+#	           nothing else reads them here (no trace, capture or fault
+#	           rule without -loss) the TCP checksums are never computed;
+#	           ns-3 computes none unless its ChecksumEnabled is set). 0
+#	           computes and checks them all.
 #
 #	Every run is a process of its own (tclsh, or ns3bulk), so that its
 #	peak RSS is its own. One case prints wall seconds, simulated payload
