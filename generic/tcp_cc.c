@@ -58,11 +58,34 @@ struct tl_xmitlog {
     uint32_t head, n, cap;	/* A ring of cap (a power of 2) records. */
     uint32_t burst;		/* The send count when the event being
 				 * handled (an ACK, a timer) began. */
+    uint32_t nsacked;		/* How many of them are SACKed. */
     XmitRec r[];
 };
 
 #define XMIT_MAXCAP	(1u << 16)
 #define REC(x, i)	(&(x)->r[((x)->head + (i)) & ((x)->cap - 1)])
+
+/* The end of the last SACKed record (the highest SACKed sequence number,
+ * Linux's fackets/prior_fack), or none if none is: looked for from the
+ * newest, and not at all when none is SACKed (the common case, with the
+ * log as long as the window). */
+static uint32_t
+LastSacked(
+    const tl_xmitlog *x,
+    uint32_t none)
+{
+    uint32_t i;
+
+    if (x == NULL || x->nsacked == 0) {
+	return none;
+    }
+    for (i = x->n; i-- > 0; ) {
+	if (REC(x, i)->sacked) {
+	    return REC(x, i)->end;
+	}
+    }
+    return none;
+}
 
 /*
  * tcp_cc_sent --
@@ -122,6 +145,7 @@ tcp_cc_sent(
 	nx->head = 0;
 	nx->burst = x ? x->burst : 0;
 	nx->n = x ? x->n : 0;
+	nx->nsacked = x ? x->nsacked : 0;
 	nx->cap = cap;
 	for (i = 0; i < nx->n; i++) {
 	    nx->r[i] = x->r[(x->head + i) & (x->cap - 1)];
@@ -133,6 +157,7 @@ tcp_cc_sent(
 	XmitRec *r;
 
 	if (x->n == x->cap) {	/* Full: forget the oldest. */
+	    x->nsacked -= x->r[x->head].sacked;
 	    x->head = (x->head + 1) & (x->cap - 1);
 	    x->n--;
 	}
@@ -176,17 +201,13 @@ tcp_cc_acked(
     uint32_t mss = tp->mss, segs = (ack - tp->snd_una + mss - 1) / mss;
     tl_time rtt = -1, last = -1;
     int rexmit = 0, reord = 0;
-    uint32_t start = tp->snd_una, low = 0, fack = tp->snd_una, i;
+    uint32_t start = tp->snd_una, low = 0, fack = tp->snd_una;
 
     /* Linux's prior_fack: the highest SACKed end before this ACK's own
      * SACK blocks are taken in (RackTagSacked() after it); a hole filled
      * below it without a retransmission is reordering (tcp_ack() ->
      * tcp_clean_rtx_queue(): before(reord, prior_fack)). */
-    for (i = 0; x && i < x->n; i++) {
-	if (REC(x, i)->sacked) {
-	    fack = REC(x, i)->end;
-	}
-    }
+    fack = LastSacked(x, fack);
     while (x && x->n) {
 	XmitRec *r = &x->r[x->head];
 
@@ -206,6 +227,7 @@ tcp_cc_acked(
 	rexmit |= (int) r->rexmit;
 	last = r->t;
 	start = r->end;
+	x->nsacked -= r->sacked;
 	x->head = (x->head + 1) & (x->cap - 1);
 	x->n--;
     }
@@ -953,11 +975,7 @@ RackTagSacked(
     uint32_t i, n = 0, fack = tp->snd_una, low = 0;
     int b = 0, reord = 0;
 
-    for (i = 0; x && i < x->n; i++) {
-	if (REC(x, i)->sacked) {
-	    fack = REC(x, i)->end;
-	}
-    }
+    fack = LastSacked(x, fack);
     for (i = 0; x && i < x->n && b < tp->nsackblk; i++) {
 	XmitRec *r = REC(x, i);
 	uint32_t s = RecStart(tp, x, i);
@@ -969,6 +987,7 @@ RackTagSacked(
 		&& SEQ_LEQ(tp->sackblk[b][0], s)
 		&& SEQ_GEQ(tp->sackblk[b][1], r->end)) {
 	    r->sacked = 1;
+	    x->nsacked++;
 	    n++;
 	    RackAdvance(tp, r);
 	    if (!r->rexmit && SEQ_LT(s, fack) && !reord) {
