@@ -104,6 +104,42 @@ static const Row rows[] = {
      * payload to buffer memory allows (see rcvbuf). */
     {{T(rcv_space_init), 0, 1 << 30, "buffer space the initial window is computed from (0 = rcvbuf)"},
 	{0, 65536, 0, 0}},
+    /* Linux 6.x counts the receive buffer in memory and converts it to
+     * window with tp->scaling_ratio (tcp_win_from_space(), include/net/
+     * tcp.h: space x ratio / 256, TCP_RMEM_TO_WIN_SCALE 8), which starts
+     * at TCP_DEFAULT_SCALING_RATIO 128 and is set from the first
+     * segment's skb->len / skb->truesize (tcp_measure_rcv_mss()). The
+     * ratio the linux profile takes is trace 12's: its window stops
+     * growing at 79 x 1024 = 80896 = 131072 x 158 / 256, so that rcvbuf
+     * (80896) is the window of tcp_rmem[1] 131072 bytes. 4.4BSD, Linux
+     * 3.6 (tcp_adv_win_scale) and the RFC: 0, windows are buffer bytes. */
+    {{T(rcv_scaling_ratio), 0, 255, "payload bytes per 256 bytes of receive buffer memory after the first full segment, as Linux's scaling_ratio (0 = windows are buffer bytes)"},
+	{0, 158, 0, 0}},
+    /* skb->truesize, the memory a segment is charged: 0 = its payload at
+     * rcv_scaling_ratio (one ratio whatever the length); 1 = what Linux
+     * 6.18's tun driver allocates for a frame from a TAP device (as
+     * packetdrill's tun0 and tcplab's TAP give the kernel): one kmalloc
+     * of NET_SKB_PAD 64 + the Ethernet frame + skb_shared_info 320
+     * bytes, a power of two, plus the sk_buff 256. Measured with ss -tm
+     * over tcplab's TAP: 1000 and 1448 bytes cost 2304 (ratios 111 and
+     * 160: rcv_ssthresh 56832 after a 1000-byte segment), 500 bytes
+     * 1280. */
+    {{T(rcv_truesize), 0, 1, "memory a received segment costs: 0 = payload at rcv_scaling_ratio, 1 = a Linux tun driver's kmalloc'd frame"},
+	{RCVTS_RATIO, RCVTS_RATIO, RCVTS_RATIO, RCVTS_RATIO}},
+    /* Linux net.ipv4.tcp_moderate_rcvbuf 1: tcp_rcv_space_adjust()
+     * measures each receive RTT (tcp_rcv_rtt_measure(), _ts()) the bytes
+     * the application read, and tcp_rcvbuf_grow() makes sk_rcvbuf room
+     * for twice that plus the sender's slow-start growth, up to
+     * tcp_rmem[2], window_clamp following. Off once SO_RCVBUF is set
+     * (SOCK_RCVBUF_LOCK). 4.4BSD and the RFC keep the buffer as set;
+     * Linux 3.6's tcp_rcv_space_adjust() (another formula) is not
+     * modelled. */
+    {{T(tcp_moderate_rcvbuf), 0, 1, "receive-buffer autotuning: the buffer grows with what the application reads per RTT, as Linux's tcp_rcv_space_adjust()"},
+	{0, 1, 0, 0}},
+    /* Linux tcp_rmem[2] (sysctl-defaults: 33554432), the largest buffer
+     * autotuning makes (bytes of memory). */
+    {{T(tcp_rmem_max), 0, 1 << 30, "largest receive buffer autotuning makes, bytes of memory (Linux tcp_rmem[2])"},
+	{0, 33554432, 0, 0}},
     /* After the application reads: 4.4BSD tcp_output() sends a window
      * update when the window opened by two segments or half the buffer
      * (RFC 1122 4.2.3.3, RFC 9293 3.8.6.2.2); Linux tcp_cleanup_rbuf()

@@ -35,6 +35,11 @@ enum { IDLE_AT_SEND, IDLE_AT_WRITE, IDLE_AT_WINDOW };
 /* How SACK loss recovery begins and paces (tunable sack_recovery). */
 enum { SACKREC_RFC6675, SACKREC_LINUX };
 
+/* What buffer memory a received segment costs (tunable rcv_truesize):
+ * its payload at the fixed rcv_scaling_ratio, or a Linux tun/TAP
+ * driver's kmalloc'd frame. */
+enum { RCVTS_RATIO, RCVTS_TUN };
+
 /* ECN (tunable tcp_ecn, Linux net.ipv4.tcp_ecn). */
 enum { TCPECN_OFF, TCPECN_ON, TCPECN_PASSIVE };
 
@@ -112,6 +117,10 @@ typedef struct tl_tunables {
     int rcv_win_roundup;	/* Scaled window rounded up, not down */
     int rcv_win_grow;		/* Linux tcp_grow_window() */
     int rcv_space_init;	/* Space the initial window comes from (0 = rcvbuf) */
+    int rcv_scaling_ratio;	/* Payload per 256 bytes of buffer (Linux), 0 = off */
+    int rcv_truesize;		/* Buffer a segment costs: RCVTS_* */
+    int tcp_moderate_rcvbuf;	/* Receive-buffer autotuning (Linux) */
+    int tcp_rmem_max;		/* Largest autotuned buffer, bytes (tcp_rmem[2]) */
     int quickack;		/* Segments ACKed at once after the first data */
     int fin_delack;		/* The ACK of a FIN is delayed (Linux) */
     int delack_ato_zero;	/* No delay for ACKs before data (Linux) */

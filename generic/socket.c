@@ -913,6 +913,11 @@ so_setsockopt(
 	/* The window scale chosen at the SYN stays; later windows follow
 	 * the new size. */
 	err = Resize(&tp->rcvbuf, tcp_rcvbuf_size(tp->host, v.i));
+	if (err == 0) {
+	    /* Linux SOCK_RCVBUF_LOCK: no autotuning from now on. */
+	    tp->rcvbuf_lock = 1;
+	    tp->sk_rcvbuf = 0;
+	}
 	if (err == 0 && TCPS_HAVEESTABLISHED(tp->state)) {
 	    tcp_output(tp);
 	}
@@ -1027,8 +1032,15 @@ so_getsockopt(
 	i = (tp->flags & TF_KEEPALIVE) != 0;
 	break;
     case TL_SO_RCVBUF + (TL_SOL_SOCKET << 8):
-	/* As set: the ring holds one window-scale unit more. */
+	/* As set: the ring holds one window-scale unit more. A buffer that
+	 * autotuning grew: its window at the profile's ratio. */
 	i = (int) (tp->rcvbuf.cap - tcp_rcvbuf_size(tp->host, 0));
+	if (!tp->rcvbuf_lock && tp->sk_rcvbuf
+		&& tp->host->tun.rcv_scaling_ratio) {
+	    i = (int) TL_MIN(((uint64_t) tp->sk_rcvbuf
+		    * (uint32_t) tp->host->tun.rcv_scaling_ratio) >> 8,
+		    (uint64_t) INT_MAX);
+	}
 	break;
     case TL_SO_SNDBUF + (TL_SOL_SOCKET << 8):
 	i = (int) tp->sndbuf.cap;
@@ -1199,4 +1211,9 @@ so_tcp_info(
     info->tcpi_snd_wnd = tp->snd_wnd;
     info->tcpi_rcv_wnd = SEQ_GT(tp->rcv_adv, tp->rcv_nxt)
 	    ? tp->rcv_adv - tp->rcv_nxt : 0;
+    /* The receive side (Linux tcp_get_info(): rcv_rtt_est.rtt_us >> 3,
+     * rcvq_space.space, rcv_ssthresh). */
+    info->tcpi_rcv_rtt = tp->rcv_rtt_us8 >> 3;
+    info->tcpi_rcv_space = tp->rcvq_space;
+    info->tcpi_rcv_ssthresh = tp->rcv_wnd_clamp;
 }

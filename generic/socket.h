@@ -83,6 +83,7 @@ typedef struct tl_tcp_info {
     uint64_t tcpi_bytes_acked, tcpi_bytes_received;
     uint32_t tcpi_segs_out, tcpi_segs_in, tcpi_notsent_bytes, tcpi_min_rtt;
     uint32_t tcpi_delivered, tcpi_snd_wnd, tcpi_rcv_wnd;
+    uint32_t tcpi_rcv_rtt, tcpi_rcv_space, tcpi_rcv_ssthresh;
     uint32_t tcpi_last_data_sent, tcpi_last_data_recv;	/* ms */
     uint64_t tcpi_busy_time, tcpi_rwnd_limited;		/* us */
 } tl_tcp_info;

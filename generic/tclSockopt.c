@@ -101,6 +101,7 @@ InfoDict(
     F(tcpi_total_retrans); F(tcpi_dsack_dups); F(tcpi_bytes_acked); F(tcpi_bytes_received);
     F(tcpi_segs_out); F(tcpi_segs_in); F(tcpi_notsent_bytes);
     F(tcpi_min_rtt); F(tcpi_delivered); F(tcpi_snd_wnd); F(tcpi_rcv_wnd);
+    F(tcpi_rcv_rtt); F(tcpi_rcv_space); F(tcpi_rcv_ssthresh);
     F(tcpi_last_data_sent); F(tcpi_last_data_recv);
     F(tcpi_busy_time); F(tcpi_rwnd_limited);
 #undef F

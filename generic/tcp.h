@@ -258,7 +258,21 @@ struct tl_tcb {
     uint8_t snd_wscale, rcv_wscale;	/* RFC 7323 shifts in use. */
     uint8_t nhist;		/* Entries in the history (below). */
     uint8_t undo_on;		/* undo_marker is set (Linux undo_marker != 0). */
-    uint32_t rcv_wnd_clamp;	/* Largest window we announce. */
+    uint32_t rcv_wnd_clamp;	/* Largest window we announce (Linux:
+				 * rcv_ssthresh). */
+    /* Linux's receive buffer (tunables rcv_scaling_ratio and
+     * tcp_moderate_rcvbuf; tcp_input.c tcp_rcv_space_adjust()): the ring
+     * holds rcvbuf's window at the profile's ratio. */
+    uint32_t sk_rcvbuf;		/* Buffer memory, bytes; 0 = from the ring. */
+    uint32_t window_clamp;	/* Most the window may grow to. */
+    uint32_t rcvq_space, rcvq_seq;	/* Bytes read in the last RTT, from. */
+    tl_time rcvq_time;
+    uint32_t rcv_rtt_us8;	/* Receive RTT estimate, us x 8; 0 = none. */
+    uint32_t rcv_rtt_seq, rcv_rtt_tsecr;
+    tl_time rcv_rtt_time;
+    uint16_t rcv_mss;		/* The peer's MSS as guessed (rcv_mss). */
+    uint8_t scaling_ratio;	/* Window per 256 bytes of buffer. */
+    uint8_t rcvbuf_lock;	/* SO_RCVBUF set: no autotuning. */
     uint32_t ts_recent;		/* RFC 7323: the peer's latest TSval. */
     uint32_t ts_offset;		/* Added to our clock in TSval. */
     uint32_t last_ack_sent;
@@ -597,6 +611,8 @@ void		tcp_sack_recover(tl_tcb *tp);
 uint32_t	tcp_sack_pipe(const tl_tcb *tp);
 void		tcp_cwnd_validate(tl_tcb *tp, uint32_t oldmax);
 void		tcp_sndbuf_expand(tl_tcb *tp);
+void		tcp_rcvbuf_init(tl_tcb *tp);
+void		tcp_rcv_space_adjust(tl_tcb *tp);
 int		tcp_cwnd_may_grow(const tl_tcb *tp, uint32_t prior_flight);
 uint32_t	tcp_in_flight(const tl_tcb *tp);
 uint64_t	tcp_pacing_rate(const tl_tcb *tp);

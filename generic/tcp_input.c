@@ -135,6 +135,428 @@ Dsack(
 }
 
 /*
+ * Linux's receive buffer (tunables rcv_scaling_ratio, rcv_truesize,
+ * tcp_moderate_rcvbuf, tcp_rmem_max), as Linux 6.18's tcp_input.c keeps
+ * it: sk_rcvbuf is memory, and the window is tcp_win_from_space() of it,
+ * memory x scaling_ratio / 256 (TCP_RMEM_TO_WIN_SCALE). The ring's
+ * capacity is that window plus one scale unit (tcp_rcvbuf_size()); the
+ * data it holds stands for its memory at the same ratio, so that the free
+ * window (tcp_space()) is the ring's free space less the unit.
+ */
+
+#define TCP_DEFAULT_SCALING_RATIO 128	/* include/net/tcp.h: 50% */
+#define TCP_INIT_CWND	10
+#define TCP_MIN_MSS	88
+#define TCP_MSS_DEFAULT	536
+#define SOCK_MIN_RCVBUF	4608		/* 2 x (2048 + sk_buff 256) */
+
+static uint32_t
+WinFromSpace(
+    const tl_tcb *tp,
+    uint64_t space)
+{
+    return (uint32_t) ((space * tp->scaling_ratio) >> 8);
+}
+
+static uint64_t
+SpaceFromWin(
+    const tl_tcb *tp,
+    uint64_t win)
+{
+    return (win << 8) / (tp->scaling_ratio ? tp->scaling_ratio : 1);
+}
+
+/* The ring's scale unit (tcp_rcvbuf_size()). */
+static uint32_t
+RcvUnit(
+    const tl_tcb *tp)
+{
+    return tcp_rcvbuf_size(tp->host, 0);
+}
+
+/* sk_rcvbuf: from the ring's window at the profile's ratio the first
+ * time (a buffer set by the tunable rcvbuf or SO_RCVBUF). */
+static uint32_t
+RcvbufMem(
+    tl_tcb *tp)
+{
+    if (tp->sk_rcvbuf == 0) {
+	tp->sk_rcvbuf = (uint32_t) (((uint64_t) (tp->rcvbuf.cap
+		- RcvUnit(tp)) << 8) / (uint32_t) tp->host->tun.rcv_scaling_ratio);
+    }
+    return tp->sk_rcvbuf;
+}
+
+/* The ring holds tcp_full_space(), never less than what it holds; a
+ * buffer set by SO_RCVBUF keeps the window it was given. */
+static void
+RcvbufSync(
+    tl_tcb *tp)
+{
+    uint32_t cap;
+
+    if (tp->rcvbuf_lock) {
+	return;
+    }
+    cap = WinFromSpace(tp, RcvbufMem(tp)) + RcvUnit(tp);
+    tp->rcvbuf.cap = TL_MAX(cap, tp->rcvbuf.len);
+}
+
+/* Linux tp->rcv_wnd: the window of the last ACK sent. */
+static uint32_t
+LastRcvWnd(
+    const tl_tcb *tp)
+{
+    return SEQ_GT(tp->rcv_adv, tp->last_ack_sent)
+	    ? tp->rcv_adv - tp->last_ack_sent : 0;
+}
+
+/* copied_seq: the first byte the application has not read. */
+static uint32_t
+CopiedSeq(
+    const tl_tcb *tp)
+{
+    return tp->rcv_nxt - tp->rcvbuf.len;
+}
+
+/*
+ * tcp_rcvbuf_init --
+ *	Linux tcp_init_buffer_space() as a connection is established (the
+ *	send side is tcp_sndbuf_expand()): the ratio starts at 50%; the
+ *	window clamp is the full space (at that ratio, the space the initial
+ *	window came from, tunable rcv_space_init) less one segment reserved
+ *	(tcp_app_win 31), and caps rcv_ssthresh (64240 -> 65536 - 1460 =
+ *	64076, ss -tm); the first RTT's measure starts from min(rcv_ssthresh,
+ *	rcv_wnd, TCP_INIT_CWND x advmss); rcv_mss is the guess of
+ *	tcp_initialize_rcv_mss().
+ */
+
+void
+tcp_rcvbuf_init(
+    tl_tcb *tp)
+{
+    const tl_tunables *t = &tp->host->tun;
+    uint32_t advmss = tp->mss_offer, maxwin, clamp, rcvwnd, hint;
+
+    if (!t->rcv_scaling_ratio) {
+	return;
+    }
+    (void) RcvbufMem(tp);
+    tp->scaling_ratio = TCP_DEFAULT_SCALING_RATIO;
+    maxwin = tp->rcvbuf.cap - RcvUnit(tp);
+    if (t->rcv_space_init && (uint32_t) t->rcv_space_init < maxwin) {
+	maxwin = (uint32_t) t->rcv_space_init;
+    }
+    RcvbufSync(tp);
+    clamp = maxwin;
+    if (clamp > 2 * advmss && clamp + advmss > maxwin) {
+	clamp = TL_MAX(2 * advmss, maxwin - advmss);
+    }
+    tp->window_clamp = clamp;
+    if (tp->rcv_wnd_clamp == 0 || tp->rcv_wnd_clamp > clamp) {
+	tp->rcv_wnd_clamp = clamp;
+    }
+    rcvwnd = SEQ_GT(tp->rcv_adv, tp->rcv_nxt) ? tp->rcv_adv - tp->rcv_nxt : 0;
+    tp->rcvq_space = TL_MIN(TL_MIN(tp->rcv_wnd_clamp, rcvwnd),
+	    TCP_INIT_CWND * advmss);
+    tp->rcvq_seq = CopiedSeq(tp);
+    tp->rcvq_time = tcp_now(tp->host);
+    tp->rcv_rtt_us8 = 0;
+    tp->rcv_rtt_time = TL_NEVER;
+    hint = TL_MIN(advmss, tp->mss ? tp->mss : advmss);
+    hint = TL_MIN(hint, rcvwnd / 2);
+    hint = TL_MIN(hint, TCP_MSS_DEFAULT);
+    tp->rcv_mss = (uint16_t) TL_MAX(hint, TCP_MIN_MSS);
+}
+
+/* skb->truesize of a segment of len bytes (tunable rcv_truesize). */
+static uint32_t
+Truesize(
+    const tl_tcb *tp,
+    const tl_iphdr *ip,
+    const tl_tcphdr *th,
+    uint32_t len)
+{
+    uint32_t need, p2 = 512;
+
+    if (tp->host->tun.rcv_truesize != RCVTS_TUN) {
+	/* The payload at the profile's ratio. */
+	return (uint32_t) ((((uint64_t) len << 8) + (uint32_t)
+		tp->host->tun.rcv_scaling_ratio - 1)
+		/ (uint32_t) tp->host->tun.rcv_scaling_ratio);
+    }
+    /* tun_alloc_skb(): NET_SKB_PAD, the Ethernet frame, skb_shared_info
+     * in one kmalloc; the sk_buff beside it. */
+    need = 64 + 14 + ip->hlen + th->off + len + 320;
+    while (p2 < need) {
+	p2 <<= 1;
+    }
+    return p2 + 256;
+}
+
+/* Linux tcp_set_window_clamp(): rcv_ssthresh follows a smaller clamp
+ * down, and a larger one up to the window last announced. */
+static void
+SetWindowClamp(
+    tl_tcb *tp,
+    uint32_t val)
+{
+    uint32_t old = tp->window_clamp;
+
+    tp->window_clamp = TL_MAX(val, SOCK_MIN_RCVBUF / 2);
+    if (tp->window_clamp < old) {
+	tp->rcv_wnd_clamp = TL_MIN(tp->rcv_wnd_clamp, tp->window_clamp);
+    } else {
+	tp->rcv_wnd_clamp = TL_MAX(tp->rcv_wnd_clamp,
+		TL_MIN(LastRcvWnd(tp), tp->window_clamp));
+    }
+}
+
+/* Linux tcp_measure_rcv_mss(): a segment of at least rcv_mss bytes and
+ * of another length sets scaling_ratio from skb->len / skb->truesize;
+ * a new ratio moves the window clamp to the full space at it. */
+static void
+MeasureRcvMss(
+    tl_tcb *tp,
+    uint32_t len,
+    uint32_t truesize)
+{
+    if (len < tp->rcv_mss) {
+	return;
+    }
+    if (len != tp->rcv_mss) {
+	uint64_t r = ((uint64_t) len << 8) / truesize;
+
+	if (r == 0) {
+	    r = 1;
+	}
+	if (r > 255) {
+	    r = 255;
+	}
+	if (r != tp->scaling_ratio) {
+	    tp->scaling_ratio = (uint8_t) r;
+	    SetWindowClamp(tp, WinFromSpace(tp, RcvbufMem(tp)));
+	    RcvbufSync(tp);
+	}
+    }
+    tp->rcv_mss = (uint16_t) TL_MIN(len, tp->mss_offer);
+}
+
+/* Linux tcp_rcv_rtt_update(): the smallest sample wins; with timestamps
+ * a larger one is averaged in (1/8) when nothing waits to be read. */
+static void
+RcvRttUpdate(
+    tl_tcb *tp,
+    uint32_t sample,
+    int winDep)
+{
+    uint64_t m = (uint64_t) sample << 3;
+    uint32_t old = tp->rcv_rtt_us8;
+
+    if (old == 0 || m < old) {
+	tp->rcv_rtt_us8 = (uint32_t) TL_MIN(m, UINT32_MAX);
+    } else if (!winDep && tp->rcvbuf.len == 0) {
+	tp->rcv_rtt_us8 = old - (old >> 3) + sample;
+    }
+}
+
+/* Linux tcp_rcv_rtt_measure(): without timestamps, the receive RTT is
+ * the time a window's worth of data takes to arrive. */
+static void
+RcvRttMeasure(
+    tl_tcb *tp)
+{
+    tl_time now = tcp_now(tp->host);
+
+    if (tp->rcv_rtt_time != TL_NEVER) {
+	uint64_t us;
+
+	if (SEQ_LT(tp->rcv_nxt, tp->rcv_rtt_seq)) {
+	    return;
+	}
+	us = (uint64_t) ((now - tp->rcv_rtt_time) / TL_US);
+	RcvRttUpdate(tp, us ? (uint32_t) TL_MIN(us, UINT32_MAX / 8) : 1, 1);
+    }
+    tp->rcv_rtt_seq = tp->rcv_nxt + LastRcvWnd(tp);
+    tp->rcv_rtt_time = now;
+}
+
+/* Linux tcp_rcv_rtt_measure_ts(): a segment of rcv_mss bytes or more
+ * echoing a new TSval of ours is a sample, in whole milliseconds, of
+ * which 0 is none (tcp_rtt_tsopt_us()). */
+static void
+RcvRttMeasureTs(
+    tl_tcb *tp,
+    const tl_tcphdr *th,
+    uint32_t len)
+{
+    uint32_t delta;
+
+    if (!tp->host->tun.rcv_scaling_ratio || !th->opt.has_ts
+	    || !(tp->flags & TF_RCVD_TSTMP)
+	    || th->opt.tsecr == tp->rcv_rtt_tsecr) {
+	return;
+    }
+    tp->rcv_rtt_tsecr = th->opt.tsecr;
+    if (len < tp->rcv_mss) {
+	return;
+    }
+    delta = tcp_ts_now(tp) - th->opt.tsecr;
+    if (delta > 0 && delta < INT32_MAX / 1000) {
+	RcvRttUpdate(tp, delta * 1000, 0);
+    }
+}
+
+/* Linux tcp_grow_window(): an in-order segment of 128 bytes or more
+ * raises rcv_ssthresh by 2 x advmss (at least twice its length) while
+ * its memory is no worse than the ratio (__tcp_grow_window() else), up
+ * to the clamp and the free window; ACKs go out at once meanwhile. */
+static void
+GrowWindow(
+    tl_tcb *tp,
+    uint32_t len,
+    uint32_t truesize)
+{
+    uint32_t unit = RcvUnit(tp), free, incr;
+    int64_t room;
+
+    /* tcp_space(): the buffer's memory less what waits to be read, as a
+     * window. A tun driver's segments are charged their own truesize,
+     * the ring's free space; others (a veth's, whose payload sits in
+     * page fragments that the queue's last skb takes over,
+     * tcp_try_coalesce()) little: not counted (trace 12's window reaches
+     * the clamp, 79, while segments wait). */
+    if (tp->host->tun.rcv_truesize == RCVTS_TUN) {
+	free = ring_space(&tp->rcvbuf) > unit
+		? ring_space(&tp->rcvbuf) - unit : 0;
+    } else {
+	free = WinFromSpace(tp, RcvbufMem(tp));
+    }
+    room = (int64_t) TL_MIN(tp->window_clamp, free) - tp->rcv_wnd_clamp;
+
+    if (room <= 0) {
+	return;
+    }
+    if (WinFromSpace(tp, truesize) <= len) {
+	incr = 2u * tp->mss_offer;
+    } else {
+	uint32_t ts = WinFromSpace(tp, truesize) >> 1;
+	uint32_t win = WinFromSpace(tp,
+		(uint32_t) tp->host->tun.tcp_rmem_max) >> 1;
+
+	incr = 0;
+	while (tp->rcv_wnd_clamp <= win) {
+	    if (ts <= len) {
+		incr = 2u * tp->rcv_mss;
+		break;
+	    }
+	    ts >>= 1;
+	    win >>= 1;
+	}
+    }
+    if (incr) {
+	incr = TL_MAX(incr, 2 * len);
+	tp->rcv_wnd_clamp += (uint32_t) TL_MIN(room, (int64_t) incr);
+	if (tp->host->tun.quickack) {
+	    tp->quickacks |= 1;		/* icsk_ack.quick |= 1 */
+	}
+    }
+}
+
+/*
+ * RcvbufGrow --
+ *	Linux 6.18 tcp_rcvbuf_grow(): newval bytes were read in the last
+ *	RTT (or the same as before, when out-of-order data came). Unless
+ *	SO_RCVBUF was set or tcp_moderate_rcvbuf is off, the buffer is made
+ *	room for a window of 2 x newval (the measure is a RTT late), plus
+ *	the sender's slow-start growth (2 x that x (newval - old) / old),
+ *	plus the out-of-order data held, at most tcp_rmem[2]; window_clamp
+ *	follows.
+ */
+
+static void
+RcvbufGrow(
+    tl_tcb *tp,
+    uint32_t newval)
+{
+    const tl_tunables *t = &tp->host->tun;
+    uint32_t old = tp->rcvq_space;
+    uint64_t rcvwin, mem;
+
+    tp->rcvq_space = newval;
+    if (!t->tcp_moderate_rcvbuf || tp->rcvbuf_lock) {
+	return;
+    }
+    rcvwin = (uint64_t) newval << 1;
+    if (old) {
+	rcvwin += ((rcvwin * (newval - old)) / old) << 1;
+    }
+    if (tp->reass) {
+	const tl_reass *r = tp->reass;
+
+	while (r->next) {
+	    r = r->next;
+	}
+	rcvwin += r->seq + r->len - tp->rcv_nxt;
+    }
+    mem = TL_MIN(SpaceFromWin(tp, rcvwin), (uint64_t) t->tcp_rmem_max);
+    if (mem > RcvbufMem(tp)) {
+	tp->sk_rcvbuf = (uint32_t) mem;
+	tp->window_clamp = WinFromSpace(tp, mem);
+	RcvbufSync(tp);
+    }
+}
+
+/*
+ * tcp_rcv_space_adjust --
+ *	Linux 6.18 tcp_rcv_space_adjust(), after the application read:
+ *	once per receive RTT (from tcp_rcv_rtt_measure(), _ts(); nothing
+ *	before a first sample), the bytes read in it, less what still waits
+ *	to be read, are the new measure when they exceed the last one.
+ */
+
+void
+tcp_rcv_space_adjust(
+    tl_tcb *tp)
+{
+    tl_time now = tcp_now(tp->host);
+    int64_t copied;
+
+    if (!tp->host->tun.rcv_scaling_ratio || tp->rcv_rtt_us8 == 0
+	    || !TCPS_HAVEESTABLISHED(tp->state)) {
+	return;
+    }
+    if ((now - tp->rcvq_time) / TL_US < (tl_time) (tp->rcv_rtt_us8 >> 3)) {
+	return;
+    }
+    copied = (int64_t) (uint32_t) (CopiedSeq(tp) - tp->rcvq_seq)
+	    - tp->rcvbuf.len;
+    if (copied > (int64_t) tp->rcvq_space) {
+	RcvbufGrow(tp, (uint32_t) copied);
+    }
+    tp->rcvq_seq = CopiedSeq(tp);
+    tp->rcvq_time = now;
+}
+
+/* Linux tcp_event_data_recv(), the receive buffer's part, for an
+ * in-order segment of len bytes. */
+static void
+EventDataRecv(
+    tl_tcb *tp,
+    const tl_iphdr *ip,
+    const tl_tcphdr *th,
+    uint32_t len)
+{
+    uint32_t ts = Truesize(tp, ip, th, len);
+
+    MeasureRcvMss(tp, len, ts);
+    RcvRttMeasure(tp);
+    if (len >= 128) {
+	GrowWindow(tp, len, ts);
+    }
+}
+
+/*
  * Reassemble --
  *	Queues an out-of-order segment (RFC 9293 3.10.7.4, seventh step) or,
  *	when it starts at rcv_nxt, appends it and whatever queued data now
@@ -200,6 +622,12 @@ Reassemble(
 	n->next = *pp;
 	*pp = n;
 	tp->reass_bytes += len;
+	if (tp->host->tun.rcv_scaling_ratio && tp->window_clamp
+		&& (tp->user || tp->app) && !tp->onq) {
+	    /* Linux tcp_data_queue_ofo(): room for the data held back,
+	     * on a socket the application has. */
+	    RcvbufGrow(tp, tp->rcvq_space);
+	}
 	return;
     }
     /* Pull queued data that is now in order; what the new data covered
@@ -642,6 +1070,11 @@ SynSent(
     tp->irs = th->seq;
     tp->rcv_nxt = th->seq + 1;
     tp->rcv_adv = tp->rcv_nxt;
+    if (h->tun.rcv_scaling_ratio) {
+	/* Linux tcp_rcv_synsent_state_process(): rcv_wnd is the window
+	 * our SYN offered, which the ACKs that follow do not shrink. */
+	tp->rcv_adv += TL_MIN(tcp_rcv_space(tp), 65535u);
+    }
     tcp_syn_options(tp, th);
     if (tp->ecn) {
 	tcp_ecn_syn_in(tp, ip->tos, flags);
@@ -1433,6 +1866,7 @@ Synchronized(
 
     /* Seventh: the segment text. */
     if (len > 0) {
+	RcvRttMeasureTs(tp, th, len);
 	if (tp->state == TCPS_ESTABLISHED || tp->state == TCPS_FIN_WAIT_1
 		|| tp->state == TCPS_FIN_WAIT_2) {
 	    if ((tp->flags & TF_CLOSED) && tp->state != TCPS_ESTABLISHED) {
@@ -1449,7 +1883,9 @@ Synchronized(
 	    }
 	    if (seq == tp->rcv_nxt && tp->reass == NULL) {
 		Append(tp, data, len);
-		if (t->rcv_win_grow && len >= 128 && tp->rcv_wnd_clamp) {
+		if (t->rcv_scaling_ratio) {
+		    EventDataRecv(tp, ip, th, len);
+		} else if (t->rcv_win_grow && len >= 128 && tp->rcv_wnd_clamp) {
 		    /* Linux tcp_grow_window(): rcv_ssthresh += 2 advmss,
 		     * within what the buffer holds. */
 		    uint32_t room = (uint32_t) tp->rcvbuf.cap

@@ -116,6 +116,14 @@ RcvWindow(
     if (win < edge >> shift) {
 	win = edge >> shift;
     }
+    if (shift && t->rcv_win_roundup && win && win < (edge + unit - 1) >> shift
+	    && ((edge + unit - 1) >> shift << shift)
+		<= ring_space(&tp->rcvbuf)) {
+	/* Linux tcp_select_window(): a window that would shrink keeps the
+	 * one announced, rounded up to the unit (ALIGN(cur_win)), as long
+	 * as the buffer has that room and the window is not closing. */
+	win = (edge + unit - 1) >> shift;
+    }
     return win > 65535 ? 65535 : win;
 }
 
@@ -1005,7 +1013,9 @@ Output(
 		/* Linux tcp_cleanup_rbuf(): only when the window announced
 		 * would at least double and had fallen to half the clamp
 		 * (and not into silly-window territory). */
-		uint32_t clamp = tp->rcv_wnd_clamp ? tp->rcv_wnd_clamp
+		uint32_t clamp = tp->host->tun.rcv_scaling_ratio
+			&& tp->window_clamp ? tp->window_clamp
+			: tp->rcv_wnd_clamp ? tp->rcv_wnd_clamp
 			: tp->rcvbuf.cap;
 
 		if (win >= tp->mss && win >= 2 * adv && 2 * adv <= clamp) {

@@ -406,6 +406,7 @@ tcp_set_state(
     if (state == TCPS_ESTABLISHED && !TCPS_HAVEESTABLISHED(from)) {
 	/* tcp_rcv_synsent_state_process(), tcp_create_openreq_child(). */
 	tp->lrcvtime = tcp_now(tp->host);
+	tcp_rcvbuf_init(tp);	/* tcp_init_buffer_space() */
     }
     if (state == TCPS_CLOSED) {
 	Unhash(tp);

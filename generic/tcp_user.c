@@ -27,6 +27,7 @@ tcp_apply_opts(
     const tl_openopts *o)
 {
     if (o->rcvbuf > 0) {
+	tp->rcvbuf_lock = 1;	/* Linux SOCK_RCVBUF_LOCK */
 	ring_free(&tp->rcvbuf);
 	if (!ring_init(&tp->rcvbuf, tcp_rcvbuf_size(tp->host, o->rcvbuf))) {
 	    return 0;
@@ -699,6 +700,7 @@ tcp_recv(
     }
     ring_drop(&tp->rcvbuf, n);
     tp->bytes_read += n;
+    tcp_rcv_space_adjust(tp);
     if (TCPS_HAVEESTABLISHED(tp->state)) {
 	tcp_output(tp);
     }
