@@ -174,21 +174,27 @@ RcvUnit(
     return tcp_rcvbuf_size(tp->host, 0);
 }
 
-/* sk_rcvbuf: from the ring's window at the profile's ratio the first
- * time (a buffer set by the tunable rcvbuf or SO_RCVBUF). */
+/* sk_rcvbuf: from the ring's window the first time. The tunable rcvbuf
+ * is the window at the profile's ratio; SO_RCVBUF v the window before a
+ * ratio is measured, TCP_DEFAULT_SCALING_RATIO: Linux sk_setsockopt()
+ * keeps 2 v bytes of memory, whose window at 50% is v. */
 static uint32_t
 RcvbufMem(
     tl_tcb *tp)
 {
     if (tp->sk_rcvbuf == 0) {
-	tp->sk_rcvbuf = (uint32_t) (((uint64_t) (tp->rcvbuf.cap
-		- RcvUnit(tp)) << 8) / (uint32_t) tp->host->tun.rcv_scaling_ratio);
+	uint64_t win = tp->rcvbuf.cap - RcvUnit(tp);
+
+	tp->sk_rcvbuf = (uint32_t) TL_MIN((win << 8) / (tp->rcvbuf_lock
+		? 128u : (uint32_t) tp->host->tun.rcv_scaling_ratio),
+		UINT32_MAX);
     }
     return tp->sk_rcvbuf;
 }
 
-/* The ring holds tcp_full_space(), never less than what it holds; a
- * buffer set by SO_RCVBUF keeps the window it was given. */
+/* The ring grows to hold tcp_full_space() (and never shrinks: it holds
+ * what a window announced before a smaller ratio let in); a buffer set
+ * by SO_RCVBUF keeps the window it was given. */
 static void
 RcvbufSync(
     tl_tcb *tp)
@@ -199,7 +205,9 @@ RcvbufSync(
 	return;
     }
     cap = WinFromSpace(tp, RcvbufMem(tp)) + RcvUnit(tp);
-    tp->rcvbuf.cap = TL_MAX(cap, tp->rcvbuf.len);
+    if (cap > tp->rcvbuf.cap) {
+	tp->rcvbuf.cap = cap;
+    }
 }
 
 /* Linux tp->rcv_wnd: the window of the last ACK sent. */
@@ -325,7 +333,9 @@ MeasureRcvMss(
 	return;
     }
     if (len != tp->rcv_mss) {
-	uint64_t r = ((uint64_t) len << 8) / truesize;
+	uint64_t r = tp->host->tun.rcv_truesize == RCVTS_TUN
+		? ((uint64_t) len << 8) / truesize
+		: (uint64_t) tp->host->tun.rcv_scaling_ratio;
 
 	if (r == 0) {
 	    r = 1;
@@ -417,20 +427,18 @@ GrowWindow(
     uint32_t len,
     uint32_t truesize)
 {
-    uint32_t unit = RcvUnit(tp), free, incr;
+    uint32_t free, incr;
     int64_t room;
 
     /* tcp_space(): the buffer's memory less what waits to be read, as a
      * window. A tun driver's segments are charged their own truesize,
-     * the ring's free space; others (a veth's, whose payload sits in
-     * page fragments that the queue's last skb takes over,
+     * about their length as a window; others (a veth's, whose payload
+     * sits in page fragments that the queue's last skb takes over,
      * tcp_try_coalesce()) little: not counted (trace 12's window reaches
      * the clamp, 79, while segments wait). */
+    free = WinFromSpace(tp, RcvbufMem(tp));
     if (tp->host->tun.rcv_truesize == RCVTS_TUN) {
-	free = ring_space(&tp->rcvbuf) > unit
-		? ring_space(&tp->rcvbuf) - unit : 0;
-    } else {
-	free = WinFromSpace(tp, RcvbufMem(tp));
+	free = free > tp->rcvbuf.len ? free - tp->rcvbuf.len : 0;
     }
     room = (int64_t) TL_MIN(tp->window_clamp, free) - tp->rcv_wnd_clamp;
 
@@ -733,7 +741,10 @@ NewChild(
     tcp_syn_options(tp, th);
     tcp_ecn_syn_in(tp, ip->tos, th->flags);
     tcp_mss_set(tp, mss ? mss : th->opt.has_mss ? th->opt.mss : 0);
-    tcp_rcv_clamp(tp, tp->mss);
+    /* Linux tcp_openreq_init_rwin(): the window is rounded to our own
+     * MSS less the timestamp option, whatever the peer's. */
+    tcp_rcv_clamp(tp, tp->mss_offer
+	    - ((tp->flags & TF_RCVD_TSTMP) ? 12 : 0));	/* TCPOLEN_TSTAMP_ALIGNED */
     tp->snd_wnd = th->win;
     tp->max_sndwnd = th->win;
     tp->snd_wl1 = th->seq;

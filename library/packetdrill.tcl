@@ -913,6 +913,13 @@ proc ::tcplab::packetdrill::RunScript {file script opts result} {
 	    $net host create remote -addr [dict get $cfg remote_ip]/0 \
 		-profile [dict get $opts -profile]
 	    $net link create tun sut remote -delay 0 -mtu [dict get $cfg mtu]
+	    # The kernel under packetdrill faces a tun device, whose driver
+	    # gives each frame a kmalloc'd buffer: received segments cost
+	    # what the tunable rcv_truesize's tun model says (the ratio of
+	    # payload to memory that sizes Linux's windows).
+	    if {[sut sysctl rcv_scaling_ratio]} {
+		sut sysctl rcv_truesize 1
+	    }
 	    # The remote side is the script: nothing reaches its own TCP.
 	    $net filter add -on remote -dir in -match tcp -action drop
 	    $net record start -on sut
@@ -2112,6 +2119,7 @@ proc ::tcplab::packetdrill::Sys_bind {sc args stv} {
 }
 
 proc ::tcplab::packetdrill::SockOpts {fd} {
+    variable R
     set s [Fd $fd]
     set o {}
     dict for {k v} [dict get $s opts] {
@@ -2123,7 +2131,13 @@ proc ::tcplab::packetdrill::SockOpts {fd} {
 	    TCP_KEEPINTVL {lappend o -keepintvl $v}
 	    TCP_KEEPCNT {lappend o -keepcnt $v}
 	    TCP_MAXSEG {lappend o -mss $v}
-	    SO_RCVBUF {lappend o -rcvbuf [expr {2 * $v}]}
+	    SO_RCVBUF {
+		# sk_setsockopt() keeps 2 v bytes; a profile that counts
+		# buffer memory (rcv_scaling_ratio) takes v as the window of
+		# that memory at Linux's default ratio, 50%.
+		lappend o -rcvbuf [expr {[$R(sut) sysctl rcv_scaling_ratio]
+		    ? $v : 2 * $v}]
+	    }
 	    SO_SNDBUF {lappend o -sndbuf [expr {2 * $v}]}
 	    SO_LINGER {if {[lindex $v 0]} {lappend o -linger [lindex $v 1]}}
 	}
@@ -2139,8 +2153,13 @@ proc ::tcplab::packetdrill::Sys_listen {sc args stv} {
     set port [dict get $s port]
     if {$port eq ""} {set port [dict get $R(cfg) bind_port]; FdSet $fd port $port}
     set o {}
-    foreach x [SockOpts $fd] {
+    set so [SockOpts $fd]
+    for {set i 0} {$i < [llength $so]} {incr i} {
+	set x [lindex $so $i]
 	if {$x in {-reuseaddr -nodelay}} {lappend o $x}
+	# Buffer sizes set before listen() pass to the connections
+	# (inet_csk_clone_lock(): SOCK_RCVBUF_LOCK with them).
+	if {$x in {-rcvbuf -sndbuf}} {lappend o $x [lindex $so [incr i]]}
     }
     if {[catch {$R(sut) listen $port -backlog $backlog {*}$o} l eo]} {
 	return [list done -1 [ErrnoNum [lindex [dict get $eo -errorcode] 1]]]
