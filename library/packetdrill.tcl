@@ -1853,6 +1853,10 @@ proc ::tcplab::packetdrill::SetSysctl {line k v} {
 		    rcv_space_init]} {
 		$R(sut) sysctl rcv_space_init [expr {$def / 2}]
 	    }
+	    # tcp_rmem[2] also caps receive-buffer autotuning.
+	    if {[$R(sut) sysctl rcv_scaling_ratio]} {
+		$R(sut) sysctl tcp_rmem_max [expr {min($hi, 1 << 30)}]
+	    }
 	    set ws [expr {max(0, min(14, int(floor(log($hi) / log(2))) - 15))}]
 	    $R(sut) sysctl rcv_wscale $ws
 	}
