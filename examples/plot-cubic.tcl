@@ -31,11 +31,15 @@ set file [dict get $opts -file]
 set net [tcplab::network create -seed 1]
 $net host create a -addr 10.0.0.1/24 -profile linux
 $net host create b -addr 10.0.0.2/24 -profile linux -services discard
-# Buffers that never limit the window in this run.
+# Buffers that never limit the window in this run. The receiver ACKs
+# every second segment: a Linux receiver would ACK each one at once for
+# as long as its window grows (tcp_grow_window()), here through all of
+# slow start, and HyStart would see another ACK clock.
 foreach h {a b} {
     $h sysctl rcvbuf 1000000
     $h sysctl sndbuf 1000000
 }
+b sysctl rcv_grow_quickack 0
 $net link create path a b -delay 50ms -rate 10Mbit
 $net record start
 

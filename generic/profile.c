@@ -140,6 +140,12 @@ static const Row rows[] = {
      * autotuning makes (bytes of memory). */
     {{T(tcp_rmem_max), 0, 1 << 30, "largest receive buffer autotuning makes, bytes of memory (Linux tcp_rmem[2])"},
 	{0, 33554432, 0, 0}},
+    /* Linux tcp_grow_window() sets icsk_ack.quick |= 1 when it raises
+     * rcv_ssthresh: while the window grows every segment is ACKed at
+     * once (tcplab's TAP run of tests/pkt/linux-rcvbuf-autotune.pkt: each
+     * segment after autotuning has its ACK). Only with quickack on. */
+    {{T(rcv_grow_quickack), 0, 1, "a segment that raises the window cap is ACKed at once, as Linux's tcp_grow_window()"},
+	{0, 1, 0, 0}},
     /* After the application reads: 4.4BSD tcp_output() sends a window
      * update when the window opened by two segments or half the buffer
      * (RFC 1122 4.2.3.3, RFC 9293 3.8.6.2.2); Linux tcp_cleanup_rbuf()

@@ -121,6 +121,7 @@ typedef struct tl_tunables {
     int rcv_truesize;		/* Buffer a segment costs: RCVTS_* */
     int tcp_moderate_rcvbuf;	/* Receive-buffer autotuning (Linux) */
     int tcp_rmem_max;		/* Largest autotuned buffer, bytes (tcp_rmem[2]) */
+    int rcv_grow_quickack;	/* A segment that grows the window is ACKed at once */
     int quickack;		/* Segments ACKed at once after the first data */
     int fin_delack;		/* The ACK of a FIN is delayed (Linux) */
     int delack_ato_zero;	/* No delay for ACKs before data (Linux) */

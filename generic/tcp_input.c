@@ -465,7 +465,7 @@ GrowWindow(
     if (incr) {
 	incr = TL_MAX(incr, 2 * len);
 	tp->rcv_wnd_clamp += (uint32_t) TL_MIN(room, (int64_t) incr);
-	if (tp->host->tun.quickack) {
+	if (tp->host->tun.quickack && tp->host->tun.rcv_grow_quickack) {
 	    tp->quickacks |= 1;		/* icsk_ack.quick |= 1 */
 	}
     }
