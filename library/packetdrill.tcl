@@ -1846,7 +1846,11 @@ proc ::tcplab::packetdrill::SetSysctl {line k v} {
 	    # scale from tcp_rmem[2] (tcp_select_initial_window: ilog2 of the
 	    # space less 15, within 0..14).
 	    lassign $v lo def hi
-	    $R(sut) sysctl rcvbuf $def
+	    # A profile that counts buffer memory: rcvbuf is the window of
+	    # tcp_rmem[1] bytes at its ratio.
+	    set ratio [$R(sut) sysctl rcv_scaling_ratio]
+	    $R(sut) sysctl rcvbuf [expr {$ratio ? max(512, $def * $ratio / 256)
+		: $def}]
 	    # The initial window comes from tcp_full_space() of tcp_rmem[1]
 	    # at the default scaling ratio, one half (tunable rcv_space_init).
 	    if {[dict get [::tcplab::profile show $R(profile)] \
