@@ -88,7 +88,7 @@ Append(
 
 	n = ring_write(&tp->rcvbuf, data, k);
 	if (n == k) {
-	    tp->iobc = data[k];
+	    tcp_xw(tp)->iobc = data[k];
 	    tp->flags = (tp->flags & ~TF_URG_PEND) | TF_URG_HAVE;
 	    n += 1 + ring_write(&tp->rcvbuf, data + k + 1, len - k - 1);
 	}
@@ -159,7 +159,7 @@ Reassemble(
 	 * What was queued already is a duplicate (Linux
 	 * tcp_data_queue_ofo(): all of it, or the overlap with the entry
 	 * before; the entries after that it covers, or overlaps). */
-	for (pp = &tp->reass; (r = *pp) != NULL && SEQ_LEQ(r->seq, seq);
+	for (pp = &tcp_xw(tp)->reass; (r = *pp) != NULL && SEQ_LEQ(r->seq, seq);
 		pp = &r->next) {
 	    if (SEQ_GT(r->seq + r->len, seq)) {
 		uint32_t cut = r->seq + r->len - seq;
@@ -179,7 +179,7 @@ Reassemble(
 		/* Completely covered by the new segment. */
 		Dsack(tp, r->seq, r->seq + r->len, 1);
 		*pp = r->next;
-		tp->reass_bytes -= r->len;
+		tcp_xw(tp)->reass_bytes -= r->len;
 		free(r);
 		continue;
 	    }
@@ -199,14 +199,14 @@ Reassemble(
 	memcpy(n->data, data, len);
 	n->next = *pp;
 	*pp = n;
-	tp->reass_bytes += len;
+	tcp_xw(tp)->reass_bytes += len;
 	return;
     }
     /* Pull queued data that is now in order; what the new data covered
      * of it is a duplicate (Linux tcp_ofo_queue(): from the entry's start
      * up to where the new data, or the last duplicate entry, ended). */
     dsackHigh = tp->rcv_nxt;
-    while ((r = tp->reass) != NULL && SEQ_LEQ(r->seq, tp->rcv_nxt)) {
+    while ((r = tp->x->reass) != NULL && SEQ_LEQ(r->seq, tp->rcv_nxt)) {
 	if (SEQ_LT(r->seq, dsackHigh)) {
 	    uint32_t high = dsackHigh;
 
@@ -220,8 +220,8 @@ Reassemble(
 
 	    Append(tp, r->data + skip, r->len - skip);
 	}
-	tp->reass = r->next;
-	tp->reass_bytes -= r->len;
+	tcp_xw(tp)->reass = r->next;
+	tcp_xw(tp)->reass_bytes -= r->len;
 	free(r);
     }
 }
@@ -435,6 +435,7 @@ CookieAck(
     uint16_t mss;
     tl_tcphdr syn;
     tl_tcb *tp;
+    uint64_t freed;
 
     if (t->syn_queue != SYNQ_LINUX || !t->tcp_syncookies
 	    || (th->flags & (TH_SYN | TH_RST)) || !(th->flags & TH_ACK)) {
@@ -502,7 +503,11 @@ CookieAck(
 	    "connection rebuilt from a SYN cookie");
     tp->segs_in++;
     syn = *th;
+    freed = h->tcbs_freed;
     Synchronized(tp, ip, &syn);
+    if (h->tcbs_freed == freed) {
+	tcp_x_trim(tp);
+    }
     return 1;
 }
 
@@ -882,7 +887,7 @@ NewAck(
     } else {
 	tcp_rexmt_arm(tp);
     }
-    if (data && tp->pend) {
+    if (data && tp->x->pend) {
 	/* The application waits for room (Linux tcp_check_space(),
 	 * tcp_new_space()): the buffer may grow while the window is not
 	 * full (tcp_should_expand_sndbuf()). */
@@ -1378,7 +1383,7 @@ Synchronized(
 	/* RFC 7323 2.3: windows of non-SYN segments are scaled. */
 	tp->snd_wnd = (uint32_t) th->win << tp->snd_wscale;
 	if (tp->snd_wnd != old && SEQ_GT(tp->snd_buf_seq + tp->sndbuf.len
-		+ (uint32_t) tp->pend_bytes, tp->snd_max)) {
+		+ (uint32_t) tp->x->pend_bytes, tp->snd_max)) {
 	    tcp_idle_restart(tp, IDLE_AT_WINDOW);
 	}
 	tp->snd_wl1 = seq;
@@ -1447,7 +1452,7 @@ Synchronized(
 		 * "partial packet"). */
 		Dsack(tp, dupSeq, dupSeq + dupLen, 0);
 	    }
-	    if (seq == tp->rcv_nxt && tp->reass == NULL) {
+	    if (seq == tp->rcv_nxt && tp->x->reass == NULL) {
 		Append(tp, data, len);
 		if (t->rcv_win_grow && len >= 128 && tp->rcv_wnd_clamp) {
 		    /* Linux tcp_grow_window(): rcv_ssthresh += 2 advmss,
@@ -1512,6 +1517,7 @@ tcp_input(
     tl_listener *l;
     wire_err err;
     int before;
+    uint64_t freed = h->tcbs_freed;
 
     h->stats.tcp_in++;
     err = tcp_parse(seg, len, ip->src, ip->dst, &th, !ip->trusted);
@@ -1537,10 +1543,16 @@ tcp_input(
     tp->segs_in++;
     if (tp->state == TCPS_SYN_SENT) {
 	SynSent(tp, ip, &th);
+	if (h->tcbs_freed == freed) {
+	    tcp_x_trim(tp);	/* (tp is still there.) */
+	}
 	return;
     }
     before = tp->state;
     Synchronized(tp, ip, &th);
+    if (h->tcbs_freed == freed) {
+	tcp_x_trim(tp);
+    }
     if (before >= TCPS_FIN_WAIT_1 && before != TCPS_LAST_ACK) {
 	/* The connection may be in TIME_WAIT now, or still (tp may be
 	 * gone: find it again), and may become compact (tcp_timewait.c). */

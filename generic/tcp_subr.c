@@ -22,6 +22,62 @@ tcp_ms(
 }
 
 static int	HashResize(tl_host *h, size_t n);
+
+/* Every field of a TCB's cold part as it is when unused (tcp.h). */
+const tl_tcbx tcp_tcbx_idle = { .linger = -1 };
+
+/* Gives tp a cold part of its own, a copy of the idle one (its padding
+ * too, for tcp_x_trim()'s comparison). */
+tl_tcbx *
+tcp_x_alloc(
+    tl_tcb *tp)
+{
+    tl_tcbx *x = malloc(sizeof(*x));
+
+    if (x == NULL) {
+	abort();		/* As for a frame (pkt_alloc()). */
+    }
+    memcpy(x, &tcp_tcbx_idle, sizeof(*x));
+    tp->x = x;
+    return x;
+}
+
+/*
+ * tcp_x_trim --
+ *	Gives tp's cold part back when every field is idle again, after what
+ *	means nothing while idle is put back first: an empty MSG_EOR array,
+ *	MSG_MORE's start without MSG_MORE, a stopped chronograph's start.
+ */
+
+void
+tcp_x_trim(
+    tl_tcb *tp)
+{
+    tl_tcbx *x;
+
+    if (tp->x == &tcp_tcbx_idle) {
+	return;
+    }
+    x = (tl_tcbx *) tp->x;
+    if (x->pend || x->reass) {
+	return;			/* (Busy: the common case, first.) */
+    }
+    if (x->neor == 0 && x->eor) {
+	free(x->eor);
+	x->eor = NULL;
+	x->eoralloc = 0;
+    }
+    if (!x->more) {
+	x->more_seq = 0;
+    }
+    if (x->chrono_type == 0) {
+	x->chrono_start = 0;
+    }
+    if (memcmp(x, &tcp_tcbx_idle, sizeof(*x)) == 0) {
+	free(x);
+	tp->x = &tcp_tcbx_idle;
+    }
+}
 static tl_tcb  *ReqLookup(tl_host *h, tl_addr laddr, uint16_t lport,
 		    tl_addr raddr, uint16_t rport);
 static void	HashFree(tl_host *h);
@@ -49,14 +105,17 @@ tcp_newtcb_as(
     if (h->tcphash == NULL && !HashResize(h, 64)) {
 	return NULL;
     }
-    tp = calloc(1, sizeof(*tp));
-    if (tp == NULL) {
+    tp = slab_alloc(&h->tcbslab);
+    if (tp != NULL) {
+	memset(tp, 0, sizeof(*tp));
+    } else {
 	if (h->tcbs == NULL) {
 	    HashFree(h);
 	}
 	return NULL;
     }
     tp->host = h;
+    tp->x = &tcp_tcbx_idle;
     tp->id = id;
     tp->state = TCPS_CLOSED;
     tp->created = tcp_now(h);
@@ -75,7 +134,6 @@ tcp_newtcb_as(
     (void) ring_init(&tp->sndbuf, (uint32_t) h->tun.sndbuf);
     (void) ring_init(&tp->rcvbuf, tcp_rcvbuf_size(h, h->tun.rcvbuf));
     tcp_timer_init(tp);
-    tp->linger = -1;
     if (!listed) {
 	tp->flags |= TF_TWREC;
 	return tp;
@@ -491,21 +549,23 @@ tcp_close(
 	tcp_unqueue(tp);
     }
     tcp_set_state(tp, TCPS_CLOSED);
-    while (tp->reass) {
-	tl_reass *r = tp->reass;
+    while (tp->x->reass) {
+	tl_reass *r = tp->x->reass;
 
-	tp->reass = r->next;
+	tcp_xw(tp)->reass = r->next;
 	free(r);
     }
-    tp->reass_bytes = 0;
-    while (tp->pend) {
-	tl_chunk *c = tp->pend;
+    while (tp->x->pend) {
+	tl_chunk *c = tp->x->pend;
 
-	tp->pend = c->next;
+	tcp_xw(tp)->pend = c->next;
 	free(c);
     }
-    tp->pend_tail = NULL;
-    tp->pend_bytes = 0;
+    if (tp->x != &tcp_tcbx_idle) {
+	tcp_xw(tp)->reass_bytes = 0;
+	tcp_xw(tp)->pend_tail = NULL;
+	tcp_xw(tp)->pend_bytes = 0;
+    }
     if (tp->user == NULL) {
 	tcp_free(tp);
     } else {
@@ -564,24 +624,28 @@ tcp_free(
     }
     ring_free(&tp->sndbuf);
     ring_free(&tp->rcvbuf);
-    free(tp->eor);
     free(tp->mtup);
     tp->mtup = NULL;
     tcp_cc_free(tp);
-    while (tp->reass) {
-	tl_reass *r = tp->reass;
+    while (tp->x->reass) {
+	tl_reass *r = tp->x->reass;
 
-	tp->reass = r->next;
+	tcp_xw(tp)->reass = r->next;
 	free(r);
     }
-    while (tp->pend) {
-	tl_chunk *c = tp->pend;
+    while (tp->x->pend) {
+	tl_chunk *c = tp->x->pend;
 
-	tp->pend = c->next;
+	tcp_xw(tp)->pend = c->next;
 	free(c);
     }
     free(tp->htimes);
-    free(tp);
+    if (tp->x != &tcp_tcbx_idle) {
+	free(tp->x->eor);
+	free((void *) tp->x);
+    }
+    h->tcbs_freed++;
+    slab_free(&h->tcbslab, tp);
 }
 
 static uint64_t
@@ -760,8 +824,8 @@ tcp_mss_set(
 	     * the path MTU caps the MSS (Linux tcp_sync_mss()), and
 	     * TCP_MAXSEG. */
 	    cap = r.mtu - 40;
-	    if (tp->user_mss && tp->user_mss < cap) {
-		cap = tp->user_mss;
+	    if (tp->x->user_mss && tp->x->user_mss < cap) {
+		cap = tp->x->user_mss;
 	    }
 	}
 	if (mss > cap) {
@@ -1133,7 +1197,7 @@ tcp_sack_blocks(
     uint32_t blocks[64][2];
     int n = 0, i, first = -1, k = 0;
 
-    for (r = tp->reass; r && n < 64; r = r->next) {
+    for (r = tp->x->reass; r && n < 64; r = r->next) {
 	if (n > 0 && blocks[n - 1][1] == r->seq) {
 	    blocks[n - 1][1] = r->seq + r->len;
 	} else {
@@ -1478,10 +1542,12 @@ tcp_req_demote(
     tl_req *r;
     int t;
 
+    tcp_x_trim(tp);
     if (ops->timer_park == NULL || *h->tcp.events || l == NULL || l->closed
+	    || tp->x != &tcp_tcbx_idle
 	    || tp->state != TCPS_SYN_RECEIVED || !(tp->flags & TF_FROMLISTEN)
 	    || tp->onq || tp->user || tp->app || tp->app_pending
-	    || tp->cork_pending || tp->xmitlog || tp->reass || tp->pend
+	    || tp->cork_pending || tp->xmitlog || tp->x->reass || tp->x->pend
 	    || tp->sndbuf.buf || tp->rcvbuf.buf || tp->sackblk || tp->mtup
 	    || tp->timer_at[TT_REXMT] == TL_NEVER) {
 	return;
@@ -1575,7 +1641,8 @@ tcp_req_demote(
     if (h->tcbs == NULL) {
 	HashFree(h);
     }
-    free(tp);
+    h->tcbs_freed++;
+    slab_free(&h->tcbslab, tp);
 }
 
 /* The TCB a record stands for, back in the host's list (in the order of
@@ -1593,7 +1660,7 @@ ReqPromote(
     if (h->tcphash == NULL && !HashResize(h, 64)) {
 	return NULL;
     }
-    tp = malloc(sizeof(*tp));
+    tp = slab_alloc(&h->tcbslab);
     if (tp == NULL) {
 	return NULL;
     }

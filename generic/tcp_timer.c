@@ -87,6 +87,8 @@ tcp_timer_expire(
     static TimerFn *const fns[TT_NTIMERS] = {
 	RexmtTimer, PersistTimer, KeepTimer, MslTimer, DelackTimer, ConnTimer
     };
+    tl_host *h = tp->host;
+    uint64_t freed = h->tcbs_freed;
 
     if (which == TCP_ENV_APP) {
 	tcp_app_run(tp);
@@ -99,6 +101,9 @@ tcp_timer_expire(
     tp->timer_at[which] = TL_NEVER;
     tcp_cc_event(tp);
     fns[which](tp);
+    if (h->tcbs_freed == freed) {
+	tcp_x_trim(tp);		/* (tp is still there.) */
+    }
 }
 
 static void
@@ -309,11 +314,11 @@ UserTimeoutClamp(
 {
     tl_time left;
 
-    if (tp->user_timeout == 0 || tp->rxtshift == 0
+    if (tp->x->user_timeout == 0 || tp->rxtshift == 0
 	    || !TCPS_HAVEESTABLISHED(tp->state)) {
 	return rto;
     }
-    left = tp->ut_start + (tl_time) tp->user_timeout * TL_MS
+    left = tp->ut_start + (tl_time) tp->x->user_timeout * TL_MS
 	    - tcp_now(tp->host);
     return left <= 0 ? TL_MS : left < rto ? left : rto;
 }
@@ -540,13 +545,13 @@ RexmtTimer(
     } else {
 	expired = tp->rxtshift > limit;
     }
-    if (tp->user_timeout && TCPS_HAVEESTABLISHED(tp->state)) {
+    if (tp->x->user_timeout && TCPS_HAVEESTABLISHED(tp->state)) {
 	/* TCP_USER_TIMEOUT: data unacknowledged that long gives up (RFC
 	 * 5482; Linux retransmits_timed_out() counts from the first
 	 * transmission of the oldest unacknowledged segment: here from when
 	 * the timer was last armed before any retransmission). */
 	expired = tp->rxtshift > 1 && tcp_now(tp->host) - tp->ut_start
-		>= (tl_time) tp->user_timeout * TL_MS;
+		>= (tl_time) tp->x->user_timeout * TL_MS;
     }
     if (expired) {
 	GiveUp(tp);
@@ -664,7 +669,7 @@ static tl_time
 KeepIdle(
     const tl_tcb *tp)
 {
-    return (tl_time) (tp->keepidle ? tp->keepidle
+    return (tl_time) (tp->x->keepidle ? tp->x->keepidle
 	    : tp->host->tun.tcp_keepalive_time) * TL_SEC;
 }
 
@@ -678,7 +683,9 @@ tcp_keep_arm(
 	    || tp->state == TCPS_TIME_WAIT) {
 	return;
     }
-    tp->keep_probes = 0;
+    if (tp->x->keep_probes) {
+	tcp_xw(tp)->keep_probes = 0;
+    }
     tcp_timer_set(tp, TT_KEEP, idle - (tcp_now(tp->host) - tp->last_rcv));
 }
 
@@ -697,20 +704,20 @@ KeepTimer(
     const tl_tunables *t = &tp->host->tun;
     tl_time now = tcp_now(tp->host);
     tl_time idle = KeepIdle(tp);
-    int probes = tp->keepcnt ? tp->keepcnt : t->tcp_keepalive_probes;
-    int intvl = tp->keepintvl ? tp->keepintvl : t->tcp_keepalive_intvl;
+    int probes = tp->x->keepcnt ? tp->x->keepcnt : t->tcp_keepalive_probes;
+    int intvl = tp->x->keepintvl ? tp->x->keepintvl : t->tcp_keepalive_intvl;
 
     tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_KEEP, 0, 0, 0, NULL);
-    if (now - tp->last_rcv < idle && tp->keep_probes == 0) {
+    if (now - tp->last_rcv < idle && tp->x->keep_probes == 0) {
 	tcp_timer_set(tp, TT_KEEP, idle - (now - tp->last_rcv));
 	return;
     }
-    if (tp->keep_probes >= probes) {
+    if (tp->x->keep_probes >= probes) {
 	tp->host->stats.tcp_timeouts++;
 	tcp_drop(tp, ETIMEDOUT);
 	return;
     }
-    tp->keep_probes++;
+    tcp_xw(tp)->keep_probes++;
     tcp_send_ctl(tp, tp->snd_una - 1, TH_ACK);
     tcp_timer_set(tp, TT_KEEP, (tl_time) intvl * TL_SEC);
 }

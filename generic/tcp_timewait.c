@@ -250,7 +250,7 @@ Compactable(
     if (tp->state != TCPS_TIME_WAIT || tp->user || tp->listener
 	    || h->tcp.ops->timer_park == NULL || tp->app_pending
 	    || tp->cork_pending || tp->sndbuf.len || tp->rcvbuf.len
-	    || tp->reass || tp->pend || tp->so_error
+	    || tp->x->reass || tp->x->pend || tp->so_error
 	    || tp->snd_una != tp->snd_nxt || tp->snd_nxt != tp->snd_max
 	    || (tp->flags & (TF_ACKNOW | TF_DELACK | TF_URG_SEND | TF_URG_PEND
 		| TF_URG_HAVE))
