@@ -285,9 +285,29 @@ TcpHasAddr(
     return host_is_self(ctx, a);
 }
 
+static void
+TcpEventQueue(
+    void *ctx,
+    tl_event *ev)
+{
+    tl_host *h = ctx;
+
+    clock_queue(&h->net->clock, ev);
+}
+
+static void
+TcpEventCancel(
+    void *ctx,
+    tl_event *ev)
+{
+    tl_host *h = ctx;
+
+    clock_cancel(&h->net->clock, ev);
+}
+
 static const tl_tcp_ops tcpOps = {
     TcpSegAlloc, TcpSegSend, TcpTimer, TcpRoute, TcpHasAddr, TcpTimerPark,
-    TcpTimerUnpark
+    TcpTimerUnpark, TcpEventQueue, TcpEventCancel
 };
 static const int noEvents = 0;
 

@@ -17,9 +17,9 @@
 #endif
 #endif
 
-#define SLAB_PAGE	((size_t) 65536)
+#define SLAB_PAGE	((size_t) 65536)	/* The largest page. */
 
-/* At the start of each page, which is SLAB_PAGE-aligned. Pages with a
+/* At the start of each page, which is aligned to its size. Pages with a
  * free object are in the cache's partial list, the others in full. */
 struct tl_slabpage {
     tl_slab *slab;
@@ -41,7 +41,13 @@ slab_init(
     if (s->size < sizeof(void *)) {
 	s->size = sizeof(void *);
     }
-    s->per = (SLAB_PAGE - SLAB_HDR) / s->size;
+    /* Pages of 64 objects at least, 4 KiB at least, up to SLAB_PAGE: a
+     * few objects do not take a large page. */
+    s->pagesz = 4096;
+    while (s->pagesz < SLAB_PAGE && s->pagesz < SLAB_HDR + 64 * s->size) {
+	s->pagesz *= 2;
+    }
+    s->per = (s->pagesz - SLAB_HDR) / s->size;
     s->partial = s->empty = s->full = NULL;
     s->inuse = 0;
 }
@@ -70,27 +76,26 @@ Unlink(
     }
 }
 
-/* A fresh page, SLAB_PAGE-aligned (mapped twice as large, the rest given
- * back), or NULL. */
+/* A fresh page, aligned to its size (mapped twice as large, the rest
+ * given back), or NULL. */
 static tl_slabpage *
 NewPage(
     tl_slab *s)
 {
-    uint8_t *m = mmap(NULL, 2 * SLAB_PAGE, PROT_READ | PROT_WRITE,
+    size_t sz = s->pagesz, head;
+    uint8_t *m = mmap(NULL, 2 * sz, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *a;
-    size_t head;
     tl_slabpage *p;
 
     if (m == MAP_FAILED) {
 	return NULL;
     }
-    a = (uint8_t *) (((uintptr_t) m + SLAB_PAGE - 1) & ~(uintptr_t)
-	    (SLAB_PAGE - 1));
+    a = (uint8_t *) (((uintptr_t) m + sz - 1) & ~(uintptr_t) (sz - 1));
     head = (size_t) (a - m);
     if (head) {
 	munmap(m, head);
     }
-    munmap(a + SLAB_PAGE, SLAB_PAGE - head);
+    munmap(a + sz, sz - head);
     p = (tl_slabpage *) (void *) a;
     p->slab = s;
     p->free = NULL;
@@ -155,7 +160,7 @@ slab_free(
 	return;
     }
     p = (tl_slabpage *) (void *) ((uintptr_t) o & ~(uintptr_t)
-	    (SLAB_PAGE - 1));
+	    (s->pagesz - 1));
     *(void **) o = p->free;
     p->free = o;
     s->inuse--;
@@ -169,7 +174,7 @@ slab_free(
 	if (s->empty == NULL) {
 	    s->empty = p;
 	} else {
-	    munmap(p, SLAB_PAGE);
+	    munmap(p, s->pagesz);
 	}
     }
 #endif
@@ -189,11 +194,11 @@ slab_destroy(
 	    tl_slabpage *p = *lists[i];
 
 	    Unlink(p);
-	    munmap(p, SLAB_PAGE);
+	    munmap(p, s->pagesz);
 	}
     }
     if (s->empty) {
-	munmap(s->empty, SLAB_PAGE);
+	munmap(s->empty, s->pagesz);
 	s->empty = NULL;
     }
 #endif

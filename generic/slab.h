@@ -1,9 +1,9 @@
 /*
  * slab.h --
  *
- *	A cache of objects of one size, carved from 64 KiB pages of their
- *	own (the idea of Bonwick's slab allocator, Linux's kmem_cache): no
- *	allocator header per object, and a page whose objects are all free
+ *	A cache of objects of one size, carved from pages of their own (4 to
+ *	64 KiB, room for 64 objects or more; the idea of Bonwick's slab
+ *	allocator, Linux's kmem_cache): no allocator header per object, and a page whose objects are all free
  *	goes back to the system (one empty page is kept against churn). So a
  *	burst of short-lived objects (the timer events of a hundred thousand
  *	handshakes, the frames in flight) leaves no holes behind among the
@@ -22,6 +22,7 @@ typedef struct tl_slabpage tl_slabpage;
 
 typedef struct tl_slab {
     size_t size;		/* Object size (rounded to 8). */
+    size_t pagesz;		/* Page size (a power of two). */
     size_t per;			/* Objects per page. */
     tl_slabpage *partial;	/* Pages with a free object. */
     tl_slabpage *full;		/* Pages without. */

@@ -460,26 +460,24 @@ struct tl_listener {
  * tcp_timewait_sock: what an orphaned connection in TIME_WAIT needs to
  * answer the segments that still come and to run its 2MSL timer, kept in a
  * table of its own once its TCB is freed. A segment, an expiry someone
- * watches or a script asking for handles rebuilds the TCB from it.
+ * watches or a script asking for handles rebuilds the TCB from it. What
+ * records of a host mostly share (the windows, the options, the offsets of
+ * the other sequence numbers from snd_nxt and rcv_nxt) is in a shape they
+ * point to, kept once.
  */
 typedef struct tl_twrec tl_twrec;
+typedef struct tl_twshape tl_twshape;
 struct tl_twrec {
-    tl_event ev;		/* The 2MSL timer (the host's; its argument
-				 * is the host). First: the record is where
-				 * its event is. */
+    tl_time when;		/* The 2MSL timer: when it fires, and its */
+    uint64_t order;		/* place among that time's events. */
     tl_twrec *hnext, *pnext;	/* In the host's TIME_WAIT chains. */
-    const tl_app *app;
-    uint64_t id;
-    tl_time last_rcv, last_oow_ack;
+    const tl_twshape *shape;
+    tl_time last_rcv;
     tl_addr laddr, raddr;
     uint16_t lport, rport;
-    uint32_t flags;
-    uint32_t snd_nxt, snd_up, snd_wnd, snd_wl1, snd_wl2, max_sndwnd, iss;
-    uint32_t rcv_nxt, rcv_up, rcv_adv, rcv_wnd, irs, rcv_wnd_clamp;
-    uint32_t last_ack_sent;
-    uint32_t ts_recent, rcvcap, sndcap;
-    uint16_t mss, mss_offer, peer_mss;
-    uint8_t snd_wscale, rcv_wscale, cc, reuseaddr, ecn;
+    uint32_t heapidx;		/* In the table's timer heap. */
+    uint32_t id;		/* The TCB's (those past 2^32 stay TCBs). */
+    uint32_t snd_nxt, iss, rcv_nxt, irs, ts_recent;
 };
 
 /* The host's clock. */

@@ -105,6 +105,10 @@ tcp_newtcb_as(
     if (h->tcphash == NULL && !HashResize(h, 64)) {
 	return NULL;
     }
+    if (h->tcbslab.size == 0) {
+	slab_init(&h->tcbslab, sizeof(tl_tcb));	/* (A host of another
+						 * maker's: standin.c.) */
+    }
     tp = slab_alloc(&h->tcbslab);
     if (tp != NULL) {
 	memset(tp, 0, sizeof(*tp));
