@@ -185,7 +185,7 @@ tcp_list_insert(
  * conflicts and ephemeral ports (Linux's bind hash). A TCB is in both from
  * tcp_set_tuple() until it enters CLOSED or is freed; chains are walked
  * only for their own key, so lookups cost O(1) on average. Both tables
- * double when they hold more TCBs than buckets.
+ * double when they hold more than two TCBs a bucket.
  */
 
 struct tl_tcphash {
@@ -301,8 +301,10 @@ Hash(
     struct tl_tcphash *t = h->tcphash;
     size_t i, j;
 
-    if (t->count >= t->mask + 1) {
-	/* Without memory for a larger table the chains just grow. */
+    if (t->count >= 2 * (t->mask + 1)) {
+	/* Two TCBs a bucket at most: short chains, and 8 bytes of buckets a
+	 * TCB at most. Without memory for a larger table the chains just
+	 * grow. */
 	(void) HashResize(h, 2 * (t->mask + 1));
 	t = h->tcphash;
     }
@@ -439,8 +441,11 @@ tcp_hist_add(
     if (n >= TCP_NHIST) {
 	return;
     }
-    if (n == 0 || (n >= 2 && (n & (n - 1)) == 0)) {
-	tl_time *a = realloc(tp->htimes, sizeof(*a) * (n ? 2 * n : 2));
+    if (n == 0 || n == 3 || n == 6 || n == 12) {
+	/* Room for 3, 6, 12, then TCP_NHIST: the three states of an
+	 * established connection's history take one 24-byte block. */
+	tl_time *a = realloc(tp->htimes, sizeof(*a) * (size_t) (n == 0 ? 3
+		: n == 12 ? TCP_NHIST : 2 * n));
 
 	if (a == NULL) {
 	    return;
