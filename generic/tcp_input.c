@@ -27,10 +27,10 @@ OowLimited(
 	return 0;
     }
     gap = tcp_ms(tp->host->tun.tcp_invalid_ratelimit);
-    if (tp->last_oow_ack != 0 && now - tp->last_oow_ack < gap) {
+    if (tp->x->last_oow_ack != 0 && now - tp->x->last_oow_ack < gap) {
 	return 1;
     }
-    tp->last_oow_ack = now ? now : 1;
+    tcp_xw(tp)->last_oow_ack = now ? now : 1;
     return 0;
 }
 
@@ -231,7 +231,7 @@ static void
 Complete(
     tl_tcb *tp)
 {
-    tl_listener *l = tp->listener;
+    tl_listener *l = tp->x->listener;
     const tl_upcalls *up = tp->host->tcp.up;
 
     if (l == NULL) {
@@ -242,10 +242,10 @@ Complete(
 	l->young--;
     }
     l->qlen++;
-    tp->onq = 1;
-    tp->qnext = NULL;
+    tcp_xw(tp)->onq = 1;
+    tcp_xw(tp)->qnext = NULL;
     if (l->qtail) {
-	l->qtail->qnext = tp;
+	tcp_xw(l->qtail)->qnext = tp;
     } else {
 	l->q = tp;
     }
@@ -1273,8 +1273,8 @@ Synchronized(
     tp->last_rcv = tcp_now(h);
     if (tp->state == TCPS_SYN_RECEIVED) {
 	if (SEQ_GT(th->ack, tp->snd_una) && SEQ_LEQ(th->ack, tp->snd_max)) {
-	    if (tp->listener && len == 0 && !(flags & TH_FIN)
-		    && tp->rxtshift < tp->listener->opts.defer_accept) {
+	    if (tp->x->listener && len == 0 && !(flags & TH_FIN)
+		    && tp->rxtshift < tp->x->listener->opts.defer_accept) {
 		/* TCP_DEFER_ACCEPT: a bare ACK does not complete the
 		 * connection until data comes or the SYN-ACK has been
 		 * sent again that often (Linux tcp_check_req()). */
@@ -1282,9 +1282,9 @@ Synchronized(
 		tcp_drop_event(h, tp, ip, th, EV_DROP, "TCP_DEFER_ACCEPT");
 		return;
 	    }
-	    if (tp->listener && t->syn_queue == SYNQ_LINUX
-		    && tp->listener->qlen
-		    >= tcp_backlog_limit(h, tp->listener->backlog)) {
+	    if (tp->x->listener && t->syn_queue == SYNQ_LINUX
+		    && tp->x->listener->qlen
+		    >= tcp_backlog_limit(h, tp->x->listener->backlog)) {
 		/* Linux tcp_check_req(): syn_recv_sock() makes no child
 		 * for a full accept queue (ListenOverflows, ListenDrops);
 		 * the ACK is dropped and the request stays, so its SYN-ACK

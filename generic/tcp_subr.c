@@ -489,27 +489,27 @@ void
 tcp_unqueue(
     tl_tcb *tp)
 {
-    tl_listener *l = tp->listener;
+    tl_listener *l = tp->x->listener;
     tl_tcb **pp, *prev = NULL;
 
-    if (tp->lprev) {
-	tp->lprev->lnext = tp->lnext;
+    if (tp->x->lprev) {
+	tcp_xw(tp->x->lprev)->lnext = tp->x->lnext;
     } else {
-	l->children = tp->lnext;
+	l->children = tp->x->lnext;
     }
-    if (tp->lnext) {
-	tp->lnext->lprev = tp->lprev;
+    if (tp->x->lnext) {
+	tcp_xw(tp->x->lnext)->lprev = tp->x->lprev;
     }
-    tp->lnext = tp->lprev = NULL;
-    if (!tp->onq) {
+    tcp_xw(tp)->lnext = tcp_xw(tp)->lprev = NULL;
+    if (!tp->x->onq) {
 	l->q0len--;
 	if (tp->rxtshift == 0) {
 	    l->young--;
 	}
     } else {
-	for (pp = &l->q; *pp; prev = *pp, pp = &(*pp)->qnext) {
+	for (pp = &l->q; *pp; prev = *pp, pp = &tcp_xw(*pp)->qnext) {
 	    if (*pp == tp) {
-		*pp = tp->qnext;
+		*pp = tp->x->qnext;
 		if (l->qtail == tp) {
 		    l->qtail = prev;
 		}
@@ -518,9 +518,9 @@ tcp_unqueue(
 	    }
 	}
     }
-    tp->qnext = NULL;
-    tp->onq = 0;
-    tp->listener = NULL;
+    tcp_xw(tp)->qnext = NULL;
+    tcp_xw(tp)->onq = 0;
+    tcp_xw(tp)->listener = NULL;
 }
 
 /* Makes tp an embryonic connection of l (SYN_RCVD from LISTEN). */
@@ -529,14 +529,14 @@ tcp_adopt(
     tl_listener *l,
     tl_tcb *tp)
 {
-    tp->listener = l;
-    tp->onq = 0;
+    tcp_xw(tp)->listener = l;
+    tcp_xw(tp)->onq = 0;
     l->q0len++;
     l->young++;
-    tp->lprev = NULL;
-    tp->lnext = l->children;
+    tcp_xw(tp)->lprev = NULL;
+    tcp_xw(tp)->lnext = l->children;
     if (l->children) {
-	l->children->lprev = tp;
+	tcp_xw(l->children)->lprev = tp;
     }
     l->children = tp;
 }
@@ -554,7 +554,7 @@ tcp_close(
 {
     tcp_timers_cancel_all(tp);
     tcp_app_cancel(tp);
-    if (tp->listener) {
+    if (tp->x->listener) {
 	tcp_unqueue(tp);
     }
     tcp_set_state(tp, TCPS_CLOSED);
@@ -609,7 +609,7 @@ tcp_free(
     tl_host *h = tp->host;
 
     Unhash(tp);
-    if (tp->listener) {
+    if (tp->x->listener) {
 	tcp_unqueue(tp);
     }
     if (tp->flags & TF_TWREC) {
@@ -1418,6 +1418,25 @@ struct tl_reqhash {
 
 #define TCB_WORDS	(sizeof(tl_tcb) / sizeof(uint32_t))
 
+/* Whether x is idle but for a half-open connection's listener links,
+ * which a record keeps as its listener (ReqPromote() finds the place in
+ * its children again). */
+static int
+XIdleButLinks(
+    const tl_tcbx *x)
+{
+    tl_tcbx probe;
+
+    if (x == &tcp_tcbx_idle) {
+	return 1;
+    }
+    memcpy(&probe, x, sizeof(probe));
+    probe.listener = NULL;
+    probe.lnext = probe.lprev = probe.qnext = NULL;
+    probe.onq = 0;
+    return memcmp(&probe, &tcp_tcbx_idle, sizeof(probe)) == 0;
+}
+
 /* The TCB's bytes as recorded: links, the host's events and the listener
  * are the host's and the listener's, not the connection's. */
 static void
@@ -1429,8 +1448,8 @@ ReqScrub(
     tp->hnext = tp->pnext = NULL;
     tp->hpprev = tp->ppprev = NULL;
     tp->hashed = 0;
-    tp->listener = NULL;
-    tp->lnext = tp->lprev = tp->qnext = NULL;
+    tp->x = &tcp_tcbx_idle;	/* (Idle but for the listener's links:
+				 * tcp_req_demote().) */
     tp->hostev = NULL;
     tp->htimes = NULL;
 }
@@ -1542,7 +1561,7 @@ tcp_req_demote(
     tl_tcb *tp)
 {
     tl_host *h = tp->host;
-    tl_listener *l = tp->listener;
+    tl_listener *l = tp->x->listener;
     const tl_tcp_ops *ops = h->tcp.ops;
     uint32_t w[TCB_WORDS], *tw, buf[TCB_WORDS + TCB_WORDS / 2 + 2];
     uint8_t *out = (uint8_t *) buf;
@@ -1553,9 +1572,9 @@ tcp_req_demote(
 
     tcp_x_trim(tp);
     if (ops->timer_park == NULL || *h->tcp.events || l == NULL || l->closed
-	    || tp->x != &tcp_tcbx_idle
+	    || !XIdleButLinks(tp->x)
 	    || tp->state != TCPS_SYN_RECEIVED || !(tp->flags & TF_FROMLISTEN)
-	    || tp->onq || tp->user || tp->app || tp->app_pending
+	    || tp->x->onq || tp->user || tp->app || tp->app_pending
 	    || tp->cork_pending || tp->xmitlog || tp->x->reass || tp->x->pend
 	    || tp->sndbuf.buf || tp->rcvbuf.buf || tp->sackblk || tp->mtup
 	    || tp->timer_at[TT_REXMT] == TL_NEVER) {
@@ -1630,13 +1649,13 @@ tcp_req_demote(
     ops->timer_park(h->tcp.ctx, tp, TT_REXMT, &r->ev, ReqTimer, r);
     /* The TCB goes without a trace: off the listener's children (still
      * counted in q0len), the hashes and the host's list. */
-    if (tp->lprev) {
-	tp->lprev->lnext = tp->lnext;
+    if (tp->x->lprev) {
+	tcp_xw(tp->x->lprev)->lnext = tp->x->lnext;
     } else {
-	l->children = tp->lnext;
+	l->children = tp->x->lnext;
     }
-    if (tp->lnext) {
-	tp->lnext->lprev = tp->lprev;
+    if (tp->x->lnext) {
+	tcp_xw(tp->x->lnext)->lprev = tp->x->lprev;
     }
     Unhash(tp);
     if (tp->prev) {
@@ -1649,6 +1668,9 @@ tcp_req_demote(
     }
     if (h->tcbs == NULL) {
 	HashFree(h);
+    }
+    if (tp->x != &tcp_tcbx_idle) {
+	free((void *) tp->x);	/* (Its links only.) */
     }
     h->tcbs_freed++;
     slab_free(&h->tcbslab, tp);
@@ -1690,15 +1712,16 @@ ReqPromote(
     tcp_list_insert(tp, NULL);
     Hash(tp);
     /* Among the listener's children too, newest first. */
-    tp->listener = l;
+    tcp_xw(tp)->listener = l;
     prev = NULL;
-    for (pp = &l->children; *pp && (*pp)->id > tp->id; pp = &(*pp)->lnext) {
+    for (pp = &l->children; *pp && (*pp)->id > tp->id;
+	    pp = &tcp_xw(*pp)->lnext) {
 	prev = *pp;
     }
-    tp->lnext = *pp;
-    tp->lprev = prev;
+    tcp_xw(tp)->lnext = *pp;
+    tcp_xw(tp)->lprev = prev;
     if (*pp) {
-	(*pp)->lprev = tp;
+	tcp_xw(*pp)->lprev = tp;
     }
     *pp = tp;
     if (event_pending(&r->ev)) {

@@ -92,15 +92,13 @@ tcp_timer_expire(
 
     if (which == TCP_ENV_APP) {
 	tcp_app_run(tp);
-	return;
-    }
-    if (which == TCP_ENV_CORK) {
+    } else if (which == TCP_ENV_CORK) {
 	tcp_cork_run(tp);
-	return;
+    } else {
+	tp->timer_at[which] = TL_NEVER;
+	tcp_cc_event(tp);
+	fns[which](tp);
     }
-    tp->timer_at[which] = TL_NEVER;
-    tcp_cc_event(tp);
-    fns[which](tp);
     if (h->tcbs_freed == freed) {
 	tcp_x_trim(tp);		/* (tp is still there.) */
     }
@@ -418,19 +416,19 @@ RetryLimit(
     case TCPS_SYN_SENT:
 	return t->tcp_syn_retries + t->tcp_syn_linear_timeouts;
     case TCPS_SYN_RECEIVED:
-	if ((tp->flags & TF_DEFER_ACKED) && tp->listener
-		&& tp->listener->opts.defer_accept > t->tcp_synack_retries) {
+	if ((tp->flags & TF_DEFER_ACKED) && tp->x->listener
+		&& tp->x->listener->opts.defer_accept > t->tcp_synack_retries) {
 	    /* Linux syn_ack_recalc(): an acknowledged connection waiting
 	     * for data lives to the end of the TCP_DEFER_ACCEPT period. */
-	    return tp->listener->opts.defer_accept;
+	    return tp->x->listener->opts.defer_accept;
 	}
-	if (tp->listener && !tp->onq && t->syn_queue == SYNQ_LINUX) {
+	if (tp->x->listener && !tp->x->onq && t->syn_queue == SYNQ_LINUX) {
 	    /* Linux reqsk_timer_handler(): when the requests are more than
 	     * half of max(8, backlog), half of the room is kept for young
 	     * ones (whose SYN-ACK timer has not fired): while the requests
 	     * are at least twice, four times, ... the young ones, the old
 	     * ones get one retry less each time, down to 2. */
-	    const tl_listener *l = tp->listener;
+	    const tl_listener *l = tp->x->listener;
 	    int max = t->tcp_synack_retries, young = l->young << 1;
 
 	    if ((l->q0len << 1) > (l->backlog > 8 ? l->backlog : 8)) {
@@ -530,9 +528,9 @@ RexmtTimer(
 	return;
     }
     tp->rxtshift++;
-    if (tp->rxtshift == 1 && tp->state == TCPS_SYN_RECEIVED && tp->listener
-	    && !tp->onq) {
-	tp->listener->young--;	/* Linux: num_timeout 0 -> 1. */
+    if (tp->rxtshift == 1 && tp->state == TCPS_SYN_RECEIVED && tp->x->listener
+	    && !tp->x->onq) {
+	tp->x->listener->young--;	/* Linux: num_timeout 0 -> 1. */
     }
     if (t->retries_by_time && TCPS_HAVEESTABLISHED(tp->state)) {
 	tl_time base = (tl_time) t->tcp_rto_min_us * TL_US;
@@ -595,8 +593,8 @@ RexmtTimer(
 	tp->srtt = 0;
     }
     if ((tp->flags & TF_DEFER_ACKED) && tp->state == TCPS_SYN_RECEIVED
-	    && tp->listener
-	    && tp->rxtshift < tp->listener->opts.defer_accept - 1) {
+	    && tp->x->listener
+	    && tp->rxtshift < tp->x->listener->opts.defer_accept - 1) {
 	/* Linux syn_ack_recalc(): no SYN-ACK while the peer has acknowledged
 	 * and data is awaited, until the TCP_DEFER_ACCEPT period's last
 	 * retransmission gives it a last chance. */

@@ -463,7 +463,7 @@ Rebuild(
     tp->flags = (int) s->flags | TF_TWREC;
     tp->app = s->app;
     tp->last_rcv = r->last_rcv;
-    tp->last_oow_ack = s->last_oow_ack;
+    tcp_xw(tp)->last_oow_ack = s->last_oow_ack;
     tp->iss = r->iss;
     tp->snd_una = tp->snd_nxt = tp->snd_max = tp->snd_sml = r->snd_nxt;
     tp->snd_up = s->snd_up;
@@ -547,7 +547,7 @@ Compactable(
     const tl_host *h = tp->host;
     int i;
 
-    if (tp->state != TCPS_TIME_WAIT || tp->user || tp->listener
+    if (tp->state != TCPS_TIME_WAIT || tp->user || tp->x->listener
 	    || tp->id > UINT32_MAX
 	    || h->tcp.ops->timer_park == NULL || h->tcp.ops->event_queue == NULL
 	    || tp->app_pending
@@ -606,7 +606,7 @@ tcp_tw_compact(
     r->ts_recent = tp->ts_recent;
     memset(&want, 0, sizeof(want));
     want.app = tp->app;
-    want.last_oow_ack = tp->last_oow_ack;
+    want.last_oow_ack = tp->x->last_oow_ack;
     want.flags = (uint32_t) tp->flags & ~(uint32_t) TF_TWREC;
     want.snd_up = tp->snd_up;
     want.rcv_up = tp->rcv_up;
