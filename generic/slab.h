@@ -3,11 +3,12 @@
  *
  *	A cache of objects of one size, carved from pages of their own (4 to
  *	64 KiB, room for 64 objects or more; the idea of Bonwick's slab
- *	allocator, Linux's kmem_cache): no allocator header per object, and a page whose objects are all free
- *	goes back to the system (one empty page is kept against churn). So a
- *	burst of short-lived objects (the timer events of a hundred thousand
- *	handshakes, the frames in flight) leaves no holes behind among the
- *	long-lived ones. Allocation and freeing are O(1).
+ *	allocator, Linux's kmem_cache): no allocator header per object, and a
+ *	page whose objects are all free goes back to the system (one empty
+ *	page is kept against churn). So a burst of short-lived objects (the
+ *	timer events of a hundred thousand handshakes, the frames in flight)
+ *	leaves no holes behind among the long-lived ones. Allocation and
+ *	freeing are O(1).
  *
  *	Under AddressSanitizer every object is its own malloc(), so that
  *	overruns and uses after free are still caught.

@@ -1044,7 +1044,8 @@ so_getsockopt(
 	break;
     case TL_TCP_MAXSEG + (TL_SOL_TCP << 8):
 	/* The MSS in use; the one set, before connecting. */
-	i = tp->state == TCPS_CLOSED && tp->x->user_mss ? tp->x->user_mss : tp->mss;
+	i = tp->state == TCPS_CLOSED && tp->x->user_mss ? tp->x->user_mss
+		: tp->mss;
 	break;
     case TL_TCP_KEEPIDLE + (TL_SOL_TCP << 8):
 	i = tp->x->keepidle ? tp->x->keepidle : t->tcp_keepalive_time;

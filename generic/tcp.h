@@ -210,9 +210,9 @@ typedef struct tl_mtup {
 /*
  * The cold part of a TCB (tp->x): what only some connections use, and only
  * for a while: the listener of a connection not yet accepted, the time of
- * the last rate-limited ACK, socket options set, user data waiting for send space,
- * out-of-order data, keepalive probing, Linux's chrono accounting, the
- * congestion module's own state. tp->x points to tcp_tcbx_idle, a
+ * the last rate-limited ACK, socket options set, user data waiting for
+ * send space, out-of-order data, keepalive probing, Linux's chrono
+ * accounting, the congestion module's own state. tp->x points to tcp_tcbx_idle, a
  * read-only block holding every field's idle value, until something
  * changes a field (tcp_xw(), which gives the connection a block of its
  * own), and back there when every field is idle again (tcp_x_trim()), so
@@ -246,7 +246,8 @@ typedef struct tl_tcbx {
     uint8_t recvmsg_inq;	/* TCP_INQ: recvmsg() reports TCP_CM_INQ. */
     uint8_t defer_accept;	/* TCP_DEFER_ACCEPT as set (retransmissions):
 				 * kept, no effect on a connection. */
-    uint8_t iobc;		/* The urgent byte, out of band (4.4BSD t_iobc). */
+    uint8_t iobc;		/* The urgent byte, out of band (4.4BSD
+				 * t_iobc). */
     uint8_t onq;		/* 1 when in the listener's accept queue, 0
 				 * while embryonic. */
     uint64_t cc_priv[9];	/* The module's own state (Linux

@@ -159,8 +159,8 @@ Reassemble(
 	 * What was queued already is a duplicate (Linux
 	 * tcp_data_queue_ofo(): all of it, or the overlap with the entry
 	 * before; the entries after that it covers, or overlaps). */
-	for (pp = &tcp_xw(tp)->reass; (r = *pp) != NULL && SEQ_LEQ(r->seq, seq);
-		pp = &r->next) {
+	for (pp = &tcp_xw(tp)->reass;
+		(r = *pp) != NULL && SEQ_LEQ(r->seq, seq); pp = &r->next) {
 	    if (SEQ_GT(r->seq + r->len, seq)) {
 		uint32_t cut = r->seq + r->len - seq;
 

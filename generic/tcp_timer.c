@@ -417,7 +417,8 @@ RetryLimit(
 	return t->tcp_syn_retries + t->tcp_syn_linear_timeouts;
     case TCPS_SYN_RECEIVED:
 	if ((tp->flags & TF_DEFER_ACKED) && tp->x->listener
-		&& tp->x->listener->opts.defer_accept > t->tcp_synack_retries) {
+		&& tp->x->listener->opts.defer_accept
+		> t->tcp_synack_retries) {
 	    /* Linux syn_ack_recalc(): an acknowledged connection waiting
 	     * for data lives to the end of the TCP_DEFER_ACCEPT period. */
 	    return tp->x->listener->opts.defer_accept;

@@ -548,9 +548,8 @@ Compactable(
     int i;
 
     if (tp->state != TCPS_TIME_WAIT || tp->user || tp->x->listener
-	    || tp->id > UINT32_MAX
-	    || h->tcp.ops->timer_park == NULL || h->tcp.ops->event_queue == NULL
-	    || tp->app_pending
+	    || tp->id > UINT32_MAX || h->tcp.ops->timer_park == NULL
+	    || h->tcp.ops->event_queue == NULL || tp->app_pending
 	    || tp->cork_pending || tp->sndbuf.len || tp->rcvbuf.len
 	    || tp->x->reass || tp->x->pend || tp->so_error
 	    || tp->snd_una != tp->snd_nxt || tp->snd_nxt != tp->snd_max

@@ -442,7 +442,8 @@ ChronoSet(
     tl_time now = tcp_now(tp->host);
 
     if (tp->x->chrono_type > 0) {
-	tcp_xw(tp)->chrono_stat[tp->x->chrono_type - 1] += now - tp->x->chrono_start;
+	tcp_xw(tp)->chrono_stat[tp->x->chrono_type - 1]
+		+= now - tp->x->chrono_start;
     }
     tcp_xw(tp)->chrono_start = now;
     tcp_xw(tp)->chrono_type = type;
@@ -584,8 +585,8 @@ tcp_send_urgent(
 	    || (tp->flags & TF_WANTFIN)) {
 	return tcp_send(tp, data, len);
     }
-    tp->snd_up = tp->snd_buf_seq + tp->sndbuf.len + (uint32_t) tp->x->pend_bytes
-	    + len;
+    tp->snd_up = tp->snd_buf_seq + tp->sndbuf.len
+	    + (uint32_t) tp->x->pend_bytes + len;
     tp->flags |= TF_URG_SEND;
     err = tcp_send(tp, data, len);
     return err;
