@@ -212,12 +212,13 @@ typedef struct tl_mtup {
  * for a while: the listener of a connection not yet accepted, the time of
  * the last rate-limited ACK, socket options set, user data waiting for
  * send space, out-of-order data, keepalive probing, Linux's chrono
- * accounting, the congestion module's own state. tp->x points to tcp_tcbx_idle, a
- * read-only block holding every field's idle value, until something
- * changes a field (tcp_xw(), which gives the connection a block of its
- * own), and back there when every field is idle again (tcp_x_trim()), so
- * an idle connection carries none of it. Reads go through tp->x directly;
- * the pointer is const so that every write has to ask tcp_xw().
+ * accounting, the congestion module's own state. tp->x points to
+ * tcp_tcbx_idle, a read-only block holding every field's idle value, until
+ * something changes a field (tcp_xw(), which gives the connection a block
+ * of its own), and back there when every field is idle again
+ * (tcp_x_trim()), so an idle connection carries none of it. Reads go
+ * through tp->x directly; the pointer is const so that every write has to
+ * ask tcp_xw().
  */
 typedef struct tl_tcbx {
     tl_listener *listener;	/* Came from, while not yet accepted. */
