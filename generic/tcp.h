@@ -390,9 +390,23 @@ struct tl_tcb {
     tl_time *htimes;		/* (Their number, nhist, is above.) */
 };
 
+/* (Hidden: the library reaches it without a lookup in its GOT.) */
+#if defined(__GNUC__)
+__attribute__((visibility("hidden")))
+#endif
 extern const tl_tcbx tcp_tcbx_idle;
 tl_tcbx	       *tcp_x_alloc(tl_tcb *tp);
-void		tcp_x_trim(tl_tcb *tp);
+void		tcp_x_release(tl_tcb *tp);
+
+/* Gives tp's cold part back if every field is idle (tcp_x_release()). */
+static inline void
+tcp_x_trim(
+    tl_tcb *tp)
+{
+    if (tp->x != &tcp_tcbx_idle) {
+	tcp_x_release(tp);
+    }
+}
 
 /* tp's cold part, to change: its own block, made on the first change. */
 static inline tl_tcbx *

@@ -43,22 +43,18 @@ tcp_x_alloc(
 }
 
 /*
- * tcp_x_trim --
- *	Gives tp's cold part back when every field is idle again, after what
+ * tcp_x_release --
+ *	Gives tp's cold part, its own, back when every field is idle again, after what
  *	means nothing while idle is put back first: an empty MSG_EOR array,
  *	MSG_MORE's start without MSG_MORE, a stopped chronograph's start.
  */
 
 void
-tcp_x_trim(
+tcp_x_release(
     tl_tcb *tp)
 {
-    tl_tcbx *x;
+    tl_tcbx *x = (tl_tcbx *) tp->x;
 
-    if (tp->x == &tcp_tcbx_idle) {
-	return;
-    }
-    x = (tl_tcbx *) tp->x;
     if (x->pend || x->reass) {
 	return;			/* (Busy: the common case, first.) */
     }
