@@ -280,9 +280,6 @@ struct tl_tcb {
     uint8_t writable;		/* Last writability told (NOTSENT_LOWAT). */
     uint8_t cwnd_limited;	/* (Congestion control, below.) */
     uint8_t ecn;		/* ECN_* (RFC 3168) */
-    uint8_t dsack_on;		/* dsack (below) goes in the next SACK option. */
-    uint8_t frto;		/* F-RTO runs in this CA_LOSS (RFC 5682; Linux
-				 * tp->frto). */
     uint8_t undo_on;		/* undo_marker is set (Linux undo_marker != 0). */
 
     tl_addr laddr, raddr;
@@ -301,6 +298,9 @@ struct tl_tcb {
     uint16_t mss;		/* Effective send MSS. */
     uint16_t mss_offer;		/* What we announced. */
     uint16_t peer_mss;		/* What the peer announced (0 = none). */
+    uint8_t dsack_on;		/* dsack (below) goes in the next SACK option. */
+    uint8_t frto;		/* F-RTO runs in this CA_LOSS (RFC 5682; Linux
+				 * tp->frto). */
     uint32_t tso;		/* Largest segment the interface cuts into
 				 * mss-sized ones (segmentation offload: a
 				 * multiple of mss), 0 without. */
@@ -311,7 +311,9 @@ struct tl_tcb {
     uint32_t sack_last;		/* Start of the latest out-of-order segment. */
     uint32_t dsack[2];		/* RFC 2883: a duplicate range received (Linux
 				 * duplicate_sack[0]), while dsack_on. */
+    uint32_t dsack_dups;	/* D-SACKed segments (tcpi_dsack_dups). */
     uint32_t rtt_seq;
+    uint32_t snd_buf_seq;	/* Sequence number of sndbuf's first byte. */
 
     /* Retransmission (RFC 6298), times in ns. */
     tl_time srtt, rttvar, rto;
@@ -330,7 +332,6 @@ struct tl_tcb {
      * and where the current window ends. */
     uint32_t max_packets_out, cwnd_usage_seq;
     int dupacks;
-    uint32_t loss_high;		/* CA_LOSS ends when this is acknowledged. */
     /* The SACK scoreboard (RFC 6675): blocks above snd_una, sorted, at
      * most TCP_NSACKBLK; the array comes with the first block and goes
      * when snd_una has passed them all. */
@@ -346,6 +347,7 @@ struct tl_tcb {
      * data. */
     uint32_t rack_order, rack_acked, xmit_order;
     int rack_ok;
+    uint32_t loss_high;		/* CA_LOSS ends when this is acknowledged. */
     tl_time rack_t, rack_rtt;
     /* Reordering (Linux tp->reordering, segments, from tcp_reordering 3;
      * reord_seen: times seen). */
@@ -354,10 +356,10 @@ struct tl_tcb {
      * when the episode began (while undo_on), its retransmissions not yet
      * proven needless (-1: none yet), ssthresh before it (0: no undo),
      * the TSval of its first retransmission (0: none; Linux
-     * retrans_stamp), and the D-SACKed segments (tcpi_dsack_dups). */
+     * retrans_stamp); the D-SACKed segments are dsack_dups (above). */
     uint32_t undo_marker;
     int32_t undo_retrans;
-    uint32_t prior_ssthresh, retrans_stamp, dsack_dups;
+    uint32_t prior_ssthresh, retrans_stamp;
     tl_xmitlog *xmitlog;	/* Send times (modules with pkts_acked). */
     struct tl_mtup *mtup;	/* MTU probing and the route's MTU, NULL
 				 * until either is needed (tcp_output.c). */
@@ -373,7 +375,6 @@ struct tl_tcb {
 
     tl_ring sndbuf;		/* From snd_buf_seq on: unacked then unsent. */
     tl_ring rcvbuf;		/* In-order data not yet read. */
-    uint32_t snd_buf_seq;	/* Sequence number of sndbuf's first byte. */
 
     uint64_t bytes_in, bytes_out, bytes_read;
     uint64_t segs_in, segs_out, retrans;
