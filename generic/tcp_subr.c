@@ -44,9 +44,10 @@ tcp_x_alloc(
 
 /*
  * tcp_x_release --
- *	Gives tp's cold part, its own, back when every field is idle again, after what
- *	means nothing while idle is put back first: an empty MSG_EOR array,
- *	MSG_MORE's start without MSG_MORE, a stopped chronograph's start.
+ *	Gives tp's cold part, its own, back when every field is idle again,
+ *	after what means nothing while idle is put back first: an empty
+ *	MSG_EOR array, MSG_MORE's start without MSG_MORE, a stopped
+ *	chronograph's start.
  */
 
 void
