@@ -76,7 +76,7 @@ TcpTimersIdle(
 	    return;
 	}
     }
-    free(b);
+    slab_free(&tp->host->evslab, b);
     tp->hostev = NULL;
 }
 
@@ -90,7 +90,7 @@ TcpTimersBlock(
     size_t i;
 
     if (tp->hostev == NULL) {
-	tp->hostev = malloc(sizeof(*tp->hostev));
+	tp->hostev = slab_alloc(&tp->host->evslab);
 	if (tp->hostev == NULL) {
 	    abort();		/* As for a frame (pkt_alloc()). */
 	}
@@ -285,9 +285,29 @@ TcpHasAddr(
     return host_is_self(ctx, a);
 }
 
+static void
+TcpEventQueue(
+    void *ctx,
+    tl_event *ev)
+{
+    tl_host *h = ctx;
+
+    clock_queue(&h->net->clock, ev);
+}
+
+static void
+TcpEventCancel(
+    void *ctx,
+    tl_event *ev)
+{
+    tl_host *h = ctx;
+
+    clock_cancel(&h->net->clock, ev);
+}
+
 static const tl_tcp_ops tcpOps = {
     TcpSegAlloc, TcpSegSend, TcpTimer, TcpRoute, TcpHasAddr, TcpTimerPark,
-    TcpTimerUnpark
+    TcpTimerUnpark, TcpEventQueue, TcpEventCancel
 };
 static const int noEvents = 0;
 
@@ -347,6 +367,9 @@ host_new(
     h->tcp.now = &net->clock.now;
     h->tcp.seed = net->seed;
     h->tcp.events = &noEvents;
+    slab_init(&h->tcbslab, sizeof(tl_tcb));
+    slab_init(&h->evslab, sizeof(struct tl_hostev));
+    slab_init(&h->twslab, sizeof(tl_twrec));
     return h;
 }
 
@@ -372,6 +395,9 @@ host_free(
 	free(h->ifaces[i]);
     }
     free(h->rtm);
+    slab_destroy(&h->tcbslab);
+    slab_destroy(&h->evslab);
+    slab_destroy(&h->twslab);
     free(h->name);
     free(h);
 }

@@ -9,6 +9,7 @@
 #define TCPLAB_HOST_H
 
 #include "profile.h"
+#include "slab.h"
 #include "tcp_env.h"
 #include "wire.h"
 
@@ -61,6 +62,10 @@ struct tl_host {
     tl_tcb *tcbs;		/* Every TCB not CLOSED, and listeners' children. */
     tl_listener *listeners;
     struct tl_tcphash *tcphash;	/* TCBs by 4-tuple and port (tcp_subr.c). */
+    uint64_t tcbs_freed;	/* TCBs freed so far (tcp_subr.c). */
+    /* Where its TCBs, their timer events and its TIME_WAIT records live
+     * (slab.h). */
+    tl_slab tcbslab, evslab, twslab;
     struct tl_twtab *twtab;	/* Compact TIME_WAIT connections
 				 * (tcp_timewait.c). */
     struct tl_reqhash *reqhash;	/* Compact SYN_RCVD records (tcp_subr.c). */

@@ -173,6 +173,7 @@ net_new(
 	return NULL;
     }
     clock_init(&net->clock);
+    slab_init(&net->tinyslab, sizeof(tl_pkt) + PKT_TINY);
     net->seed = seed;
     net->nextFaultId = 1;
     return net;
@@ -212,11 +213,11 @@ net_free(
 	    while (p) {
 		tl_pkt *next = p->next;
 
-		free(p);
+		pkt_free(net, p);
 		p = next;
 	    }
 	} else if (ev->fn == Depart || ev->fn == LoopDeliver) {
-	    free(ev->arg);
+	    pkt_free(net, ev->arg);
 	}
     }
     while (net->links) {
@@ -233,12 +234,7 @@ net_free(
 	MapFree(&l->byaddr);
 	free(l);
     }
-    while (net->freetiny) {
-	tl_pkt *p = net->freetiny;
-
-	net->freetiny = p->next;
-	free(p);
-    }
+    slab_destroy(&net->tinyslab);
     while (net->freepkts) {
 	tl_pkt *p = net->freepkts;
 
@@ -512,8 +508,14 @@ pkt_alloc(
     uint32_t cap = len;
 
     if (len <= PKT_TINY) {
+	/* On pages of their own: a burst of them (the SYNs of many
+	 * connects) is given back when it is over. */
 	cap = PKT_TINY;
-	freep = &net->freetiny;
+	p = slab_alloc(&net->tinyslab);
+	if (p == NULL) {
+	    abort();
+	}
+	p->cap = cap;
     } else if (len <= PKT_SMALL) {
 	cap = PKT_SMALL;
 	freep = &net->freepkts;
@@ -521,7 +523,9 @@ pkt_alloc(
 	cap = PKT_BIG;
 	freep = &net->freebig;
     }
-    if (freep && *freep) {
+    if (cap == PKT_TINY) {
+	/* (Above.) */
+    } else if (freep && *freep) {
 	p = *freep;
 	*freep = p->next;
 	if (cap == PKT_BIG) {
@@ -552,8 +556,7 @@ pkt_free(
     tl_pkt *p)
 {
     if (p->cap == PKT_TINY) {
-	p->next = net->freetiny;
-	net->freetiny = p;
+	slab_free(&net->tinyslab, p);
     } else if (p->cap == PKT_SMALL) {
 	p->next = net->freepkts;
 	net->freepkts = p;

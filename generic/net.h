@@ -12,6 +12,7 @@
 #define TCPLAB_NET_H
 
 #include "clock.h"
+#include "slab.h"
 
 /* A frame on a link. The event delivers it; data points into buf. */
 struct tl_pkt {
@@ -42,8 +43,8 @@ struct tl_pkt {
  * without data: SYN, ACK, FIN, RST, headers and options), up to PKT_SMALL,
  * and from PKT_BIG / 4 to PKT_BIG (a 64 KiB datagram and headers), of
  * which at most PKT_BIGKEEP are kept; the rest are allocated to measure.
- * A burst of n handshakes in flight leaves n tiny frames to recycle, not
- * n of PKT_SMALL. */
+ * Tiny frames live on pages of their own (slab.h): a burst of n
+ * handshakes in flight takes n of them, given back when it is over. */
 #define PKT_TINY	96
 #define PKT_SMALL	2048
 #define PKT_BIG		(65536 + 128)
@@ -161,7 +162,7 @@ struct tl_net {
     tl_map hostsbyname;		/* The first hostsbyname.count hosts. */
     tl_map hostsbyaddr;		/* The first host with each address. */
     tl_link *links;
-    tl_pkt *freetiny;		/* Recycled frames of PKT_TINY, */
+    tl_slab tinyslab;		/* Frames of PKT_TINY (slab.h), */
     tl_pkt *freepkts;		/* of PKT_SMALL... */
     tl_pkt *freebig;		/* ...and PKT_BIG bytes, */
     int nfreebig;		/* this many. */

@@ -285,7 +285,7 @@ so_send_nonblock(
     int err;
 
     *nPtr = 0;
-    if (tp->notsent_lowat == 0 || (flags & TL_MSG_OOB) || len == 0
+    if (tp->x->notsent_lowat == 0 || (flags & TL_MSG_OOB) || len == 0
 	    || !TCPS_HAVEESTABLISHED(tp->state)) {
 	err = so_send(tp, data, len, flags);
 	if (err == 0) {
@@ -300,7 +300,7 @@ so_send_nonblock(
 
 	if (unsent && tail) {
 	    n = goal - tail;		/* Room in the unsent tail skb. */
-	} else if (unsent < tp->notsent_lowat) {
+	} else if (unsent < tp->x->notsent_lowat) {
 	    n = goal;			/* A new skb. */
 	} else {
 	    break;
@@ -403,7 +403,7 @@ uint64_t
 so_outq(
     const tl_tcb *tp)
 {
-    return tp->sndbuf.len + tp->pend_bytes;
+    return tp->sndbuf.len + tp->x->pend_bytes;
 }
 
 /* ioctl SIOCOUTQNSD: bytes written and not yet sent. */
@@ -447,8 +447,8 @@ so_writable(
 	return 0;
     }
     /* After a shutdown a write fails at once: writable. */
-    return tp->notsent_lowat == 0 || (tp->flags & TF_WANTFIN)
-	    || tcp_unsent(tp) < tp->notsent_lowat;
+    return tp->x->notsent_lowat == 0 || (tp->flags & TF_WANTFIN)
+	    || tcp_unsent(tp) < tp->x->notsent_lowat;
 }
 
 /*
@@ -901,9 +901,9 @@ so_setsockopt(
 	}
 	break;
     case TL_SO_LINGER + (TL_SOL_SOCKET << 8):
-	tp->linger = !v.lg.l_onoff ? -1 : v.lg.l_linger < 0 ? INT_MAX
+	tcp_xw(tp)->linger = !v.lg.l_onoff ? -1 : v.lg.l_linger < 0 ? INT_MAX
 		: v.lg.l_linger;
-	if (tp->linger == 0) {
+	if (tp->x->linger == 0) {
 	    tp->flags |= TF_RST_ON_CLOSE;
 	} else {
 	    tp->flags &= ~TF_RST_ON_CLOSE;
@@ -953,31 +953,31 @@ so_setsockopt(
     case TL_TCP_MAXSEG + (TL_SOL_TCP << 8):
 	/* Kept; it clamps the MSS offered by a SYN, so an open connection
 	 * keeps the MSS it has (tcp_connect_init()). */
-	tp->user_mss = (uint16_t) v.i;
+	tcp_xw(tp)->user_mss = (uint16_t) v.i;
 	break;
     case TL_TCP_KEEPIDLE + (TL_SOL_TCP << 8):
-	tp->keepidle = v.i;
-	if ((tp->flags & TF_KEEPALIVE) && tp->keep_probes == 0) {
+	tcp_xw(tp)->keepidle = v.i;
+	if ((tp->flags & TF_KEEPALIVE) && tp->x->keep_probes == 0) {
 	    tcp_keep_arm(tp);
 	}
 	break;
     case TL_TCP_KEEPINTVL + (TL_SOL_TCP << 8):
-	tp->keepintvl = v.i;
+	tcp_xw(tp)->keepintvl = v.i;
 	break;
     case TL_TCP_KEEPCNT + (TL_SOL_TCP << 8):
-	tp->keepcnt = v.i;
+	tcp_xw(tp)->keepcnt = v.i;
 	break;
     case TL_TCP_USER_TIMEOUT + (TL_SOL_TCP << 8):
-	tp->user_timeout = (uint32_t) v.i;
+	tcp_xw(tp)->user_timeout = (uint32_t) v.i;
 	break;
     case TL_TCP_NOTSENT_LOWAT + (TL_SOL_TCP << 8):
-	tp->notsent_lowat = (uint32_t) v.i;
-	if (tp->notsent_lowat) {
+	tcp_xw(tp)->notsent_lowat = (uint32_t) v.i;
+	if (tp->x->notsent_lowat) {
 	    tcp_writable_check(tp);
 	}
 	break;
     case TL_TCP_INQ + (TL_SOL_TCP << 8):
-	tp->recvmsg_inq = b;
+	tcp_xw(tp)->recvmsg_inq = b;
 	break;
     case TL_TCP_QUICKACK + (TL_SOL_TCP << 8):
 	/* __tcp_sock_set_quickack(): 1 leaves the delayed-ACK (pingpong)
@@ -996,7 +996,7 @@ so_setsockopt(
 	err = tcp_cc_set(tp, v.name);
 	break;
     case TL_TCP_DEFER_ACCEPT + (TL_SOL_TCP << 8):
-	tp->defer_accept = (uint8_t) SecsToRetrans(v.i);
+	tcp_xw(tp)->defer_accept = (uint8_t) SecsToRetrans(v.i);
 	break;
     }
     return err;
@@ -1019,8 +1019,8 @@ so_getsockopt(
     if (err) {
 	return err;
     }
-    lg.l_onoff = tp->linger >= 0;
-    lg.l_linger = tp->linger >= 0 ? tp->linger : 0;
+    lg.l_onoff = tp->x->linger >= 0;
+    lg.l_linger = tp->x->linger >= 0 ? tp->x->linger : 0;
     memset(&info, 0, sizeof(info));
     switch (d->optname + (d->level << 8)) {
     case TL_SO_ERROR + (TL_SOL_SOCKET << 8):
@@ -1056,31 +1056,32 @@ so_getsockopt(
 	break;
     case TL_TCP_MAXSEG + (TL_SOL_TCP << 8):
 	/* The MSS in use; the one set, before connecting. */
-	i = tp->state == TCPS_CLOSED && tp->user_mss ? tp->user_mss : tp->mss;
+	i = tp->state == TCPS_CLOSED && tp->x->user_mss ? tp->x->user_mss
+		: tp->mss;
 	break;
     case TL_TCP_KEEPIDLE + (TL_SOL_TCP << 8):
-	i = tp->keepidle ? tp->keepidle : t->tcp_keepalive_time;
+	i = tp->x->keepidle ? tp->x->keepidle : t->tcp_keepalive_time;
 	break;
     case TL_TCP_KEEPINTVL + (TL_SOL_TCP << 8):
-	i = tp->keepintvl ? tp->keepintvl : t->tcp_keepalive_intvl;
+	i = tp->x->keepintvl ? tp->x->keepintvl : t->tcp_keepalive_intvl;
 	break;
     case TL_TCP_KEEPCNT + (TL_SOL_TCP << 8):
-	i = tp->keepcnt ? tp->keepcnt : t->tcp_keepalive_probes;
+	i = tp->x->keepcnt ? tp->x->keepcnt : t->tcp_keepalive_probes;
 	break;
     case TL_TCP_USER_TIMEOUT + (TL_SOL_TCP << 8):
-	i = (int) tp->user_timeout;
+	i = (int) tp->x->user_timeout;
 	break;
     case TL_TCP_NOTSENT_LOWAT + (TL_SOL_TCP << 8):
-	i = (int) tp->notsent_lowat;
+	i = (int) tp->x->notsent_lowat;
 	break;
     case TL_TCP_QUICKACK + (TL_SOL_TCP << 8):
 	i = !(tp->flags & TF_PINGPONG);
 	break;
     case TL_TCP_INQ + (TL_SOL_TCP << 8):
-	i = tp->recvmsg_inq;
+	i = tp->x->recvmsg_inq;
 	break;
     case TL_TCP_DEFER_ACCEPT + (TL_SOL_TCP << 8):
-	i = RetransToSecs(tp->defer_accept);
+	i = RetransToSecs(tp->x->defer_accept);
 	break;
     case TL_TCP_INFO + (TL_SOL_TCP << 8):
 	so_tcp_info(tp, &info);

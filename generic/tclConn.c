@@ -268,7 +268,7 @@ UpWritable(
     void *user,
     tl_tcb *tp)
 {
-    if (tp->notsent_lowat) {
+    if (tp->x->notsent_lowat) {
 	TcplabChanNotify(user);
     }
 }

@@ -1982,7 +1982,7 @@ ProcessLoss(
 	    uint32_t wnd = (uint32_t) th->win << tp->snd_wscale;
 
 	    tp->loss_high = tp->snd_max;
-	    if ((SEQ_GT(data_end, tp->snd_max) || tp->pend)
+	    if ((SEQ_GT(data_end, tp->snd_max) || tp->x->pend)
 		    && SEQ_GT(th->ack + wnd, tp->snd_max)) {
 		tp->frto = 2;	/* REXMIT_NEW, after the ACK. */
 		return;

@@ -82,14 +82,17 @@ typedef struct {
     uint32_t curr_rtt;		/* us, the round's minimum. */
 } Cubic;
 
-_Static_assert(sizeof(Cubic) <= sizeof(((tl_tcb *) 0)->cc_priv),
+_Static_assert(sizeof(Cubic) <= sizeof(((tl_tcbx *) 0)->cc_priv),
 	"CUBIC's state fits the module's room");
 
 static inline Cubic *
 CA(
     const tl_tcb *tp)
 {
-    return (Cubic *) (void *) tp->cc_priv;
+    /* The module's state lives in the TCB's cold part: taken when it is
+     * first changed (the functions that keep the table's const promise
+     * change only this). */
+    return (Cubic *) (void *) tcp_xw((tl_tcb *) tp)->cc_priv;
 }
 
 static uint32_t
@@ -158,7 +161,9 @@ static void
 Init(
     tl_tcb *tp)
 {
-    memset(CA(tp), 0, sizeof(Cubic));
+    if (tp->x != &tcp_tcbx_idle) {
+	memset(CA(tp), 0, sizeof(Cubic));
+    }			/* (The idle cold part is zero already.) */
     /* The round starts with the first ACK: Linux's cubictcp_init() runs
      * when the connection is established, and its first round ends with
      * the first ACK of data. */
@@ -493,13 +498,14 @@ PktsAcked(
     uint32_t segs,
     tl_time rtt)
 {
-    Cubic *ca = CA(tp);
+    Cubic *ca;
     uint32_t delay;
 
     (void) segs;
     if (rtt < 0) {
 	return;
     }
+    ca = CA(tp);
     if (ca->epoch_start
 	    && (int32_t) (Jiffies(tp) - ca->epoch_start) < (int32_t) HZ) {
 	return;

@@ -105,6 +105,11 @@ typedef struct tl_tcp_ops {
     /* Moves ev's pending event back to timer `which` of tp, in the same
      * place. */
     void (*timer_unpark)(void *ctx, tl_event *ev, tl_tcb *tp, int which);
+    /* Queues ev, idle, at the time and place it holds (ev->when,
+     * ev->order: a parked timer's), and takes a pending one out (for the
+     * one event that runs the TIME_WAIT records' timers). */
+    void (*event_queue)(void *ctx, tl_event *ev);
+    void (*event_cancel)(void *ctx, tl_event *ev);
 } tl_tcp_ops;
 
 typedef struct tl_tcp_env {

@@ -27,10 +27,10 @@ OowLimited(
 	return 0;
     }
     gap = tcp_ms(tp->host->tun.tcp_invalid_ratelimit);
-    if (tp->last_oow_ack != 0 && now - tp->last_oow_ack < gap) {
+    if (tp->x->last_oow_ack != 0 && now - tp->x->last_oow_ack < gap) {
 	return 1;
     }
-    tp->last_oow_ack = now ? now : 1;
+    tcp_xw(tp)->last_oow_ack = now ? now : 1;
     return 0;
 }
 
@@ -88,7 +88,7 @@ Append(
 
 	n = ring_write(&tp->rcvbuf, data, k);
 	if (n == k) {
-	    tp->iobc = data[k];
+	    tcp_xw(tp)->iobc = data[k];
 	    tp->flags = (tp->flags & ~TF_URG_PEND) | TF_URG_HAVE;
 	    n += 1 + ring_write(&tp->rcvbuf, data + k + 1, len - k - 1);
 	}
@@ -499,8 +499,8 @@ RcvbufGrow(
     if (old) {
 	rcvwin += ((rcvwin * (newval - old)) / old) << 1;
     }
-    if (tp->reass) {
-	const tl_reass *r = tp->reass;
+    if (tp->x->reass) {
+	const tl_reass *r = tp->x->reass;
 
 	while (r->next) {
 	    r = r->next;
@@ -589,8 +589,8 @@ Reassemble(
 	 * What was queued already is a duplicate (Linux
 	 * tcp_data_queue_ofo(): all of it, or the overlap with the entry
 	 * before; the entries after that it covers, or overlaps). */
-	for (pp = &tp->reass; (r = *pp) != NULL && SEQ_LEQ(r->seq, seq);
-		pp = &r->next) {
+	for (pp = &tcp_xw(tp)->reass;
+		(r = *pp) != NULL && SEQ_LEQ(r->seq, seq); pp = &r->next) {
 	    if (SEQ_GT(r->seq + r->len, seq)) {
 		uint32_t cut = r->seq + r->len - seq;
 
@@ -609,7 +609,7 @@ Reassemble(
 		/* Completely covered by the new segment. */
 		Dsack(tp, r->seq, r->seq + r->len, 1);
 		*pp = r->next;
-		tp->reass_bytes -= r->len;
+		tcp_xw(tp)->reass_bytes -= r->len;
 		free(r);
 		continue;
 	    }
@@ -629,9 +629,9 @@ Reassemble(
 	memcpy(n->data, data, len);
 	n->next = *pp;
 	*pp = n;
-	tp->reass_bytes += len;
+	tcp_xw(tp)->reass_bytes += len;
 	if (tp->host->tun.rcv_scaling_ratio && tp->window_clamp
-		&& (tp->user || tp->app) && !tp->onq) {
+		&& (tp->user || tp->app) && !tp->x->onq) {
 	    /* Linux tcp_data_queue_ofo(): room for the data held back,
 	     * on a socket the application has. */
 	    RcvbufGrow(tp, tp->rcvq_space);
@@ -642,7 +642,7 @@ Reassemble(
      * of it is a duplicate (Linux tcp_ofo_queue(): from the entry's start
      * up to where the new data, or the last duplicate entry, ended). */
     dsackHigh = tp->rcv_nxt;
-    while ((r = tp->reass) != NULL && SEQ_LEQ(r->seq, tp->rcv_nxt)) {
+    while ((r = tp->x->reass) != NULL && SEQ_LEQ(r->seq, tp->rcv_nxt)) {
 	if (SEQ_LT(r->seq, dsackHigh)) {
 	    uint32_t high = dsackHigh;
 
@@ -656,8 +656,8 @@ Reassemble(
 
 	    Append(tp, r->data + skip, r->len - skip);
 	}
-	tp->reass = r->next;
-	tp->reass_bytes -= r->len;
+	tcp_xw(tp)->reass = r->next;
+	tcp_xw(tp)->reass_bytes -= r->len;
 	free(r);
     }
 }
@@ -667,7 +667,7 @@ static void
 Complete(
     tl_tcb *tp)
 {
-    tl_listener *l = tp->listener;
+    tl_listener *l = tp->x->listener;
     const tl_upcalls *up = tp->host->tcp.up;
 
     if (l == NULL) {
@@ -678,10 +678,10 @@ Complete(
 	l->young--;
     }
     l->qlen++;
-    tp->onq = 1;
-    tp->qnext = NULL;
+    tcp_xw(tp)->onq = 1;
+    tcp_xw(tp)->qnext = NULL;
     if (l->qtail) {
-	l->qtail->qnext = tp;
+	tcp_xw(l->qtail)->qnext = tp;
     } else {
 	l->q = tp;
     }
@@ -874,6 +874,7 @@ CookieAck(
     uint16_t mss;
     tl_tcphdr syn;
     tl_tcb *tp;
+    uint64_t freed;
 
     if (t->syn_queue != SYNQ_LINUX || !t->tcp_syncookies
 	    || (th->flags & (TH_SYN | TH_RST)) || !(th->flags & TH_ACK)) {
@@ -941,7 +942,11 @@ CookieAck(
 	    "connection rebuilt from a SYN cookie");
     tp->segs_in++;
     syn = *th;
+    freed = h->tcbs_freed;
     Synchronized(tp, ip, &syn);
+    if (h->tcbs_freed == freed) {
+	tcp_x_trim(tp);
+    }
     return 1;
 }
 
@@ -1326,7 +1331,7 @@ NewAck(
     } else {
 	tcp_rexmt_arm(tp);
     }
-    if (data && tp->pend) {
+    if (data && tp->x->pend) {
 	/* The application waits for room (Linux tcp_check_space(),
 	 * tcp_new_space()): the buffer may grow while the window is not
 	 * full (tcp_should_expand_sndbuf()). */
@@ -1712,8 +1717,8 @@ Synchronized(
     tp->last_rcv = tcp_now(h);
     if (tp->state == TCPS_SYN_RECEIVED) {
 	if (SEQ_GT(th->ack, tp->snd_una) && SEQ_LEQ(th->ack, tp->snd_max)) {
-	    if (tp->listener && len == 0 && !(flags & TH_FIN)
-		    && tp->rxtshift < tp->listener->opts.defer_accept) {
+	    if (tp->x->listener && len == 0 && !(flags & TH_FIN)
+		    && tp->rxtshift < tp->x->listener->opts.defer_accept) {
 		/* TCP_DEFER_ACCEPT: a bare ACK does not complete the
 		 * connection until data comes or the SYN-ACK has been
 		 * sent again that often (Linux tcp_check_req()). */
@@ -1721,9 +1726,9 @@ Synchronized(
 		tcp_drop_event(h, tp, ip, th, EV_DROP, "TCP_DEFER_ACCEPT");
 		return;
 	    }
-	    if (tp->listener && t->syn_queue == SYNQ_LINUX
-		    && tp->listener->qlen
-		    >= tcp_backlog_limit(h, tp->listener->backlog)) {
+	    if (tp->x->listener && t->syn_queue == SYNQ_LINUX
+		    && tp->x->listener->qlen
+		    >= tcp_backlog_limit(h, tp->x->listener->backlog)) {
 		/* Linux tcp_check_req(): syn_recv_sock() makes no child
 		 * for a full accept queue (ListenOverflows, ListenDrops);
 		 * the ACK is dropped and the request stays, so its SYN-ACK
@@ -1822,7 +1827,7 @@ Synchronized(
 	/* RFC 7323 2.3: windows of non-SYN segments are scaled. */
 	tp->snd_wnd = (uint32_t) th->win << tp->snd_wscale;
 	if (tp->snd_wnd != old && SEQ_GT(tp->snd_buf_seq + tp->sndbuf.len
-		+ (uint32_t) tp->pend_bytes, tp->snd_max)) {
+		+ (uint32_t) tp->x->pend_bytes, tp->snd_max)) {
 	    tcp_idle_restart(tp, IDLE_AT_WINDOW);
 	}
 	tp->snd_wl1 = seq;
@@ -1892,7 +1897,7 @@ Synchronized(
 		 * "partial packet"). */
 		Dsack(tp, dupSeq, dupSeq + dupLen, 0);
 	    }
-	    if (seq == tp->rcv_nxt && tp->reass == NULL) {
+	    if (seq == tp->rcv_nxt && tp->x->reass == NULL) {
 		Append(tp, data, len);
 		if (t->rcv_scaling_ratio) {
 		    EventDataRecv(tp, ip, th, len);
@@ -1959,6 +1964,7 @@ tcp_input(
     tl_listener *l;
     wire_err err;
     int before;
+    uint64_t freed = h->tcbs_freed;
 
     h->stats.tcp_in++;
     err = tcp_parse(seg, len, ip->src, ip->dst, &th, !ip->trusted);
@@ -1984,10 +1990,16 @@ tcp_input(
     tp->segs_in++;
     if (tp->state == TCPS_SYN_SENT) {
 	SynSent(tp, ip, &th);
+	if (h->tcbs_freed == freed) {
+	    tcp_x_trim(tp);	/* (tp is still there.) */
+	}
 	return;
     }
     before = tp->state;
     Synchronized(tp, ip, &th);
+    if (h->tcbs_freed == freed) {
+	tcp_x_trim(tp);
+    }
     if (before >= TCPS_FIN_WAIT_1 && before != TCPS_LAST_ACK) {
 	/* The connection may be in TIME_WAIT now, or still (tp may be
 	 * gone: find it again), and may become compact (tcp_timewait.c). */

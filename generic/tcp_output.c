@@ -22,10 +22,10 @@ tcp_fill_sndbuf(
     tl_tcb *tp)
 {
     tl_ring *r = &tp->sndbuf;
-    int drained = tp->pend != NULL;
+    int drained = tp->x->pend != NULL;
 
-    while (tp->pend && ring_space(r)) {
-	tl_chunk *c = tp->pend;
+    while (tp->x->pend && ring_space(r)) {
+	tl_chunk *c = tp->x->pend;
 	uint32_t n;
 
 	if (c->gen) {
@@ -52,16 +52,16 @@ tcp_fill_sndbuf(
 	    n = ring_write(r, c->data + c->off, (uint32_t) (c->len - c->off));
 	}
 	c->off += n;
-	tp->pend_bytes -= n;
+	tcp_xw(tp)->pend_bytes -= n;
 	if (c->off == c->len) {
-	    tp->pend = c->next;
-	    if (tp->pend == NULL) {
-		tp->pend_tail = NULL;
+	    tcp_xw(tp)->pend = c->next;
+	    if (tp->x->pend == NULL) {
+		tcp_xw(tp)->pend_tail = NULL;
 	    }
 	    free(c);
 	}
     }
-    if (drained && tp->pend == NULL) {
+    if (drained && tp->x->pend == NULL) {
 	const tl_upcalls *up = tp->host->tcp.up;
 
 	if (tp->user && up && up->writable) {
@@ -193,7 +193,7 @@ BuildOptions(
 	o[n++] = TCPOPT_NOP;
 	TSOPT();
     }
-    if ((tp->flags & TF_SACK_PERMIT) && (tp->reass || tp->dsack_on)
+    if ((tp->flags & TF_SACK_PERMIT) && (tp->x->reass || tp->dsack_on)
 	    && !(flags & TH_RST)) {
 	uint32_t blocks[4][2];
 	int k, nb = 0;
@@ -329,7 +329,7 @@ Emit(
 	 * written, or a MSG_EOR record (a send() of its own). */
 	uint32_t n = len;
 	int own = (flags & TH_PUSH) && (seq + len == tp->snd_buf_seq
-		+ tp->sndbuf.len || (tp->neor && tcp_eor_clip(tp, seq, &n)
+		+ tp->sndbuf.len || (tp->x->neor && tcp_eor_clip(tp, seq, &n)
 		    && n == len));
 
 	tcp_cc_sent(tp, seq, len, own);
@@ -490,7 +490,7 @@ tcp_output_range(
 {
     uint32_t data_end = tp->snd_buf_seq + tp->sndbuf.len;
     uint32_t piece = len;
-    int push, eor = tp->neor && tcp_eor_clip(tp, seq, &piece);
+    int push, eor = tp->x->neor && tcp_eor_clip(tp, seq, &piece);
 
     if (eor && piece < len) {
 	/* A MSG_EOR boundary inside: the pieces go as segments of their
@@ -557,8 +557,8 @@ MssClamp(
     uint32_t clamp = tp->peer_mss ? tp->peer_mss
 	    : (uint32_t) tp->host->tun.mss_default;
 
-    if (tp->user_mss && tp->user_mss < clamp) {
-	clamp = tp->user_mss;
+    if (tp->x->user_mss && tp->x->user_mss < clamp) {
+	clamp = tp->x->user_mss;
     }
     return clamp;
 }
@@ -769,7 +769,7 @@ MtuProbe(
     uint32_t piece;
 
     if (tp->ca_state != CA_OPEN || (tp->flags & TF_INRECOVERY) || cwnd < 11
-	    || tp->reass || !TCPS_HAVEESTABLISHED(tp->state)
+	    || tp->x->reass || !TCPS_HAVEESTABLISHED(tp->state)
 	    || SEQ_LT(seq, tp->snd_max)) {
 	return -1;
     }
@@ -801,7 +801,7 @@ MtuProbe(
     }
     /* tcp_can_coalesce_send_queue_head(): not across a MSG_EOR mark. */
     piece = probe;
-    if (tp->neor && tcp_eor_clip(tp, seq, &piece) && piece < probe) {
+    if (tp->x->neor && tcp_eor_clip(tp, seq, &piece) && piece < probe) {
 	return -1;
     }
     Emit(tp, seq, probe, TH_ACK | EMIT_WHOLE);
@@ -923,7 +923,7 @@ Output(
 	     * whole skb, sent as one GSO packet with its last segment short
 	     * and without waiting for Nagle unless it is the tail (Linux
 	     * tcp_mss_split_point(), tcp_write_xmit()). */
-	    eor = tp->neor && tcp_eor_clip(tp, seq, &len);
+	    eor = tp->x->neor && tcp_eor_clip(tp, seq, &len);
 	    room = len;
 	    if (len > tp->mss) {
 		/* With segmentation offload, whole segments up to tp->tso at
@@ -964,7 +964,7 @@ Output(
 			|| ((idle || nosmall
 			    || (tp->flags & (TF_NODELAY | TF_CORK)))
 			    && seq + len == data_end
-			    && (tp->pend == NULL || idle)
+			    && (tp->x->pend == NULL || idle)
 			    && !corked)
 			|| (tp->flags & TF_FORCE)
 			|| (eor && seq + len != data_end)
@@ -984,7 +984,7 @@ Output(
 	    /* The FIN follows the last byte (RFC 9293 3.10.4); it needs no
 	     * window. After it was sent, seq is past it and this is false. */
 	    if (FinState(state) && seq + len == data_end
-		    && tp->pend == NULL) {
+		    && tp->x->pend == NULL) {
 		flags |= TH_FIN;
 		send = 1;
 	    }
@@ -1036,7 +1036,7 @@ Output(
 		    && !tcp_timer_pending(tp, TT_REXMT)) {
 		tcp_persist_arm(tp);
 	    }
-	    if (tp->notsent_lowat) {
+	    if (tp->x->notsent_lowat) {
 		tcp_writable_check(tp);
 	    }
 	    return;
@@ -1098,7 +1098,7 @@ Output(
     if (sendalot) {
 	goto again;
     }
-    if (tp->notsent_lowat) {
+    if (tp->x->notsent_lowat) {
 	tcp_writable_check(tp);
     }
 }

@@ -22,6 +22,59 @@ tcp_ms(
 }
 
 static int	HashResize(tl_host *h, size_t n);
+
+/* Every field of a TCB's cold part as it is when unused (tcp.h). */
+const tl_tcbx tcp_tcbx_idle = { .linger = -1 };
+
+/* Gives tp a cold part of its own, a copy of the idle one (its padding
+ * too, for tcp_x_trim()'s comparison). */
+tl_tcbx *
+tcp_x_alloc(
+    tl_tcb *tp)
+{
+    tl_tcbx *x = malloc(sizeof(*x));
+
+    if (x == NULL) {
+	abort();		/* As for a frame (pkt_alloc()). */
+    }
+    memcpy(x, &tcp_tcbx_idle, sizeof(*x));
+    tp->x = x;
+    return x;
+}
+
+/*
+ * tcp_x_release --
+ *	Gives tp's cold part, its own, back when every field is idle again,
+ *	after what means nothing while idle is put back first: an empty
+ *	MSG_EOR array, MSG_MORE's start without MSG_MORE, a stopped
+ *	chronograph's start.
+ */
+
+void
+tcp_x_release(
+    tl_tcb *tp)
+{
+    tl_tcbx *x = (tl_tcbx *) tp->x;
+
+    if (x->pend || x->reass) {
+	return;			/* (Busy: the common case, first.) */
+    }
+    if (x->neor == 0 && x->eor) {
+	free(x->eor);
+	x->eor = NULL;
+	x->eoralloc = 0;
+    }
+    if (!x->more) {
+	x->more_seq = 0;
+    }
+    if (x->chrono_type == 0) {
+	x->chrono_start = 0;
+    }
+    if (memcmp(x, &tcp_tcbx_idle, sizeof(*x)) == 0) {
+	free(x);
+	tp->x = &tcp_tcbx_idle;
+    }
+}
 static tl_tcb  *ReqLookup(tl_host *h, tl_addr laddr, uint16_t lport,
 		    tl_addr raddr, uint16_t rport);
 static void	HashFree(tl_host *h);
@@ -49,14 +102,21 @@ tcp_newtcb_as(
     if (h->tcphash == NULL && !HashResize(h, 64)) {
 	return NULL;
     }
-    tp = calloc(1, sizeof(*tp));
-    if (tp == NULL) {
+    if (h->tcbslab.size == 0) {
+	slab_init(&h->tcbslab, sizeof(tl_tcb));	/* (A host of another
+						 * maker's: standin.c.) */
+    }
+    tp = slab_alloc(&h->tcbslab);
+    if (tp != NULL) {
+	memset(tp, 0, sizeof(*tp));
+    } else {
 	if (h->tcbs == NULL) {
 	    HashFree(h);
 	}
 	return NULL;
     }
     tp->host = h;
+    tp->x = &tcp_tcbx_idle;
     tp->id = id;
     tp->state = TCPS_CLOSED;
     tp->created = tcp_now(h);
@@ -75,7 +135,6 @@ tcp_newtcb_as(
     (void) ring_init(&tp->sndbuf, (uint32_t) h->tun.sndbuf);
     (void) ring_init(&tp->rcvbuf, tcp_rcvbuf_size(h, h->tun.rcvbuf));
     tcp_timer_init(tp);
-    tp->linger = -1;
     if (!listed) {
 	tp->flags |= TF_TWREC;
 	return tp;
@@ -123,7 +182,7 @@ tcp_list_insert(
  * conflicts and ephemeral ports (Linux's bind hash). A TCB is in both from
  * tcp_set_tuple() until it enters CLOSED or is freed; chains are walked
  * only for their own key, so lookups cost O(1) on average. Both tables
- * double when they hold more TCBs than buckets.
+ * double when they hold more than two TCBs a bucket.
  */
 
 struct tl_tcphash {
@@ -239,8 +298,10 @@ Hash(
     struct tl_tcphash *t = h->tcphash;
     size_t i, j;
 
-    if (t->count >= t->mask + 1) {
-	/* Without memory for a larger table the chains just grow. */
+    if (t->count >= 2 * (t->mask + 1)) {
+	/* Two TCBs a bucket at most: short chains, and 8 bytes of buckets a
+	 * TCB at most. Without memory for a larger table the chains just
+	 * grow. */
 	(void) HashResize(h, 2 * (t->mask + 1));
 	t = h->tcphash;
     }
@@ -377,8 +438,11 @@ tcp_hist_add(
     if (n >= TCP_NHIST) {
 	return;
     }
-    if (n == 0 || (n >= 2 && (n & (n - 1)) == 0)) {
-	tl_time *a = realloc(tp->htimes, sizeof(*a) * (n ? 2 * n : 2));
+    if (n == 0 || n == 3 || n == 6 || n == 12) {
+	/* Room for 3, 6, 12, then TCP_NHIST: the three states of an
+	 * established connection's history take one 24-byte block. */
+	tl_time *a = realloc(tp->htimes, sizeof(*a) * (size_t) (n == 0 ? 3
+		: n == 12 ? TCP_NHIST : 2 * n));
 
 	if (a == NULL) {
 	    return;
@@ -423,27 +487,27 @@ void
 tcp_unqueue(
     tl_tcb *tp)
 {
-    tl_listener *l = tp->listener;
+    tl_listener *l = tp->x->listener;
     tl_tcb **pp, *prev = NULL;
 
-    if (tp->lprev) {
-	tp->lprev->lnext = tp->lnext;
+    if (tp->x->lprev) {
+	tcp_xw(tp->x->lprev)->lnext = tp->x->lnext;
     } else {
-	l->children = tp->lnext;
+	l->children = tp->x->lnext;
     }
-    if (tp->lnext) {
-	tp->lnext->lprev = tp->lprev;
+    if (tp->x->lnext) {
+	tcp_xw(tp->x->lnext)->lprev = tp->x->lprev;
     }
-    tp->lnext = tp->lprev = NULL;
-    if (!tp->onq) {
+    tcp_xw(tp)->lnext = tcp_xw(tp)->lprev = NULL;
+    if (!tp->x->onq) {
 	l->q0len--;
 	if (tp->rxtshift == 0) {
 	    l->young--;
 	}
     } else {
-	for (pp = &l->q; *pp; prev = *pp, pp = &(*pp)->qnext) {
+	for (pp = &l->q; *pp; prev = *pp, pp = &tcp_xw(*pp)->qnext) {
 	    if (*pp == tp) {
-		*pp = tp->qnext;
+		*pp = tp->x->qnext;
 		if (l->qtail == tp) {
 		    l->qtail = prev;
 		}
@@ -452,9 +516,9 @@ tcp_unqueue(
 	    }
 	}
     }
-    tp->qnext = NULL;
-    tp->onq = 0;
-    tp->listener = NULL;
+    tcp_xw(tp)->qnext = NULL;
+    tcp_xw(tp)->onq = 0;
+    tcp_xw(tp)->listener = NULL;
 }
 
 /* Makes tp an embryonic connection of l (SYN_RCVD from LISTEN). */
@@ -463,14 +527,14 @@ tcp_adopt(
     tl_listener *l,
     tl_tcb *tp)
 {
-    tp->listener = l;
-    tp->onq = 0;
+    tcp_xw(tp)->listener = l;
+    tcp_xw(tp)->onq = 0;
     l->q0len++;
     l->young++;
-    tp->lprev = NULL;
-    tp->lnext = l->children;
+    tcp_xw(tp)->lprev = NULL;
+    tcp_xw(tp)->lnext = l->children;
     if (l->children) {
-	l->children->lprev = tp;
+	tcp_xw(l->children)->lprev = tp;
     }
     l->children = tp;
 }
@@ -488,25 +552,27 @@ tcp_close(
 {
     tcp_timers_cancel_all(tp);
     tcp_app_cancel(tp);
-    if (tp->listener) {
+    if (tp->x->listener) {
 	tcp_unqueue(tp);
     }
     tcp_set_state(tp, TCPS_CLOSED);
-    while (tp->reass) {
-	tl_reass *r = tp->reass;
+    while (tp->x->reass) {
+	tl_reass *r = tp->x->reass;
 
-	tp->reass = r->next;
+	tcp_xw(tp)->reass = r->next;
 	free(r);
     }
-    tp->reass_bytes = 0;
-    while (tp->pend) {
-	tl_chunk *c = tp->pend;
+    while (tp->x->pend) {
+	tl_chunk *c = tp->x->pend;
 
-	tp->pend = c->next;
+	tcp_xw(tp)->pend = c->next;
 	free(c);
     }
-    tp->pend_tail = NULL;
-    tp->pend_bytes = 0;
+    if (tp->x != &tcp_tcbx_idle) {
+	tcp_xw(tp)->reass_bytes = 0;
+	tcp_xw(tp)->pend_tail = NULL;
+	tcp_xw(tp)->pend_bytes = 0;
+    }
     if (tp->user == NULL) {
 	tcp_free(tp);
     } else {
@@ -541,7 +607,7 @@ tcp_free(
     tl_host *h = tp->host;
 
     Unhash(tp);
-    if (tp->listener) {
+    if (tp->x->listener) {
 	tcp_unqueue(tp);
     }
     if (tp->flags & TF_TWREC) {
@@ -565,24 +631,28 @@ tcp_free(
     }
     ring_free(&tp->sndbuf);
     ring_free(&tp->rcvbuf);
-    free(tp->eor);
     free(tp->mtup);
     tp->mtup = NULL;
     tcp_cc_free(tp);
-    while (tp->reass) {
-	tl_reass *r = tp->reass;
+    while (tp->x->reass) {
+	tl_reass *r = tp->x->reass;
 
-	tp->reass = r->next;
+	tcp_xw(tp)->reass = r->next;
 	free(r);
     }
-    while (tp->pend) {
-	tl_chunk *c = tp->pend;
+    while (tp->x->pend) {
+	tl_chunk *c = tp->x->pend;
 
-	tp->pend = c->next;
+	tcp_xw(tp)->pend = c->next;
 	free(c);
     }
     free(tp->htimes);
-    free(tp);
+    if (tp->x != &tcp_tcbx_idle) {
+	free(tp->x->eor);
+	free((void *) tp->x);
+    }
+    h->tcbs_freed++;
+    slab_free(&h->tcbslab, tp);
 }
 
 static uint64_t
@@ -761,8 +831,8 @@ tcp_mss_set(
 	     * the path MTU caps the MSS (Linux tcp_sync_mss()), and
 	     * TCP_MAXSEG. */
 	    cap = r.mtu - 40;
-	    if (tp->user_mss && tp->user_mss < cap) {
-		cap = tp->user_mss;
+	    if (tp->x->user_mss && tp->x->user_mss < cap) {
+		cap = tp->x->user_mss;
 	    }
 	}
 	if (mss > cap) {
@@ -1134,7 +1204,7 @@ tcp_sack_blocks(
     uint32_t blocks[64][2];
     int n = 0, i, first = -1, k = 0;
 
-    for (r = tp->reass; r && n < 64; r = r->next) {
+    for (r = tp->x->reass; r && n < 64; r = r->next) {
 	if (n > 0 && blocks[n - 1][1] == r->seq) {
 	    blocks[n - 1][1] = r->seq + r->len;
 	} else {
@@ -1346,6 +1416,25 @@ struct tl_reqhash {
 
 #define TCB_WORDS	(sizeof(tl_tcb) / sizeof(uint32_t))
 
+/* Whether x is idle but for a half-open connection's listener links,
+ * which a record keeps as its listener (ReqPromote() finds the place in
+ * its children again). */
+static int
+XIdleButLinks(
+    const tl_tcbx *x)
+{
+    tl_tcbx probe;
+
+    if (x == &tcp_tcbx_idle) {
+	return 1;
+    }
+    memcpy(&probe, x, sizeof(probe));
+    probe.listener = NULL;
+    probe.lnext = probe.lprev = probe.qnext = NULL;
+    probe.onq = 0;
+    return memcmp(&probe, &tcp_tcbx_idle, sizeof(probe)) == 0;
+}
+
 /* The TCB's bytes as recorded: links, the host's events and the listener
  * are the host's and the listener's, not the connection's. */
 static void
@@ -1357,8 +1446,8 @@ ReqScrub(
     tp->hnext = tp->pnext = NULL;
     tp->hpprev = tp->ppprev = NULL;
     tp->hashed = 0;
-    tp->listener = NULL;
-    tp->lnext = tp->lprev = tp->qnext = NULL;
+    tp->x = &tcp_tcbx_idle;	/* (Idle but for the listener's links:
+				 * tcp_req_demote().) */
     tp->hostev = NULL;
     tp->htimes = NULL;
 }
@@ -1470,7 +1559,7 @@ tcp_req_demote(
     tl_tcb *tp)
 {
     tl_host *h = tp->host;
-    tl_listener *l = tp->listener;
+    tl_listener *l = tp->x->listener;
     const tl_tcp_ops *ops = h->tcp.ops;
     uint32_t w[TCB_WORDS], *tw, buf[TCB_WORDS + TCB_WORDS / 2 + 2];
     uint8_t *out = (uint8_t *) buf;
@@ -1479,10 +1568,12 @@ tcp_req_demote(
     tl_req *r;
     int t;
 
+    tcp_x_trim(tp);
     if (ops->timer_park == NULL || *h->tcp.events || l == NULL || l->closed
+	    || !XIdleButLinks(tp->x)
 	    || tp->state != TCPS_SYN_RECEIVED || !(tp->flags & TF_FROMLISTEN)
-	    || tp->onq || tp->user || tp->app || tp->app_pending
-	    || tp->cork_pending || tp->xmitlog || tp->reass || tp->pend
+	    || tp->x->onq || tp->user || tp->app || tp->app_pending
+	    || tp->cork_pending || tp->xmitlog || tp->x->reass || tp->x->pend
 	    || tp->sndbuf.buf || tp->rcvbuf.buf || tp->sackblk || tp->mtup
 	    || tp->timer_at[TT_REXMT] == TL_NEVER) {
 	return;
@@ -1556,13 +1647,13 @@ tcp_req_demote(
     ops->timer_park(h->tcp.ctx, tp, TT_REXMT, &r->ev, ReqTimer, r);
     /* The TCB goes without a trace: off the listener's children (still
      * counted in q0len), the hashes and the host's list. */
-    if (tp->lprev) {
-	tp->lprev->lnext = tp->lnext;
+    if (tp->x->lprev) {
+	tcp_xw(tp->x->lprev)->lnext = tp->x->lnext;
     } else {
-	l->children = tp->lnext;
+	l->children = tp->x->lnext;
     }
-    if (tp->lnext) {
-	tp->lnext->lprev = tp->lprev;
+    if (tp->x->lnext) {
+	tcp_xw(tp->x->lnext)->lprev = tp->x->lprev;
     }
     Unhash(tp);
     if (tp->prev) {
@@ -1576,7 +1667,11 @@ tcp_req_demote(
     if (h->tcbs == NULL) {
 	HashFree(h);
     }
-    free(tp);
+    if (tp->x != &tcp_tcbx_idle) {
+	free((void *) tp->x);	/* (Its links only.) */
+    }
+    h->tcbs_freed++;
+    slab_free(&h->tcbslab, tp);
 }
 
 /* The TCB a record stands for, back in the host's list (in the order of
@@ -1594,7 +1689,7 @@ ReqPromote(
     if (h->tcphash == NULL && !HashResize(h, 64)) {
 	return NULL;
     }
-    tp = malloc(sizeof(*tp));
+    tp = slab_alloc(&h->tcbslab);
     if (tp == NULL) {
 	return NULL;
     }
@@ -1615,15 +1710,16 @@ ReqPromote(
     tcp_list_insert(tp, NULL);
     Hash(tp);
     /* Among the listener's children too, newest first. */
-    tp->listener = l;
+    tcp_xw(tp)->listener = l;
     prev = NULL;
-    for (pp = &l->children; *pp && (*pp)->id > tp->id; pp = &(*pp)->lnext) {
+    for (pp = &l->children; *pp && (*pp)->id > tp->id;
+	    pp = &tcp_xw(*pp)->lnext) {
 	prev = *pp;
     }
-    tp->lnext = *pp;
-    tp->lprev = prev;
+    tcp_xw(tp)->lnext = *pp;
+    tcp_xw(tp)->lprev = prev;
     if (*pp) {
-	(*pp)->lprev = tp;
+	tcp_xw(*pp)->lprev = tp;
     }
     *pp = tp;
     if (event_pending(&r->ev)) {

@@ -87,18 +87,21 @@ tcp_timer_expire(
     static TimerFn *const fns[TT_NTIMERS] = {
 	RexmtTimer, PersistTimer, KeepTimer, MslTimer, DelackTimer, ConnTimer
     };
+    tl_host *h = tp->host;
+    uint64_t freed = h->tcbs_freed;
 
     if (which == TCP_ENV_APP) {
 	tcp_app_run(tp);
-	return;
-    }
-    if (which == TCP_ENV_CORK) {
+    } else if (which == TCP_ENV_CORK) {
 	tcp_cork_run(tp);
-	return;
+    } else {
+	tp->timer_at[which] = TL_NEVER;
+	tcp_cc_event(tp);
+	fns[which](tp);
     }
-    tp->timer_at[which] = TL_NEVER;
-    tcp_cc_event(tp);
-    fns[which](tp);
+    if (h->tcbs_freed == freed) {
+	tcp_x_trim(tp);		/* (tp is still there.) */
+    }
 }
 
 static void
@@ -309,11 +312,11 @@ UserTimeoutClamp(
 {
     tl_time left;
 
-    if (tp->user_timeout == 0 || tp->rxtshift == 0
+    if (tp->x->user_timeout == 0 || tp->rxtshift == 0
 	    || !TCPS_HAVEESTABLISHED(tp->state)) {
 	return rto;
     }
-    left = tp->ut_start + (tl_time) tp->user_timeout * TL_MS
+    left = tp->ut_start + (tl_time) tp->x->user_timeout * TL_MS
 	    - tcp_now(tp->host);
     return left <= 0 ? TL_MS : left < rto ? left : rto;
 }
@@ -413,19 +416,20 @@ RetryLimit(
     case TCPS_SYN_SENT:
 	return t->tcp_syn_retries + t->tcp_syn_linear_timeouts;
     case TCPS_SYN_RECEIVED:
-	if ((tp->flags & TF_DEFER_ACKED) && tp->listener
-		&& tp->listener->opts.defer_accept > t->tcp_synack_retries) {
+	if ((tp->flags & TF_DEFER_ACKED) && tp->x->listener
+		&& tp->x->listener->opts.defer_accept
+		> t->tcp_synack_retries) {
 	    /* Linux syn_ack_recalc(): an acknowledged connection waiting
 	     * for data lives to the end of the TCP_DEFER_ACCEPT period. */
-	    return tp->listener->opts.defer_accept;
+	    return tp->x->listener->opts.defer_accept;
 	}
-	if (tp->listener && !tp->onq && t->syn_queue == SYNQ_LINUX) {
+	if (tp->x->listener && !tp->x->onq && t->syn_queue == SYNQ_LINUX) {
 	    /* Linux reqsk_timer_handler(): when the requests are more than
 	     * half of max(8, backlog), half of the room is kept for young
 	     * ones (whose SYN-ACK timer has not fired): while the requests
 	     * are at least twice, four times, ... the young ones, the old
 	     * ones get one retry less each time, down to 2. */
-	    const tl_listener *l = tp->listener;
+	    const tl_listener *l = tp->x->listener;
 	    int max = t->tcp_synack_retries, young = l->young << 1;
 
 	    if ((l->q0len << 1) > (l->backlog > 8 ? l->backlog : 8)) {
@@ -525,9 +529,9 @@ RexmtTimer(
 	return;
     }
     tp->rxtshift++;
-    if (tp->rxtshift == 1 && tp->state == TCPS_SYN_RECEIVED && tp->listener
-	    && !tp->onq) {
-	tp->listener->young--;	/* Linux: num_timeout 0 -> 1. */
+    if (tp->rxtshift == 1 && tp->state == TCPS_SYN_RECEIVED && tp->x->listener
+	    && !tp->x->onq) {
+	tp->x->listener->young--;	/* Linux: num_timeout 0 -> 1. */
     }
     if (t->retries_by_time && TCPS_HAVEESTABLISHED(tp->state)) {
 	tl_time base = (tl_time) t->tcp_rto_min_us * TL_US;
@@ -540,13 +544,13 @@ RexmtTimer(
     } else {
 	expired = tp->rxtshift > limit;
     }
-    if (tp->user_timeout && TCPS_HAVEESTABLISHED(tp->state)) {
+    if (tp->x->user_timeout && TCPS_HAVEESTABLISHED(tp->state)) {
 	/* TCP_USER_TIMEOUT: data unacknowledged that long gives up (RFC
 	 * 5482; Linux retransmits_timed_out() counts from the first
 	 * transmission of the oldest unacknowledged segment: here from when
 	 * the timer was last armed before any retransmission). */
 	expired = tp->rxtshift > 1 && tcp_now(tp->host) - tp->ut_start
-		>= (tl_time) tp->user_timeout * TL_MS;
+		>= (tl_time) tp->x->user_timeout * TL_MS;
     }
     if (expired) {
 	GiveUp(tp);
@@ -590,8 +594,8 @@ RexmtTimer(
 	tp->srtt = 0;
     }
     if ((tp->flags & TF_DEFER_ACKED) && tp->state == TCPS_SYN_RECEIVED
-	    && tp->listener
-	    && tp->rxtshift < tp->listener->opts.defer_accept - 1) {
+	    && tp->x->listener
+	    && tp->rxtshift < tp->x->listener->opts.defer_accept - 1) {
 	/* Linux syn_ack_recalc(): no SYN-ACK while the peer has acknowledged
 	 * and data is awaited, until the TCP_DEFER_ACCEPT period's last
 	 * retransmission gives it a last chance. */
@@ -664,7 +668,7 @@ static tl_time
 KeepIdle(
     const tl_tcb *tp)
 {
-    return (tl_time) (tp->keepidle ? tp->keepidle
+    return (tl_time) (tp->x->keepidle ? tp->x->keepidle
 	    : tp->host->tun.tcp_keepalive_time) * TL_SEC;
 }
 
@@ -678,7 +682,9 @@ tcp_keep_arm(
 	    || tp->state == TCPS_TIME_WAIT) {
 	return;
     }
-    tp->keep_probes = 0;
+    if (tp->x->keep_probes) {
+	tcp_xw(tp)->keep_probes = 0;
+    }
     tcp_timer_set(tp, TT_KEEP, idle - (tcp_now(tp->host) - tp->last_rcv));
 }
 
@@ -697,20 +703,20 @@ KeepTimer(
     const tl_tunables *t = &tp->host->tun;
     tl_time now = tcp_now(tp->host);
     tl_time idle = KeepIdle(tp);
-    int probes = tp->keepcnt ? tp->keepcnt : t->tcp_keepalive_probes;
-    int intvl = tp->keepintvl ? tp->keepintvl : t->tcp_keepalive_intvl;
+    int probes = tp->x->keepcnt ? tp->x->keepcnt : t->tcp_keepalive_probes;
+    int intvl = tp->x->keepintvl ? tp->x->keepintvl : t->tcp_keepalive_intvl;
 
     tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_KEEP, 0, 0, 0, NULL);
-    if (now - tp->last_rcv < idle && tp->keep_probes == 0) {
+    if (now - tp->last_rcv < idle && tp->x->keep_probes == 0) {
 	tcp_timer_set(tp, TT_KEEP, idle - (now - tp->last_rcv));
 	return;
     }
-    if (tp->keep_probes >= probes) {
+    if (tp->x->keep_probes >= probes) {
 	tp->host->stats.tcp_timeouts++;
 	tcp_drop(tp, ETIMEDOUT);
 	return;
     }
-    tp->keep_probes++;
+    tcp_xw(tp)->keep_probes++;
     tcp_send_ctl(tp, tp->snd_una - 1, TH_ACK);
     tcp_timer_set(tp, TT_KEEP, (tl_time) intvl * TL_SEC);
 }

@@ -55,16 +55,23 @@ tcp_apply_opts(
     if (o->pingpong) {
 	tp->flags |= TF_PINGPONG;
     }
-    tp->linger = o->linger_on ? o->linger : -1;
     tp->reuseaddr = o->reuseaddr;
-    tp->keepidle = o->keepidle;
-    tp->keepintvl = o->keepintvl;
-    tp->keepcnt = o->keepcnt;
-    tp->user_mss = (uint16_t) o->mss;
-    tp->user_timeout = o->user_timeout;
-    tp->notsent_lowat = o->notsent_lowat;
-    tp->recvmsg_inq = o->recvmsg_inq;
-    tp->defer_accept = (uint8_t) o->defer_accept;
+    if (tp->x != &tcp_tcbx_idle || o->linger_on || o->keepidle
+	    || o->keepintvl || o->keepcnt || o->mss || o->user_timeout
+	    || o->notsent_lowat || o->recvmsg_inq || o->defer_accept) {
+	/* (Options at their defaults leave the cold part idle.) */
+	tl_tcbx *x = tcp_xw(tp);
+
+	x->linger = o->linger_on ? o->linger : -1;
+	x->keepidle = o->keepidle;
+	x->keepintvl = o->keepintvl;
+	x->keepcnt = o->keepcnt;
+	x->user_mss = (uint16_t) o->mss;
+	x->user_timeout = o->user_timeout;
+	x->notsent_lowat = o->notsent_lowat;
+	x->recvmsg_inq = (uint8_t) o->recvmsg_inq;
+	x->defer_accept = (uint8_t) o->defer_accept;
+    }
     if (o->cc_name[0]) {
 	tcp_cc_set(tp, o->cc_name);
     }
@@ -298,13 +305,13 @@ Append(
     tl_tcb *tp,
     tl_chunk *c)
 {
-    if (tp->pend_tail) {
-	tp->pend_tail->next = c;
+    if (tp->x->pend_tail) {
+	tp->x->pend_tail->next = c;
     } else {
-	tp->pend = c;
+	tcp_xw(tp)->pend = c;
     }
-    tp->pend_tail = c;
-    tp->pend_bytes += c->len;
+    tcp_xw(tp)->pend_tail = c;
+    tcp_xw(tp)->pend_bytes += c->len;
 }
 
 /*
@@ -345,7 +352,7 @@ tcp_send_flags(
 {
     uint32_t n = 0;
     uint32_t start = tp->snd_buf_seq + tp->sndbuf.len
-	    + (uint32_t) tp->pend_bytes;
+	    + (uint32_t) tp->x->pend_bytes;
 
     if (tp->so_error) {
 	int err = tp->so_error;
@@ -360,7 +367,7 @@ tcp_send_flags(
 	return 0;
     }
     tcp_idle_restart(tp, IDLE_AT_WRITE);
-    if (tp->pend == NULL) {
+    if (tp->x->pend == NULL) {
 	n = ring_write(&tp->sndbuf, data, len);
     }
     if (n < len) {
@@ -379,25 +386,27 @@ tcp_send_flags(
 	tcp_chrono_busy(tp);
     }
     if (flags & TCP_SEND_EOR) {
-	if (tp->neor == tp->eoralloc) {
-	    int na = tp->eoralloc ? 2 * tp->eoralloc : 8;
-	    uint32_t *e = realloc(tp->eor, (size_t) na * sizeof(*e));
+	if (tp->x->neor == tp->x->eoralloc) {
+	    int na = tp->x->eoralloc ? 2 * tp->x->eoralloc : 8;
+	    uint32_t *e = realloc(tp->x->eor, (size_t) na * sizeof(*e));
 
 	    if (e == NULL) {
 		return ENOMEM;
 	    }
-	    tp->eor = e;
-	    tp->eoralloc = na;
+	    tcp_xw(tp)->eor = e;
+	    tcp_xw(tp)->eoralloc = na;
 	}
-	tp->eor[tp->neor++] = start + len;
+	tcp_xw(tp)->eor[tcp_xw(tp)->neor++] = start + len;
     }
     if (!(flags & TCP_SEND_MORE)) {
-	tp->more = 0;
+	if (tp->x->more) {
+	    tcp_xw(tp)->more = 0;
+	}
 	tcp_output(tp);
     } else {
-	if (!tp->more) {
-	    tp->more = 1;
-	    tp->more_seq = start;
+	if (!tp->x->more) {
+	    tcp_xw(tp)->more = 1;
+	    tcp_xw(tp)->more_seq = start;
 	}
 	if (tp->flags & TF_CORK) {
 	    tcp_output(tp);
@@ -433,11 +442,12 @@ ChronoSet(
 {
     tl_time now = tcp_now(tp->host);
 
-    if (tp->chrono_type > 0) {
-	tp->chrono_stat[tp->chrono_type - 1] += now - tp->chrono_start;
+    if (tp->x->chrono_type > 0) {
+	tcp_xw(tp)->chrono_stat[tp->x->chrono_type - 1]
+		+= now - tp->x->chrono_start;
     }
-    tp->chrono_start = now;
-    tp->chrono_type = type;
+    tcp_xw(tp)->chrono_start = now;
+    tcp_xw(tp)->chrono_type = type;
 }
 
 static void
@@ -445,7 +455,7 @@ ChronoStart(
     tl_tcb *tp,
     int type)
 {
-    if (type > tp->chrono_type) {
+    if (type > tp->x->chrono_type) {
 	ChronoSet(tp, type);
     }
 }
@@ -456,10 +466,10 @@ ChronoStop(
     int type)
 {
     if (tcp_unsent(tp) == 0 && tp->snd_max == tp->snd_una) {
-	if (tp->chrono_type) {
+	if (tp->x->chrono_type) {
 	    ChronoSet(tp, 0);
 	}
-    } else if (type == tp->chrono_type) {
+    } else if (type == tp->x->chrono_type) {
 	ChronoSet(tp, CHRONO_BUSY);
     }
 }
@@ -497,10 +507,10 @@ tcp_chrono_stat(
     const tl_tcb *tp,
     int type)
 {
-    tl_time t = tp->chrono_stat[type - 1];
+    tl_time t = tp->x->chrono_stat[type - 1];
 
-    if (tp->chrono_type == type) {
-	t += tcp_now(tp->host) - tp->chrono_start;
+    if (tp->x->chrono_type == type) {
+	t += tcp_now(tp->host) - tp->x->chrono_start;
     }
     return t;
 }
@@ -521,18 +531,18 @@ tcp_eor_clip(
 {
     int i, drop = 0;
 
-    while (drop < tp->neor && SEQ_LEQ(tp->eor[drop], tp->snd_una)) {
+    while (drop < tp->x->neor && SEQ_LEQ(tp->x->eor[drop], tp->snd_una)) {
 	drop++;
     }
     if (drop) {
-	memmove(tp->eor, tp->eor + drop,
-		(size_t) (tp->neor - drop) * sizeof(*tp->eor));
-	tp->neor -= drop;
+	memmove(tp->x->eor, tp->x->eor + drop,
+		(size_t) (tp->x->neor - drop) * sizeof(*tp->x->eor));
+	tcp_xw(tp)->neor -= drop;
     }
-    for (i = 0; i < tp->neor; i++) {
-	if (SEQ_GT(tp->eor[i], seq)) {
-	    if (SEQ_LEQ(tp->eor[i], seq + *lenPtr)) {
-		*lenPtr = tp->eor[i] - seq;
+    for (i = 0; i < tp->x->neor; i++) {
+	if (SEQ_GT(tp->x->eor[i], seq)) {
+	    if (SEQ_LEQ(tp->x->eor[i], seq + *lenPtr)) {
+		*lenPtr = tp->x->eor[i] - seq;
 		return 1;
 	    }
 	    return 0;
@@ -548,7 +558,7 @@ tcp_unpushed(
     const tl_tcb *tp,
     uint32_t end)
 {
-    return tp->more && SEQ_GT(end, tp->more_seq);
+    return tp->x->more && SEQ_GT(end, tp->x->more_seq);
 }
 
 /*
@@ -576,8 +586,8 @@ tcp_send_urgent(
 	    || (tp->flags & TF_WANTFIN)) {
 	return tcp_send(tp, data, len);
     }
-    tp->snd_up = tp->snd_buf_seq + tp->sndbuf.len + (uint32_t) tp->pend_bytes
-	    + len;
+    tp->snd_up = tp->snd_buf_seq + tp->sndbuf.len
+	    + (uint32_t) tp->x->pend_bytes + len;
     tp->flags |= TF_URG_SEND;
     err = tcp_send(tp, data, len);
     return err;
@@ -599,7 +609,7 @@ tcp_recv_urgent(
 {
     if (tp->flags & TF_URG_HAVE) {
 	tp->flags &= ~TF_URG_HAVE;
-	*bytePtr = tp->iobc;
+	*bytePtr = tp->x->iobc;
 	return 0;
     }
     return (tp->flags & TF_URG_PEND) ? EWOULDBLOCK : EINVAL;
@@ -620,19 +630,19 @@ tcp_send_gen(
     void *arg)
 {
     tl_chunk *c;
-    uint64_t off = tp->gen_total;
+    uint64_t off = tp->x->gen_total;
 
     if (tp->state == TCPS_CLOSED || (tp->flags & TF_WANTFIN)) {
 	return EPIPE;
     }
     if (nbytes) {
 	tcp_idle_restart(tp, IDLE_AT_WRITE);
-	if (tp->pend_tail && tp->pend_tail->gen == gen
-		&& tp->pend_tail->genarg == arg
-		&& tp->pend_tail->genoff + tp->pend_tail->len == off) {
+	if (tp->x->pend_tail && tp->x->pend_tail->gen == gen
+		&& tp->x->pend_tail->genarg == arg
+		&& tp->x->pend_tail->genoff + tp->x->pend_tail->len == off) {
 	    /* More of the same stream. */
-	    tp->pend_tail->len += nbytes;
-	    tp->pend_bytes += nbytes;
+	    tp->x->pend_tail->len += nbytes;
+	    tcp_xw(tp)->pend_bytes += nbytes;
 	} else {
 	    c = malloc(sizeof(*c));
 	    if (c == NULL) {
@@ -645,7 +655,7 @@ tcp_send_gen(
 	    c->genoff = off;
 	    Append(tp, c);
 	}
-	tp->gen_total += nbytes;
+	tcp_xw(tp)->gen_total += nbytes;
     }
     tcp_output(tp);
     return 0;
@@ -659,7 +669,7 @@ tcp_unsent(
     uint32_t end = tp->snd_buf_seq + tp->sndbuf.len;
     uint32_t inbuf = SEQ_GT(end, tp->snd_max) ? end - tp->snd_max : 0;
 
-    return inbuf + tp->pend_bytes;
+    return inbuf + tp->x->pend_bytes;
 }
 
 uint32_t
@@ -928,10 +938,10 @@ tcp_cork_run(
     tp->cork_pending = 0;
     if (tp->flags & TF_CORK) {
 	tcp_push(tp);
-    } else if (tp->more) {
+    } else if (tp->x->more) {
 	/* MSG_MORE data: the probe timer sends it, PSH set
 	 * (tcp_write_wakeup()). */
-	tp->more = 0;
+	tcp_xw(tp)->more = 0;
 	tcp_output(tp);
     }
 }
@@ -978,7 +988,7 @@ tcp_writable_check(
     tl_tcb *tp)
 {
     tl_host *h = tp->host;
-    int w = (tcp_unsent(tp) << 1) < tp->notsent_lowat;
+    int w = (tcp_unsent(tp) << 1) < tp->x->notsent_lowat;
 
     if (w && !tp->writable && tp->user && h->tcp.up && h->tcp.up->writable) {
 	tp->writable = 1;

@@ -218,7 +218,7 @@ HasAddr(
 
 /* No timer_park/unpark: TIME_WAIT and half-open connections stay TCBs. */
 static const tl_tcp_ops ops = {
-    SegAlloc, SegSend, Timer, Route, HasAddr, NULL, NULL
+    SegAlloc, SegSend, Timer, Route, HasAddr, NULL, NULL, NULL, NULL
 };
 
 /* Upcalls: state changes and congestion-window events. */
