@@ -68,8 +68,12 @@ proc tcplabCase {bytes flows loss buf profile cc trust} {
     $net host create b -addr 10.0.0.2/24 -profile $profile -services discard
     $net link create wire a b -rate 1Gbit -delay 1ms
     foreach h {a b} {
+	# Fixed buffers, as ns-3's are and as SO_SNDBUF/SO_RCVBUF fix them in
+	# Linux: no autotuning, no send-buffer growth with the window.
 	$h sysctl rcvbuf $buf
 	$h sysctl sndbuf $buf
+	$h sysctl tcp_moderate_rcvbuf 0
+	$h sysctl sndbuf_expand 0
 	$h sysctl cksum_trust $trust
 	if {$cc ne ""} {
 	    $h sysctl tcp_congestion_control $cc

@@ -42,8 +42,8 @@ ServiceInput(
     }
 }
 
-const tl_app app_discard = { "discard", ServiceInput };
-const tl_app app_echo = { "echo", ServiceInput };
+const tl_app app_discard = { "discard", ServiceInput, 1 };
+const tl_app app_echo = { "echo", ServiceInput, 0 };
 
 /* Starts the services a host has (as inetd does at boot). */
 void

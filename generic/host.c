@@ -35,6 +35,27 @@ TcpSegAlloc(
     return p->data + IP_HDRLEN;
 }
 
+/* The payload of the segment (at, len bytes) is stream bytes from off of
+ * fn's generated stream: written when something reads the frame. */
+static void
+TcpSegUnwritten(
+    void *ctx,
+    void *seg,
+    uint8_t *at,
+    uint32_t len,
+    const tl_ringgen *gen,
+    uint64_t off)
+{
+    tl_pkt *p = seg;
+
+    (void) ctx;
+    p->unwritten.fn = gen->fn;
+    p->unwritten.arg = gen->arg;
+    p->unwritten.off = off;
+    p->unwritten.at = at;
+    p->unwritten.len = len;
+}
+
 static void
 TcpSegSend(
     void *ctx,
@@ -306,8 +327,11 @@ TcpEventCancel(
 }
 
 static const tl_tcp_ops tcpOps = {
-    TcpSegAlloc, TcpSegSend, TcpTimer, TcpRoute, TcpHasAddr, TcpTimerPark,
-    TcpTimerUnpark, TcpEventQueue, TcpEventCancel
+    .seg_alloc = TcpSegAlloc, .seg_unwritten = TcpSegUnwritten,
+    .seg_send = TcpSegSend, .timer = TcpTimer, .route = TcpRoute,
+    .has_addr = TcpHasAddr, .timer_park = TcpTimerPark,
+    .timer_unpark = TcpTimerUnpark, .event_queue = TcpEventQueue,
+    .event_cancel = TcpEventCancel
 };
 static const int noEvents = 0;
 
@@ -550,6 +574,7 @@ Segment(
     tl_addr src = ip_src(ip), dst = ip_dst(ip);
     int rc = 0;
 
+    unwritten_fill(&p->unwritten);
     total = TL_MIN(p->len, (uint32_t) ip_totlen(ip));
     thl = tcp_hdrlen(ip + ihl);
     hl = ihl + thl;
@@ -683,7 +708,7 @@ host_ip_output(
     ip.proto = proto;
     ip.src = src;
     ip.dst = dst;
-    ip_build(p->data, &ip);
+    ip_build(p->data, &ip, !p->csum_ip);	/* Else with TCP's sum. */
     p->len = iplen;
     p->to = NULL;
     h->stats.ip_out++;
@@ -737,7 +762,9 @@ Forward(
  * IpInput --
  *	Checks an IPv4 datagram and hands its payload to its protocol, or
  *	forwards it when it is not ours. looped: it came through our own
- *	loopback (127/8 is ours only there).
+ *	loopback (127/8 is ours only there); unwritten: payload a trusted
+ *	sender left unwritten (len 0 when none), for TCP to have written if
+ *	it reads it.
  */
 
 static void
@@ -747,7 +774,8 @@ IpInput(
     uint32_t len,
     uint32_t gso,
     int looped,
-    int built)
+    int built,
+    tl_unwritten *unwritten)
 {
     tl_iphdr ip;
     wire_err err;
@@ -756,6 +784,7 @@ IpInput(
     h->stats.ip_in++;
     err = ip_parse(d, len, &ip, !trust);
     ip.trusted = (uint8_t) trust;
+    ip.unwritten = unwritten->len ? unwritten : NULL;
     if (err != WIRE_OK) {
 	h->stats.ip_bad[err]++;
 	return;
@@ -820,9 +849,9 @@ host_input(
     }
     if (p->csum_ip && !(p->built && h->tun.cksum_trust
 	    && host_has_addr(h, ip_dst(p->buf + p->csum_ip)))) {
-	pkt_csum(p);		/* Checked, or forwarded. */
+	pkt_finish(p);		/* Checked, or forwarded. */
     }
-    IpInput(h, d, len, p->gso, 0, p->built);
+    IpInput(h, d, len, p->gso, 0, p->built, &p->unwritten);
   done:
     pkt_free(h->net, p);
 }
@@ -840,9 +869,9 @@ host_loop_input(
 {
     if (h->up && p->lo_crashes == h->crashes) {
 	if (!(p->built && h->tun.cksum_trust)) {
-	    pkt_csum(p);
+	    pkt_finish(p);
 	}
-	IpInput(h, p->data, p->len, p->gso, 1, p->built);
+	IpInput(h, p->data, p->len, p->gso, 1, p->built, &p->unwritten);
     }
     pkt_free(h->net, p);
 }

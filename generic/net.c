@@ -545,6 +545,7 @@ pkt_alloc(
     p->gso = 0;
     p->built = 0;
     p->csum_ip = 0;
+    p->unwritten.len = 0;
     p->data = p->buf;
     event_init(&p->ev, NULL, p);
     return p;
@@ -570,21 +571,23 @@ pkt_free(
 }
 
 /*
- * pkt_csum --
- *	Computes the TCP checksum a host left to be computed (csum_ip), so
- *	that whoever reads the frame finds the true value. Frames nobody
- *	reads but a host that trusts them (tunable cksum_trust) never need
- *	it.
+ * pkt_finish --
+ *	Writes the payload a host left unwritten and computes the IP and TCP
+ *	checksums it left to be computed (csum_ip), so that whoever reads the
+ *	frame finds the true bytes. Frames nobody reads but a host that
+ *	trusts them (tunable cksum_trust) never need either.
  */
 
 void
-pkt_csum(
+pkt_finish(
     tl_pkt *p)
 {
+    unwritten_fill(&p->unwritten);
     if (p->csum_ip) {
 	uint8_t *ip = p->buf + p->csum_ip;
 	uint32_t ihl = ip_hdrlen(ip);
 
+	ip_set_cksum(ip);
 	tcp_set_cksum(ip + ihl, ip_totlen(ip) - ihl, ip_src(ip), ip_dst(ip));
 	p->csum_ip = 0;
     }
@@ -604,7 +607,7 @@ Tap(
     if (net->observers == NULL) {
 	return;
     }
-    pkt_csum(p);
+    pkt_finish(p);
     info.kind = kind;
     info.time = when;
     info.link = p->from->link;
@@ -633,6 +636,17 @@ Deliver(
 	/* The next in line takes its place on the clock. */
 	p->from->flight = p->next;
 	if (p->next) {
+	    /* The one after it has waited behind a window of frames and is
+	     * out of the cache by now: fetch it (its record and its headers)
+	     * while this one is handled. */
+	    if (p->next->next) {
+		const char *q = (const char *) p->next->next;
+
+		__builtin_prefetch(q);
+		__builtin_prefetch(q + 64);
+		__builtin_prefetch(q + 128);
+		__builtin_prefetch(q + 192);
+	    }
 	    clock_queue(&net->clock, &p->next->ev);
 	} else {
 	    p->from->flightTail = NULL;
@@ -648,7 +662,7 @@ Deliver(
     if (to == to->link->peer) {
 	/* Out of the network: to the device behind a TAP link. */
 	if (to->link->output) {
-	    pkt_csum(p);
+	    pkt_finish(p);
 	    to->link->output(to->link->outputArg, p->data, p->len, p->gso);
 	}
 	pkt_free(net, p);
@@ -698,7 +712,7 @@ Copy(
 {
     tl_pkt *c = pkt_alloc(p->net, p->len);
 
-    pkt_csum(p);
+    pkt_finish(p);
     memcpy(c->data, p->data, p->len);
     c->gso = p->gso;
     c->built = p->built;
@@ -756,7 +770,7 @@ Leave(
     info.l2len = link_is_ether(link) ? ETH_HDRLEN : 0;
     info.reason = NULL;
     if (net->faults) {
-	pkt_csum(p);		/* A rule may match any byte. */
+	pkt_finish(p);		/* A rule may match any byte. */
     }
     for (fp = &net->faults; (f = *fp) != NULL; ) {
 	if (f->count != 0 && f->match(f->matchArg, &info)) {

@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "slab.h"
+#include "wire.h"
 
 /* A frame on a link. The event delivers it; data points into buf. */
 struct tl_pkt {
@@ -28,12 +29,15 @@ struct tl_pkt {
     uint32_t gso;		/* A TCP segment of several: their MSS, else 0. */
     int built;			/* A simulated host built it: its checksums
 				 * are right (tunable cksum_trust). */
-    uint32_t csum_ip;		/* Not 0: the TCP checksum of the datagram
-				 * at buf + csum_ip is not computed yet;
-				 * pkt_csum() does it before anyone reads
+    uint32_t csum_ip;		/* Not 0: the IP and TCP checksums of the
+				 * datagram at buf + csum_ip are not
+				 * computed yet;
+				 * pkt_finish() does it before anyone reads
 				 * the frame (an observer, a fault rule, a
 				 * device, a host that checks or forwards
 				 * it). */
+    tl_unwritten unwritten;	/* Payload not written yet (wire.h), made
+				 * by pkt_finish() at the same moments. */
     uint32_t cap;
     uint8_t *data;
     uint8_t buf[];
@@ -190,7 +194,7 @@ void		net_link_input(tl_link *link, const uint8_t *frame,
 void		net_link_input_pkt(tl_link *link, tl_pkt *p);
 tl_pkt	       *pkt_alloc(tl_net *net, uint32_t len);
 void		pkt_free(tl_net *net, tl_pkt *pkt);
-void		pkt_csum(tl_pkt *pkt);
+void		pkt_finish(tl_pkt *pkt);
 void		net_transmit(tl_iface *ifc, tl_pkt *pkt);
 void		net_loopback(tl_host *host, tl_pkt *pkt);
 tl_iface       *link_resolve(tl_link *link, tl_addr addr);

@@ -604,7 +604,7 @@ static const Row rows[] = {
      * simulated host built (and so computed right); captures and traces
      * still show the true sums, and frames from a TAP device are always
      * checked. A TCP checksum is computed when something first reads it
-     * (net.c pkt_csum()), so between two trusting hosts that nothing
+     * (net.c pkt_finish()), so between two trusting hosts that nothing
      * observes or filters it is never computed. Off (every sum checked,
      * as a stack does) in all profiles. */
     {{T(cksum_trust), 0, 1, "skip checking the checksums of datagrams a simulated host built (benchmarks)"},

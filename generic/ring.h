@@ -155,6 +155,23 @@ ring_write(tl_ring *r, const uint8_t *p, uint32_t n)
     return n;
 }
 
+/* Appends up to n bytes that nobody will read, only drop: counted, not
+ * stored, and no memory taken (a ring that has memory already takes them
+ * unwritten); returns how many fitted. A counted ring must never be
+ * peeked at. */
+static inline uint32_t
+ring_count(tl_ring *r, uint32_t n)
+{
+    if (r->buf != NULL) {
+	return ring_write(r, NULL, n);
+    }
+    if (n > r->cap - r->len) {
+	n = r->cap - r->len;
+    }
+    r->len += n;
+    return n;
+}
+
 /* Drops the n oldest bytes. An empty ring gives back memory grown past
  * RING_MINSIZE; the smallest buffer, once taken, is kept, so a connection
  * that reads each segment as it comes does not allocate per segment. */

@@ -351,7 +351,7 @@ Build(
     if (dlen) {
 	memcpy(p + IP_HDRLEN + hl, data, (size_t) dlen);
     }
-    ip_build(p, &ip);
+    ip_build(p, &ip, 1);
     tcp_build(p + IP_HDRLEN, &th, opt, optlen, (size_t) dlen, ip.src, ip.dst);
     Tcl_SetObjResult(interp, res);
     return TCL_OK;

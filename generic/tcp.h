@@ -176,6 +176,9 @@ extern const tl_cc_ops tcp_cc_newreno, tcp_cc_reno, tcp_cc_cubic;
 typedef struct tl_app {
     const char *name;
     void (*input)(tl_tcb *tp);
+    int sink;			/* It drops every byte unread (RFC 863
+				 * discard): the receive buffer counts
+				 * them and stores none. */
 } tl_app;
 
 typedef enum {

@@ -16,6 +16,7 @@
 #define TCPLAB_TCP_ENV_H
 
 #include "clock.h"
+#include "ring.h"
 
 struct tl_iphdr;
 struct tl_tcphdr;
@@ -80,6 +81,12 @@ typedef struct tl_tcp_ops {
     /* Room for a TCP segment of len bytes (header included) to go to the
      * network; *segPtr is what seg_send takes back. */
     uint8_t *(*seg_alloc)(void *ctx, uint32_t len, void **segPtr);
+    /* Its len payload bytes at at are the generated stream gen from
+     * offset off (ring.h): left for the environment to write when
+     * anything reads them, or never (wire.h tl_unwritten). NULL: TCP
+     * writes them. */
+    void (*seg_unwritten)(void *ctx, void *seg, uint8_t *at, uint32_t len,
+	    const tl_ringgen *gen, uint64_t off);
     /* Send it from src to dst. gso: a segment of several of that size
      * for an interface that cuts it up, else 0; ecn: the IP header's ECN
      * field (RFC 3168: 2 = ECT(0)). TCP leaves the checksum field 0:

@@ -69,6 +69,20 @@ ChallengeAck(
     tcp_send_ctl(tp, tp->snd_nxt, TH_ACK);
 }
 
+/* Into the receive buffer: stored, or only counted for an application
+ * that drops what it reads unread (tl_app.sink). */
+static uint32_t
+Put(
+    tl_tcb *tp,
+    const uint8_t *data,
+    uint32_t len)
+{
+    if (tp->app && tp->app->sink) {
+	return ring_count(&tp->rcvbuf, len);
+    }
+    return ring_write(&tp->rcvbuf, data, len);
+}
+
 /* Appends in-order data to the receive buffer; returns the bytes taken. */
 static uint32_t
 Append(
@@ -86,14 +100,14 @@ Append(
 	/* The urgent byte leaves the stream (4.4BSD tcp_pulloutofband). */
 	uint32_t k = tp->rcv_up - 1 - tp->rcv_nxt;
 
-	n = ring_write(&tp->rcvbuf, data, k);
+	n = Put(tp, data, k);
 	if (n == k) {
 	    tcp_xw(tp)->iobc = data[k];
 	    tp->flags = (tp->flags & ~TF_URG_PEND) | TF_URG_HAVE;
-	    n += 1 + ring_write(&tp->rcvbuf, data + k + 1, len - k - 1);
+	    n += 1 + Put(tp, data + k + 1, len - k - 1);
 	}
     } else {
-	n = ring_write(&tp->rcvbuf, data, len);
+	n = Put(tp, data, len);
     }
     tp->rcv_nxt += n;
     tp->bytes_in += n;
@@ -1974,6 +1988,12 @@ tcp_input(
 	return;
     }
     tp = tcp_lookup(h, ip->dst, th.dport, ip->src, th.sport);
+    if (ip->unwritten && !(tp && tp->app && tp->app->sink
+	    && !(th.flags & TH_URG) && !(tp->flags & TF_URG_PEND))) {
+	/* Bytes someone reads (an application that drops them unread
+	 * never does, unless one is an urgent byte taken out of line). */
+	unwritten_fill(ip->unwritten);
+    }
     if (tp == NULL) {
 	l = tcp_lookup_listener(h, ip->dst, th.dport);
 	if (l == NULL || l->closed) {

@@ -275,12 +275,15 @@ Emit(
     hl = TCP_HDRLEN + (uint32_t) ((optlen + 3) & ~(size_t) 3);
     seglen = hl + len;
     seg = h->tcp.ops->seg_alloc(h->tcp.ctx, seglen, &p);
-    if (len) {
+    if (len && ring_is_gen(&tp->sndbuf) && h->tcp.ops->seg_unwritten) {
+	h->tcp.ops->seg_unwritten(h->tcp.ctx, p, seg + hl, len,
+		tp->sndbuf.gen, tp->sndbuf.gen->off + (seq - tp->snd_buf_seq));
+    } else if (len) {
 	ring_peek(&tp->sndbuf, seq - tp->snd_buf_seq, seg + hl, len);
     }
     win = (flags & TH_RST) && !TCPS_HAVEESTABLISHED(tp->state) ? 0
 	    : RcvWindow(tp, flags & TH_SYN);
-    memset(&th, 0, sizeof(th));
+    th.urp = 0;		/* (The fields tcp_build_header() reads are set.) */
     if (tp->flags & TF_URG_SEND) {
 	/* Urgent mode (RFC 9293 3.8.5): until the peer has acknowledged the
 	 * urgent data, every segment points at its end. */

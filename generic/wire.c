@@ -125,11 +125,13 @@ ip_parse(
     return WIRE_OK;
 }
 
-/* Writes a 20-byte header with its checksum. */
+/* Writes a 20-byte header, with its checksum if sum (else 0 there, for
+ * ip_set_cksum() to fill). */
 void
 ip_build(
     uint8_t *p,
-    const tl_iphdr *ip)
+    const tl_iphdr *ip,
+    int sum)
 {
     p[0] = 0x45;
     p[1] = ip->tos;
@@ -141,7 +143,9 @@ ip_build(
     put16(p + 10, 0);
     put32(p + 12, ip->src);
     put32(p + 16, ip->dst);
-    put16(p + 10, cksum_fold(cksum_add(0, p, IP_HDRLEN)));
+    if (sum) {
+	put16(p + 10, cksum_fold(cksum_add(0, p, IP_HDRLEN)));
+    }
 }
 
 /*
@@ -331,11 +335,13 @@ ip_fields(
     ip->proto = p[9];
     ip->src = get32(p + 12);
     ip->dst = get32(p + 16);
+    ip->trusted = 0;
+    ip->unwritten = NULL;
 }
 
 /* The header checksum of the IPv4 header at p, computed again. */
-static void
-IpCksum(
+void
+ip_set_cksum(
     uint8_t *p)
 {
     put16(p + 10, 0);
@@ -351,7 +357,7 @@ ip_set_len_id(
 {
     put16(p + 2, len);
     put16(p + 4, id);
-    IpCksum(p);
+    ip_set_cksum(p);
 }
 
 /* One hop fewer to live (RFC 791, RFC 1812 5.3.1). */
@@ -360,7 +366,7 @@ ip_dec_ttl(
     uint8_t *p)
 {
     p[8]--;
-    IpCksum(p);
+    ip_set_cksum(p);
 }
 
 /* The fixed fields of a TCP header of at least 20 bytes, unchecked. */

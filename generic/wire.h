@@ -12,6 +12,33 @@
 
 #include "tlcore.h"
 
+/*
+ * Payload bytes not written yet: len bytes at at, which fn makes from the
+ * offset off of a generated stream (the source application's: ring.h's
+ * ring_gen(); fn is a pure function of arg and the offset, and arg lives
+ * as long as the network). A sending host leaves a source's payload so
+ * (tcp_env.h seg_unwritten), writes it before anything reads the frame
+ * (net.c pkt_finish()), and a receiver that only counts the bytes (an
+ * application that drops them unread) never has them written.
+ */
+typedef struct tl_unwritten {
+    void (*fn)(void *arg, uint64_t off, uint8_t *buf, uint32_t n);
+    void *arg;
+    uint64_t off;
+    uint8_t *at;
+    uint32_t len;
+} tl_unwritten;
+
+static inline void
+unwritten_fill(
+    tl_unwritten *u)
+{
+    if (u->len) {
+	u->fn(u->arg, u->off, u->at, u->len);
+	u->len = 0;
+    }
+}
+
 #define IP_HDRLEN	20
 #define IP_MAXPACKET	65535	/* The largest datagram (its 16-bit length). */
 #define TCP_HDRLEN	20
@@ -67,6 +94,8 @@ typedef struct tl_iphdr {
     uint8_t trusted;		/* Its checksums need no check (tunable
 				 * cksum_trust), set by the receiver. */
     tl_addr src, dst;
+    tl_unwritten *unwritten;	/* Set by the receiver: payload a trusted
+				 * sender has not written, else NULL. */
 } tl_iphdr;
 
 #define IP_DF	0x4000
@@ -99,7 +128,7 @@ uint16_t	cksum_fold(uint32_t sum);
 uint32_t	cksum_pseudo(tl_addr src, tl_addr dst, uint8_t proto, uint32_t len);
 
 wire_err	ip_parse(const uint8_t *p, size_t len, tl_iphdr *ip, int verify);
-void		ip_build(uint8_t *p, const tl_iphdr *ip);
+void		ip_build(uint8_t *p, const tl_iphdr *ip, int sum);
 
 wire_err	tcp_parse(const uint8_t *p, size_t len, tl_addr src, tl_addr dst,
 		    tl_tcphdr *th, int verify);
@@ -112,6 +141,7 @@ size_t		tcp_build_header(uint8_t *p, const tl_tcphdr *th,
 /* Headers read without verifying them (traces, captures: what was on the
  * wire) and datagrams edited in place (forwarding, segmentation). */
 void		ip_fields(const uint8_t *p, tl_iphdr *ip);
+void		ip_set_cksum(uint8_t *p);
 void		ip_set_len_id(uint8_t *p, uint16_t len, uint16_t id);
 void		ip_dec_ttl(uint8_t *p);
 void		tcp_fields(const uint8_t *p, tl_tcphdr *th);

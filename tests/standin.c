@@ -218,7 +218,8 @@ HasAddr(
 
 /* No timer_park/unpark: TIME_WAIT and half-open connections stay TCBs. */
 static const tl_tcp_ops ops = {
-    SegAlloc, SegSend, Timer, Route, HasAddr, NULL, NULL, NULL, NULL
+    .seg_alloc = SegAlloc, .seg_send = SegSend, .timer = Timer,
+    .route = Route, .has_addr = HasAddr
 };
 
 /* Upcalls: state changes and congestion-window events. */
