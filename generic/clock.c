@@ -381,9 +381,16 @@ int
 clock_step(
     tl_clock *c)
 {
-    tl_event *ev;
+    return clock_run(c, clock_first(c));
+}
 
-    ev = clock_first(c);
+/* clock_step with the earliest event, ev, found already (clock_first()
+ * since the last change to the queue). */
+int
+clock_run(
+    tl_clock *c,
+    tl_event *ev)
+{
     if (ev == NULL || ev->when == TL_NEVER) {
 	return 0;
     }

@@ -66,6 +66,7 @@ void		clock_cancel(tl_clock *c, tl_event *ev);
 tl_time		clock_next(tl_clock *c);
 tl_event *	clock_first(tl_clock *c);
 int		clock_step(tl_clock *c);
+int		clock_run(tl_clock *c, tl_event *ev);
 
 static inline int
 event_pending(const tl_event *ev)

@@ -78,49 +78,52 @@ TcpSegSend(
  * A TCB's timer events (its hostev): allocated when one of them is first
  * armed and freed as soon as none runs, so an idle connection holds none of
  * them (as a Linux socket's timer_lists cost nothing while detached, here
- * they cost the TCB a pointer).
+ * they cost the TCB a pointer). An event is set up when it is queued, so
+ * a block taken from the slab needs no setting up.
  */
 struct tl_hostev {
     tl_event ev[TT_NTIMERS + 2];	/* Timers, TCP_ENV_APP, TCP_ENV_CORK. */
+    unsigned queued;			/* Bit i: ev[i] is on the clock. */
 };
 
-/* Frees tp's events if none is pending. */
+/* ev[which] is off the clock; the block goes if none is left on it. */
 static void
-TcpTimersIdle(
-    tl_tcb *tp)
+TcpTimerOff(
+    tl_tcb *tp,
+    int which)
 {
     struct tl_hostev *b = tp->hostev;
-    size_t i;
 
-    for (i = 0; i < sizeof(b->ev) / sizeof(b->ev[0]); i++) {
-	if (event_pending(&b->ev[i])) {
-	    return;
-	}
+    b->queued &= ~(1u << which);
+    if (b->queued == 0) {
+	slab_free(&tp->host->evslab, b);
+	tp->hostev = NULL;
     }
-    slab_free(&tp->host->evslab, b);
-    tp->hostev = NULL;
 }
 
 static void TcpTimerFire(void *arg, tl_event *ev);
 
-/* tp's events, allocated if it has none. */
-static struct tl_hostev *
-TcpTimersBlock(
-    tl_tcb *tp)
+/* tp's event which, to be queued: from a block allocated if tp has none,
+ * set up if it is not queued already. */
+static tl_event *
+TcpTimerOn(
+    tl_tcb *tp,
+    int which)
 {
-    size_t i;
+    struct tl_hostev *b = tp->hostev;
 
-    if (tp->hostev == NULL) {
-	tp->hostev = slab_alloc(&tp->host->evslab);
-	if (tp->hostev == NULL) {
+    if (b == NULL) {
+	b = tp->hostev = slab_alloc(&tp->host->evslab);
+	if (b == NULL) {
 	    abort();		/* As for a frame (pkt_alloc()). */
 	}
-	for (i = 0; i < sizeof(tp->hostev->ev) / sizeof(tp->hostev->ev[0]);
-		i++) {
-	    event_init(&tp->hostev->ev[i], TcpTimerFire, tp);
-	}
+	b->queued = 0;
     }
-    return tp->hostev;
+    if (!(b->queued & (1u << which))) {
+	event_init(&b->ev[which], TcpTimerFire, tp);
+	b->queued |= 1u << which;
+    }
+    return &b->ev[which];
 }
 
 static void
@@ -131,9 +134,9 @@ TcpTimerFire(
     tl_tcb *tp = arg;
     int which = (int) (ev - tp->hostev->ev);
 
-    /* The event is no longer pending: the block may go before TCP runs
+    /* The event is no longer queued: the block may go before TCP runs
      * (which may arm a timer again, or free tp). */
-    TcpTimersIdle(tp);
+    TcpTimerOff(tp, which);
     tcp_timer_expire(tp, which);
 }
 
@@ -147,13 +150,13 @@ TcpTimer(
     tl_host *h = ctx;
 
     if (when == TL_NEVER) {
-	if (tp->hostev && event_pending(&tp->hostev->ev[which])) {
+	if (tp->hostev && (tp->hostev->queued & (1u << which))) {
 	    clock_cancel(&h->net->clock, &tp->hostev->ev[which]);
-	    TcpTimersIdle(tp);
+	    TcpTimerOff(tp, which);
 	}
 	return;
     }
-    clock_schedule(&h->net->clock, &TcpTimersBlock(tp)->ev[which], when);
+    clock_schedule(&h->net->clock, TcpTimerOn(tp, which), when);
 }
 
 /* A TIME_WAIT record takes over a pending timer of tp, or gives it back,
@@ -174,7 +177,7 @@ TcpTimerPark(
     ev->when = from->when;
     ev->order = from->order;
     clock_cancel(&h->net->clock, from);
-    TcpTimersIdle(tp);
+    TcpTimerOff(tp, which);
     clock_queue(&h->net->clock, ev);
 }
 
@@ -186,7 +189,7 @@ TcpTimerUnpark(
     int which)
 {
     tl_host *h = ctx;
-    tl_event *to = &TcpTimersBlock(tp)->ev[which];
+    tl_event *to = TcpTimerOn(tp, which);
 
     to->when = ev->when;
     to->order = ev->order;

@@ -603,10 +603,12 @@ static const Row rows[] = {
      * skip checking the IP and TCP checksums of datagrams that another
      * simulated host built (and so computed right); captures and traces
      * still show the true sums, and frames from a TAP device are always
-     * checked. A TCP checksum is computed when something first reads it
+     * checked. The IP and TCP checksums, and the payload of a source
+     * (`$c source`), are made when something first reads the datagram
      * (net.c pkt_finish()), so between two trusting hosts that nothing
-     * observes or filters it is never computed. Off (every sum checked,
-     * as a stack does) in all profiles. */
+     * observes or filters none is computed, and a source's bytes are made
+     * only for a receiver that reads them (not for the discard service).
+     * Off (every sum checked, as a stack does) in all profiles. */
     {{T(cksum_trust), 0, 1, "skip checking the checksums of datagrams a simulated host built (benchmarks)"},
 	{0, 0, 0, 0}},
     /* Linux net.ipv4.tcp_min_tso_segs (tcp_tso_autosize()): the fewest

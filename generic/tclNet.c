@@ -827,6 +827,7 @@ RunLoop(
 {
     tl_net *net = netPtr->net;
     InstantWatch w;
+    tl_event *ev;
     tl_time next;
     char t[40];
     int ok;
@@ -841,7 +842,8 @@ RunLoop(
 	TcplabDrain(netPtr);
     }
     while (!(ok = cond(arg)) && netPtr->net
-	    && (next = clock_next(&net->clock)) <= end) {
+	    && (next = (ev = clock_first(&net->clock)) ? ev->when : TL_NEVER)
+		<= end) {
 	if (next >= TL_END) {
 	    /* Idle, or what is left waits past the end of the range. */
 	    if (net->clock.n && end == TL_NEVER) {
@@ -863,7 +865,7 @@ RunLoop(
 	    ok = -1;
 	    break;
 	}
-	if (!clock_step(&net->clock)) {
+	if (!clock_run(&net->clock, ev)) {
 	    break;
 	}
 	if (netPtr->net && InstantCheck(netPtr, &w)) {
