@@ -56,7 +56,7 @@ TcpSegUnwritten(
     p->unwritten.len = len;
 }
 
-static void
+static int
 TcpSegSend(
     void *ctx,
     void *seg,
@@ -71,7 +71,8 @@ TcpSegSend(
     p->gso = gso;
     p->built = 1;
     p->csum_ip = (uint32_t) (p->data - p->buf);	/* TCP left it 0. */
-    host_ip_output(ctx, src, dst, IPPROTO_TCP_, ecn, p, IP_HDRLEN + len);
+    return host_ip_output(ctx, src, dst, IPPROTO_TCP_, ecn, p,
+	    IP_HDRLEN + len) > 0;
 }
 
 /*
@@ -676,7 +677,11 @@ host_pkt_alloc(
  *	Prepends the IPv4 header to the datagram in pkt (its payload is already
  *	at data + 20) and sends it toward dst.
  * Results:
- *	0, or -1 when there is no route (the frame is freed).
+ *	0, -1 when there is no route (the frame is freed), 1 when the
+ *	interface's queue refused it (host->qdisc_drop; Linux's qdisc
+ *	returning NET_XMIT_DROP to dev_queue_xmit(), which ip_output() passes
+ *	back up): it never reaches the wire, and no observer sees it (Linux
+ *	taps a device's frames after its qdisc, dev_queue_xmit_nit()).
  */
 
 int
@@ -716,8 +721,13 @@ host_ip_output(
     p->to = NULL;
     h->stats.ip_out++;
     if (ifc == NULL) {
-	net_loopback(h, p);
+	net_loopback(h, p);	/* The loopback device queues nothing. */
 	return 0;
+    }
+    if (h->qdisc_drop) {
+	h->stats.ip_qdisc_drop++;
+	pkt_free(h->net, p);
+	return 1;
     }
     if (host_link_send(h, ifc, nh, p) != 0) {
 	/* Nobody answers ARP for the next hop: the datagram is lost. */
@@ -753,6 +763,10 @@ Forward(
 	    h->stats.ip_noroute++;
 	    return;
 	}
+    }
+    if (h->qdisc_drop) {
+	h->stats.ip_qdisc_drop++;
+	return;
     }
     q = host_pkt_alloc(h, iplen);
     q->gso = gso;

@@ -21,8 +21,12 @@ enum { SVC_NONE = 0, SVC_DISCARD = 1, SVC_ECHO = 2 };
 /* Counters of a host; each is readable as `$host stats`. */
 typedef struct tl_stats {
     uint64_t ip_in, ip_out, ip_bad[WIRE_NERRORS], ip_noroute, ip_notme;
+    uint64_t ip_qdisc_drop;	/* Refused by the device's queue (qdisc). */
     uint64_t tcp_in, tcp_out, tcp_bad[WIRE_NERRORS], tcp_noport;
     uint64_t tcp_rst_out, tcp_retrans, tcp_dropped;
+    uint64_t tcp_unsent;	/* Segments the device's queue refused, that
+				 * TCP knows were not sent (tunable
+				 * xmit_refused). */
     uint64_t tcp_listen_overflow, tcp_timeouts;
     /* Linux's TcpExt counters of nstat (LINUX_MIB_*). */
     uint64_t listen_overflows, listen_drops;
@@ -47,6 +51,9 @@ struct tl_host {
     tl_addr gateway;		/* Default route, 0 = none. */
     int forwarding;		/* Route datagrams not for us. */
     int up;			/* 0 while crashed. */
+    int qdisc_drop;		/* The interfaces' queues refuse every datagram
+				 * (Linux `tc qdisc add dev D root pfifo limit
+				 * 0`: the qdisc returns NET_XMIT_DROP). */
     tl_time booted;		/* Time of the last boot. */
     uint32_t crashes;		/* Crashes so far: a looped-back datagram
 				 * from before one is lost with it. */

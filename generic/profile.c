@@ -311,6 +311,23 @@ static const Row rows[] = {
      * at 206, 412, 832, 1664 ms). */
     {{T(zwp_empty), 0, 1, "zero-window probes are empty segments below snd_una, given up after tcp_retries2 unanswered, as Linux"},
 	{0, 1, 1, 0}},
+    /* A segment the host's device queue refuses (`host qdisc drop`, the
+     * qdisc's NET_XMIT_DROP). Linux __tcp_transmit_skb() returns the error
+     * and enters CWR (tcp_enter_cwr()); tcp_write_xmit() stops with the
+     * segment still unsent and, nothing in flight, arms the probe timer
+     * (tcp_check_probe_timer()); tcp_send_probe0() counts the probe
+     * (icsk_probes_out) without backing off and tries again after
+     * TCP_RESOURCE_PROBE_INTERVAL, 500 ms, clamped to TCP_USER_TIMEOUT
+     * (tcp_clamp_probe0_to_user_timeout()); a failed retransmission
+     * (__tcp_retransmit_skb()) is not marked or counted in retrans_out and
+     * ends tcp_xmit_retransmit_queue(); a failed timeout retransmission
+     * tries again after the same 500 ms without backing off
+     * (tcp_retransmit_timer()); 3.6 the same (tcp_send_probe0(),
+     * tcp_retransmit_timer(): min(RTO, 500 ms)). 4.4BSD tcp_output()
+     * answers ip_output()'s ENOBUFS with tcp_quench() (not modelled): 0
+     * here, the segment counts as sent and lost after leaving. */
+    {{T(resource_probe_interval), 0, 60000, "ms before a segment the device's queue refused is sent again, not counted as sent (0 = it counts as sent and lost)"},
+	{0, 500, 500, 0}},
     /* 4.4BSD TCPTV_KEEP_INIT 75 s connection-establishment timer. */
     {{T(conn_timeout), 0, 3600000, "connection-establishment timer, ms (0 = none)"},
 	{75000, 0, 0, 0}},

@@ -138,6 +138,7 @@ typedef struct tl_tunables {
     int shutrd_discard;		/* shutdown(SHUT_RD) discards data (BSD) */
     int win_update_double;	/* Window updates only when it doubles (Linux) */
     int zwp_empty;		/* Zero-window probes carry no data (Linux) */
+    int resource_probe_interval;	/* ms; a refused segment is unsent */
     int tcp_congestion_control;	/* CC_* module (tcp.h) */
     int port_lo, port_hi;	/* Ephemeral range */
     int ttl;

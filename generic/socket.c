@@ -1135,7 +1135,8 @@ so_tcp_info(
     info->tcpi_ca_state = (uint8_t) tp->ca_state;
     info->tcpi_retransmits = (uint8_t) TL_MIN(tp->rxtshift, 255);
     info->tcpi_probes = (uint8_t) TL_MIN(tp->probes_out, 255);
-    info->tcpi_backoff = (uint8_t) TL_MIN(tp->rxtshift, 255);
+    info->tcpi_backoff = (uint8_t) TL_MIN(tp->rxtshift
+	    - TL_MIN(tp->x->rexmt_unsent, tp->rxtshift), 255);
     if ((tp->flags & (TF_REQ_TSTMP | TF_RCVD_TSTMP))
 	    == (TF_REQ_TSTMP | TF_RCVD_TSTMP)) {
 	info->tcpi_options |= TL_TCPI_OPT_TIMESTAMPS;

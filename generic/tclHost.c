@@ -709,12 +709,14 @@ Stats(
     PUT("ip_out", s->ip_out);
     PUT("ip_noroute", s->ip_noroute);
     PUT("ip_notme", s->ip_notme);
+    PUT("ip_qdisc_drop", s->ip_qdisc_drop);
     PUT("tcp_in", s->tcp_in);
     PUT("tcp_out", s->tcp_out);
     PUT("tcp_noport", s->tcp_noport);
     PUT("tcp_rst_out", s->tcp_rst_out);
     PUT("tcp_retrans", s->tcp_retrans);
     PUT("tcp_dropped", s->tcp_dropped);
+    PUT("tcp_unsent", s->tcp_unsent);
     PUT("tcp_listen_overflow", s->tcp_listen_overflow);
     PUT("tcp_timeouts", s->tcp_timeouts);
     PUT("TcpExtListenOverflows", s->listen_overflows);
@@ -879,13 +881,13 @@ HostObjCmd(
 {
     static const char *const subs[] = {
 	"addresses", "connect", "connections", "inject", "isn", "listen",
-	"name", "netstat", "ping", "profile", "route", "sockopt", "stats",
-	"sysctl", NULL
+	"name", "netstat", "ping", "profile", "qdisc", "route", "sockopt",
+	"stats", "sysctl", NULL
     };
     enum {
 	H_ADDRESSES, H_CONNECT, H_CONNECTIONS, H_INJECT, H_ISN, H_LISTEN,
-	H_NAME, H_NETSTAT, H_PING, H_PROFILE, H_ROUTE, H_SOCKOPT, H_STATS,
-	H_SYSCTL
+	H_NAME, H_NETSTAT, H_PING, H_PROFILE, H_QDISC, H_ROUTE, H_SOCKOPT,
+	H_STATS, H_SYSCTL
     };
     HostObj *hostPtr = clientData;
     tl_host *h = hostPtr->host;
@@ -982,6 +984,27 @@ HostObjCmd(
 	}
 	Tcl_SetObjResult(interp, Tcl_NewStringObj(h->profile, -1));
 	return TCL_OK;
+    case H_QDISC: {
+	/* The interfaces' queueing discipline: "pass" takes every datagram
+	 * (Linux's default pfifo_fast), "drop" refuses every one (Linux
+	 * `tc qdisc add dev D root pfifo limit 0`). */
+	static const char *const modes[] = { "pass", "drop", NULL };
+	int mode;
+
+	if (objc > 3) {
+	    Tcl_WrongNumArgs(interp, 2, objv, "?pass|drop?");
+	    return TCL_ERROR;
+	}
+	if (objc == 3) {
+	    if (Tcl_GetIndexFromObj(interp, objv[2], modes, "qdisc", 0,
+		    &mode) != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    h->qdisc_drop = mode;
+	}
+	Tcl_SetObjResult(interp, Tcl_NewStringObj(modes[h->qdisc_drop], -1));
+	return TCL_OK;
+    }
     case H_ROUTE:
 	return Route(hostPtr, interp, objc, objv);
     case H_SOCKOPT:

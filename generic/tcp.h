@@ -234,6 +234,12 @@ typedef struct tl_tcbx {
     tl_reass *reass;		/* Out-of-order segments. */
     uint32_t reass_bytes;
     int keep_probes;		/* Unanswered keepalive probes. */
+    int rexmt_unsent;		/* Timeouts of this episode whose
+				 * retransmission the device's queue refused:
+				 * not backed off (Linux icsk_backoff). */
+    tl_time probes_tstamp;	/* When window or resource probing began,
+				 * 0 = not probing (Linux
+				 * icsk_probes_tstamp). */
     uint32_t *eor;		/* MSG_EOR ends past snd_una, ascending. */
     int neor, eoralloc;
     int more;			/* The last write had MSG_MORE: its data, */
@@ -625,10 +631,10 @@ int		tcp_mss_to_mtu(const tl_tcb *tp, uint32_t mss);
 void		tcp_mtup_probe_success(tl_tcb *tp);
 int		tcp_mtup_probe_failed(tl_tcb *tp);
 void		tcp_mtu_probing(tl_tcb *tp);
-void		tcp_send_ctl(tl_tcb *tp, uint32_t seq, int flags);
+int		tcp_send_ctl(tl_tcb *tp, uint32_t seq, int flags);
 void		tcp_fill_sndbuf(tl_tcb *tp);
 void		tcp_output_probe(tl_tcb *tp);
-void		tcp_output_range(tl_tcb *tp, uint32_t seq, uint32_t len,
+int		tcp_output_range(tl_tcb *tp, uint32_t seq, uint32_t len,
 		    tl_gso *g, uint32_t room);
 
 /* tcp_cc.c */
@@ -675,6 +681,7 @@ void		tcp_undo_ack(tl_tcb *tp, const tl_tcphdr *th, int dsack,
 		    int dupack);
 uint32_t	tcp_cc_reno_undo(tl_tcb *tp);
 void		tcp_rack_timeout(tl_tcb *tp);
+void		tcp_cc_local_drop(tl_tcb *tp);
 void		tcp_rack_rto(tl_tcb *tp);
 void		tcp_rack_outstanding(const tl_tcb *tp, uint32_t *lostPtr,
 		    uint32_t *retransPtr);

@@ -847,9 +847,9 @@ RecoverNewData(
     if (SEQ_GT(seq + len, tp->snd_una + tp->snd_wnd)) {
 	return 0;
     }
-    tcp_output_range(tp, seq, len, gso, TL_MIN(TL_MIN(tp->cwnd - pipe,
-	    data_end - seq), tp->snd_una + tp->snd_wnd - seq));
-    return 1;
+    /* Refused by the device's queue: nothing went. */
+    return !tcp_output_range(tp, seq, len, gso, TL_MIN(TL_MIN(tp->cwnd
+	    - pipe, data_end - seq), tp->snd_una + tp->snd_wnd - seq));
 }
 
 /*
@@ -874,7 +874,9 @@ tcp_sack_recover(
 	    break;
 	}
 	if (NextSeg(tp, &seq, &len)) {
-	    tcp_output_range(tp, seq, len, NULL, 0);
+	    if (tcp_output_range(tp, seq, len, NULL, 0)) {
+		break;		/* Refused by the device's queue. */
+	    }
 	    tp->high_rxt = seq + len;
 	    continue;
 	}
@@ -1156,7 +1158,13 @@ RackRecover(
 	}
 	if (r) {
 	    seq = RecStart(tp, x, i);
-	    tcp_output_range(tp, seq, r->end - seq, NULL, 0);
+	    if (tcp_output_range(tp, seq, r->end - seq, NULL, 0)) {
+		/* The device's queue refused it: not marked sent again nor
+		 * counted in retrans_out, and the walk ends (Linux
+		 * tcp_xmit_retransmit_queue(): "if (tcp_retransmit_skb())
+		 * break;"). */
+		break;
+	    }
 	    r->rtx = 1;
 	    continue;
 	}
@@ -1440,6 +1448,54 @@ CwrReduce(
     tcp_cc_report(tp, "CWR (ECN)");
 }
 
+/* An ACK in CWR: the state ends once data past the reduction's start is
+ * acknowledged, with cwnd = ssthresh; until then PRR. */
+static void
+CwrAck(
+    tl_tcb *tp,
+    uint32_t una0)
+{
+    if (SEQ_GT(tp->snd_una, tp->recover)) {
+	tp->cwnd = TL_MAX(tp->ssthresh, (uint32_t) tp->mss);
+	tcp_cc_state(tp, CA_OPEN);
+	tcp_cc_report(tp, "CWR ends");
+    } else {
+	CwrReduce(tp, Segments(tp, tp->snd_una - una0),
+		tp->snd_una != una0);
+    }
+}
+
+/*
+ * tcp_cc_local_drop --
+ *	The device's queue refused a segment (tunable
+ *	resource_probe_interval; Linux __tcp_transmit_skb() -> tcp_enter_cwr()
+ *	on NET_XMIT_DROP): no undo of this reduction, and outside a reduction
+ *	or recovery, CWR begins as for an ECN echo (tcp_init_cwnd_reduction():
+ *	ssthresh from the module, PRR from cwnd; CWR on the next new data
+ *	with ECN).
+ */
+
+void
+tcp_cc_local_drop(
+    tl_tcb *tp)
+{
+    tp->prior_ssthresh = 0;
+    if (tp->ca_state >= CA_CWR || (tp->flags & TF_INRECOVERY) || !tp->mss
+	    || !TCPS_HAVEESTABLISHED(tp->state)) {
+	return;
+    }
+    tp->undo_on = 0;
+    tp->prior_cwnd = tp->cwnd / tp->mss;
+    tp->ssthresh = tp->cc->ssthresh(tp);
+    tp->prr_delivered = tp->prr_out = 0;
+    tp->recover = tp->snd_nxt;
+    if (tp->ecn & ECN_OK) {
+	tp->ecn |= ECN_QUEUE_CWR;
+    }
+    tcp_cc_state(tp, CA_CWR);
+    tcp_cc_report(tp, "CWR (the device's queue refused a segment)");
+}
+
 /*
  * tcp_ecn_in --
  *	A segment on a connection with ECN (una0: snd_una before it). The
@@ -1461,6 +1517,10 @@ tcp_ecn_in(
     uint32_t una0)
 {
     if (!(tp->ecn & ECN_OK)) {
+	if (tp->ca_state == CA_CWR && (flags & TH_ACK) && !(flags & TH_SYN)
+		&& tp->mss) {
+	    CwrAck(tp, una0);	/* A CWR of tcp_cc_local_drop(). */
+	}
 	return;
     }
     if (flags & TH_CWR) {
@@ -1479,14 +1539,7 @@ tcp_ecn_in(
 	return;
     }
     if (tp->ca_state == CA_CWR) {
-	if (SEQ_GT(tp->snd_una, tp->recover)) {
-	    tp->cwnd = TL_MAX(tp->ssthresh, (uint32_t) tp->mss);
-	    tcp_cc_state(tp, CA_OPEN);
-	    tcp_cc_report(tp, "CWR ends");
-	} else {
-	    CwrReduce(tp, Segments(tp, tp->snd_una - una0),
-		    tp->snd_una != una0);
-	}
+	CwrAck(tp, una0);
     } else if ((flags & TH_ECE) && tp->ca_state <= CA_DISORDER
 	    && !(tp->flags & TF_INRECOVERY)) {
 	tp->prior_cwnd = tp->cwnd / tp->mss;
@@ -1527,7 +1580,10 @@ tcp_sack_enter(
     len = TL_MIN(SEQ_MIN(data_end, tp->snd_max) - tp->snd_una, mss);
     if (len) {
 	tcp_timer_cancel(tp, TT_REXMT);
-	tcp_output_range(tp, tp->snd_una, len, NULL, 0);
+	if (tcp_output_range(tp, tp->snd_una, len, NULL, 0)) {
+	    tcp_rexmt_arm(tp);	/* Refused: nothing else goes now. */
+	    return;
+	}
 	tp->high_rxt = tp->snd_una + len;
     }
     tcp_sack_recover(tp);

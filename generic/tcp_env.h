@@ -91,8 +91,12 @@ typedef struct tl_tcp_ops {
      * for an interface that cuts it up, else 0; ecn: the IP header's ECN
      * field (RFC 3168: 2 = ECT(0)). TCP leaves the checksum field 0:
      * what sends the segment computes it (as Linux leaves it to the
-     * device or to skb_checksum_help(): CHECKSUM_PARTIAL). */
-    void (*seg_send)(void *ctx, void *seg, tl_addr src, tl_addr dst,
+     * device or to skb_checksum_help(): CHECKSUM_PARTIAL). Returns 1
+     * when the host's device queue refused it, so that it never left
+     * (Linux: the qdisc's NET_XMIT_DROP, which tcp_transmit_skb()
+     * returns), else 0 (sent, or lost on the way as any datagram may
+     * be). */
+    int (*seg_send)(void *ctx, void *seg, tl_addr src, tl_addr dst,
 	    uint32_t len, uint32_t gso, uint8_t ecn);
     /* Call tcp_timer_expire(tp, which) at `when` (absolute time), instead
      * of any earlier request for the same timer; TL_NEVER withdraws it.

@@ -1220,8 +1220,11 @@ tcp_mtup_probe_failed(
     for (seq = m->probe_seq_start; SEQ_LT(seq, m->probe_seq_end);
 	    seq += len) {
 	len = TL_MIN(m->probe_seq_end - seq, (uint32_t) tp->mss);
-	tcp_output_range(tp, seq, len, &g,
-		m->probe_seq_end - m->probe_seq_start);
+	if (tcp_output_range(tp, seq, len, &g,
+		m->probe_seq_end - m->probe_seq_start)) {
+	    tcp_rexmt_arm(tp);	/* Refused by the device's queue. */
+	    return 1;
+	}
     }
     /* Then new data while what is in flight (SACKed segments are not)
      * leaves cwnd room (tcp_data_snd_check() -> tcp_write_xmit()). */
@@ -1238,7 +1241,9 @@ tcp_mtup_probe_failed(
 	}
 	room = TL_MIN(tp->cwnd - flight, end - seq);
 	len = TL_MIN(room, (uint32_t) tp->mss);
-	tcp_output_range(tp, seq, len, &g, room);
+	if (tcp_output_range(tp, seq, len, &g, room)) {
+	    break;		/* Refused by the device's queue. */
+	}
     }
     tcp_rexmt_arm(tp);
     return 1;
@@ -1851,6 +1856,10 @@ Synchronized(
 	}
 	if (opened) {
 	    tcp_timer_cancel(tp, TT_PERSIST);
+	    if (tp->x->probes_tstamp) {
+		/* Linux tcp_ack_probe(): the window takes the data now. */
+		tcp_xw(tp)->probes_tstamp = 0;
+	    }
 	}
     }
     if ((tp->flags & TF_SACK_PERMIT) && t->sack_recovery == SACKREC_LINUX
@@ -1860,7 +1869,8 @@ Synchronized(
 	 * snd_una" still tags the SACKed segments and recovers). */
 	tcp_prr_ack(tp, una0, cwnd0);
     }
-    if (tp->ecn) {
+    if (tp->ecn || tp->ca_state == CA_CWR) {
+	/* ECN, or a CWR entered without it (tcp_cc_local_drop()). */
 	tcp_ecn_in(tp, ip->tos & 3, flags, len, una0);
     }
     /* Our FIN acknowledged? */

@@ -227,9 +227,17 @@ BuildOptions(
 /*
  * Emit --
  *	Builds and sends one segment from snd_nxt with len bytes of data.
+ * Results:
+ *	1 when the host's device queue refused it and, under the tunable
+ *	resource_probe_interval, TCP takes it as not sent (Linux
+ *	__tcp_transmit_skb() returning NET_XMIT_DROP): what it did to the
+ *	ACK state, the window announced and the counters of segments out
+ *	stays (done before the device, as Linux does), the send log and PRR
+ *	do not count it, and the connection enters CWR (tcp_enter_cwr()).
+ *	Else 0.
  */
 
-static void
+static int
 Emit(
     tl_tcb *tp,
     uint32_t seq,
@@ -244,9 +252,11 @@ Emit(
     void *p;
     tl_tcphdr th;
     uint8_t ecn = 0;
+    uint32_t prr = 0;
+    int refused;
 
     if (!h->up) {
-	return;			/* A crashed host sends nothing. */
+	return 0;		/* A crashed host sends nothing. */
     }
     if ((tp->ecn & ECN_OK) && !(flags & TH_SYN)) {
 	/* RFC 3168 6.1 (Linux tcp_ecn_send()): new data is ECT(0), and the
@@ -264,12 +274,13 @@ Emit(
 	}
     }
     if (len && ((tp->flags & TF_INRECOVERY) || tp->ca_state == CA_CWR)) {
-	tp->prr_out += (len + tp->mss - 1) / tp->mss;	/* PRR */
+	prr = (len + tp->mss - 1) / tp->mss;
+	tp->prr_out += prr;	/* PRR */
     }
     if (tcp_now(h) < h->quiet_until) {
 	tcp_event(h, tp, EV_NOTE, 0, 0, 0, 0,
 		"segment not sent: quiet time after reboot (RFC 9293 3.4.3)");
-	return;
+	return 0;
     }
     optlen = BuildOptions(tp, flags, opts);
     hl = TCP_HDRLEN + (uint32_t) ((optlen + 3) & ~(size_t) 3);
@@ -317,8 +328,21 @@ Emit(
     if (flags & TH_RST) {
 	h->stats.tcp_rst_out++;
     }
-    h->tcp.ops->seg_send(h->tcp.ctx, p, tp->laddr, tp->raddr, seglen,
-	    len > tp->mss && !(flags & EMIT_WHOLE) ? tp->mss : 0, ecn);
+    refused = h->tcp.ops->seg_send(h->tcp.ctx, p, tp->laddr, tp->raddr,
+	    seglen, len > tp->mss && !(flags & EMIT_WHOLE) ? tp->mss : 0, ecn)
+	    && h->tun.resource_probe_interval;
+    if (refused) {
+	tp->prr_out -= prr;
+	h->stats.tcp_unsent++;
+	tcp_event(h, tp, EV_NOTE, 0, 0, 0, 0,
+		"segment not sent: the device's queue refused it"
+		" (NET_XMIT_DROP)");
+	if (len || (flags & TH_SYN)) {
+	    tp->lsndtime = tcp_now(h);	/* tcp_event_data_sent() */
+	}
+	tcp_cc_local_drop(tp);
+	return 1;
+    }
     if (tp->mtup && tp->mtup->stale) {
 	/* Sending looks the changed route up again (Linux ip_queue_xmit()
 	 * -> __sk_dst_check()); the MSS follows at the next output. */
@@ -337,17 +361,18 @@ Emit(
 
 	tcp_cc_sent(tp, seq, len, own);
     }
+    return 0;
 }
 
 /* Sends a control segment at seq (RST, keepalive probe) without moving
- * snd_nxt. */
-void
+ * snd_nxt; 1 when the device's queue refused it (Emit()). */
+int
 tcp_send_ctl(
     tl_tcb *tp,
     uint32_t seq,
     int flags)
 {
-    Emit(tp, seq, 0, flags);
+    return Emit(tp, seq, 0, flags);
 }
 
 /*
@@ -449,6 +474,8 @@ GsoPush(
  *	caller, SACK recovery, decided): a retransmission below snd_max or
  *	new data at snd_max. New data goes in the GSO packet *g (NULL for a
  *	retransmission), room the bytes the caller may send from seq now.
+ *	Returns 1 when the device's queue refused it (Emit()): nothing
+ *	moved, else 0.
  */
 
 /* The segment at seq just sent continues the GSO packet *g: the send log
@@ -483,7 +510,7 @@ RexmitPush(
     return linux < 0 ? push : linux;
 }
 
-void
+int
 tcp_output_range(
     tl_tcb *tp,
     uint32_t seq,
@@ -498,10 +525,11 @@ tcp_output_range(
     if (eor && piece < len) {
 	/* A MSG_EOR boundary inside: the pieces go as segments of their
 	 * own (tcp_retrans_try_collapse() never merges across it). */
-	tcp_output_range(tp, seq, piece, g, room);
-	tcp_output_range(tp, seq + piece, len - piece, g,
+	if (tcp_output_range(tp, seq, piece, g, room)) {
+	    return 1;
+	}
+	return tcp_output_range(tp, seq + piece, len - piece, g,
 		room > piece ? room - piece : 0);
-	return;
     }
     push = seq + len == data_end || eor;
     if (g && tp->host->tun.gso_psh && GsoPush(tp, g, seq, len, room)) {
@@ -511,7 +539,18 @@ tcp_output_range(
 	push = 0;
     }
     push = RexmitPush(tp, seq, len, push);
-    Emit(tp, seq, len, TH_ACK | (push ? TH_PUSH : 0));
+    if (Emit(tp, seq, len, TH_ACK | (push ? TH_PUSH : 0))) {
+	/* Refused: not sent. A retransmission counts in total_retrans and
+	 * RetransSegs, which __tcp_retransmit_skb() adds before it
+	 * transmits, but is neither marked sent again nor counted in
+	 * retrans_out (tcp_retransmit_skb() does that on success only);
+	 * the caller stops (tcp_xmit_retransmit_queue()). */
+	if (SEQ_LT(seq, tp->snd_max)) {
+	    tp->retrans++;
+	    tp->host->stats.tcp_retrans++;
+	}
+	return 1;
+    }
     GsoContinued(tp, g, seq);
     if (SEQ_LT(seq, tp->snd_max)) {
 	tp->retrans++;
@@ -526,6 +565,7 @@ tcp_output_range(
     if (!tcp_timer_pending(tp, TT_REXMT)) {
 	tcp_rexmt_arm(tp);
     }
+    return 0;
 }
 
 /* A persist-timer window probe: one byte into the zero window, or (Linux)
@@ -807,7 +847,9 @@ MtuProbe(
     if (tp->x->neor && tcp_eor_clip(tp, seq, &piece) && piece < probe) {
 	return -1;
     }
-    Emit(tp, seq, probe, TH_ACK | EMIT_WHOLE);
+    if (Emit(tp, seq, probe, TH_ACK | EMIT_WHOLE)) {
+	return -1;		/* Refused: the ordinary sending goes on. */
+    }
     /* "Decrement cwnd here because we are sending effectively two
      * packets": Linux counts the probe one packet in flight and takes one
      * from cwnd; here, where flight and cwnd are bytes, the probe's bytes
@@ -1053,7 +1095,26 @@ Output(
 	    flags = RexmitPush(tp, seq, len, (flags & TH_PUSH) != 0)
 		    ? flags | TH_PUSH : flags & ~TH_PUSH;
 	}
-	Emit(tp, seq, len, flags);
+	if (Emit(tp, seq, len, flags) && (len || (flags & TH_FIN))
+		&& !(flags & TH_SYN)) {
+	    /* The device's queue refused it (tunable
+	     * resource_probe_interval): Linux tcp_write_xmit() stops with
+	     * the segment still unsent; with nothing in flight and no timer
+	     * running, the probe timer tries again (__tcp_push_pending_frames()
+	     * -> tcp_check_probe_timer(); tcp_timer.c PersistTimer()). A
+	     * retransmission's timer is the caller's (RexmtTimer()). A SYN
+	     * counts as sent, as tcp_connect() takes it. */
+	    if (tp->snd_max == tp->snd_una
+		    && !tcp_timer_pending(tp, TT_REXMT)) {
+		tcp_persist_arm(tp);
+	    }
+	    if (SEQ_LT(seq, tp->snd_max)) {
+		/* Counted all the same (__tcp_retransmit_skb()). */
+		tp->retrans++;
+		tp->host->stats.tcp_retrans++;
+	    }
+	    return;
+	}
 	GsoContinued(tp, &gso, seq);
 	if ((tp->flags & TF_FORCE) && !tp->host->tun.zwp_empty
 		&& tcp_timer_pending(tp, TT_PERSIST)) {

@@ -516,7 +516,8 @@ RexmtTimer(
 {
     const tl_tunables *t = &tp->host->tun;
     int limit = RetryLimit(tp), shift, expired;
-    tl_time base;
+    tl_time base, rto0;
+    uint64_t refused;
 
     tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_REXMT, 0, 0, 0, NULL);
     if (tp->flags & TF_TLP_ARMED) {
@@ -526,6 +527,9 @@ RexmtTimer(
     if (tp->flags & TF_REO_ARMED) {
 	tcp_rack_timeout(tp);
 	return;
+    }
+    if (tp->rxtshift == 0 && tp->x->rexmt_unsent) {
+	tcp_xw(tp)->rexmt_unsent = 0;	/* A new episode. */
     }
     tp->rxtshift++;
     if (tp->rxtshift == 1 && tp->state == TCPS_SYN_RECEIVED && tp->x->listener
@@ -573,7 +577,7 @@ RexmtTimer(
     }
     /* Linux 6.18 tcp_retransmit_timer(): the first tcp_syn_linear_timeouts
      * SYN retransmissions keep the initial RTO (trace 02). */
-    shift = tp->rxtshift;
+    shift = tp->rxtshift - tp->x->rexmt_unsent;
     if (tp->state == TCPS_SYN_SENT) {
 	shift -= t->tcp_syn_linear_timeouts;
     }
@@ -581,6 +585,7 @@ RexmtTimer(
     if (t->rto_backoff_after_min) {
 	base = Clamp(tp, base);
     }
+    rto0 = tp->rto;
     tp->rto = Clamp(tp, base * Backoff(tp, shift));
     if (t->rtt_ticks && t->timer_tick > 0 && tp->have_rtt
 	    && tp->rxtshift > 12 / 4) {
@@ -610,7 +615,19 @@ RexmtTimer(
     tp->nsackblk = 0;
     tp->high_rxt = tp->snd_una;
     tp->snd_nxt = tp->snd_una;
+    refused = tp->host->stats.tcp_unsent;
     tcp_output(tp);
+    if (tp->host->stats.tcp_unsent != refused && t->resource_probe_interval
+	    && tp->snd_nxt == tp->snd_una && tp->state != TCPS_CLOSED) {
+	/* The device's queue refused the retransmission: Linux
+	 * tcp_retransmit_timer() counts the timeout (icsk_retransmits) but
+	 * does not back off, and tries again after
+	 * TCP_RESOURCE_PROBE_INTERVAL. */
+	tp->rto = rto0;
+	tcp_xw(tp)->rexmt_unsent++;
+	tcp_timer_set(tp, TT_REXMT,
+		(tl_time) t->resource_probe_interval * TL_MS);
+    }
 }
 
 /* Arms the persist timer (RFC 9293 3.8.6.1; 4.4BSD tcp_setpersist()). */
@@ -639,12 +656,106 @@ tcp_persist_arm(
     }
 }
 
+/*
+ * ProbeClamp --
+ *	Linux tcp_clamp_probe0_to_user_timeout(): with TCP_USER_TIMEOUT, the
+ *	next probe no later than the user's limit from when probing began,
+ *	and no sooner than TCP_TIMEOUT_MIN (2 jiffies).
+ */
+
+static tl_time
+ProbeClamp(
+    const tl_tcb *tp,
+    tl_time when)
+{
+    tl_time left;
+
+    if (tp->x->user_timeout == 0 || tp->x->probes_tstamp == 0) {
+	return when;
+    }
+    left = tp->x->probes_tstamp + (tl_time) tp->x->user_timeout * TL_MS
+	    - tcp_now(tp->host);
+    if (left < 2 * TL_MS) {
+	left = 2 * TL_MS;
+    }
+    return left < when ? left : when;
+}
+
+/*
+ * ResourceProbe --
+ *	The persist timer of a connection whose data waits with the peer's
+ *	window open and nothing in flight: the device's queue refused it
+ *	(tunable resource_probe_interval), or the window is too small for a
+ *	segment (Linux tcp_probe_timer() -> tcp_send_probe0() ->
+ *	tcp_write_wakeup(), which sends what the window takes).
+ *	TCP_USER_TIMEOUT past since probing began, or tcp_retries2 probes,
+ *	gives up; else the data goes: sent, the retransmission timer runs and
+ *	probing is over; not sent, the probe counts (icsk_probes_out,
+ *	tcpi_probes) and the next one is resource_probe_interval later
+ *	without backing off when the queue refused it, else backed off.
+ */
+
+static void
+ResourceProbe(
+    tl_tcb *tp)
+{
+    tl_host *h = tp->host;
+    tl_time now = tcp_now(h);
+    uint64_t refused = h->stats.tcp_unsent;
+
+    if (!SEQ_GT(tp->snd_buf_seq + tp->sndbuf.len, tp->snd_max)
+	    && !((tp->flags & TF_WANTFIN) && !(tp->flags & TF_SENTFIN))) {
+	/* Nothing waits (tcp_probe_timer(): !tcp_send_head()). */
+	tp->probes_out = 0;
+	if (tp->x->probes_tstamp) {
+	    tcp_xw(tp)->probes_tstamp = 0;
+	}
+	return;
+    }
+    if (tp->x->probes_tstamp == 0) {
+	tcp_xw(tp)->probes_tstamp = now ? now : 1;
+    } else if (tp->x->user_timeout && now - tp->x->probes_tstamp
+	    >= (tl_time) tp->x->user_timeout * TL_MS) {
+	GiveUp(tp);
+	return;
+    }
+    if (tp->probes_out >= RetryLimit(tp)) {
+	GiveUp(tp);
+	return;
+    }
+    tcp_output_probe(tp);
+    if (tp->snd_max != tp->snd_una || tp->state == TCPS_CLOSED) {
+	tp->probes_out = 0;
+	if (tp->x->probes_tstamp) {
+	    tcp_xw(tp)->probes_tstamp = 0;
+	}
+	return;
+    }
+    tp->probes_out++;
+    if (h->stats.tcp_unsent != refused) {
+	tcp_timer_set(tp, TT_PERSIST, ProbeClamp(tp,
+		(tl_time) h->tun.resource_probe_interval * TL_MS));
+    } else {
+	SetPersist(tp);
+	if (tp->x->user_timeout) {
+	    tcp_timer_set(tp, TT_PERSIST, ProbeClamp(tp,
+		    tp->timer_at[TT_PERSIST] - tcp_now(tp->host)));
+	}
+    }
+}
+
 static void
 PersistTimer(
     tl_tcb *tp)
 {
+    const tl_tunables *t = &tp->host->tun;
 
     tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_PERSIST, 0, 0, 0, NULL);
+    if (t->resource_probe_interval && t->zwp_empty && tp->snd_wnd != 0
+	    && tp->snd_max == tp->snd_una) {
+	ResourceProbe(tp);
+	return;
+    }
     if (tp->host->tun.zwp_empty && tp->snd_wnd == 0) {
 	/* Linux tcp_probe_timer(): after tcp_retries2 unanswered probes
 	 * (tcp_orphan_retries once closed) the connection is given up. */
@@ -715,8 +826,15 @@ KeepTimer(
 	tcp_drop(tp, ETIMEDOUT);
 	return;
     }
+    if (tcp_send_ctl(tp, tp->snd_una - 1, TH_ACK)) {
+	/* "If keepalive was lost due to local congestion, try harder"
+	 * (Linux tcp_keepalive_timer()): not counted, again after
+	 * TCP_RESOURCE_PROBE_INTERVAL. */
+	tcp_timer_set(tp, TT_KEEP,
+		(tl_time) t->resource_probe_interval * TL_MS);
+	return;
+    }
     tcp_xw(tp)->keep_probes++;
-    tcp_send_ctl(tp, tp->snd_una - 1, TH_ACK);
     tcp_timer_set(tp, TT_KEEP, (tl_time) intvl * TL_SEC);
 }
 

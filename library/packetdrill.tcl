@@ -1741,7 +1741,8 @@ proc ::tcplab::packetdrill::RunCommand {line cmd} {
 		# Offloads: the simulated interface sends each segment as it
 		# is (no TSO/GSO to turn off).
 	    }
-	    sysctl_restore* - tc - echo - true - sleep {}
+	    tc {TcCommand $line [lrange $words 1 end]}
+	    sysctl_restore* - echo - true - sleep {}
 	    default {
 		lappend R(unknown) "command: $c"
 	    }
@@ -1780,6 +1781,67 @@ proc ::tcplab::packetdrill::IpCommand {line words} {
 	}
     }
     $R(sut) route $dst {*}$m
+}
+
+# `tc qdisc add|replace dev DEV root pfifo limit N`, `tc qdisc
+# del|delete dev DEV root`: the queueing discipline of the host under test
+# (`$host qdisc`). A pfifo of no room refuses every packet the host sends
+# (NET_XMIT_DROP), as the corpus uses it to stand for a congested device;
+# one with room, the default one after a delete, and fq (its pacing is not
+# modelled, and reported as unknown) take every packet, since the device
+# behind them (tun0) sends each at once. Other forms are an error naming
+# them.
+proc ::tcplab::packetdrill::TcCommand {line words} {
+    variable R
+    set text "tc [join $words]"
+    if {[lindex $words 0] ni {qdisc qd q}} {
+	RunError $line "command not modelled: $text"
+    }
+    set verb [lindex $words 1]
+    set rest [lrange $words 2 end]
+    if {[lindex $rest 0] eq "dev"} {set rest [lrange $rest 2 end]}
+    if {[lindex $rest 0] ne "root"} {
+	RunError $line "command not modelled: $text (only a device's root\
+		qdisc is)"
+    }
+    set rest [lrange $rest 1 end]
+    switch -- $verb {
+	del - delete {
+	    if {[llength $rest]} {
+		RunError $line "command not modelled: $text"
+	    }
+	    $R(sut) qdisc pass
+	}
+	add - replace - change {
+	    switch -- [lindex $rest 0] {
+		pfifo - bfifo {
+		    if {[llength $rest] == 1} {
+			$R(sut) qdisc pass
+		    } elseif {[llength $rest] == 3 && [lindex $rest 1] eq "limit"
+			    && [string is integer -strict [lindex $rest 2]]
+			    && [lindex $rest 2] >= 0} {
+			$R(sut) qdisc [expr {[lindex $rest 2] == 0
+				? "drop" : "pass"}]
+		    } else {
+			RunError $line "command not modelled: $text"
+		    }
+		}
+		fq - pfifo_fast - fq_codel {
+		    if {[lindex $rest 0] eq "fq"} {
+			lappend R(unknown) "command: $text (pacing)"
+		    }
+		    $R(sut) qdisc pass
+		}
+		default {
+		    RunError $line "command not modelled: $text (qdisc\
+			    [lindex $rest 0])"
+		}
+	    }
+	}
+	default {
+	    RunError $line "command not modelled: $text"
+	}
+    }
 }
 
 proc ::tcplab::packetdrill::ShellWords {s} {

@@ -136,7 +136,7 @@ SegAlloc(
     return p;
 }
 
-static void
+static int
 SegSend(
     void *ctx,
     void *seg,
@@ -161,7 +161,7 @@ SegSend(
 		lost[i] = 0;
 		Line("  (lost)");
 		free(seg);
-		return;
+		return 0;
 	    }
 	}
 	peerHave[(th.seq - DATA0) / SEG] = 1;
@@ -172,6 +172,7 @@ SegSend(
 	acks[ackTail++].ack = peerNxt;
     }
     free(seg);
+    return 0;
 }
 
 static void
