@@ -202,7 +202,8 @@ static const Row rows[] = {
      * kernel here sends none without, tests/pkt/linux-mtu-blackhole.pkt):
      * before the first RTO, the last segment is
      * sent again after PTO = 2 SRTT + 200 ms (TCP_RTO_MIN) when it is the
-     * only one in flight, 2 SRTT otherwise, or when the RTO would fire if
+     * only one in flight, 2 SRTT + 2 ms (TCP_TIMEOUT_MIN_US) otherwise, or
+     * when the RTO would fire if
      * that is sooner; then the RTO runs unchanged (traces
      * 07, 08: FIN again after 0.205-0.210 s, then 0.212 s, then
      * doubling; tests/pkt/linux-tlp-at-rto.pkt). */

@@ -336,17 +336,19 @@ tcp_rexmt_arm(
 	    && (tp->flags & TF_SACK_PERMIT)
 	    && !(tp->flags & (TF_TLP_DONE | TF_INRECOVERY))
 	    && TCPS_HAVEESTABLISHED(tp->state)) {
-	/* Linux tcp_schedule_loss_probe(), on a connection with SACK
-	 * (tcp_is_sack()): PTO = 2 SRTT, plus TCP_RTO_MIN (200 ms, the
-	 * peer's worst delayed ACK) with one segment in flight (with more,
-	 * the 6.18 kernel probes 2 SRTT after the send, within 1 ms:
-	 * fast_retransmit/fr-4pkt-fack-last-byte.pkt); never after the RTO
-	 * would fire: the probe then goes at that time instead of the RTO
-	 * (RFC 8985 7.2 has max(2 SRTT, 1.5 SRTT + WCDelAckT) for one
-	 * segment and the same min with the RTO). */
+	/* Linux 6.18 tcp_schedule_loss_probe(), on a connection with SACK
+	 * (tcp_is_sack()): PTO = 2 SRTT, plus tcp_rto_min_us() (200 ms,
+	 * the peer's worst delayed ACK) with one segment in flight, plus
+	 * TCP_TIMEOUT_MIN_US (2 ms) with more (older kernels added
+	 * TCP_TIMEOUT_MIN, 2 jiffies); never after the RTO would fire: the
+	 * probe then goes at that time instead of the RTO (RFC 8985 7.2 has
+	 * max(2 SRTT, 1.5 SRTT + WCDelAckT) for one segment and the same
+	 * min with the RTO). */
 	pto = 2 * tp->srtt;
 	if (tp->snd_max - tp->snd_una <= tp->mss + 1u) {
 	    pto += (tl_time) tp->host->tun.tcp_rto_min_us * TL_US;
+	} else {
+	    pto += 2 * TL_MS;
 	}
 	tp->flags |= TF_TLP_ARMED;
 	tcp_timer_set(tp, TT_REXMT, pto < tp->rto ? pto : tp->rto);
