@@ -137,37 +137,43 @@ lassign $lastack t x
 set out [expr {($high - [rel [dict get $x ack]]) / $mss}]
 puts [format "%.6f s  ack %d, the last: %d segments out, srtt %.3f ms, 2 srtt = %.3f ms" \
     $t [rel [dict get $x ack]] $out [expr {$srtt * 1000}] [expr {2 * $srtt * 1000}]]
-set after 0
-foreach r $rows {
-    lassign $r t what x
-    if {$what eq "event" && [dict get $x kind] eq "timer-fire"} {
-	set after 1
-	# tcplab keeps the probe in the retransmission timer's slot (Linux:
-	# ICSK_TIME_LOSS_PROBE in icsk_retransmit_timer).
-	puts [format "%.6f s  %s timer fires: the loss probe" $t \
-	    [dict get $x timer]]
-    }
-    if {!$after} {
-	continue
-    }
-    switch $what {
-	data {
-	    puts [format "%.6f s  data %s again" $t [range $x]]
+# Prints what follows the first timer that fires: it, the data sent
+# again, the ACKs, and (with cwnd 1) each change of cwnd.
+proc show {rows fired cwnd} {
+    global mss
+    set after 0
+    foreach r $rows {
+	lassign $r t what x
+	if {$what eq "event" && [dict get $x kind] eq "timer-fire"} {
+	    set after 1
+	    puts [format "%.6f s  %s timer fires: %s" $t [dict get $x timer] \
+		$fired]
 	}
-	ack {
-	    puts [format "%.6f s  ack %d%s arrives" $t [rel [dict get $x ack]] \
-		[sack $x]]
+	if {!$after} {
+	    continue
 	}
-	event {
-	    if {[dict get $x kind] eq "cwnd"} {
-		puts [format "%.6f s  cwnd %.1f ssthresh %.1f segments: %s" $t \
-		    [expr {double([dict get $x cwnd]) / $mss}] \
-		    [expr {double([dict get $x ssthresh]) / $mss}] \
-		    [dict get $x reason]]
+	switch $what {
+	    data {
+		puts [format "%.6f s  data %s again" $t [range $x]]
+	    }
+	    ack {
+		puts [format "%.6f s  ack %d%s arrives" $t \
+		    [rel [dict get $x ack]] [sack $x]]
+	    }
+	    event {
+		if {$cwnd && [dict get $x kind] eq "cwnd"} {
+		    puts [format "%.6f s  cwnd %.1f ssthresh %.1f segments: %s" \
+			$t [expr {double([dict get $x cwnd]) / $mss}] \
+			[expr {double([dict get $x ssthresh]) / $mss}] \
+			[dict get $x reason]]
+		}
 	    }
 	}
     }
 }
+# tcplab keeps the probe in the retransmission timer's slot (Linux:
+# ICSK_TIME_LOSS_PROBE in icsk_retransmit_timer).
+show $rows "the loss probe" 1
 tcplab::plot tseq $net -file $file -from 0.035 -to 0.32 \
     -title "tail loss probe (RACK-TLP): the last two segments lost, linux"
 $net destroy
@@ -175,26 +181,6 @@ $net destroy
 # --- The same without the probe ---
 lassign [transfer 0] net c isn
 puts "with tlp 0:"
-set after 0
-foreach r [steps $net] {
-    lassign $r t what x
-    if {$what eq "event" && [dict get $x kind] eq "timer-fire"} {
-	set after 1
-	puts [format "%.6f s  %s timer fires: the retransmission timeout" $t \
-	    [dict get $x timer]]
-    }
-    if {!$after} {
-	continue
-    }
-    switch $what {
-	data {
-	    puts [format "%.6f s  data %s again" $t [range $x]]
-	}
-	ack {
-	    puts [format "%.6f s  ack %d%s arrives" $t [rel [dict get $x ack]] \
-		[sack $x]]
-	}
-    }
-}
+show [steps $net] "the retransmission timeout" 0
 $net destroy
 puts "(time-sequence graph written to [file tail $file])"
