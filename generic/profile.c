@@ -573,6 +573,30 @@ static const Row rows[] = {
      * Linux 3.6 counted FACK's segments: not modelled (RFC 6675's). */
     {{T(sack_recovery), 0, 1, "SACK loss recovery: 0 = RFC 6675 (third duplicate ACK, pipe), 1 = Linux (three segments SACKed, PRR)"},
 	{SACKREC_RFC6675, SACKREC_LINUX, SACKREC_RFC6675, SACKREC_RFC6675}},
+    /* Loss recovery on a connection without SACK. 4.4BSD tcp_input() and
+     * RFC 6582 (NewReno): the congestion module's own, the window inflated
+     * by a segment per duplicate ACK, deflated at the end (tcp_cc_reno.c,
+     * tcp_cc_newreno.c). Linux 6.18 runs its SACK state machine on counted
+     * duplicate ACKs instead (tcp_input.c): each one stands for a segment
+     * the receiver holds (tcp_add_reno_sack(): sacked_out, at most the
+     * flight less one hole, more meaning reordering,
+     * tcp_check_reno_reordering()); as many as tp->reordering (3) mark
+     * the first unacknowledged segment lost (tcp_newreno_mark_lost()) and
+     * recovery begins with PRR (RFC 6937), each duplicate ACK delivering
+     * one segment; a partial ACK stands for max(acked - sacked_out, 1)
+     * (tcp_remove_reno_sacks()) and marks the next first segment lost; a
+     * timestamp echoed from before the retransmission undoes the reduction
+     * (tcp_try_undo_partial(), tcp_try_undo_recovery(), with tunable
+     * spurious_undo); an ACK of exactly the recovery point keeps
+     * CA_Recovery until something above it is acknowledged
+     * (tcp_is_non_sack_preventing_reopen(), RFC 6582's "avoid multiple
+     * fast retransmits"), and leaving it sets cwnd to ssthresh
+     * (tcp_end_cwnd_reduction()). Linux 3.6 did the same (PRR from 3.2),
+     * not modelled here. A timeout on such a connection is handled as the
+     * module's, except that duplicate ACKs in CA_Loss start nothing
+     * (tcp_process_loss()). */
+    {{T(reno_recovery), 0, 1, "loss recovery without SACK: 0 = the congestion module's (RFC 6582 NewReno, 4.4BSD Reno), 1 = Linux (duplicate ACKs counted as SACKed segments, PRR, undo by timestamps)"},
+	{0, 1, 0, 0}},
     /* ECN (RFC 3168), Linux net.ipv4.tcp_ecn: 0 never, 1 asked for on
      * active opens and granted on passive ones, 2 granted when asked (the
      * default since 2.6.31, in 3.6 and 6.18). 4.4BSD predates it; RFC 9293
@@ -600,11 +624,11 @@ static const Row rows[] = {
      * undo_cwnd, max(cwnd, prior_cwnd) for Reno and CUBIC; ssthresh =
      * prior_ssthresh): tcp_try_undo_dsack(), tcp_try_undo_recovery(),
      * tcp_try_undo_partial(), tcp_try_undo_loss(). Modelled on Linux's
-     * SACK recovery (tunable sack_recovery 1): not for connections without
-     * SACK (Linux undoes those by timestamps), not for linux-3.6 (whose
-     * SACK recovery here is RFC 6675's). 4.4BSD and RFC 5681 keep a
-     * reduction made. */
-    {{T(spurious_undo), 0, 1, "undo a window reduction that D-SACKs or timestamps prove spurious, as Linux does (SACK connections with sack_recovery 1)"},
+     * SACK recovery (tunable sack_recovery 1) and on its recovery without
+     * SACK (tunable reno_recovery 1: by timestamps, the fast recovery
+     * only), not for linux-3.6 (whose SACK recovery here is RFC 6675's).
+     * 4.4BSD and RFC 5681 keep a reduction made. */
+    {{T(spurious_undo), 0, 1, "undo a window reduction that D-SACKs or timestamps prove spurious, as Linux does (SACK connections with sack_recovery 1, others with reno_recovery 1)"},
 	{0, 1, 0, 0}},
     /* F-RTO (RFC 5682), Linux net.ipv4.tcp_frto (2 by default): after a
      * timeout, if the ACKs that follow the first retransmission

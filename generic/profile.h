@@ -148,6 +148,7 @@ typedef struct tl_tunables {
     int limited_transmit;	/* New data on duplicate ACKs: LT_* */
     int acked_sacked;		/* cwnd grows by what was not SACKed before */
     int sack_recovery;		/* SACK recovery: SACKREC_* */
+    int reno_recovery;		/* Recovery without SACK as Linux's */
     int tcp_ecn;		/* ECN: TCPECN_* */
     int tcp_dsack;		/* The receiver sends D-SACKs (RFC 2883) */
     int spurious_undo;		/* Undo spurious reductions (Linux) */

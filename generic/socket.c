@@ -1167,6 +1167,12 @@ so_tcp_info(
 	    && tp->host->tun.sack_recovery == SACKREC_LINUX) {
 	/* Linux's lost_out and retrans_out, from RACK's send log. */
 	tcp_rack_outstanding(tp, &info->tcpi_lost, &info->tcpi_retrans);
+    } else if (!(tp->flags & TF_SACK_PERMIT) && tp->host->tun.reno_recovery
+	    && info->tcpi_ca_state != CA_LOSS) {
+	/* The same from the send log; sacked_out is the count of
+	 * duplicate ACKs (tcp_add_reno_sack()). */
+	tcp_rack_outstanding(tp, &info->tcpi_lost, &info->tcpi_retrans);
+	info->tcpi_sacked = (uint32_t) tp->dupacks;
     } else if (info->tcpi_ca_state == CA_LOSS) {
 	/* tcp_enter_loss(): all that is not SACKed is lost. */
 	info->tcpi_lost = info->tcpi_unacked > sacked

@@ -671,6 +671,9 @@ uint64_t	tcp_pacing_rate(const tl_tcb *tp);
 uint32_t	tcp_limited_transmit(const tl_tcb *tp);
 uint32_t	tcp_sacked_below(const tl_tcb *tp, uint32_t end);
 void		tcp_prr_ack(tl_tcb *tp, uint32_t una0, uint32_t cwnd0);
+void		tcp_reno_ack(tl_tcb *tp, const tl_tcphdr *th, uint32_t una0,
+		    int dup);
+void		tcp_reno_end(tl_tcb *tp, const tl_tcphdr *th);
 int		tcp_ecn_syn_flags(tl_tcb *tp, int state);
 void		tcp_ecn_syn_in(tl_tcb *tp, int ipecn, int flags);
 void		tcp_ecn_in(tl_tcb *tp, int ipecn, int flags, uint32_t len,

@@ -44,6 +44,7 @@ typedef struct {
 
 static uint32_t	Segments(const tl_tcb *tp, uint32_t n);
 static int	Rack(const tl_tcb *tp);
+static int	RenoLinux(const tl_tcb *tp);
 static void	RackAdvance(tl_tcb *tp, const XmitRec *r);
 static void	RackCount(const tl_tcb *tp, uint32_t *sackedPtr,
 		    uint32_t *lostPtr, uint32_t *pipePtr);
@@ -51,6 +52,7 @@ static uint32_t	RackPipe(const tl_tcb *tp);
 static void	RackReordering(tl_tcb *tp, uint32_t low);
 static int	LossSend(tl_tcb *tp);
 static int	Undoing(const tl_tcb *tp);
+static int	RenoUndo(const tl_tcb *tp);
 static uint32_t	CurrentSsthresh(const tl_tcb *tp);
 static void	InitUndo(tl_tcb *tp);
 
@@ -104,7 +106,7 @@ tcp_cc_sent(
     tl_xmitlog *x = tp->xmitlog;
     uint32_t i;
 
-    if (len && SEQ_LT(seq, tp->snd_max) && Undoing(tp)) {
+    if (len && SEQ_LT(seq, tp->snd_max) && (Undoing(tp) || RenoUndo(tp))) {
 	/* tcp_retransmit_skb(): the episode's retransmissions, and when
 	 * the first of them left (TSval). */
 	if (tp->undo_retrans < 0) {
@@ -115,7 +117,7 @@ tcp_cc_sent(
 	    tp->retrans_stamp = tcp_ts_now(tp) ? tcp_ts_now(tp) : 1;
 	}
     }
-    if (!len || (!tp->cc->pkts_acked && !Rack(tp))) {
+    if (!len || (!tp->cc->pkts_acked && !Rack(tp) && !RenoLinux(tp))) {
 	return;
     }
     if (len > tp->mss && tp->mss && SEQ_GEQ(seq, tp->snd_max)) {
@@ -903,6 +905,16 @@ Rack(
 	    && tp->host->tun.sack_recovery == SACKREC_LINUX;
 }
 
+/* Linux's recovery on a connection without SACK (tunable reno_recovery):
+ * the same records, duplicate ACKs counted in tp->dupacks as Linux's
+ * sacked_out. */
+static int
+RenoLinux(
+    const tl_tcb *tp)
+{
+    return !(tp->flags & TF_SACK_PERMIT) && tp->host->tun.reno_recovery;
+}
+
 /* Where record i of the log begins. */
 static uint32_t
 RecStart(
@@ -1029,6 +1041,13 @@ RackCount(
 	    pipe += len;
 	}
     }
+    if (RenoLinux(tp) && tp->dupacks > 0) {
+	/* tcp_packets_in_flight() less sacked_out, the duplicate ACKs. */
+	uint32_t held = TL_MIN((uint32_t) tp->dupacks * tp->mss, pipe);
+
+	sacked += held;
+	pipe -= held;
+    }
     *sackedPtr = sacked;
     *lostPtr = lost;
     *pipePtr = pipe;
@@ -1108,11 +1127,11 @@ RackEnter(
     tl_tcb *tp)
 {
     tp->prior_ssthresh = 0;
-    if (Undoing(tp)) {
+    if (Undoing(tp) || RenoUndo(tp)) {
 	InitUndo(tp);
     }
     if (tp->ca_state != CA_CWR) {
-	if (Undoing(tp)) {
+	if (Undoing(tp) || RenoUndo(tp)) {
 	    tp->prior_ssthresh = CurrentSsthresh(tp);
 	}
 	tp->prior_cwnd = tp->cwnd / tp->mss;
@@ -1184,7 +1203,7 @@ RackRecover(
  */
 
 static void
-Prr(
+PrrCwnd(
     tl_tcb *tp,
     uint32_t newly,
     int unaMoved,
@@ -1214,8 +1233,19 @@ Prr(
 	sndcnt = TL_MAX(sndcnt, tp->prr_out ? 0 : 1);
 	tp->cwnd = (uint32_t) (inflight + sndcnt) * tp->mss;
 	tcp_cc_report(tp, tp->prr_out ? "PRR (RFC 6937)"
-		: "SACK loss recovery (RACK, PRR)");
+		: Rack(tp) ? "SACK loss recovery (RACK, PRR)"
+		: "loss recovery (duplicate ACKs, PRR)");
     }
+}
+
+static void
+Prr(
+    tl_tcb *tp,
+    uint32_t newly,
+    int unaMoved,
+    uint32_t newlyLost)
+{
+    PrrCwnd(tp, newly, unaMoved, newlyLost);
     RackRecover(tp);
 }
 
@@ -1615,6 +1645,10 @@ tcp_in_flight(
 	    && (tp->nsackblk || tp->ca_state != CA_OPEN)) {
 	return RackPipe(tp);
     }
+    if (RenoLinux(tp) && tp->xmitlog && (tp->ca_state == CA_DISORDER
+	    || tp->ca_state == CA_RECOVERY)) {
+	return RackPipe(tp);
+    }
     return (tp->flags & TF_SACK_PERMIT) && tp->nsackblk ? tcp_sack_pipe(tp)
 	    : tp->snd_max - tp->snd_una;
 }
@@ -1743,6 +1777,15 @@ Undoing(
     return Rack(tp) && tp->host->tun.spurious_undo;
 }
 
+/* The undo of a fast recovery without SACK (tunable reno_recovery): by
+ * timestamps only, there being no D-SACK. */
+static int
+RenoUndo(
+    const tl_tcb *tp)
+{
+    return RenoLinux(tp) && tp->host->tun.spurious_undo;
+}
+
 /* cwnd to restore (Linux tcp_reno_undo_cwnd(), CUBIC's undo_cwnd too):
  * max(cwnd, prior_cwnd). */
 uint32_t
@@ -1815,7 +1858,10 @@ PacketDelayed(
 		&& th->opt.tsecr
 		&& (int32_t) (th->opt.tsecr - tp->retrans_stamp) < 0;
     }
-    return 1;
+    /* Without SACK, retrans_stamp was cleared when the ACK of exactly the
+     * recovery point held CA_Recovery (tcp_is_non_sack_preventing_reopen()):
+     * a retransmission did leave. */
+    return (tp->flags & TF_SACK_PERMIT) || SEQ_LT(th->ack, tp->recover);
 }
 
 /* tcp_may_undo(): every retransmission of the episode D-SACKed, or the
@@ -2184,4 +2230,251 @@ LossSend(
     }
     RackRecover(tp);
     return 1;
+}
+
+/*
+ *----------------------------------------------------------------------
+ * Linux's loss recovery without SACK (tunable reno_recovery; Linux 6.18
+ * tcp_fastretrans_alert() for tcp_is_reno()): the state machine of SACK
+ * recovery on the same records, duplicate ACKs counted in tp->dupacks as
+ * Linux's sacked_out, PRR, the undo by timestamps.
+ *----------------------------------------------------------------------
+ */
+
+/* Records out (Linux packets_out) and those deemed lost (lost_out). */
+static uint32_t
+RenoOut(
+    const tl_tcb *tp,
+    uint32_t *lostPtr)
+{
+    const tl_xmitlog *x = tp->xmitlog;
+    uint32_t i, lost = 0;
+
+    for (i = 0; x && i < x->n; i++) {
+	lost += REC(x, i)->lost;
+    }
+    *lostPtr = lost;
+    return x ? x->n : 0;
+}
+
+/* tcp_check_reno_reordering(): more duplicate ACKs than segments out
+ * beyond the holes (at least one) means reordering, as far as the
+ * segments out (plus those just acknowledged); the count is cut back
+ * (tcp_limit_reno_sacked()). */
+static void
+RenoLimit(
+    tl_tcb *tp,
+    uint32_t addend)
+{
+    uint32_t lost, out = RenoOut(tp, &lost);
+    uint32_t holes = TL_MIN(TL_MAX(lost, 1u), out);
+
+    if ((uint32_t) tp->dupacks + holes > out) {
+	tp->dupacks = (int) (out - holes);
+	tp->reordering = TL_MIN(out + addend, 300u);
+	tp->reord_seen++;
+    }
+}
+
+/* tcp_add_reno_sack(): a duplicate ACK; returns the segments it
+ * delivered (none once the count is at its limit). */
+static uint32_t
+RenoAddSack(
+    tl_tcb *tp)
+{
+    int prior = tp->dupacks;
+
+    tp->dupacks++;
+    RenoLimit(tp, 0);
+    return tp->dupacks > prior ? (uint32_t) (tp->dupacks - prior) : 0;
+}
+
+/* Whether any retransmission is in flight or the first segment out was
+ * ever sent again (tcp_any_retrans_done()). */
+static int
+RenoRetransDone(
+    const tl_tcb *tp)
+{
+    const tl_xmitlog *x = tp->xmitlog;
+
+    return RetransOut(tp, tp->snd_una) || (x && x->n && REC(x, 0)->rexmit);
+}
+
+/* tcp_try_to_open() -> tcp_try_keep_open(): Disorder while duplicate ACKs
+ * count segments held, a segment is deemed lost or a retransmission was
+ * done, else Open; CWR stays. */
+static void
+RenoTryToOpen(
+    tl_tcb *tp)
+{
+    uint32_t lost;
+    int done = RenoRetransDone(tp);
+
+    (void) RenoOut(tp, &lost);
+    if (!done) {
+	tp->retrans_stamp = 0;
+    }
+    tp->flags &= ~TF_INRECOVERY;
+    if (tp->ca_state != CA_CWR) {
+	tcp_cc_state(tp, tp->dupacks || lost || done ? CA_DISORDER
+		: CA_OPEN);
+    }
+}
+
+/* tcp_newreno_mark_lost(): the first segment out is lost once as many
+ * duplicate ACKs as tp->reordering came before recovery, or when a
+ * partial ACK moved snd_una in it. Returns 1 if newly marked. */
+static uint32_t
+RenoMarkLost(
+    tl_tcb *tp,
+    int advanced)
+{
+    tl_xmitlog *x = tp->xmitlog;
+    XmitRec *r;
+
+    if (!x || !x->n || !((tp->ca_state < CA_RECOVERY
+	    && (uint32_t) tp->dupacks >= tp->reordering)
+	    || (tp->ca_state == CA_RECOVERY && advanced))) {
+	return 0;
+    }
+    r = REC(x, 0);
+    if (r->lost) {
+	return 0;
+    }
+    r->lost = 1;
+    r->rtx = 0;
+    return 1;
+}
+
+/*
+ * tcp_reno_end --
+ *	An ACK above the recovery point of a recovery without SACK, before it
+ *	moves snd_una: tcp_reset_reno_sack(), tcp_try_undo_recovery() (by
+ *	timestamps), then CA_Open with cwnd = ssthresh unless undone
+ *	(tcp_end_cwnd_reduction()).
+ */
+
+void
+tcp_reno_end(
+    tl_tcb *tp,
+    const tl_tcphdr *th)
+{
+    tp->dupacks = 0;
+    if (MayUndo(tp, th)) {
+	Undo(tp, 0, "undo: spurious fast retransmit (timestamps)");
+    } else if (tp->undo_on || !RenoUndo(tp)) {
+	tp->cwnd = tp->ssthresh;
+	tcp_cc_report(tp, "recovery ends (full ACK)");
+    }
+    tp->flags &= ~TF_INRECOVERY;
+    tcp_cc_state(tp, CA_OPEN);
+}
+
+/*
+ * tcp_reno_ack --
+ *	After an ACK on a connection without SACK with Linux's recovery
+ *	(tunable reno_recovery; una0: snd_una before it; dup: a duplicate ACK
+ *	as Linux counts them). Not in CA_LOSS, which stays the module's.
+ */
+
+void
+tcp_reno_ack(
+    tl_tcb *tp,
+    const tl_tcphdr *th,
+    uint32_t una0,
+    int dup)
+{
+    int advanced = SEQ_GT(tp->snd_una, una0);
+    uint32_t delivered = 0, newlyLost = 0, lost;
+
+    if (!RenoLinux(tp) || !tp->mss || tp->ca_state == CA_LOSS) {
+	return;
+    }
+    if (advanced && (tp->flags & TF_INRECOVERY)) {
+	/* tcp_clean_rtx_queue() -> tcp_remove_reno_sacks(): one segment
+	 * for the hole, the rest stood for duplicate ACKs already. */
+	uint32_t acked = Segments(tp, tp->snd_una - una0);
+
+	delivered = acked > (uint32_t) tp->dupacks
+		? acked - (uint32_t) tp->dupacks : 1;
+	tp->dupacks = acked - 1 >= (uint32_t) tp->dupacks ? 0
+		: tp->dupacks - (int) (acked - 1);
+	RenoLimit(tp, acked);
+    }
+    if (!dup && tp->ca_state == CA_OPEN) {
+	return;			/* Not dubious (tcp_ack_is_dubious()). */
+    }
+    if (tp->ca_state == CA_OPEN) {
+	tp->retrans_stamp = 0;
+    } else if (tp->ca_state == CA_RECOVERY && tp->snd_una == tp->recover) {
+	/* The recovery point acknowledged: tcp_reset_reno_sack(),
+	 * tcp_try_undo_recovery(); CA_Recovery is held until something
+	 * above it is acknowledged (tcp_is_non_sack_preventing_reopen(),
+	 * then tcp_reno_end()), and PRR goes on. */
+	tp->dupacks = 0;
+	if (MayUndo(tp, th)) {
+	    Undo(tp, 0, "undo: spurious fast retransmit (timestamps)");
+	}
+	if (!RenoRetransDone(tp)) {
+	    tp->retrans_stamp = 0;
+	}
+	PrrCwnd(tp, delivered, advanced, 0);
+	return;
+    }
+    if (tp->ca_state == CA_RECOVERY) {
+	if (!advanced) {
+	    if (dup) {
+		delivered = RenoAddSack(tp);
+	    }
+	} else if (tp->undo_on && PacketDelayed(tp, th)) {
+	    /* tcp_try_undo_partial(): the original filled the hole.
+	     * Reordering as far as the highest segment held
+	     * (tcp_check_sack_reordering(): without SACK, snd_nxt while
+	     * duplicate ACKs count some, else nothing). With a
+	     * retransmission in flight, new data only; else undo. */
+	    uint32_t fack = tp->dupacks ? tp->snd_nxt : tp->snd_una;
+
+	    if (SEQ_LT(una0, fack)) {
+		uint32_t metric = fack - una0;
+
+		if (metric > tp->reordering * tp->mss) {
+		    tp->reordering = TL_MIN((metric + tp->mss - 1)
+			    / tp->mss, 300u);
+		}
+		tp->reord_seen++;
+	    }
+	    if (RetransOut(tp, tp->snd_una)) {
+		PrrCwnd(tp, delivered, advanced, 0);
+		return;
+	    }
+	    if (!RenoRetransDone(tp)) {
+		tp->retrans_stamp = 0;
+	    }
+	    Undo(tp, 1, "undo: spurious fast retransmit (timestamps)");
+	    RenoTryToOpen(tp);
+	    /* Out of the reduction, cwnd grows by what the ACK delivered
+	     * (tcp_cong_control()). */
+	    if (tcp_cwnd_may_grow(tp, 0)) {
+		tp->cc->cong_avoid(tp, delivered * tp->mss);
+	    }
+	    return;
+	}
+	newlyLost = RenoMarkLost(tp, advanced);
+    } else {
+	if (dup) {
+	    delivered = RenoAddSack(tp);
+	}
+	newlyLost = RenoMarkLost(tp, advanced);
+	(void) RenoOut(tp, &lost);
+	if (!lost) {
+	    /* tcp_time_to_recover(): no loss yet. */
+	    RenoTryToOpen(tp);
+	    return;
+	}
+	if (tcp_mtup_probe_failed(tp)) {
+	    return;
+	}
+	RackEnter(tp);
+    }
+    Prr(tp, delivered, advanced, newlyLost);
 }

@@ -1297,7 +1297,18 @@ NewAck(
 	 * sack_delivered). */
 	grow += dsack * tp->mss;
     }
-    if (tp->flags & TF_INRECOVERY) {
+    if ((tp->flags & TF_INRECOVERY) && !sack
+	    && tp->host->tun.reno_recovery) {
+	/* Linux without SACK (tcp_cc.c tcp_reno_ack(), after the ACK):
+	 * here only an ACK above the recovery point ends it, and cwnd grows
+	 * by what it delivered (tcp_cong_control() in CA_Open). */
+	if (SEQ_GT(ack, tp->recover)) {
+	    tcp_reno_end(tp, th);
+	    if (grow && tcp_cwnd_may_grow(tp, prior_flight)) {
+		tp->cc->cong_avoid(tp, grow);
+	    }
+	}
+    } else if (tp->flags & TF_INRECOVERY) {
 	if (sack ? SEQ_GEQ(ack, tp->recover)
 		: !tp->cc->recovery_ack(tp, ack, acked)) {
 	    /* Recovery is over (RFC 6582 3.2 step 3; RFC 6675 5: a full
@@ -1376,6 +1387,11 @@ static void
 DupAck(
     tl_tcb *tp)
 {
+    if (!(tp->flags & TF_SACK_PERMIT) && tp->host->tun.reno_recovery) {
+	/* Linux without SACK: counted after the ACK (tcp_reno_ack()); in
+	 * CA_LOSS they start nothing (tcp_process_loss()). */
+	return;
+    }
     if (tp->ca_state == CA_OPEN) {
 	tcp_cc_state(tp, CA_DISORDER);
     }
@@ -1559,6 +1575,7 @@ Synchronized(
     uint32_t seglen = len + ((flags & TH_SYN) ? 1 : 0)
 	    + ((flags & TH_FIN) ? 1 : 0);
     uint32_t una0, cwnd0, dupSeq = 0, dupLen = 0, dsack = 0;
+    int dup = 0;
 
     if (tp->state == TCPS_TIME_WAIT) {
 	if ((flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN
@@ -1831,7 +1848,9 @@ Synchronized(
 		&& tp->snd_max != tp->snd_una
 		&& tcp_timer_pending(tp, TT_REXMT)) {
 	    DupAck(tp);
-	} else {
+	    dup = 1;
+	} else if ((tp->flags & TF_SACK_PERMIT) || !t->reno_recovery) {
+	    /* (Linux's count without SACK stays: tcp_reno_ack().) */
 	    tp->dupacks = 0;
 	}
     } else {
@@ -1868,6 +1887,9 @@ Synchronized(
 	/* An old ACK's SACK blocks count too (Linux tcp_ack(): "ack below
 	 * snd_una" still tags the SACKed segments and recovers). */
 	tcp_prr_ack(tp, una0, cwnd0);
+    } else if (!(tp->flags & TF_SACK_PERMIT) && t->reno_recovery
+	    && SEQ_GEQ(th->ack, una0)) {
+	tcp_reno_ack(tp, th, una0, dup);
     }
     if (tp->ecn || tp->ca_state == CA_CWR) {
 	/* ECN, or a CWR entered without it (tcp_cc_local_drop()). */
