@@ -593,8 +593,8 @@ static const Row rows[] = {
      * fast retransmits"), and leaving it sets cwnd to ssthresh
      * (tcp_end_cwnd_reduction()). Linux 3.6 did the same (PRR from 3.2),
      * not modelled here. A timeout on such a connection is handled as the
-     * module's, except that duplicate ACKs in CA_Loss start nothing
-     * (tcp_process_loss()). */
+     * module's, except that duplicate ACKs in CA_Loss start nothing and
+     * CA_Loss too is held at exactly its end (tcp_process_loss()). */
     {{T(reno_recovery), 0, 1, "loss recovery without SACK: 0 = the congestion module's (RFC 6582 NewReno, 4.4BSD Reno), 1 = Linux (duplicate ACKs counted as SACKed segments, PRR, undo by timestamps)"},
 	{0, 1, 0, 0}},
     /* ECN (RFC 3168), Linux net.ipv4.tcp_ecn: 0 never, 1 asked for on

@@ -1336,8 +1336,13 @@ NewAck(
 		&& tcp_cwnd_may_grow(tp, prior_flight)) {
 	    tp->cc->cong_avoid(tp, grow);
 	}
+	/* CA_LOSS ends when its last segment is acknowledged; Linux without
+	 * SACK holds it until something above is (tcp_process_loss() ->
+	 * tcp_try_undo_recovery() -> tcp_is_non_sack_preventing_reopen()). */
 	if (tp->ca_state != CA_OPEN && tp->ca_state != CA_CWR
-		&& (tp->ca_state != CA_LOSS || SEQ_GEQ(ack, tp->loss_high))) {
+		&& (tp->ca_state != CA_LOSS || SEQ_GT(ack, tp->loss_high)
+		    || (ack == tp->loss_high
+			&& (sack || !tp->host->tun.reno_recovery)))) {
 	    tcp_cc_state(tp, CA_OPEN);
 	}
     }
