@@ -2619,6 +2619,16 @@ proc ::tcplab::packetdrill::OptName {level opt} {
     return "$level/$opt"
 }
 
+# An option's int as the C program holds it: a literal of 32 bits above
+# INT_MAX (0xffffffff) is the negative int of the same bits.
+proc ::tcplab::packetdrill::Int32 {v} {
+    if {[string is entier -strict $v] && $v > 0x7fffffff
+	    && $v <= 0xffffffff} {
+	return [expr {$v - 0x100000000}]
+    }
+    return $v
+}
+
 proc ::tcplab::packetdrill::Sys_setsockopt {sc args stv} {
     variable R
     lassign $args fd level opt val len
@@ -2637,7 +2647,7 @@ proc ::tcplab::packetdrill::Sys_setsockopt {sc args stv} {
 	    set v [list $on $lg]
 	}
     } else {
-	set v [lindex $val 0]
+	set v [Int32 [lindex $val 0]]
     }
     # On an open connection or listener: the socket layer's options.
     set h [expr {[dict get $s conn] ne "" ? [dict get $s conn]
@@ -2755,8 +2765,8 @@ proc ::tcplab::packetdrill::Sys_getsockopt {sc args stv} {
 	    }
 	}
     }
-    set want [lindex $val 0]
-    if {$want ne "" && $want ne "..." && $want != $v} {
+    set want [Int32 [lindex $val 0]]
+    if {$want ne "" && $want ne "..." && $want != [Int32 $v]} {
 	Fail $R(callline) "runtime error in getsockopt call: Bad getsockopt\
 		optval: expected: $want actual: $v"
     }
@@ -3411,9 +3421,9 @@ proc ::tcplab::packetdrill::KSys {sc args stv} {
 	getsockopt - ioctl {
 	    set want [lindex $args 3]
 	    if {$name eq "ioctl"} {set want [lindex $args 2]}
-	    set want [lindex $want 0]
+	    set want [Int32 [lindex $want 0]]
 	    if {$want ne "" && $want ne "..." && [string is integer -strict $want]
-		    && $want != $v1} {
+		    && $want != [Int32 $v1]} {
 		Fail $R(callline) "runtime error in $name call: Bad $name value:\
 			expected=$want actual=$v1"
 	    }
