@@ -597,6 +597,17 @@ static const Row rows[] = {
      * CA_Loss too is held at exactly its end (tcp_process_loss()). */
     {{T(reno_recovery), 0, 1, "loss recovery without SACK: 0 = the congestion module's (RFC 6582 NewReno, 4.4BSD Reno), 1 = Linux (duplicate ACKs counted as SACKed segments, PRR, undo by timestamps)"},
 	{0, 1, 0, 0}},
+    /* Whether a FIN on a segment of its own needs room in cwnd. 4.4BSD
+     * tcp_output() sends it whatever the window ("if (flags & TH_FIN &&
+     * ...) goto send"), and Linux 3.6 tcp_cwnd_test() let "the final FIN"
+     * through ("Don't be strict about the congestion window"); Linux 6.10
+     * removed that exemption (commit "tcp: remove dubious FIN exception
+     * from tcp_cwnd_test()"), so in 6.18 a FIN queued while cwnd is full
+     * waits for an ACK, or goes as the tail loss probe (tcp_send_loss_probe()
+     * sends it as new data): packetdrill shutdown-rdwr-write-queue-close,
+     * the kernel's FIN ~16 ms after the shutdown. */
+    {{T(fin_cwnd), 0, 1, "a FIN on a segment of its own waits for room in cwnd, as Linux since 6.10 (tcp_cwnd_test())"},
+	{0, 1, 0, 0}},
     /* ECN (RFC 3168), Linux net.ipv4.tcp_ecn: 0 never, 1 asked for on
      * active opens and granted on passive ones, 2 granted when asked (the
      * default since 2.6.31, in 3.6 and 6.18). 4.4BSD predates it; RFC 9293

@@ -149,6 +149,7 @@ typedef struct tl_tunables {
     int acked_sacked;		/* cwnd grows by what was not SACKed before */
     int sack_recovery;		/* SACK recovery: SACKREC_* */
     int reno_recovery;		/* Recovery without SACK as Linux's */
+    int fin_cwnd;		/* A FIN alone waits for cwnd room */
     int tcp_ecn;		/* ECN: TCPECN_* */
     int tcp_dsack;		/* The receiver sends D-SACKs (RFC 2883) */
     int spurious_undo;		/* Undo spurious reductions (Linux) */

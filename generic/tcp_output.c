@@ -1027,9 +1027,15 @@ Output(
 		}
 	    }
 	    /* The FIN follows the last byte (RFC 9293 3.10.4); it needs no
-	     * window. After it was sent, seq is past it and this is false. */
+	     * window, and alone no room in cwnd either unless the profile
+	     * says so (tunable fin_cwnd; a loss probe sends it anyway). After
+	     * it was sent, seq is past it and this is false. */
 	    if (FinState(state) && seq + len == data_end
-		    && tp->x->pend == NULL) {
+		    && tp->x->pend == NULL
+		    && (len || !h->tun.fin_cwnd || (tp->flags & TF_FORCE)
+			|| SEQ_LT(seq, tp->snd_max) || !tp->mss
+			|| (tcp_in_flight(tp) + tp->mss - 1) / tp->mss
+			    < tp->cwnd / tp->mss)) {
 		flags |= TH_FIN;
 		send = 1;
 	    }

@@ -377,6 +377,15 @@ LossProbe(
 	tcp_timer_set(tp, TT_REXMT, tp->rto);
 	return;
     }
+    if ((tp->flags & TF_WANTFIN) && !back && tp->snd_max == data_end
+	    && tp->x->pend == NULL && tp->host->tun.fin_cwnd) {
+	/* A FIN that cwnd held back (tunable fin_cwnd) is the new data. */
+	tp->flags |= TF_FORCE;
+	tcp_output(tp);
+	tp->flags &= ~TF_FORCE;
+	tcp_timer_set(tp, TT_REXMT, tp->rto);
+	return;
+    }
     tp->snd_nxt = tp->snd_max - back - TL_MIN(data, (uint32_t) tp->mss);
     tp->rtt_start = -1;
     tcp_output(tp);
