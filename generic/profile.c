@@ -669,6 +669,26 @@ static const Row rows[] = {
      * default; it sizes packets for tunable gso_psh. */
     {{T(tcp_min_tso_segs), 1, 255, "fewest segments in a GSO packet of new data, Linux net.ipv4.tcp_min_tso_segs"},
 	{2, 2, 2, 2}},
+    /* Linux 6.18 tcp_write_xmit() asks tcp_tso_should_defer() ("a kind
+     * of TSO Nagle test", John Heffner's) before it cuts an skb of more
+     * than one segment to what cwnd and the peer's window allow, and
+     * waits for the next ACK or write, with no timer, unless: the
+     * connection is in Recovery or Loss; nothing left the socket in the
+     * last millisecond (tcp_wstamp_ns); what may go fills a packet of
+     * tcp_tso_autosize() segments, or the whole skb where more follow it,
+     * or a tcp_tso_win_divisor part of min(snd_wnd, cwnd); the oldest
+     * unacknowledged segment left less than srtt/2 ago (the next ACK is
+     * far); or, not limited by cwnd or the window, the skb carries the
+     * FIN or MSG_EOR. Linux 3.6 has an older form of the rule (not
+     * modelled); 4.4BSD and the RFC have no such wait. */
+    {{T(tso_defer), 0, 1, "hold back a GSO packet that cwnd or the peer's window would cut short until the next ACK, as Linux 6.18 tcp_tso_should_defer() does"},
+	{0, 1, 0, 0}},
+    /* Linux net.ipv4.tcp_tso_win_divisor (3 by default): with tunable
+     * tso_defer, a packet goes at once when it may take this part of
+     * min(snd_wnd, cwnd) (0: when more than 3 segments may go,
+     * tcp_max_tso_deferred_mss()). */
+    {{T(tcp_tso_win_divisor), 0, 255, "with tso_defer, a packet goes at once when it may take this part of the window, Linux net.ipv4.tcp_tso_win_divisor"},
+	{3, 3, 3, 3}},
     /* setsockopt(SO_SNDBUF, v): Linux sk_setsockopt() caps v at
      * net.core.wmem_max (212992) and sets sk_sndbuf = max(2 v,
      * SOCK_MIN_SNDBUF 4608), room for struct sk_buff overhead, which

@@ -156,6 +156,9 @@ typedef struct tl_tunables {
     int tcp_frto;		/* F-RTO (RFC 5682) */
     int cksum_trust;		/* Skip checking sums a simulated host made */
     int tcp_min_tso_segs;	/* Fewest segments in a GSO packet */
+    int tso_defer;		/* Hold back a small GSO packet (Linux
+				 * tcp_tso_should_defer()) */
+    int tcp_tso_win_divisor;	/* Part of the window that goes at once */
     int sndbuf_double;		/* SO_SNDBUF sets twice the value (Linux) */
     int sndbuf_expand;		/* The send buffer grows with cwnd (Linux) */
     int loopback_mtu;		/* MTU of the loopback (own addresses, 127/8) */

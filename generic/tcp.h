@@ -288,6 +288,9 @@ struct tl_tcb {
     uint8_t reuseaddr;		/* SO_REUSEADDR. */
     uint8_t writable;		/* Last writability told (NOTSENT_LOWAT). */
     uint8_t cwnd_limited;	/* (Congestion control, below.) */
+    uint8_t defer_limited;	/* The output pass held a packet back for
+				 * cwnd (1) or the peer's window (2)
+				 * (tunable tso_defer). */
     uint8_t ecn;		/* ECN_* (RFC 3168) */
     uint8_t undo_on;		/* undo_marker is set (Linux undo_marker != 0). */
 
@@ -391,6 +394,9 @@ struct tl_tcb {
     tl_time last_rcv;		/* When a segment last arrived. */
     tl_time lsndtime;		/* When data (or the SYN) last left (Linux
 				 * tcp_sock lsndtime). */
+    tl_time wstamp;		/* When the connection last sent anything,
+				 * -1 never (Linux tcp_wstamp_ns, tunable
+				 * tso_defer). */
     tl_time lrcvtime;		/* When data last arrived, or the connection
 				 * was established (Linux icsk_ack.lrcvtime). */
     tl_time min_rtt;		/* Smallest RTT sample, 0 = none. */
@@ -648,6 +654,7 @@ void		tcp_cc_fast_retransmit(tl_tcb *tp);
 void		tcp_cc_timeout(tl_tcb *tp);
 void		tcp_cc_sent(tl_tcb *tp, uint32_t seq, uint32_t len, int push);
 void		tcp_cc_continued(tl_tcb *tp, uint32_t seq);
+int		tcp_cc_head_sent(const tl_tcb *tp, tl_time *tPtr);
 int		tcp_rexmit_psh(const tl_tcb *tp, uint32_t end);
 void		tcp_cc_event(tl_tcb *tp);
 void		tcp_cc_acked(tl_tcb *tp, uint32_t ack);

@@ -186,6 +186,23 @@ tcp_cc_sent(
     }
 }
 
+/* When the oldest unacknowledged data last left (Linux: the tstamp of the
+ * retransmission queue's head, tunable tso_defer): 1 and *tPtr, or 0 when
+ * nothing is out or no send log is kept. */
+int
+tcp_cc_head_sent(
+    const tl_tcb *tp,
+    tl_time *tPtr)
+{
+    const tl_xmitlog *x = tp->xmitlog;
+
+    if (x == NULL || x->n == 0 || tp->snd_una == tp->snd_max) {
+	return 0;
+    }
+    *tPtr = REC(x, 0)->t;
+    return 1;
+}
+
 /*
  * tcp_cc_acked --
  *	An ACK of new data up to ack (before snd_una moves): the module's
@@ -1672,7 +1689,10 @@ tcp_cwnd_validate(
     if (tp->host->tun.cwnd_validate != CWV_LINUX || !tp->mss) {
 	return;
     }
-    limited = Segments(tp, tcp_in_flight(tp)) >= tp->cwnd / tp->mss;
+    /* A packet tcp_tso_should_defer() held back for cwnd counts too
+     * (tunable tso_defer). */
+    limited = Segments(tp, tcp_in_flight(tp)) >= tp->cwnd / tp->mss
+	    || tp->defer_limited == 1;
     if (!limited && !SEQ_GT(tp->snd_max, oldmax)) {
 	return;
     }

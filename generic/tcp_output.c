@@ -328,6 +328,13 @@ Emit(
     if (flags & TH_RST) {
 	h->stats.tcp_rst_out++;
     }
+    if ((flags & (TH_SYN | TH_ACK)) != (TH_SYN | TH_ACK)
+	    || tp->state != TCPS_SYN_RECEIVED) {
+	/* Linux __tcp_transmit_skb(): tcp_wstamp_ns, for every segment the
+	 * socket sends (a passive open's SYN-ACK leaves from the request
+	 * socket, not the child's). */
+	tp->wstamp = tcp_now(h);
+    }
     refused = h->tcp.ops->seg_send(h->tcp.ctx, p, tp->laddr, tp->raddr,
 	    seglen, len > tp->mss && !(flags & EMIT_WHOLE) ? tp->mss : 0, ecn)
 	    && h->tun.resource_probe_interval;
@@ -418,8 +425,9 @@ tcp_pacing_rate(
  *	in flight".
  */
 
+/* tcp_tso_segs(): tcp_tso_autosize() alone, before cwnd. */
 static uint32_t
-GsoSegs(
+AutoSegs(
     const tl_tcb *tp)
 {
     uint64_t rate = tcp_pacing_rate(tp), bytes;
@@ -430,9 +438,128 @@ GsoSegs(
 	bytes += 65536u >> r;
     }
     bytes = TL_MIN(bytes, (uint64_t) GSO_MAX_BYTES);
-    return (uint32_t) TL_MIN(TL_MAX(bytes / tp->mss,
-	    (uint64_t) tp->host->tun.tcp_min_tso_segs),
-	    TL_MAX(tp->cwnd / tp->mss / 2, 1));
+    return (uint32_t) TL_MAX(bytes / tp->mss,
+	    (uint64_t) tp->host->tun.tcp_min_tso_segs);
+}
+
+static uint32_t
+GsoSegs(
+    const tl_tcb *tp)
+{
+    return TL_MIN(AutoSegs(tp), TL_MAX(tp->cwnd / tp->mss / 2, 1));
+}
+
+/*
+ * TsoShouldDefer --
+ *	Whether new data from seq (snd_nxt), that cwnd and the peer's
+ *	window let go now, waits for the next ACK or write instead (tunable
+ *	tso_defer): Linux 6.18 tcp_write_xmit() -> tcp_tso_should_defer(),
+ *	asked for an skb of more than one segment when at least one may go.
+ *	The write queue is not kept as skbs: the skb at the head is taken as
+ *	what tcp_sendmsg() would have filled, tcp_xmit_size_goal() bytes
+ *	(64 KiB, at most half the largest window the peer offered, whole
+ *	segments) or less where the data or a MSG_EOR record ends; the last
+ *	skb (the queue's tail) holds the FIN once the application closed.
+ *	Sets tp->defer_limited (1 cwnd, 2 the peer's window) when it says
+ *	to wait for that.
+ */
+
+static int
+TsoShouldDefer(
+    tl_tcb *tp,
+    uint32_t seq,
+    uint32_t data_end)
+{
+    tl_host *h = tp->host;
+    tl_time now = tcp_now(h), head;
+    uint32_t mss = tp->mss, unsent = data_end - seq, goal, skblen;
+    uint32_t cwnd, flight, send_win, cong_win, limit, chunk;
+    uint64_t half_srtt_us;
+    int tail, eor = 0;
+
+    if (!h->tun.tso_defer || !mss || !SEQ_GT(data_end, seq)) {
+	return 0;
+    }
+    /* tcp_xmit_size_goal(), tcp_bound_to_half_wnd(). */
+    goal = GSO_MAX_BYTES;
+    if (tp->max_sndwnd) {
+	uint32_t cut = tp->max_sndwnd > 536 ? tp->max_sndwnd / 2
+		: tp->max_sndwnd;
+
+	if (goal > cut) {
+	    goal = TL_MAX(cut, 68u - TCP_HDRLEN);
+	}
+    }
+    goal -= goal % mss;
+    goal = TL_MAX(goal, mss);
+    skblen = TL_MIN(unsent, goal);
+    if (tp->x->neor) {
+	eor = tcp_eor_clip(tp, seq, &skblen);
+    }
+    tail = skblen == unsent;
+    if (skblen <= mss) {
+	return 0;		/* tcp_init_tso_segs(): one segment. */
+    }
+    cwnd = tp->cwnd / mss;
+    flight = (tcp_in_flight(tp) + mss - 1) / mss;
+    if (flight >= cwnd || SEQ_LT(tp->snd_una + tp->snd_wnd, seq + mss)) {
+	return 0;		/* tcp_cwnd_test(), tcp_snd_wnd_test(). */
+    }
+    if (tp->ca_state >= CA_RECOVERY || (tp->flags & TF_INRECOVERY)) {
+	return 0;
+    }
+    /* Only if something left in the last millisecond ("now - wstamp -
+     * 1 ms > 0" sends now). Exactly 1 ms, which virtual time makes of a
+     * script's "+.001" and a real run never does (the events come later
+     * than scripted, not sooner), sends now too, as the kernel's runs of
+     * such scripts do (tests/pkt/linux-prr.pkt; packetdrill's
+     * shutdown-rdwr-send-queue-ack-close.pkt). */
+    if (tp->wstamp < 0 || now - tp->wstamp >= TL_MS) {
+	return 0;
+    }
+    send_win = tp->snd_una + tp->snd_wnd - seq;
+    cong_win = (cwnd - flight) * mss;
+    limit = TL_MIN(send_win, cong_win);
+    /* A full-sized packet may go. */
+    if (limit >= AutoSegs(tp) * mss) {
+	return 0;
+    }
+    /* An skb in the middle of the queue gets no more data. */
+    if (!tail && limit >= skblen) {
+	return 0;
+    }
+    if (h->tun.tcp_tso_win_divisor) {
+	chunk = TL_MIN(tp->snd_wnd, cwnd * mss)
+		/ (uint32_t) h->tun.tcp_tso_win_divisor;
+	if (limit >= chunk) {
+	    return 0;
+	}
+    } else if (limit > 3 * mss) {	/* tcp_max_tso_deferred_mss() */
+	return 0;
+    }
+    /* The next ACK would come too late: the oldest data out left less
+     * than srtt/2 ago (srtt_us >> 4 of Linux's 8 x srtt in us). */
+    if (!tcp_cc_head_sent(tp, &head)) {
+	return 0;
+    }
+    half_srtt_us = ((uint64_t) (8 * tp->srtt / TL_US)) >> 4;
+    if (now - head < (tl_time) half_srtt_us * TL_US) {
+	return 0;
+    }
+    if (cong_win < send_win) {
+	if (cong_win <= skblen) {
+	    tp->defer_limited = 1;
+	    return 1;
+	}
+    } else if (send_win <= skblen) {
+	tp->defer_limited = 2;
+	return 1;
+    }
+    /* The packet gets no more data. */
+    if (eor || (tail && FinState(tp->state) && tp->x->pend == NULL)) {
+	return 0;
+    }
+    return 1;			/* Application limited. */
 }
 
 /*
@@ -894,6 +1021,7 @@ tcp_output(
 	 * came from. */
 	tcp_sync_mss(tp, tp->mtup->dst_mtu);
     }
+    tp->defer_limited = 0;
     Output(tp);
     if (SEQ_GT(tp->snd_max, oldmax) && !armed
 	    && tcp_timer_pending(tp, TT_REXMT)
@@ -970,11 +1098,25 @@ Output(
 	     * tcp_mss_split_point(), tcp_write_xmit()). */
 	    eor = tp->x->neor && tcp_eor_clip(tp, seq, &len);
 	    room = len;
+	    if (len && SEQ_GEQ(seq, tp->snd_max) && !(tp->flags & TF_FORCE)
+		    && (!gso.open || !SEQ_LT(seq, gso.end))
+		    && TsoShouldDefer(tp, seq, data_end)) {
+		/* Held back for the next ACK (tunable tso_defer). */
+		len = 0;
+		eor = 0;
+	    }
 	    if (len > tp->mss) {
 		/* With segmentation offload, whole segments up to tp->tso at
-		 * once; the rest goes on its own (Linux tcp_mss_split_point). */
+		 * once; the rest goes on its own (Linux tcp_mss_split_point).
+		 * With tunable tso_defer, one GSO packet at a time, each
+		 * asked again whether to wait. */
 		uint32_t max = tp->tso && !(tp->flags & TF_URG_SEND)
 			? tp->tso : tp->mss;
+
+		if (h->tun.tso_defer && tp->tso && SEQ_GEQ(seq, tp->snd_max)
+			&& !(tp->flags & TF_URG_SEND)) {
+		    max = TL_MIN(max, GsoSegs(tp) * tp->mss);
+		}
 
 		if (!eor || len > max) {
 		    len = TL_MIN(len, max);

@@ -123,6 +123,7 @@ tcp_newtcb_as(
     tp->last_rcv = tp->created;
     tp->rto = tcp_ms(h->tun.rto_initial);
     tp->rtt_start = -1;
+    tp->wstamp = -1;
     tp->ssthresh = (uint32_t) h->tun.initial_ssthresh;
     tp->reordering = 3;		/* net.ipv4.tcp_reordering, RFC 6675's
 				 * DupThresh */

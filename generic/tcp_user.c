@@ -491,9 +491,12 @@ tcp_chrono_update(
     if (!TCPS_HAVEESTABLISHED(tp->state)) {
 	return;
     }
-    if (unsent && tcp_in_flight(tp) < tp->cwnd
+    if ((unsent && tcp_in_flight(tp) < tp->cwnd
 	    && SEQ_GT(tp->snd_max + (uint32_t) TL_MIN(unsent,
-		(uint64_t) tp->mss), tp->snd_una + tp->snd_wnd)) {
+		(uint64_t) tp->mss), tp->snd_una + tp->snd_wnd))
+	    || tp->defer_limited == 2) {
+	/* Held back by the window (tcp_write_xmit(): is_rwnd_limited from
+	 * tcp_snd_wnd_test() or tcp_tso_should_defer()). */
 	ChronoStart(tp, CHRONO_RWND);
     } else {
 	ChronoStop(tp, CHRONO_RWND);

@@ -90,6 +90,7 @@ namespace eval ::tcplab::packetdrill {
 	net.ipv4.tcp_invalid_ratelimit tcp_invalid_ratelimit
 	net.ipv4.tcp_tw_reuse tcp_tw_reuse
 	net.ipv4.tcp_min_tso_segs tcp_min_tso_segs
+	net.ipv4.tcp_tso_win_divisor tcp_tso_win_divisor
 	net.ipv4.tcp_ecn tcp_ecn
 	net.ipv4.tcp_dsack tcp_dsack
 	net.ipv4.tcp_frto tcp_frto
