@@ -233,36 +233,11 @@ so_send(
 }
 
 /*
- * SizeGoal --
- *	The bytes Linux puts in one skb (tcp_xmit_size_goal()): the largest
- *	GSO packet (64 KB less MAX_TCP_HEADER, about 320 bytes; Linux's TCP
- *	always uses GSO, in software where the device has none) cut to half
- *	the largest window the peer announced (tcp_bound_to_half_wnd()), in
- *	whole segments.
- */
-
-static uint32_t
-SizeGoal(
-    const tl_tcb *tp)
-{
-    uint32_t mss = tp->mss ? tp->mss : TCP_MSS_DEFAULT;
-    uint32_t goal = 65536 - 1 - 320, cutoff;
-
-    cutoff = tp->max_sndwnd > TCP_MSS_DEFAULT ? tp->max_sndwnd / 2
-	    : tp->max_sndwnd;
-    if (cutoff && goal > cutoff) {
-	goal = TL_MAX(cutoff, 68u);
-    }
-    goal -= goal % mss;
-    return goal ? goal : mss;
-}
-
-/*
  * so_send_nonblock --
  *	A non-blocking send(): how much of it Linux's tcp_sendmsg_locked()
- *	takes now. With TCP_NOTSENT_LOWAT, data goes into skbs of SizeGoal()
- *	bytes; the unsent tail skb fills up unchecked, but a new skb is
- *	begun only while fewer than the mark's bytes wait unsent
+ *	takes now. With TCP_NOTSENT_LOWAT, data goes into skbs of
+ *	tcp_size_goal() bytes; the unsent tail skb fills up unchecked, but a
+ *	new skb is begun only while fewer than the mark's bytes wait unsent
  *	(sk_stream_memory_free(), tcp_stream_memory_free() with wake 0); a
  *	full skb is pushed at once (tcp_push_one()), so what cwnd allows
  *	leaves between skbs. Without the mark everything is taken (tcplab
@@ -293,7 +268,7 @@ so_send_nonblock(
 	}
 	return err;
     }
-    goal = SizeGoal(tp);
+    goal = tcp_size_goal(tp);
     while (done < len) {
 	uint64_t unsent = so_notsent(tp);
 	uint32_t tail = (uint32_t) (unsent % goal), n;

@@ -291,6 +291,9 @@ struct tl_tcb {
     uint8_t defer_limited;	/* The output pass held a packet back for
 				 * cwnd (1) or the peer's window (2)
 				 * (tunable tso_defer). */
+    uint8_t push_one;		/* A write filled the head skb: its first
+				 * packet goes without tso_defer's test
+				 * (Linux tcp_push_one()). */
     uint8_t ecn;		/* ECN_* (RFC 3168) */
     uint8_t undo_on;		/* undo_marker is set (Linux undo_marker != 0). */
 
@@ -655,6 +658,7 @@ void		tcp_cc_timeout(tl_tcb *tp);
 void		tcp_cc_sent(tl_tcb *tp, uint32_t seq, uint32_t len, int push);
 void		tcp_cc_continued(tl_tcb *tp, uint32_t seq);
 int		tcp_cc_head_sent(const tl_tcb *tp, tl_time *tPtr);
+uint32_t	tcp_size_goal(const tl_tcb *tp);
 int		tcp_rexmit_psh(const tl_tcb *tp, uint32_t end);
 void		tcp_cc_event(tl_tcb *tp);
 void		tcp_cc_acked(tl_tcb *tp, uint32_t ack);

@@ -412,6 +412,7 @@ tcp_pacing_rate(
 	    * TL_MAX(cwnd, out) * 10000u / srtt_us;
 }
 
+#define TCP_MSS_DEFAULT	536		/* RFC 9293 3.7.1 */
 #define GSO_MAX_BYTES	(65536u - 1 - 320)	/* sk_gso_max_size - 1 -
 						 * MAX_TCP_HEADER */
 
@@ -450,6 +451,31 @@ GsoSegs(
 }
 
 /*
+ * tcp_size_goal --
+ *	The bytes Linux puts in one skb (tcp_xmit_size_goal()): the largest
+ *	GSO packet (64 KB less MAX_TCP_HEADER, about 320 bytes; Linux's TCP
+ *	always uses GSO, in software where the device has none) cut to half
+ *	the largest window the peer announced (tcp_bound_to_half_wnd()), in
+ *	whole segments.
+ */
+
+uint32_t
+tcp_size_goal(
+    const tl_tcb *tp)
+{
+    uint32_t mss = tp->mss ? tp->mss : TCP_MSS_DEFAULT;
+    uint32_t goal = GSO_MAX_BYTES, cutoff;
+
+    cutoff = tp->max_sndwnd > TCP_MSS_DEFAULT ? tp->max_sndwnd / 2
+	    : tp->max_sndwnd;
+    if (cutoff && goal > cutoff) {
+	goal = TL_MAX(cutoff, 68u);
+    }
+    goal -= goal % mss;
+    return goal ? goal : mss;
+}
+
+/*
  * TsoShouldDefer --
  *	Whether new data from seq (snd_nxt), that cwnd and the peer's
  *	window let go now, waits for the next ACK or write instead (tunable
@@ -480,18 +506,7 @@ TsoShouldDefer(
     if (!h->tun.tso_defer || !mss || !SEQ_GT(data_end, seq)) {
 	return 0;
     }
-    /* tcp_xmit_size_goal(), tcp_bound_to_half_wnd(). */
-    goal = GSO_MAX_BYTES;
-    if (tp->max_sndwnd) {
-	uint32_t cut = tp->max_sndwnd > 536 ? tp->max_sndwnd / 2
-		: tp->max_sndwnd;
-
-	if (goal > cut) {
-	    goal = TL_MAX(cut, 68u - TCP_HDRLEN);
-	}
-    }
-    goal -= goal % mss;
-    goal = TL_MAX(goal, mss);
+    goal = tcp_size_goal(tp);
     skblen = TL_MIN(unsent, goal);
     if (tp->x->neor) {
 	eor = tcp_eor_clip(tp, seq, &skblen);
@@ -1023,6 +1038,7 @@ tcp_output(
     }
     tp->defer_limited = 0;
     Output(tp);
+    tp->push_one = 0;
     if (SEQ_GT(tp->snd_max, oldmax) && !armed
 	    && tcp_timer_pending(tp, TT_REXMT)
 	    && !(tp->flags & TF_REO_ARMED)) {
@@ -1099,11 +1115,14 @@ Output(
 	    eor = tp->x->neor && tcp_eor_clip(tp, seq, &len);
 	    room = len;
 	    if (len && SEQ_GEQ(seq, tp->snd_max) && !(tp->flags & TF_FORCE)
-		    && (!gso.open || !SEQ_LT(seq, gso.end))
-		    && TsoShouldDefer(tp, seq, data_end)) {
-		/* Held back for the next ACK (tunable tso_defer). */
-		len = 0;
-		eor = 0;
+		    && (!gso.open || !SEQ_LT(seq, gso.end))) {
+		if (tp->push_one) {
+		    tp->push_one = 0;	/* tcp_push_one(): no deferral. */
+		} else if (TsoShouldDefer(tp, seq, data_end)) {
+		    /* Held back for the next ACK (tunable tso_defer). */
+		    len = 0;
+		    eor = 0;
+		}
 	    }
 	    if (len > tp->mss) {
 		/* With segmentation offload, whole segments up to tp->tso at

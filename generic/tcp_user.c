@@ -368,7 +368,17 @@ tcp_send_flags(
     }
     tcp_idle_restart(tp, IDLE_AT_WRITE);
     if (tp->x->pend == NULL) {
+	uint32_t end = tp->snd_buf_seq + tp->sndbuf.len;
+	uint32_t unsent = SEQ_GT(end, tp->snd_max) ? end - tp->snd_max : 0;
+	uint32_t goal = tcp_size_goal(tp);
+
 	n = ring_write(&tp->sndbuf, data, len);
+	if (tp->host->tun.tso_defer && unsent < goal && unsent + n >= goal) {
+	    /* The write fills the skb at the head of the write queue, which
+	     * tcp_sendmsg_locked() sends at once with tcp_push_one(): its
+	     * first packet is not held back (tunable tso_defer). */
+	    tp->push_one = 1;
+	}
     }
     if (n < len) {
 	tl_chunk *c = malloc(sizeof(*c) + (len - n));
