@@ -484,8 +484,9 @@ tcp_size_goal(
  *	The write queue is not kept as skbs: the skb at the head is taken as
  *	what tcp_sendmsg() would have filled, tcp_xmit_size_goal() bytes
  *	(64 KiB, at most half the largest window the peer offered, whole
- *	segments) or less where the data or a MSG_EOR record ends; the last
- *	skb (the queue's tail) holds the FIN once the application closed.
+ *	segments), grown from the next as tcp_grow_skb() does, or less where
+ *	the data or a MSG_EOR record ends; the last skb (the queue's tail)
+ *	holds the FIN once the application closed.
  *	Sets tp->defer_limited (1 cwnd, 2 the peer's window) when it says
  *	to wait for that.
  */
@@ -499,26 +500,33 @@ TsoShouldDefer(
     tl_host *h = tp->host;
     tl_time now = tcp_now(h), head;
     uint32_t mss = tp->mss, unsent = data_end - seq, goal, skblen;
-    uint32_t cwnd, flight, send_win, cong_win, limit, chunk;
+    uint32_t cwnd, flight, send_win, cong_win, limit, chunk, quota;
     uint64_t half_srtt_us;
     int tail, eor = 0;
 
     if (!h->tun.tso_defer || !mss || !SEQ_GT(data_end, seq)) {
 	return 0;
     }
+    cwnd = tp->cwnd / mss;
+    flight = (tcp_in_flight(tp) + mss - 1) / mss;
+    if (flight >= cwnd) {
+	return 0;		/* tcp_cwnd_test(). */
+    }
+    /* The head skb, grown first from the next one up to what cwnd and
+     * max_segs let go (tcp_write_xmit() -> tcp_grow_skb()). */
     goal = tcp_size_goal(tp);
-    skblen = TL_MIN(unsent, goal);
+    quota = TL_MIN(TL_MIN(TL_MAX(cwnd / 2, 1), cwnd - flight),
+	    AutoSegs(tp)) * mss;
+    skblen = TL_MIN(unsent, goal + (quota > goal
+	    ? TL_MIN(quota - goal, goal) : 0));
     if (tp->x->neor) {
 	eor = tcp_eor_clip(tp, seq, &skblen);
     }
     tail = skblen == unsent;
-    if (skblen <= mss) {
-	return 0;		/* tcp_init_tso_segs(): one segment. */
-    }
-    cwnd = tp->cwnd / mss;
-    flight = (tcp_in_flight(tp) + mss - 1) / mss;
-    if (flight >= cwnd || SEQ_LT(tp->snd_una + tp->snd_wnd, seq + mss)) {
-	return 0;		/* tcp_cwnd_test(), tcp_snd_wnd_test(). */
+    if (skblen <= mss || SEQ_LT(tp->snd_una + tp->snd_wnd,
+	    seq + mss)) {
+	/* tcp_init_tso_segs(): one segment; tcp_snd_wnd_test(). */
+	return 0;
     }
     if (tp->ca_state >= CA_RECOVERY || (tp->flags & TF_INRECOVERY)) {
 	return 0;
