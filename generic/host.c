@@ -423,6 +423,7 @@ host_free(
 	free(h->ifaces[i]);
     }
     free(h->rtm);
+    free(h->fo);
     slab_destroy(&h->tcbslab);
     slab_destroy(&h->evslab);
     slab_destroy(&h->twslab);

@@ -82,6 +82,9 @@ struct tl_host {
     int challenge_count;	/* Challenge ACKs sent in it. */
     tl_stats stats;
     tl_rtmetrics *rtm;		/* Route metrics by destination. */
+    struct tl_fo_entry *fo;	/* Fast Open cookies by destination (Linux
+				 * tcp_metrics; tcp_fastopen.c), nfo of them. */
+    int nfo;
     int nrtm;
     tl_tcp_env tcp;		/* What the host gives its TCP (host.c). */
     /* ICMP echo replies for the host's own echo requests (ping), or NULL. */

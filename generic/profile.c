@@ -394,6 +394,19 @@ static const Row rows[] = {
      * the full accept queue cannot take is dropped and the request
      * stays, so the SYN-ACK is sent again; 1: it is answered by a RST
      * and the request goes (tcp_check_req(), embryonic_reset). */
+    /* Fast Open (RFC 7413), client side only: Linux net.ipv4.tcp_fastopen
+     * (include/net/tcp.h TFO_*), default TFO_CLIENT_ENABLE 1 since 3.13
+     * (sysctl-all-fresh-netns: 1). Bit 1: connect() with
+     * TCP_FASTOPEN_CONNECT and sendto(MSG_FASTOPEN) ask for a cookie and
+     * put data in the SYN once one is cached (tcp_fastopen.c
+     * tcp_fastopen_cookie_check(), tcp_output.c tcp_send_syn_data()); bit
+     * 4 (TFO_CLIENT_NO_COOKIE): data in the SYN without a cookie. The
+     * server bits (2, 0x200, 0x400) are accepted and not modelled. Linux
+     * 3.6 had the client behind the sysctl, default 0
+     * (net/ipv4/tcp_fastopen.c: int sysctl_tcp_fastopen;); 4.4BSD and
+     * the standard alone have none. */
+    {{T(tcp_fastopen), 0, 0x7fffffff, "Fast Open bits (Linux TFO_*): 1 = client, 4 = data in the SYN without a cookie; server bits not modelled"},
+	{0, 1, 0, 0}},
     {{T(tcp_abort_on_overflow), 0, 1, "RST a third ACK the full accept queue refuses (0 = drop it, SYN-ACK resent)"},
 	{0, 0, 0, 0}},
     /* A SYN in TIME_WAIT. 4.4BSD tcp_input() (seed 003): only a SYN

@@ -100,6 +100,7 @@ typedef struct tl_tunables {
     int tcp_max_syn_backlog;	/* Linux: without syncookies, a quarter kept */
     int tcp_syncookies;		/* 0 never, 1 on SYN queue overflow, 2 always */
     int tcp_abort_on_overflow;	/* RST a handshake the accept queue refuses */
+    int tcp_fastopen;		/* Linux TFO_* bits: 1 client, 4 no cookie */
     int tw_syn;			/* TWSYN_* */
     int tw_isn_incr;		/* New incarnation's ISN above rcv_nxt (BSD) or snd_nxt (Linux) */
     int quiet_time;		/* ms after a reboot before sending */

@@ -40,6 +40,7 @@ const tl_sockopt_def so_optdefs[] = {
     {"TCP_CONGESTION",	 TL_SOL_TCP,	TL_TCP_CONGESTION,  SOT_STRING, C|L|S},
     {"TCP_CORK",	 TL_SOL_TCP,	TL_TCP_CORK,	    SOT_BOOL,	C|L|S},
     {"TCP_DEFER_ACCEPT", TL_SOL_TCP,	TL_TCP_DEFER_ACCEPT, SOT_INT,	C|L|S},
+    {"TCP_FASTOPEN_CONNECT", TL_SOL_TCP, TL_TCP_FASTOPEN_CONNECT, SOT_BOOL, C|L|S},
     {"TCP_INFO",	 TL_SOL_TCP,	TL_TCP_INFO,	    SOT_INFO,	C|L},
     {"TCP_INQ",		 TL_SOL_TCP,	TL_TCP_INQ,	    SOT_INT,	C|L|S},
     {"TCP_KEEPCNT",	 TL_SOL_TCP,	TL_TCP_KEEPCNT,	    SOT_INT,	C|L|S},
@@ -103,6 +104,64 @@ so_connect(
 	return EINVAL;
     }
     return tcp_connect(h, raddr, rport, o, tpPtr);
+}
+
+/*
+ * so_connect_fastopen --
+ *	sendto() with MSG_FASTOPEN on a socket not connected (Linux
+ *	tcp_sendmsg_fastopen()): connect() and write in one, the data in the
+ *	SYN as Fast Open allows (tcp_fastopen.c). nonblock: take only what
+ *	the SYN carries; nobuf: the buffer could not be read, so the SYN
+ *	goes without data, asking for a cookie. EOPNOTSUPP unless tunable
+ *	tcp_fastopen has the client bit.
+ * Results:
+ *	0 with *nPtr the bytes taken, or an errno.
+ */
+
+int
+so_connect_fastopen(
+    tl_host *h,
+    tl_addr raddr,
+    uint16_t rport,
+    const tl_openopts *o,
+    const uint8_t *data,
+    uint32_t len,
+    int nonblock,
+    int nobuf,
+    uint32_t *nPtr,
+    tl_tcb **tpPtr)
+{
+    tl_openopts def;
+    tl_fosend fo;
+    int err;
+
+    *nPtr = 0;
+    if (o == NULL) {
+	so_opts_init(&def);
+	o = &def;
+    }
+    if (!(h->tun.tcp_fastopen & 1)) {
+	return EOPNOTSUPP;
+    }
+    if (raddr == 0 || rport == 0) {
+	return EINVAL;
+    }
+    fo.data = data;
+    fo.len = len;
+    fo.nonblock = nonblock;
+    fo.nobuf = nobuf;
+    fo.taken = 0;
+    err = tcp_connect_fo(h, raddr, rport, o, &fo, tpPtr);
+    *nPtr = fo.taken;
+    return err;
+}
+
+/* Whether connect() deferred the SYN to the first write (Fast Open). */
+int
+so_deferred(
+    const tl_tcb *tp)
+{
+    return tp->fo_defer;
 }
 
 int
@@ -224,6 +283,13 @@ so_send(
     if (flags & ~(TL_MSG_OOB | TL_MSG_MORE | TL_MSG_EOR)) {
 	return EOPNOTSUPP;
     }
+    if (tp->fo_defer) {
+	/* The first write after a deferred connect() sends the SYN with
+	 * it (Linux tcp_sendmsg_locked(): DEFER_CONNECT). */
+	tl_fosend fo = {data, len, 0, 0, 0};
+
+	return tcp_fastopen_write(tp, &fo);
+    }
     if (flags & TL_MSG_OOB) {
 	return tcp_send_urgent(tp, data, len);
     }
@@ -260,6 +326,19 @@ so_send_nonblock(
     int err;
 
     *nPtr = 0;
+    if (tp->fo_defer) {
+	/* A non-blocking first write after a deferred connect(): what the
+	 * SYN carries, or EINPROGRESS when it carries nothing (Linux
+	 * tcp_sendmsg_locked(): -EINPROGRESS with copied_syn 0). */
+	tl_fosend fo = {data, len, 1, 0, 0};
+
+	err = tcp_fastopen_write(tp, &fo);
+	if (err == 0 && fo.taken == 0) {
+	    err = EINPROGRESS;
+	}
+	*nPtr = fo.taken;
+	return err;
+    }
     if (tp->x->notsent_lowat == 0 || (flags & TL_MSG_OOB) || len == 0
 	    || !TCPS_HAVEESTABLISHED(tp->state)) {
 	err = so_send(tp, data, len, flags);
@@ -543,6 +622,7 @@ Take(
 	}
 	break;
     case TL_TCP_INQ + (TL_SOL_TCP << 8):
+    case TL_TCP_FASTOPEN_CONNECT + (TL_SOL_TCP << 8):
 	/* do_tcp_setsockopt(): 0 or 1, else EINVAL. */
 	if (i < 0 || i > 1) {
 	    return EINVAL;
@@ -634,6 +714,9 @@ OptsSet(
 	o->notsent_lowat = (uint32_t) v->i;
 	break;
     case TL_TCP_INQ + (TL_SOL_TCP << 8): o->recvmsg_inq = b; break;
+    case TL_TCP_FASTOPEN_CONNECT + (TL_SOL_TCP << 8):
+	o->fastopen_connect = b;
+	break;
     case TL_TCP_DEFER_ACCEPT + (TL_SOL_TCP << 8):
 	o->defer_accept = SecsToRetrans(v->i);
 	break;
@@ -738,6 +821,9 @@ OptsGet(
 	i = (int) o->notsent_lowat;
 	break;
     case TL_TCP_INQ + (TL_SOL_TCP << 8): i = o->recvmsg_inq; break;
+    case TL_TCP_FASTOPEN_CONNECT + (TL_SOL_TCP << 8):
+	i = o->fastopen_connect;
+	break;
     case TL_TCP_DEFER_ACCEPT + (TL_SOL_TCP << 8):
 	i = RetransToSecs(o->defer_accept);
 	break;
@@ -773,6 +859,12 @@ so_opts_setsockopt(
     if (err || (err = Take(d, val, len, &v)) != 0) {
 	return err;
     }
+    if (d->optname == TL_TCP_FASTOPEN_CONNECT && d->level == TL_SOL_TCP
+	    && h && !(h->tun.tcp_fastopen & 1)) {
+	/* do_tcp_setsockopt(): only with the client bit of
+	 * net.ipv4.tcp_fastopen. */
+	return EOPNOTSUPP;
+    }
     OptsSet(o, h, d, &v);
     return 0;
 }
@@ -802,6 +894,10 @@ so_listener_setsockopt(
     const void *val,
     uint32_t len)
 {
+    if (level == TL_SOL_TCP && optname == TL_TCP_FASTOPEN_CONNECT) {
+	/* Set only on a closed socket (do_tcp_setsockopt()). */
+	return (l->host->tun.tcp_fastopen & 1) ? EINVAL : EOPNOTSUPP;
+    }
     return so_opts_setsockopt(&l->opts, l->host, level, optname, val, len);
 }
 
@@ -954,6 +1050,9 @@ so_setsockopt(
     case TL_TCP_INQ + (TL_SOL_TCP << 8):
 	tcp_xw(tp)->recvmsg_inq = b;
 	break;
+    case TL_TCP_FASTOPEN_CONNECT + (TL_SOL_TCP << 8):
+	/* do_tcp_setsockopt(): a connection is not TCP_CLOSE. */
+	return (tp->host->tun.tcp_fastopen & 1) ? EINVAL : EOPNOTSUPP;
     case TL_TCP_QUICKACK + (TL_SOL_TCP << 8):
 	/* __tcp_sock_set_quickack(): 1 leaves the delayed-ACK (pingpong)
 	 * mode and sends a delayed ACK now; 0 enters it. */
@@ -1055,6 +1154,9 @@ so_getsockopt(
     case TL_TCP_INQ + (TL_SOL_TCP << 8):
 	i = tp->x->recvmsg_inq;
 	break;
+    case TL_TCP_FASTOPEN_CONNECT + (TL_SOL_TCP << 8):
+	i = tp->fastopen_connect;
+	break;
     case TL_TCP_DEFER_ACCEPT + (TL_SOL_TCP << 8):
 	i = RetransToSecs(tp->x->defer_accept);
 	break;
@@ -1124,6 +1226,9 @@ so_tcp_info(
 	info->tcpi_options |= TL_TCPI_OPT_WSCALE;
 	info->tcpi_snd_wscale = tp->snd_wscale;
 	info->tcpi_rcv_wscale = tp->rcv_wscale;
+    }
+    if (tp->syn_data_acked) {
+	info->tcpi_options |= TL_TCPI_OPT_SYN_DATA;
     }
     info->tcpi_rto = Usec(tp->rto);
     info->tcpi_ato = Usec(tcp_delack_time(tp));

@@ -46,6 +46,7 @@
 #define TL_TCP_CONGESTION	13
 #define TL_TCP_USER_TIMEOUT	18
 #define TL_TCP_NOTSENT_LOWAT	25
+#define TL_TCP_FASTOPEN_CONNECT	30
 #define TL_TCP_INQ		36
 
 /* Flags of so_send and so_recv, and how of so_shutdown (Linux values). */
@@ -53,6 +54,7 @@
 #define TL_MSG_PEEK		0x02
 #define TL_MSG_EOR		0x80
 #define TL_MSG_MORE		0x8000
+#define TL_MSG_FASTOPEN		0x20000000
 #define TL_SHUT_RD		0
 #define TL_SHUT_WR		1
 #define TL_SHUT_RDWR		2
@@ -92,6 +94,7 @@ typedef struct tl_tcp_info {
 #define TL_TCPI_OPT_TIMESTAMPS	1
 #define TL_TCPI_OPT_SACK	2
 #define TL_TCPI_OPT_WSCALE	4
+#define TL_TCPI_OPT_SYN_DATA	32	/* The SYN-ACK acknowledged our SYN's data. */
 
 /* How an option's value is carried. */
 typedef enum {
@@ -123,6 +126,11 @@ const tl_sockopt_def *so_optfind(int level, int optname);
 void		so_opts_init(tl_openopts *o);
 int		so_connect(tl_host *host, tl_addr raddr, uint16_t rport,
 		    const tl_openopts *o, tl_tcb **tpPtr);
+int		so_connect_fastopen(tl_host *host, tl_addr raddr,
+		    uint16_t rport, const tl_openopts *o, const uint8_t *data,
+		    uint32_t len, int nonblock, int nobuf, uint32_t *nPtr,
+		    tl_tcb **tpPtr);
+int		so_deferred(const tl_tcb *tp);
 int		so_listen(tl_host *host, tl_addr laddr, uint16_t lport,
 		    int backlog, const tl_openopts *o, tl_listener **lPtr);
 int		so_listen_app(tl_host *host, uint16_t lport, int backlog,

@@ -329,6 +329,11 @@ Info(
     NUM("segs_in", tp->segs_in);
     NUM("segs_out", tp->segs_out);
     NUM("retrans", tp->retrans);
+    /* Fast Open: connect() deferred the SYN; the data our SYN carried;
+     * whether the SYN-ACK acknowledged all of it (TCPI_OPT_SYN_DATA). */
+    NUM("deferred", so_deferred(tp));
+    NUM("syn_data", tp->syn_data);
+    NUM("syn_data_acked", tp->syn_data_acked);
 #undef NUM
 #undef PUT
     return d;

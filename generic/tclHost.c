@@ -210,9 +210,10 @@ TcplabHostDelete(
 
 enum { V_NONE, V_ONE, V_BOOL };
 enum {
-    O_ACCEPT, O_BACKLOG, O_BIND, O_CHANNEL, O_ISN, O_KEEPALIVE,
-    O_KEEPCNT, O_KEEPIDLE, O_KEEPINTVL, O_LINGER, O_MSS, O_MYADDR,
-    O_NODELAY, O_RCVBUF, O_REUSEADDR, O_SNDBUF, O_SOCKOPT
+    O_ACCEPT, O_BACKLOG, O_BIND, O_CHANNEL, O_DATA, O_FASTOPEN, O_ISN,
+    O_KEEPALIVE, O_KEEPCNT, O_KEEPIDLE, O_KEEPINTVL, O_LINGER, O_MSS,
+    O_MYADDR, O_NODELAY, O_NONBLOCK, O_RCVBUF, O_REUSEADDR, O_SNDBUF,
+    O_SOCKOPT
 };
 static const struct OpenOpt {
     const char *name;
@@ -223,6 +224,8 @@ static const struct OpenOpt {
     {"-backlog",    V_ONE,  1, 0},
     {"-bind",	    V_ONE,  0, 1},
     {"-channel",    V_NONE, 1, 1},
+    {"-data",	    V_ONE,  0, 1},
+    {"-fastopen",   V_BOOL, 0, 1},
     {"-isn",	    V_ONE,  0, 1},
     {"-keepalive",  V_BOOL, 1, 1},
     {"-keepcnt",    V_ONE,  1, 1},
@@ -232,6 +235,7 @@ static const struct OpenOpt {
     {"-mss",	    V_ONE,  1, 1},
     {"-myaddr",	    V_ONE,  1, 1},
     {"-nodelay",    V_BOOL, 1, 1},
+    {"-nonblock",   V_NONE, 0, 1},
     {"-rcvbuf",	    V_ONE,  1, 1},
     {"-reuseaddr",  V_BOOL, 1, 1},
     {"-sndbuf",	    V_ONE,  1, 1},
@@ -250,7 +254,9 @@ OpenOptions(
     tl_openopts *o,
     int *backlogPtr,
     Tcl_Obj **acceptPtr,
-    int *channelPtr)
+    int *channelPtr,
+    Tcl_Obj **dataPtr,
+    int *nonblockPtr)
 {
     Tcl_Size i;
     int idx, b;
@@ -298,6 +304,21 @@ OpenOptions(
 	case O_CHANNEL:
 	    /* Give a Tcl channel (tclChan.c) instead of the handle. */
 	    *channelPtr = 1;
+	    break;
+	case O_DATA:
+	    /* sendto() with MSG_FASTOPEN: these bytes with the connect. */
+	    *dataPtr = objv[i];
+	    break;
+	case O_FASTOPEN:
+	    /* TCP_FASTOPEN_CONNECT. */
+	    if (so_opts_setsockopt(o, hostPtr->host, TL_SOL_TCP,
+		    TL_TCP_FASTOPEN_CONNECT, &b, sizeof(b)) != 0) {
+		return TcplabPosixError(interp, EOPNOTSUPP,
+			"can't set TCP_FASTOPEN_CONNECT");
+	    }
+	    break;
+	case O_NONBLOCK:
+	    *nonblockPtr = 1;
 	    break;
 	case O_ISN:
 	    if (TcplabGetUInt32(interp, objv[i], &o->isn) != TCL_OK) {
@@ -380,6 +401,9 @@ Connect(
     int err, channel = 0;
     tl_tcb *tp;
     ConnObj *connPtr;
+    Tcl_Obj *data = NULL;
+    int nonblock = 0;
+    uint32_t taken;
 
     if (objc < 4) {
 	Tcl_WrongNumArgs(interp, 2, objv, "peer port ?-option value ...?");
@@ -388,10 +412,19 @@ Connect(
     if (TcplabGetPeer(interp, hostPtr->netPtr, objv[2], &raddr) != TCL_OK
 	    || TcplabGetPort(interp, objv[3], &rport) != TCL_OK
 	    || OpenOptions(hostPtr, interp, objc, objv, 4, 0, &o, NULL, NULL,
-		&channel) != TCL_OK) {
+		&channel, &data, &nonblock) != TCL_OK) {
 	return TCL_ERROR;
     }
-    err = so_connect(hostPtr->host, raddr, rport, &o, &tp);
+    if (data) {
+	/* Fast Open (RFC 7413): sendto() with MSG_FASTOPEN. */
+	Tcl_Size n;
+	const unsigned char *b = Tcl_GetByteArrayFromObj(data, &n);
+
+	err = so_connect_fastopen(hostPtr->host, raddr, rport, &o, b,
+		(uint32_t) n, nonblock, 0, &taken, &tp);
+    } else {
+	err = so_connect(hostPtr->host, raddr, rport, &o, &tp);
+    }
     if (err) {
 	return TcplabPosixError(interp, err, "couldn't open socket");
     }
@@ -426,7 +459,7 @@ Listen(
     }
     if (TcplabGetPort(interp, objv[2], &port) != TCL_OK
 	    || OpenOptions(hostPtr, interp, objc, objv, 3, 1, &o, &backlog,
-		&accept, &channel) != TCL_OK) {
+		&accept, &channel, NULL, NULL) != TCL_OK) {
 	return TCL_ERROR;
     }
     err = so_listen(hostPtr->host, o.laddr, port, backlog, &o, &l);
@@ -880,14 +913,14 @@ HostObjCmd(
     Tcl_Obj *const objv[])
 {
     static const char *const subs[] = {
-	"addresses", "connect", "connections", "inject", "isn", "listen",
-	"name", "netstat", "ping", "profile", "qdisc", "route", "sockopt",
-	"stats", "sysctl", NULL
+	"addresses", "connect", "connections", "fastopen", "inject", "isn",
+	"listen", "name", "netstat", "ping", "profile", "qdisc", "route",
+	"sockopt", "stats", "sysctl", NULL
     };
     enum {
-	H_ADDRESSES, H_CONNECT, H_CONNECTIONS, H_INJECT, H_ISN, H_LISTEN,
-	H_NAME, H_NETSTAT, H_PING, H_PROFILE, H_QDISC, H_ROUTE, H_SOCKOPT,
-	H_STATS, H_SYSCTL
+	H_ADDRESSES, H_CONNECT, H_CONNECTIONS, H_FASTOPEN, H_INJECT, H_ISN,
+	H_LISTEN, H_NAME, H_NETSTAT, H_PING, H_PROFILE, H_QDISC, H_ROUTE,
+	H_SOCKOPT, H_STATS, H_SYSCTL
     };
     HostObj *hostPtr = clientData;
     tl_host *h = hostPtr->host;
@@ -932,6 +965,45 @@ HostObjCmd(
 
 		Tcl_ListObjAppendElement(NULL, list, c->name);
 	    }
+	}
+	Tcl_SetObjResult(interp, list);
+	return TCL_OK;
+    }
+    case H_FASTOPEN: {
+	/* The Fast Open cookies and MSSs kept per destination (Linux
+	 * `ip tcp_metrics show`), or "flush" to forget them all (`ip
+	 * tcp_metrics flush all`). */
+	const tl_fo_entry *e;
+	int n;
+	Tcl_Obj *list;
+
+	if (objc > 3 || (objc == 3
+		&& strcmp(Tcl_GetString(objv[2]), "flush") != 0)) {
+	    Tcl_WrongNumArgs(interp, 2, objv, "?flush?");
+	    return TCL_ERROR;
+	}
+	if (objc == 3) {
+	    tcp_fastopen_flush(h);
+	    return TCL_OK;
+	}
+	list = Tcl_NewListObj(0, NULL);
+	e = tcp_fastopen_cache(h, &n);
+	for (i = 0; i < n; i++) {
+	    Tcl_Obj *d = Tcl_NewDictObj();
+	    Tcl_Obj *hex = Tcl_NewObj();
+	    int k;
+
+	    for (k = 0; k < e[i].len; k++) {
+		Tcl_AppendPrintfToObj(hex, "%02x", e[i].cookie[k]);
+	    }
+	    Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("mss", -1),
+		    Tcl_NewIntObj(e[i].mss));
+	    Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("cookie", -1), hex);
+	    Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("exp", -1),
+		    Tcl_NewIntObj(e[i].exp || (e[i].len <= 0
+			&& e[i].try_exp == 1)));
+	    Tcl_ListObjAppendElement(NULL, list, TcplabNewAddr(e[i].raddr));
+	    Tcl_ListObjAppendElement(NULL, list, d);
 	}
 	Tcl_SetObjResult(interp, list);
 	return TCL_OK;

@@ -262,6 +262,9 @@ typedef struct tl_tcbx {
 				 * while embryonic. */
     uint64_t cc_priv[9];	/* The module's own state (Linux
 				 * icsk_ca_priv), zero when it starts. */
+    uint8_t fo_cookie[16];	/* The Fast Open cookie our SYN carries. */
+    uint16_t fo_mss;		/* The MSS taken for SYN data (Linux
+				 * rx_opt.mss_clamp in tcp_send_syn_data()). */
 } tl_tcbx;
 
 struct tl_tcb {
@@ -296,6 +299,21 @@ struct tl_tcb {
 				 * (Linux tcp_push_one()). */
     uint8_t ecn;		/* ECN_* (RFC 3168) */
     uint8_t undo_on;		/* undo_marker is set (Linux undo_marker != 0). */
+    /* Fast Open, client side (RFC 7413; Linux tcp_sock syn_fastopen,
+     * syn_fastopen_exp, syn_data, syn_data_acked, fastopen_connect,
+     * fastopen_req): tcp_fastopen.c. */
+    uint8_t fastopen_connect;	/* TCP_FASTOPEN_CONNECT was set. */
+    uint8_t syn_fastopen;	/* Our SYN carried the option. */
+    uint8_t syn_fastopen_exp;	/* In its experimental form (kind 254). */
+    uint16_t syn_data;		/* Data bytes our SYN carried. */
+    uint8_t syn_data_acked;	/* And the SYN-ACK acknowledged all of it. */
+    uint8_t fo_opt;		/* The SYN to send carries the option, */
+    uint8_t fo_len;		/* with a cookie of this length (0: a request;
+				 * the bytes in tcbx fo_cookie). */
+    uint8_t fo_exp;		/* It goes as kind 254. */
+    uint16_t fo_syn_len;	/* Data bytes the SYN carries (first one only). */
+    uint8_t fo_defer;		/* connect() deferred the SYN (Linux
+				 * DEFER_CONNECT). */
 
     tl_addr laddr, raddr;
     uint16_t lport, rport;
@@ -475,6 +493,7 @@ typedef struct tl_openopts {
     int recvmsg_inq;		/* TCP_INQ. */
     int defer_accept;		/* TCP_DEFER_ACCEPT, in SYN-ACK retransmissions. */
     int pingpong;		/* TCP_QUICKACK 0 was set. */
+    int fastopen_connect;	/* TCP_FASTOPEN_CONNECT. */
     char cc_name[16];		/* TCP_CONGESTION, "" = the host's. */
     int has_isn;
     uint32_t isn;
@@ -625,6 +644,21 @@ uint16_t	tcp_cookie_check(const tl_host *h, tl_addr laddr,
 uint32_t	tcp_cookie_ts(uint32_t now, int wscale_ok, int snd_wscale,
 		    int sack_ok, int ecn_ok);
 
+/* tcp_fastopen.c */
+typedef struct tl_fo_entry {
+    tl_addr raddr;
+    uint16_t mss;		/* The peer's MSS, 0 = none yet. */
+    int8_t len;			/* Cookie length, 0 = none. */
+    uint8_t exp;		/* The cookie came in kind 254. */
+    uint8_t try_exp;		/* 1: request in kind 254 next, 2: back to 34 */
+    uint8_t cookie[16];
+} tl_fo_entry;
+int		tcp_fastopen_connect(tl_tcb *tp, uint32_t size, int nobuf);
+int		tcp_fastopen_synack(tl_tcb *tp, const tl_tcphdr *th);
+const tl_fo_entry *tcp_fastopen_cache(const tl_host *h, int *nPtr);
+void		tcp_fastopen_flush(tl_host *h);
+int		tcp_fastopen_cached(const tl_host *h, tl_addr raddr);
+
 /* tcp_input.c */
 void		tcp_input(tl_host *host, const tl_iphdr *ip,
 		    const uint8_t *seg, uint32_t len);
@@ -728,6 +762,18 @@ size_t		tcp_tw_count(const tl_host *host);
 /* tcp_user.c */
 int		tcp_connect(tl_host *host, tl_addr raddr, uint16_t rport,
 		    const tl_openopts *o, tl_tcb **tpPtr);
+/* The data of a sendto() with MSG_FASTOPEN, or of the first write after a
+ * deferred connect() (tcp_connect_fo(), tcp_fastopen_write()). */
+typedef struct tl_fosend {
+    const uint8_t *data;
+    uint32_t len;
+    int nonblock;		/* Take only what the SYN carries. */
+    int nobuf;			/* The buffer cannot be read (EFAULT). */
+    uint32_t taken;		/* Out: the bytes taken. */
+} tl_fosend;
+int		tcp_connect_fo(tl_host *host, tl_addr raddr, uint16_t rport,
+		    const tl_openopts *o, tl_fosend *fo, tl_tcb **tpPtr);
+int		tcp_fastopen_write(tl_tcb *tp, tl_fosend *fo);
 int		tcp_listen(tl_host *host, tl_addr laddr, uint16_t lport,
 		    int backlog, const tl_openopts *o, const tl_app *app,
 		    tl_listener **lPtr);

@@ -713,6 +713,7 @@ Complete(
 }
 
 static void	Synchronized(tl_tcb *tp, const tl_iphdr *ip, tl_tcphdr *th);
+static int	Fin(tl_tcb *tp);
 
 #define MAX_SYNCOOKIE_AGE_NS	(120 * TL_SEC)
 
@@ -1117,7 +1118,16 @@ SynSent(
     tp->last_rcv = tcp_now(h);
     tp->flags |= TF_ACKNOW;
     if (flags & TH_ACK) {
+	int fo_fail = 0;
+
 	tp->snd_una = th->ack;
+	if (SEQ_GT(th->ack, tp->snd_buf_seq)) {
+	    /* Data of a Fast Open SYN acknowledged. */
+	    uint32_t data = th->ack - tp->snd_buf_seq;
+
+	    ring_drop(&tp->sndbuf, data);
+	    tp->snd_buf_seq += data;
+	}
 	if (SEQ_LT(tp->snd_nxt, tp->snd_una)) {
 	    tp->snd_nxt = tp->snd_una;
 	}
@@ -1133,6 +1143,22 @@ SynSent(
 	tcp_mtup_init(tp);
 	tcp_sndbuf_expand(tp);
 	tcp_keep_arm(tp);
+	if (tp->syn_fastopen || tp->syn_data) {
+	    /* Linux tcp_rcv_synsent_state_process() ->
+	     * tcp_rcv_fastopen_synack(): the cookie and MSS kept; data the
+	     * SYN-ACK does not cover sent again, else the SYN-ACK's own data
+	     * and FIN taken (tcp_fastopen_add_skb()). Elsewhere a SYN-ACK's
+	     * data is dropped. */
+	    fo_fail = tcp_fastopen_synack(tp, th);
+	    if (!fo_fail && th->datalen) {
+		Append(tp, th->data, th->datalen);
+		tp->got_data = 1;
+	    }
+	    if (!fo_fail && (flags & TH_FIN)) {
+		Fin(tp);
+	    }
+	}
+	(void) fo_fail;
 	tcp_notify(tp);
     } else {
 	/* Simultaneous open (book fig. 18-17): SYN_RCVD, and the SYN-ACK

@@ -173,6 +173,31 @@ BuildOptions(
 	    if (ws) {
 		OPT4(TCPOPT_NOP, TCPOPT_WSCALE, 3, tp->host->tun.rcv_wscale);
 	    }
+	    if (tp->fo_opt && !(flags & TH_ACK)) {
+		/* Fast Open (tcp_syn_options(), tcp_options_write()): kind
+		 * 34 and length, or kind 254, length and magic 0xF989; the
+		 * cookie; two NOPs to a 32-bit boundary. Only if it fits
+		 * in the option space left. */
+		size_t len = (tp->fo_exp ? 4u : 2u) + tp->fo_len;
+
+		if (n + ((len + 3) & ~(size_t) 3) <= TCP_MAXOPTLEN) {
+		    o[n] = tp->fo_exp ? TCPOPT_EXP : TCPOPT_FASTOPEN;
+		    o[n + 1] = (uint8_t) len;
+		    if (tp->fo_exp) {
+			o[n + 2] = TCPOPT_FASTOPEN_MAGIC >> 8;
+			o[n + 3] = TCPOPT_FASTOPEN_MAGIC & 255;
+		    }
+		    memcpy(o + n + (tp->fo_exp ? 4 : 2), tp->x->fo_cookie,
+			    tp->fo_len);
+		    n += len;
+		    if ((len & 3) == 2) {
+			o[n++] = TCPOPT_NOP;
+			o[n++] = TCPOPT_NOP;
+		    }
+		    tp->syn_fastopen = 1;
+		    tp->syn_fastopen_exp = tp->fo_exp;
+		}
+	    }
 	} else {
 	    if (ws) {
 		OPT4(TCPOPT_NOP, TCPOPT_WSCALE, 3, tp->host->tun.rcv_wscale);
@@ -247,7 +272,7 @@ Emit(
     tl_host *h = tp->host;
     uint8_t opts[TCP_MAXOPTLEN];
     size_t optlen;
-    uint32_t hl, seglen, win;
+    uint32_t hl, seglen, win, dseq;
     uint8_t *seg;
     void *p;
     tl_tcphdr th;
@@ -286,11 +311,13 @@ Emit(
     hl = TCP_HDRLEN + (uint32_t) ((optlen + 3) & ~(size_t) 3);
     seglen = hl + len;
     seg = h->tcp.ops->seg_alloc(h->tcp.ctx, seglen, &p);
+    /* (Data in a SYN, Fast Open's, begins after the SYN's number.) */
+    dseq = seq + ((flags & TH_SYN) ? 1 : 0);
     if (len && ring_is_gen(&tp->sndbuf) && h->tcp.ops->seg_unwritten) {
 	h->tcp.ops->seg_unwritten(h->tcp.ctx, p, seg + hl, len,
-		tp->sndbuf.gen, tp->sndbuf.gen->off + (seq - tp->snd_buf_seq));
+		tp->sndbuf.gen, tp->sndbuf.gen->off + (dseq - tp->snd_buf_seq));
     } else if (len) {
-	ring_peek(&tp->sndbuf, seq - tp->snd_buf_seq, seg + hl, len);
+	ring_peek(&tp->sndbuf, dseq - tp->snd_buf_seq, seg + hl, len);
     }
     win = (flags & TH_RST) && !TCPS_HAVEESTABLISHED(tp->state) ? 0
 	    : RcvWindow(tp, flags & TH_SYN);
@@ -336,7 +363,8 @@ Emit(
 	tp->wstamp = tcp_now(h);
     }
     refused = h->tcp.ops->seg_send(h->tcp.ctx, p, tp->laddr, tp->raddr,
-	    seglen, len > tp->mss && !(flags & EMIT_WHOLE) ? tp->mss : 0, ecn)
+	    seglen, len > tp->mss && !(flags & (EMIT_WHOLE | TH_SYN))
+	    ? tp->mss : 0, ecn)
 	    && h->tun.resource_probe_interval;
     if (refused) {
 	tp->prr_out -= prr;
@@ -362,11 +390,11 @@ Emit(
 	/* The segment's own PSH, Linux's tcp_push(): it ends what was
 	 * written, or a MSG_EOR record (a send() of its own). */
 	uint32_t n = len;
-	int own = (flags & TH_PUSH) && (seq + len == tp->snd_buf_seq
-		+ tp->sndbuf.len || (tp->x->neor && tcp_eor_clip(tp, seq, &n)
+	int own = (flags & TH_PUSH) && (dseq + len == tp->snd_buf_seq
+		+ tp->sndbuf.len || (tp->x->neor && tcp_eor_clip(tp, dseq, &n)
 		    && n == len));
 
-	tcp_cc_sent(tp, seq, len, own);
+	tcp_cc_sent(tp, dseq, len, own);
     }
     return 0;
 }
@@ -1095,12 +1123,19 @@ Output(
 	int idle = tp->snd_max == tp->snd_una, send = 0, eor = 0;
 
 	flags = 0;
+	if (tp->fo_defer) {
+	    return;		/* connect() deferred the SYN (Fast Open). */
+	}
 	if (state == TCPS_SYN_SENT || state == TCPS_SYN_RECEIVED) {
 	    if (seq == tp->iss) {
-		/* The SYN (RFC 9293 3.10.1) or SYN-ACK. */
+		/* The SYN (RFC 9293 3.10.1) or SYN-ACK; Fast Open's first
+		 * SYN carries data (tcp_send_syn_data()). */
 		flags = TH_SYN | (state == TCPS_SYN_RECEIVED ? TH_ACK : 0);
 		flags |= tcp_ecn_syn_flags(tp, state);
 		send = 1;
+		if (state == TCPS_SYN_SENT && tp->fo_syn_len) {
+		    len = TL_MIN((uint32_t) tp->fo_syn_len, tp->sndbuf.len);
+		}
 	    } else if (state == TCPS_SYN_SENT) {
 		return;
 	    } else {
@@ -1266,7 +1301,7 @@ Output(
 	     * CA_EVENT_TX_START with nothing in flight). */
 	    tp->cc->cwnd_event(tp, CC_EV_TX_START);
 	}
-	if (len) {
+	if (len && !(flags & TH_SYN)) {
 	    flags = RexmitPush(tp, seq, len, (flags & TH_PUSH) != 0)
 		    ? flags | TH_PUSH : flags & ~TH_PUSH;
 	}
@@ -1289,6 +1324,15 @@ Output(
 		tp->host->stats.tcp_retrans++;
 	    }
 	    return;
+	}
+	if ((flags & TH_SYN) && state == TCPS_SYN_SENT) {
+	    /* Later SYNs carry neither the option nor data (Linux:
+	     * fo->cookie.len = -1; the data skb queued after the SYN). */
+	    if (seq == tp->iss && SEQ_GEQ(seq, tp->snd_max)) {
+		tp->syn_data = (uint16_t) len;
+	    }
+	    tp->fo_opt = 0;
+	    tp->fo_syn_len = 0;
 	}
 	GsoContinued(tp, &gso, seq);
 	if ((tp->flags & TF_FORCE) && !tp->host->tun.zwp_empty

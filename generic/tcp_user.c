@@ -137,6 +137,74 @@ tcp_connect(
     const tl_openopts *o,
     tl_tcb **tpPtr)
 {
+    return tcp_connect_fo(h, raddr, rport, o, NULL, tpPtr);
+}
+
+/*
+ * tcp_fastopen_send --
+ *	The first data of a Fast Open connection whose SYN has not gone yet
+ *	(sendto() with MSG_FASTOPEN, or a write after a deferred connect():
+ *	Linux tcp_sendmsg_fastopen() -> tcp_connect() -> tcp_send_syn_data()):
+ *	the SYN goes with what Fast Open lets it carry. A blocking write
+ *	(fo->nonblock 0) queues the rest too, sent once the connection is
+ *	established (Linux waits in inet_wait_for_connect(), then copies
+ *	it); a non-blocking one takes only what the SYN carries.
+ */
+
+static int
+FastopenSend(
+    tl_tcb *tp,
+    tl_fosend *fo)
+{
+    int space = tcp_fastopen_connect(tp, fo->len, fo->nobuf);
+    uint32_t n = fo->nonblock || fo->nobuf ? (uint32_t) space : fo->len;
+    int err = 0;
+
+    tp->fo_defer = 0;
+    fo->taken = 0;
+    if (n) {
+	err = tcp_send(tp, fo->data, n);
+	if (err == 0) {
+	    fo->taken = n;
+	}
+    } else {
+	tcp_output(tp);
+    }
+    return err;
+}
+
+/* The first write on a connection connect() deferred (TCP_FASTOPEN_CONNECT
+ * with a cookie cached). */
+int
+tcp_fastopen_write(
+    tl_tcb *tp,
+    tl_fosend *fo)
+{
+    if (!tp->fo_defer) {
+	return EALREADY;
+    }
+    return FastopenSend(tp, fo);
+}
+
+/*
+ * tcp_connect_fo --
+ *	tcp_connect(), with Fast Open (tunable tcp_fastopen, bit 1): fo
+ *	non-NULL is sendto() with MSG_FASTOPEN, its data going with the SYN
+ *	as FastopenSend() says; else TCP_FASTOPEN_CONNECT (o->fastopen_connect)
+ *	with a cookie cached defers the SYN to the first write (Linux
+ *	tcp_fastopen_defer_connect(): connect() returns 0 at once, the
+ *	socket in SYN_SENT), and without one sends a SYN asking for a cookie.
+ */
+
+int
+tcp_connect_fo(
+    tl_host *h,
+    tl_addr raddr,
+    uint16_t rport,
+    const tl_openopts *o,
+    tl_fosend *fo,
+    tl_tcb **tpPtr)
+{
     tl_tcb *tp;
     tl_addr laddr;
     uint16_t lport = o->lport;
@@ -211,10 +279,23 @@ tcp_connect(
     tcp_mss_set(tp, 0);
     tcp_rcv_clamp(tp, tp->mss_offer);
     tcp_set_state(tp, TCPS_SYN_SENT);
+    tp->fastopen_connect = (uint8_t) (o->fastopen_connect != 0);
+    *tpPtr = tp;
+    if (fo == NULL && o->fastopen_connect
+	    && (h->tun.tcp_fastopen & 1) && tcp_fastopen_cached(h, raddr)) {
+	/* No SYN, no timer, until the first write. */
+	tp->fo_defer = 1;
+	return 0;
+    }
     if (h->tun.conn_timeout) {
 	tcp_timer_set(tp, TT_CONN, tcp_ms(h->tun.conn_timeout));
     }
-    *tpPtr = tp;
+    if (fo) {
+	return FastopenSend(tp, fo);
+    }
+    if (o->fastopen_connect && (h->tun.tcp_fastopen & 1)) {
+	tcp_fastopen_connect(tp, 0, 0);
+    }
     tcp_output(tp);
     return 0;
 }

@@ -218,6 +218,26 @@ tcp_opts_parse(
 		o->nsack = k;
 	    }
 	    break;
+	case TCPOPT_FASTOPEN:
+	case TCPOPT_EXP: {
+	    /* Linux tcp_parse_options(), tcp_parse_fastopen_option(). */
+	    int exp = kind == TCPOPT_EXP, clen = olen - (exp ? 4 : 2);
+
+	    if ((exp && (olen < 4 || get16(p + i + 2) != TCPOPT_FASTOPEN_MAGIC))
+		    || (clen & 1)) {
+		break;
+	    }
+	    o->has_fo = 1;
+	    o->fo_exp = (unsigned) exp;
+	    if (clen >= TCP_FASTOPEN_COOKIE_MIN
+		    && clen <= TCP_FASTOPEN_COOKIE_MAX) {
+		memcpy(o->fo_cookie, p + i + (exp ? 4 : 2), (size_t) clen);
+		o->fo_len = (int8_t) clen;
+	    } else {
+		o->fo_len = (int8_t) (clen == 0 ? 0 : -1);
+	    }
+	    break;
+	}
 	default:
 	    break;
 	}

@@ -67,6 +67,11 @@ unwritten_fill(
 #define TCPOPT_SACK_PERM 4
 #define TCPOPT_SACK	5
 #define TCPOPT_TS	8
+#define TCPOPT_FASTOPEN	34	/* RFC 7413 4.1.1 */
+#define TCPOPT_EXP	254	/* RFC 6994 experimental, */
+#define TCPOPT_FASTOPEN_MAGIC 0xF989	/* with Fast Open's ExID. */
+#define TCP_FASTOPEN_COOKIE_MIN 4	/* RFC 7413 4.1.1 */
+#define TCP_FASTOPEN_COOKIE_MAX 16
 
 /* Why a header was refused; each has a counter on the receiving host. */
 typedef enum {
@@ -108,6 +113,13 @@ typedef struct tl_tcpopts {
     uint32_t tsval, tsecr;
     int nsack;			/* SACK blocks. */
     uint32_t sack[4][2];
+    /* Fast Open (kind 34, or 254 with magic 0xF989), as Linux
+     * tcp_parse_fastopen_option() takes it: the last one counts; fo_len
+     * is -1 for a cookie of a length RFC 7413 refuses (2 to 3 or over 16
+     * bytes), 0 for a request; an odd length is ignored. */
+    unsigned has_fo:1, fo_exp:1;
+    int8_t fo_len;
+    uint8_t fo_cookie[TCP_FASTOPEN_COOKIE_MAX];
 } tl_tcpopts;
 
 typedef struct tl_tcphdr {
