@@ -102,6 +102,7 @@ namespace eval ::tcplab::packetdrill {
 	net.ipv4.tcp_probe_threshold tcp_probe_threshold
 	net.ipv4.tcp_probe_interval tcp_probe_interval
 	net.ipv4.tcp_mtu_probe_floor tcp_mtu_probe_floor
+	net.ipv4.tcp_fastopen tcp_fastopen
     }
 }
 
@@ -882,18 +883,25 @@ proc ::tcplab::packetdrill::RunScript {file script opts result} {
     set R(cfg) $cfg
     set R(defines) [dict merge [dict get $script defines] [dict get $opts -define]]
     if {!$R(kernel)} {
-	# Fast Open: the kernel's option bytes are sent and compared with
-	# -kernel; a simulated host does not model the option.
+	# Fast Open: a simulated host models the client's side (the option
+	# on its SYN, a cookie on the SYN-ACK it gets); a SYN bringing the
+	# option to the host, or a SYN-ACK carrying it from the host, is
+	# the server's side, not modelled.
 	foreach ev [dict get $script events] {
 	    if {[dict get $ev type] ne "packet"} continue
 	    set o [dict get $ev packet options]
 	    if {$o eq "..."} continue
+	    set fl [dict get $ev packet flags]
+	    set dir [dict get $ev packet dir]
+	    if {[string first S $fl] < 0 || ($dir eq "<") != ([string first . $fl] < 0)} {
+		continue
+	    }
 	    foreach k {fo foexp} w {FO FOEXP} name {{Fast Open}
 		    {Fast Open (experimental)}} {
 		if {[lsearch -index 0 $o $k] >= 0} {
 		    return [dict merge $result [dict create result error \
 			    line [dict get $ev line] message "the $name\
-			    option ($w) is not modelled"]]
+			    option ($w) on the server's side is not modelled"]]
 		}
 	    }
 	}
@@ -1757,6 +1765,11 @@ proc ::tcplab::packetdrill::RunCommand {line cmd} {
 # Other ip commands change nothing modelled.
 proc ::tcplab::packetdrill::IpCommand {line words} {
     variable R
+    if {[lindex $words 0] eq "tcp_metrics" && [lindex $words 1] eq "flush"} {
+	# The Fast Open cookies (and MSSs) Linux keeps in tcp_metrics.
+	$R(sut) fastopen flush
+	return
+    }
     if {[lindex $words 0] ni {route r ro rou rout}
 	    || [lindex $words 1] ni {add change replace chg}} {
 	return
@@ -2202,6 +2215,7 @@ proc ::tcplab::packetdrill::SockOpts {fd} {
 	    TCP_KEEPINTVL {lappend o -keepintvl $v}
 	    TCP_KEEPCNT {lappend o -keepcnt $v}
 	    TCP_MAXSEG {lappend o -mss $v}
+	    TCP_FASTOPEN_CONNECT {if {$v} {lappend o -fastopen 1}}
 	    SO_RCVBUF {
 		# sk_setsockopt() keeps 2 v bytes; a profile that counts
 		# buffer memory (rcv_scaling_ratio) takes v as the window of
@@ -2287,10 +2301,17 @@ proc ::tcplab::packetdrill::Sys_connect {sc args stv} {
 	    return [list done -1 [ErrnoNum [lindex [dict get $eo -errorcode] 1]]]
 	}
 	FdSet $fd conn $c
+	if {[dict get [$c info] deferred]} {
+	    # TCP_FASTOPEN_CONNECT with a cookie cached: no SYN until the
+	    # first write (Linux DEFER_CONNECT).
+	    return [list done 0]
+	}
 	if {[dict get $s nonblock]} {return [list done -1 115]}
 	dict set st started 1
     } elseif {![dict exists $st started]} {
-	# connect on a socket already connecting or connected.
+	# connect on a socket already connecting or connected; a deferred
+	# one is taken as connected (__inet_stream_connect()).
+	if {[dict get [$c info] deferred]} {return [list done -1 106]}
 	set state [$c state]
 	if {$state eq "ESTABLISHED"} {return [list done -1 106]}
 	if {$state eq "SYN_SENT"} {return [list done -1 114]}
@@ -2304,6 +2325,7 @@ proc ::tcplab::packetdrill::Sys_connect {sc args stv} {
     }
     set e [ConnErrno $c]
     if {$e} {return [list done -1 $e]}
+    FdSet $fd connected 1
     list done 0
 }
 
@@ -2451,16 +2473,23 @@ proc ::tcplab::packetdrill::MsgLen {msg} {
     return 0
 }
 
-proc ::tcplab::packetdrill::WriteCommon {fd n flags} {
+proc ::tcplab::packetdrill::WriteCommon {fd n flags {stname ""} {addr ...} {null 0}} {
     variable R
+    if {$stname ne ""} {
+	upvar 1 $stname stv
+    } else {
+	set stv [dict create]
+    }
     # MSG_DONTWAIT and MSG_NOSIGNAL are all tcplab models of send flags;
     # MSG_ZEROCOPY sends the same bytes (tcp_sendmsg_locked() ignores it
     # without SO_ZEROCOPY, and with it only the copy and the completion
     # on the error queue differ).
-    # MSG_MORE and MSG_EOR go to the socket layer (send -more, -eor).
-    if {$flags ne "..." && ($flags & ~(64 | 16384 | 67108864 | 32768 | 128))} {
+    # MSG_MORE and MSG_EOR go to the socket layer (send -more, -eor);
+    # MSG_FASTOPEN connects first (FastopenWrite).
+    if {$flags ne "..." && ($flags & ~(64 | 16384 | 67108864 | 32768 | 128
+	    | 536870912))} {
 	set names {}
-	foreach {nm v} {MSG_OOB 1 MSG_FASTOPEN 536870912} {
+	foreach {nm v} {MSG_OOB 1} {
 	    if {$flags & $v} {lappend names $nm}
 	}
 	if {![llength $names]} {set names [format 0x%x $flags]}
@@ -2469,6 +2498,15 @@ proc ::tcplab::packetdrill::WriteCommon {fd n flags} {
     if {$flags ne "..." && ($flags & 64)} {set dontwait 1}
     set s [Fd $fd]
     set c [dict get $s conn]
+    set fo [expr {$flags ne "..." && ($flags & 536870912)}]
+    if {$fo || [dict exists $stv fo]
+	    || ($c ne "" && [dict get [$c info] deferred])} {
+	set r [FastopenWrite $fd $n [expr {[dict get $s nonblock]
+	    || [info exists dontwait]}] stv $addr $null]
+	if {$r ne ""} {return $r}
+	set s [Fd $fd]
+	set c [dict get $s conn]
+    }
     if {$c eq ""} {return [list done -1 32]}
     set e [ConnErrno $c]
     if {$e} {
@@ -2504,23 +2542,93 @@ proc ::tcplab::packetdrill::WriteCommon {fd n flags} {
     list done $n
 }
 
+# A write that opens the connection with Fast Open (RFC 7413): sendto()
+# or sendmsg() with MSG_FASTOPEN, or the first write after a deferred
+# connect() (Linux tcp_sendmsg_locked() -> tcp_sendmsg_fastopen()). A
+# non-blocking one returns what the SYN carried, or EINPROGRESS when it
+# carried nothing; a blocking one returns once the connection is
+# established (or failed), all of it taken. MSG_FASTOPEN on a connection
+# already open: EALREADY while connecting without blocking (a blocking
+# one waits, then writes), EISCONN after a connect() that returned 0, else
+# a plain write. A NULL buffer: the SYN goes without data (copying fails,
+# tcp_send_syn_data() falls back to a cookie request). Returns "" for a
+# plain write.
+proc ::tcplab::packetdrill::FastopenWrite {fd n nonblock st addr null} {
+    variable R
+    upvar 1 $st stv
+    set s [Fd $fd]
+    set c [dict get $s conn]
+    if {[dict exists $stv fo]} {
+	# A blocking call, again when the connection is no longer
+	# connecting.
+	set e [ConnErrno $c]
+	if {$e} {return [list done -1 $e]}
+	return [list done $n]
+    }
+    set data [expr {$null ? "" : [binary format x$n]}]
+    if {$c eq ""} {
+	if {!([$R(sut) sysctl tcp_fastopen] & 1) || $addr == 0} {
+	    # No client bit, or an AF_UNSPEC address.
+	    return [list done -1 95]
+	}
+	set o [SockOpts $fd]
+	if {[dict get $s port] ne ""} {lappend o -bind [dict get $s port]}
+	if {$nonblock} {lappend o -nonblock}
+	if {[catch {$R(sut) connect [dict get $R(cfg) remote_ip] \
+		[dict get $R(cfg) connect_port] {*}$o -data $data} c eo]} {
+	    return [list done -1 [ErrnoNum [lindex [dict get $eo -errorcode] 1]]]
+	}
+	FdSet $fd conn $c
+	set R(infofd) $fd
+	set took [dict get [$c info] syn_data]
+    } elseif {[dict get [$c info] deferred]} {
+	set R(infofd) $fd
+	if {[catch {$c send {*}[expr {$nonblock ? "-nonblock" : ""}] $data} \
+		took eo]} {
+	    return [list done -1 [ErrnoNum [lindex [dict get $eo -errorcode] 1]]]
+	}
+	if {!$nonblock} {set took $n}
+    } elseif {[$c state] in {SYN_SENT SYN_RCVD}} {
+	if {$nonblock} {return [list done -1 114]}
+	return ""
+    } elseif {[dict exists $s connected]} {
+	return [list done -1 106]
+    } else {
+	return ""
+    }
+    if {$null} {
+	return [list done -1 [expr {$nonblock ? 115 : 14}]]
+    }
+    if {$nonblock} {
+	return [expr {$took > 0 ? [list done $took] : [list done -1 115]}]
+    }
+    if {[$c state] in {SYN_SENT SYN_RCVD}} {
+	dict set stv fo 1
+	return [list block "\[$c state\] ni {SYN_SENT SYN_RCVD}"]
+    }
+    set e [ConnErrno $c]
+    if {$e} {return [list done -1 $e]}
+    list done $n
+}
+
 proc ::tcplab::packetdrill::Sys_write {sc args stv} {
     upvar 1 $stv st
     lassign $args fd buf n
     CheckFd $fd
-    WriteCommon $fd $n 0
+    WriteCommon $fd $n 0 st
 }
 proc ::tcplab::packetdrill::Sys_send {sc args stv} {
     upvar 1 $stv st
     lassign $args fd buf n flags
     CheckFd $fd
-    WriteCommon $fd $n $flags
+    WriteCommon $fd $n $flags st
 }
 proc ::tcplab::packetdrill::Sys_sendto {sc args stv} {
     upvar 1 $stv st
-    lassign $args fd buf n flags
+    lassign $args fd buf n flags addr
     CheckFd $fd
-    WriteCommon $fd $n $flags
+    set null [expr {[lindex [dict get $sc args] 1] eq {word NULL}}]
+    WriteCommon $fd $n $flags st $addr $null
 }
 proc ::tcplab::packetdrill::Sys_writev {sc args stv} {
     upvar 1 $stv st
@@ -2533,7 +2641,7 @@ proc ::tcplab::packetdrill::Sys_sendmsg {sc args stv} {
     lassign $args fd msg flags
     CheckFd $fd
     if {$flags eq "..."} {set flags 0}
-    WriteCommon $fd [MsgLen $msg] $flags
+    WriteCommon $fd [MsgLen $msg] $flags st
 }
 
 proc ::tcplab::packetdrill::Sys_close {sc args stv} {
@@ -2695,6 +2803,16 @@ proc ::tcplab::packetdrill::Sys_setsockopt {sc args stv} {
 	    set R(iptos) [expr {$v & 0xff}]
 	    return [list done 0]
 	}
+	TCP_FASTOPEN_CONNECT {
+	    # do_tcp_setsockopt(): 0 or 1; only with the client bit of
+	    # net.ipv4.tcp_fastopen.
+	    if {$v < 0 || $v > 1} {return [list done -1 22]}
+	    if {!([$R(sut) sysctl tcp_fastopen] & 1)} {return [list done -1 95]}
+	    set o [dict get $s opts]
+	    dict set o $name $v
+	    FdSet $fd opts $o
+	    return [list done 0]
+	}
 	SO_REUSEADDR - SO_REUSEPORT - TCP_NODELAY - SO_KEEPALIVE - TCP_KEEPIDLE -
 	TCP_KEEPINTVL - TCP_KEEPCNT - TCP_MAXSEG - SO_RCVBUF - SO_SNDBUF -
 	SO_LINGER {
@@ -2837,6 +2955,11 @@ proc ::tcplab::packetdrill::Revents {fd events} {
     if {[llength [$c error]]} {set rev [expr {$rev | 8}]}
     if {$st eq "CLOSED"} {set rev [expr {$rev | 16 | 1 | 64}]}
     if {$st in {ESTABLISHED CLOSE_WAIT} && ![dict get $s shutwr]} {
+	set rev [expr {$rev | 4 | 256}]
+    }
+    if {$st eq "SYN_SENT" && [dict get [$c info] deferred]} {
+	# tcp_poll(): a deferred Fast Open connect() is writable, so that
+	# the write that sends the SYN with data comes.
 	set rev [expr {$rev | 4 | 256}]
     }
     expr {$rev & ($events | 8 | 16)}
