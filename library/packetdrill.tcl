@@ -939,6 +939,7 @@ proc ::tcplab::packetdrill::RunScript {file script opts result} {
 	set R(socks) {}
 	set R(sut_sock) ""
 	set R(listening) 0
+	set R(connecting) 0
 	set R(infofd) {}
 	set R(nextport) 48000
 	set R(pending) {}
@@ -1507,17 +1508,25 @@ proc ::tcplab::packetdrill::Sniff {ev p} {
 
 proc ::tcplab::packetdrill::FindSock {r} {
     variable R
+    set fl [FlagSet [dict get $r flags]]
+    set syn [expr {[string first S $fl] >= 0 && [string first A $fl] < 0}]
     set i 0
     foreach s $R(socks) {
 	if {[dict get $s lport] == [dict get $r sport]
 		&& [dict get $s rport] == [dict get $r dport]} {
+	    # After a connect() (or sendto() with MSG_FASTOPEN) the socket
+	    # under test is the connecting one: packetdrill's
+	    # run_syscall_connect() makes it so, and sniffing passes over
+	    # segments of the sockets before it (find_socket_for_live_packet()
+	    # looks at the socket under test alone).
+	    if {$R(connecting) && !$syn} {return ""}
 	    return $i
 	}
 	incr i
     }
-    set fl [FlagSet [dict get $r flags]]
-    if {[string first S $fl] >= 0 && [string first A $fl] < 0} {
+    if {$syn} {
 	# A SYN from a connect() call (ECE and CWR may be on it).
+	set R(connecting) 0
 	set id [SockNew [dict get $r sport] [dict get $r dport]]
 	SockSet $id state active
 	return $id
@@ -2301,6 +2310,7 @@ proc ::tcplab::packetdrill::Sys_connect {sc args stv} {
 	    return [list done -1 [ErrnoNum [lindex [dict get $eo -errorcode] 1]]]
 	}
 	FdSet $fd conn $c
+	set R(connecting) 1
 	if {[dict get [$c info] deferred]} {
 	    # TCP_FASTOPEN_CONNECT with a cookie cached: no SYN until the
 	    # first write (Linux DEFER_CONNECT).
@@ -2580,6 +2590,7 @@ proc ::tcplab::packetdrill::FastopenWrite {fd n nonblock st addr null} {
 	}
 	FdSet $fd conn $c
 	set R(infofd) $fd
+	set R(connecting) 1
 	set took [dict get [$c info] syn_data]
     } elseif {[dict get [$c info] deferred]} {
 	set R(infofd) $fd
@@ -3592,6 +3603,7 @@ proc ::tcplab::packetdrill::KLine {sc cargs} {
 	accept - accept4 {return "accept [LiveFd $a0]"}
 	connect {
 	    set R(infofd) $a0
+	    set R(connecting) 1
 	    return "connect [LiveFd $a0] [dict get $R(cfg) remote_ip] [dict get $R(cfg) connect_port]"
 	}
 	read {return "recv [LiveFd $a0] $a2 0"}
@@ -3604,6 +3616,11 @@ proc ::tcplab::packetdrill::KLine {sc cargs} {
 	    # A NULL buffer is passed on as NULL (the kernel's EFAULT); the
 	    # address "..." is the remote end, as packetdrill fills it in.
 	    set null [expr {[lindex $raw 1] eq {word NULL}}]
+	    if {$a3 ne "..." && ($a3 & 536870912)} {
+		# MSG_FASTOPEN connects: tcp_info is this socket's.
+		set R(infofd) $a0
+		set R(connecting) 1
+	    }
 	    set addr -
 	    if {$a4 eq "..."} {
 		set addr "[dict get $R(cfg) remote_ip] [dict get $R(cfg) connect_port]"
@@ -3639,7 +3656,13 @@ proc ::tcplab::packetdrill::KLine {sc cargs} {
 		    [expr {[lindex $cargs 5] eq "..." ? 0 : [lindex $cargs 5]}]"
 	}
 	writev {return "send [LiveFd $a0] [IovLen $a1] 0"}
-	sendmsg {return "send [LiveFd $a0] [MsgLen $a1] [expr {$a2 eq "..." ? 0 : $a2}]"}
+	sendmsg {
+	    if {$a2 ne "..." && ($a2 & 536870912)} {
+		set R(infofd) $a0
+		set R(connecting) 1
+	    }
+	    return "send [LiveFd $a0] [MsgLen $a1] [expr {$a2 eq "..." ? 0 : $a2}]"
+	}
 	close {return "close [LiveFd $a0]"}
 	shutdown {return "shutdown [LiveFd $a0] $a1"}
 	fcntl {return "fcntl [LiveFd $a0] $a1 [expr {$a2 eq "" || $a2 eq "..." ? 0 : $a2}]"}
