@@ -390,9 +390,12 @@ Emit(
 	/* The segment's own PSH, Linux's tcp_push(): it ends what was
 	 * written, or a MSG_EOR record (a send() of its own). */
 	uint32_t n = len;
-	int own = (flags & TH_PUSH) && (dseq + len == tp->snd_buf_seq
-		+ tp->sndbuf.len || (tp->x->neor && tcp_eor_clip(tp, dseq, &n)
-		    && n == len));
+	/* (A SYN's data is a skb of its own marked PSH, Linux
+	 * tcp_send_syn_data(): sent again, it carries PSH.) */
+	int own = (flags & TH_SYN) || ((flags & TH_PUSH)
+		&& (dseq + len == tp->snd_buf_seq + tp->sndbuf.len
+		    || (tp->x->neor && tcp_eor_clip(tp, dseq, &n)
+			&& n == len)));
 
 	tcp_cc_sent(tp, dseq, len, own);
     }
