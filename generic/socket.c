@@ -21,6 +21,7 @@
 #define MAX_TCP_KEEPIDLE	32767
 #define MAX_TCP_KEEPINTVL	32767
 #define MAX_TCP_KEEPCNT		127
+#define MAX_TCP_SYNCNT		127
 #define TCP_MSS_DEFAULT		536
 #define TCP_INFINITE_SSTHRESH	0x7fffffff
 /* tcplab's socket buffer limits (as -rcvbuf and -sndbuf). */
@@ -50,6 +51,7 @@ const tl_sockopt_def so_optdefs[] = {
     {"TCP_NODELAY",	 TL_SOL_TCP,	TL_TCP_NODELAY,	    SOT_BOOL,	C|L|S},
     {"TCP_NOTSENT_LOWAT", TL_SOL_TCP,	TL_TCP_NOTSENT_LOWAT, SOT_INT,	C|L|S},
     {"TCP_QUICKACK",	 TL_SOL_TCP,	TL_TCP_QUICKACK,    SOT_BOOL,	C|L|S},
+    {"TCP_SYNCNT",	 TL_SOL_TCP,	TL_TCP_SYNCNT,	    SOT_INT,	C|L|S},
     {"TCP_USER_TIMEOUT", TL_SOL_TCP,	TL_TCP_USER_TIMEOUT, SOT_INT,	C|L|S},
     {NULL, 0, 0, SOT_INT, 0}
 };
@@ -616,6 +618,12 @@ Take(
 	    return EINVAL;
 	}
 	break;
+    case TL_TCP_SYNCNT + (TL_SOL_TCP << 8):
+	/* tcp_sock_set_syncnt(): 1 to MAX_TCP_SYNCNT. */
+	if (i < 1 || i > MAX_TCP_SYNCNT) {
+	    return EINVAL;
+	}
+	break;
     case TL_TCP_USER_TIMEOUT + (TL_SOL_TCP << 8):
 	if (i < 0) {
 	    return EINVAL;
@@ -707,6 +715,7 @@ OptsSet(
     case TL_TCP_KEEPIDLE + (TL_SOL_TCP << 8): o->keepidle = v->i; break;
     case TL_TCP_KEEPINTVL + (TL_SOL_TCP << 8): o->keepintvl = v->i; break;
     case TL_TCP_KEEPCNT + (TL_SOL_TCP << 8): o->keepcnt = v->i; break;
+    case TL_TCP_SYNCNT + (TL_SOL_TCP << 8): o->syn_retries = v->i; break;
     case TL_TCP_USER_TIMEOUT + (TL_SOL_TCP << 8):
 	o->user_timeout = (uint32_t) v->i;
 	break;
@@ -815,6 +824,9 @@ OptsGet(
 	break;
     case TL_TCP_KEEPCNT + (TL_SOL_TCP << 8):
 	i = o->keepcnt ? o->keepcnt : t ? t->tcp_keepalive_probes : 0;
+	break;
+    case TL_TCP_SYNCNT + (TL_SOL_TCP << 8):
+	i = o->syn_retries ? o->syn_retries : t ? t->tcp_syn_retries : 0;
 	break;
     case TL_TCP_USER_TIMEOUT + (TL_SOL_TCP << 8): i = (int) o->user_timeout; break;
     case TL_TCP_NOTSENT_LOWAT + (TL_SOL_TCP << 8):
@@ -1038,6 +1050,14 @@ so_setsockopt(
     case TL_TCP_KEEPCNT + (TL_SOL_TCP << 8):
 	tcp_xw(tp)->keepcnt = v.i;
 	break;
+    case TL_TCP_SYNCNT + (TL_SOL_TCP << 8):
+	/* icsk_syn_retries; a SYN already sent counts from the TCB's
+	 * creation, when connect() sent it. */
+	if (tp->x->syn_retries == 0 && tp->snd_max != tp->iss) {
+	    tcp_xw(tp)->syn_time = tp->created;
+	}
+	tcp_xw(tp)->syn_retries = (uint8_t) v.i;
+	break;
     case TL_TCP_USER_TIMEOUT + (TL_SOL_TCP << 8):
 	tcp_xw(tp)->user_timeout = (uint32_t) v.i;
 	break;
@@ -1141,6 +1161,9 @@ so_getsockopt(
 	break;
     case TL_TCP_KEEPCNT + (TL_SOL_TCP << 8):
 	i = tp->x->keepcnt ? tp->x->keepcnt : t->tcp_keepalive_probes;
+	break;
+    case TL_TCP_SYNCNT + (TL_SOL_TCP << 8):
+	i = tp->x->syn_retries ? tp->x->syn_retries : t->tcp_syn_retries;
 	break;
     case TL_TCP_USER_TIMEOUT + (TL_SOL_TCP << 8):
 	i = (int) tp->x->user_timeout;

@@ -40,6 +40,7 @@
 #define TL_TCP_KEEPIDLE		4
 #define TL_TCP_KEEPINTVL	5
 #define TL_TCP_KEEPCNT		6
+#define TL_TCP_SYNCNT		7
 #define TL_TCP_DEFER_ACCEPT	9
 #define TL_TCP_INFO		11
 #define TL_TCP_QUICKACK		12

@@ -263,6 +263,9 @@ typedef struct tl_tcbx {
     uint64_t cc_priv[9];	/* The module's own state (Linux
 				 * icsk_ca_priv), zero when it starts. */
     uint8_t fo_cookie[16];	/* The Fast Open cookie our SYN carries. */
+    uint8_t syn_retries;	/* TCP_SYNCNT, 0 = the tunable. */
+    tl_time syn_time;		/* When the first SYN left (with syn_retries:
+				 * Linux retrans_stamp). */
     uint16_t fo_mss;		/* The MSS taken for SYN data (Linux
 				 * rx_opt.mss_clamp in tcp_send_syn_data()). */
 } tl_tcbx;
@@ -494,6 +497,7 @@ typedef struct tl_openopts {
     int defer_accept;		/* TCP_DEFER_ACCEPT, in SYN-ACK retransmissions. */
     int pingpong;		/* TCP_QUICKACK 0 was set. */
     int fastopen_connect;	/* TCP_FASTOPEN_CONNECT. */
+    int syn_retries;		/* TCP_SYNCNT, 0 = the tunable. */
     char cc_name[16];		/* TCP_CONGESTION, "" = the host's. */
     int has_isn;
     uint32_t isn;

@@ -1333,6 +1333,9 @@ Output(
 	     * fo->cookie.len = -1; the data skb queued after the SYN). */
 	    if (seq == tp->iss && SEQ_GEQ(seq, tp->snd_max)) {
 		tp->syn_data = (uint16_t) len;
+		if (tp->x->syn_retries) {
+		    tcp_xw(tp)->syn_time = tcp_now(h);
+		}
 	    }
 	    tp->fo_opt = 0;
 	    tp->fo_syn_len = 0;

@@ -424,7 +424,9 @@ RetryLimit(
 
     switch (tp->state) {
     case TCPS_SYN_SENT:
-	return t->tcp_syn_retries + t->tcp_syn_linear_timeouts;
+	/* TCP_SYNCNT, else the tunable (tcp_write_timeout()). */
+	return (tp->x->syn_retries ? tp->x->syn_retries : t->tcp_syn_retries)
+		+ t->tcp_syn_linear_timeouts;
     case TCPS_SYN_RECEIVED:
 	if ((tp->flags & TF_DEFER_ACKED) && tp->x->listener
 		&& tp->x->listener->opts.defer_accept
@@ -557,6 +559,16 @@ RexmtTimer(
 		>= ModelTimeout(tp, limit, base);
     } else {
 	expired = tp->rxtshift > limit;
+	if (t->retries_by_time && tp->state == TCPS_SYN_SENT
+		&& tp->x->syn_retries && !expired) {
+	    /* Linux tcp_write_timeout(): also when the time since the first
+	     * SYN reaches what TCP_SYNCNT's retries would take with
+	     * doubling from the initial RTO (retransmits_timed_out()). */
+	    tl_time base = tcp_ms(t->rto_initial);
+
+	    expired = tp->rxtshift > 1 && tcp_now(tp->host) - tp->x->syn_time
+		    >= ModelTimeout(tp, tp->x->syn_retries, base) + base;
+	}
     }
     if (tp->x->user_timeout && TCPS_HAVEESTABLISHED(tp->state)) {
 	/* TCP_USER_TIMEOUT: data unacknowledged that long gives up (RFC

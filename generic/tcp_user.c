@@ -58,7 +58,8 @@ tcp_apply_opts(
     tp->reuseaddr = o->reuseaddr;
     if (tp->x != &tcp_tcbx_idle || o->linger_on || o->keepidle
 	    || o->keepintvl || o->keepcnt || o->mss || o->user_timeout
-	    || o->notsent_lowat || o->recvmsg_inq || o->defer_accept) {
+	    || o->notsent_lowat || o->recvmsg_inq || o->defer_accept
+	    || o->syn_retries) {
 	/* (Options at their defaults leave the cold part idle.) */
 	tl_tcbx *x = tcp_xw(tp);
 
@@ -71,6 +72,7 @@ tcp_apply_opts(
 	x->notsent_lowat = o->notsent_lowat;
 	x->recvmsg_inq = (uint8_t) o->recvmsg_inq;
 	x->defer_accept = (uint8_t) o->defer_accept;
+	x->syn_retries = (uint8_t) o->syn_retries;
     }
     if (o->cc_name[0]) {
 	tcp_cc_set(tp, o->cc_name);

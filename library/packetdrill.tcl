@@ -2225,6 +2225,7 @@ proc ::tcplab::packetdrill::SockOpts {fd} {
 	    TCP_KEEPCNT {lappend o -keepcnt $v}
 	    TCP_MAXSEG {lappend o -mss $v}
 	    TCP_FASTOPEN_CONNECT {if {$v} {lappend o -fastopen 1}}
+	    TCP_SYNCNT {lappend o -sockopt [list TCP_SYNCNT $v]}
 	    SO_RCVBUF {
 		# sk_setsockopt() keeps 2 v bytes; a profile that counts
 		# buffer memory (rcv_scaling_ratio) takes v as the window of
@@ -2812,6 +2813,14 @@ proc ::tcplab::packetdrill::Sys_setsockopt {sc args stv} {
 	    # Taken; tcplab's segments carry TOS 0, so a segment sent while
 	    # the value is not 0 stops the run (Sniff).
 	    set R(iptos) [expr {$v & 0xff}]
+	    return [list done 0]
+	}
+	TCP_SYNCNT {
+	    # tcp_sock_set_syncnt(): 1 to 127.
+	    if {$v < 1 || $v > 127} {return [list done -1 22]}
+	    set o [dict get $s opts]
+	    dict set o $name $v
+	    FdSet $fd opts $o
 	    return [list done 0]
 	}
 	TCP_FASTOPEN_CONNECT {
