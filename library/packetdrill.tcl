@@ -1520,6 +1520,9 @@ proc ::tcplab::packetdrill::FindSock {r} {
 	    # segments of the sockets before it (find_socket_for_live_packet()
 	    # looks at the socket under test alone).
 	    if {$R(connecting) && !$syn} {return ""}
+	    # Only the socket under test is looked at (packetdrill's
+	    # find_socket_for_live_packet()): others' segments pass unseen.
+	    if {$R(sut_sock) ne "" && $i != $R(sut_sock) && !$syn} {return ""}
 	    return $i
 	}
 	incr i
