@@ -812,6 +812,7 @@ void		tcp_chrono_busy(tl_tcb *tp);
 void		tcp_chrono_update(tl_tcb *tp);
 tl_time		tcp_chrono_stat(const tl_tcb *tp, int type);
 int		tcp_eor_clip(tl_tcb *tp, uint32_t seq, uint32_t *lenPtr);
+int		tcp_eor_mark(tl_tcb *tp, uint32_t seq);
 int		tcp_unpushed(const tl_tcb *tp, uint32_t end);
 void		tcp_push(tl_tcb *tp);
 void		tcp_writable_check(tl_tcb *tp);

@@ -1333,6 +1333,12 @@ Output(
 	     * fo->cookie.len = -1; the data skb queued after the SYN). */
 	    if (seq == tp->iss && SEQ_GEQ(seq, tp->snd_max)) {
 		tp->syn_data = (uint16_t) len;
+		if (len) {
+		    /* The SYN's data stays a skb of its own: sent again,
+		     * it goes alone, later data not joined to it (Linux
+		     * tcp_send_syn_data() queues it apart). */
+		    tcp_eor_mark(tp, seq + 1 + len);
+		}
 		if (tp->x->syn_retries) {
 		    tcp_xw(tp)->syn_time = tcp_now(h);
 		}

@@ -414,6 +414,30 @@ tcp_send(
     return tcp_send_flags(tp, data, len, 0);
 }
 
+/* A record boundary at seq (MSG_EOR): no segment spans it. 0 without
+ * memory. */
+int
+tcp_eor_mark(
+    tl_tcb *tp,
+    uint32_t seq)
+{
+    if (tp->x->neor && tp->x->eor[tp->x->neor - 1] == seq) {
+	return 1;
+    }
+    if (tp->x->neor == tp->x->eoralloc) {
+	int na = tp->x->eoralloc ? 2 * tp->x->eoralloc : 8;
+	uint32_t *e = realloc(tp->x->eor, (size_t) na * sizeof(*e));
+
+	if (e == NULL) {
+	    return 0;
+	}
+	tcp_xw(tp)->eor = e;
+	tcp_xw(tp)->eoralloc = na;
+    }
+    tcp_xw(tp)->eor[tcp_xw(tp)->neor++] = seq;
+    return 1;
+}
+
 /*
  * tcp_send_flags --
  *	SEND with Linux's MSG_MORE and MSG_EOR (tcp_sendmsg_locked()).
@@ -478,18 +502,8 @@ tcp_send_flags(
 	/* Queued into an empty write queue (tcp_add_write_queue_tail()). */
 	tcp_chrono_busy(tp);
     }
-    if (flags & TCP_SEND_EOR) {
-	if (tp->x->neor == tp->x->eoralloc) {
-	    int na = tp->x->eoralloc ? 2 * tp->x->eoralloc : 8;
-	    uint32_t *e = realloc(tp->x->eor, (size_t) na * sizeof(*e));
-
-	    if (e == NULL) {
-		return ENOMEM;
-	    }
-	    tcp_xw(tp)->eor = e;
-	    tcp_xw(tp)->eoralloc = na;
-	}
-	tcp_xw(tp)->eor[tcp_xw(tp)->neor++] = start + len;
+    if ((flags & TCP_SEND_EOR) && !tcp_eor_mark(tp, start + len)) {
+	return ENOMEM;
     }
     if (!(flags & TCP_SEND_MORE)) {
 	if (tp->x->more) {

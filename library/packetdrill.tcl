@@ -2974,9 +2974,15 @@ proc ::tcplab::packetdrill::Revents {fd events} {
     if {$c eq ""} {return [expr {16 & $events | 4 & $events}]}
     set st [$c state]
     if {[$c readable] > 0 || [$c eof]} {set rev [expr {$rev | 1 | 64}]}
-    if {[$c eof]} {set rev [expr {$rev | 8192}]}
+    # tcp_poll(): POLLRDHUP once the peer's FIN is in (RCV_SHUTDOWN),
+    # unread data or not.
+    if {[$c eof] || $st in {CLOSE_WAIT CLOSING LAST_ACK TIME_WAIT}} {
+	set rev [expr {$rev | 8192}]
+    }
     if {[llength [$c error]]} {set rev [expr {$rev | 8}]}
-    if {$st eq "CLOSED"} {set rev [expr {$rev | 16 | 1 | 64}]}
+    # A connection tcp_done() ended (a RST, a timeout) has both
+    # directions shut down: readable, writable and hung up.
+    if {$st eq "CLOSED"} {set rev [expr {$rev | 16 | 1 | 64 | 4 | 256}]}
     if {$st in {ESTABLISHED CLOSE_WAIT} && ![dict get $s shutwr]} {
 	set rev [expr {$rev | 4 | 256}]
     }
