@@ -120,9 +120,12 @@ tcp_cc_sent(
     if (!len || (!tp->cc->pkts_acked && !Rack(tp) && !RenoLinux(tp))) {
 	return;
     }
-    if (len > tp->mss && tp->mss && SEQ_GEQ(seq, tp->snd_max)) {
+    if (len > tp->mss && tp->mss && SEQ_GEQ(seq, tp->snd_max)
+	    && tp->state != TCPS_SYN_SENT) {
 	/* A GSO packet: a record per segment, as a SACK of part of an skb
-	 * splits it in Linux (tcp_sacktag_walk() -> tcp_fragment()). */
+	 * splits it in Linux (tcp_sacktag_walk() -> tcp_fragment()). The
+	 * data of a Fast Open SYN, sent before the peer's MSS is known, is
+	 * one (tcp_send_syn_data()). */
 	uint32_t start = seq;
 
 	while (len > 0) {

@@ -885,15 +885,24 @@ proc ::tcplab::packetdrill::RunScript {file script opts result} {
     if {!$R(kernel)} {
 	# Fast Open: a simulated host models the client's side (the option
 	# on its SYN, a cookie on the SYN-ACK it gets); a SYN bringing the
-	# option to the host, or a SYN-ACK carrying it from the host, is
-	# the server's side, not modelled.
+	# option to a listener of the host, or a SYN-ACK carrying it from the
+	# host, is the server's side, not modelled. (A SYN crossing ours in
+	# a simultaneous open may carry it: Linux ignores it there.)
+	set listens 0
+	foreach ev [dict get $script events] {
+	    if {[dict get $ev type] eq "syscall"
+		    && [dict get $ev syscall name] eq "listen"} {
+		set listens 1
+	    }
+	}
 	foreach ev [dict get $script events] {
 	    if {[dict get $ev type] ne "packet"} continue
 	    set o [dict get $ev packet options]
 	    if {$o eq "..."} continue
 	    set fl [dict get $ev packet flags]
 	    set dir [dict get $ev packet dir]
-	    if {[string first S $fl] < 0 || ($dir eq "<") != ([string first . $fl] < 0)} {
+	    if {[string first S $fl] < 0 || ($dir eq "<") != ([string first . $fl] < 0)
+		    || ($dir eq "<" && !$listens)} {
 		continue
 	    }
 	    foreach k {fo foexp} w {FO FOEXP} name {{Fast Open}
