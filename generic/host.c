@@ -922,6 +922,7 @@ host_crash(
 	    tcp_close(tp);	/* Frees it unless a script holds it. */
 	}
     }
+    tcp_fastopen_flush(h);	/* Linux's tcp_metrics were in memory. */
 }
 
 /* Starts the built-in services (apps.c, as inetd at boot). */

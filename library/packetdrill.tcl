@@ -1480,7 +1480,12 @@ proc ::tcplab::packetdrill::Sniff {ev p} {
 		$R(net) run -until {[::tcplab::packetdrill::NextCaptured] ne ""
 		    || [::tcplab::packetdrill::PendingReady]} \
 		    -timeout [expr {$deadline - [Now]}]us
-		if {[PendingReady]} {CompletePending}
+		if {[PendingReady]} {
+		    # The call returned: look for the packet again, not past
+		    # it (it may have left at the same moment).
+		    CompletePending
+		    continue
+		}
 	    } else {
 		$R(net) run -until {[::tcplab::packetdrill::NextCaptured] ne ""} \
 		    -timeout [expr {$deadline - [Now]}]us
@@ -1519,8 +1524,10 @@ proc ::tcplab::packetdrill::FindSock {r} {
     variable R
     set fl [FlagSet [dict get $r flags]]
     set syn [expr {[string first S $fl] >= 0 && [string first A $fl] < 0}]
-    set i 0
-    foreach s $R(socks) {
+    # The first SYN after a connect() is the connecting socket's, even on
+    # the ports of an earlier one (a kernel may pick the same port again).
+    set i [expr {$syn && $R(connecting) ? [llength $R(socks)] : 0}]
+    foreach s [lrange $R(socks) $i end] {
 	if {[dict get $s lport] == [dict get $r sport]
 		&& [dict get $s rport] == [dict get $r dport]} {
 	    # After a connect() (or sendto() with MSG_FASTOPEN) the socket
@@ -1529,8 +1536,8 @@ proc ::tcplab::packetdrill::FindSock {r} {
 	    # segments of the sockets before it (find_socket_for_live_packet()
 	    # looks at the socket under test alone).
 	    if {$R(connecting) && !$syn} {return ""}
-	    # Only the socket under test is looked at (packetdrill's
-	    # find_socket_for_live_packet()): others' segments pass unseen.
+	    # Only the socket under test is looked at: others' segments pass
+	    # unseen.
 	    if {$R(sut_sock) ne "" && $i != $R(sut_sock) && !$syn} {return ""}
 	    return $i
 	}
