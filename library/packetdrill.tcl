@@ -2769,6 +2769,15 @@ proc ::tcplab::packetdrill::Int32 {v} {
     return $v
 }
 
+# Keeps an option's value on the descriptor (applied when it connects or
+# listens, read back by getsockopt); the call succeeds.
+proc ::tcplab::packetdrill::KeepOpt {fd name v} {
+    set o [dict get [Fd $fd] opts]
+    dict set o $name $v
+    FdSet $fd opts $o
+    return [list done 0]
+}
+
 proc ::tcplab::packetdrill::Sys_setsockopt {sc args stv} {
     variable R
     lassign $args fd level opt val len
@@ -2800,10 +2809,7 @@ proc ::tcplab::packetdrill::Sys_setsockopt {sc args stv} {
 	    }
 	    RunError $R(callline) "runtime error in setsockopt call: $msg"
 	}
-	set o [dict get $s opts]
-	dict set o $name $v
-	FdSet $fd opts $o
-	return [list done 0]
+	return [KeepOpt $fd $name $v]
     }
     switch -- $name {
 	SO_ZEROCOPY {
@@ -2811,10 +2817,7 @@ proc ::tcplab::packetdrill::Sys_setsockopt {sc args stv} {
 	    # sends the same bytes without copying them; the completions it
 	    # queues on the error queue are not modelled (MSG_ERRQUEUE).
 	    if {$v < 0 || $v > 1} {return [list done -1 22]}
-	    set o [dict get $s opts]
-	    dict set o $name $v
-	    FdSet $fd opts $o
-	    return [list done 0]
+	    return [KeepOpt $fd $name $v]
 	}
 	IP_MTU_DISCOVER {
 	    # do_ip_setsockopt(): IP_PMTUDISC_DONT .. IP_PMTUDISC_OMIT (5).
@@ -2837,28 +2840,19 @@ proc ::tcplab::packetdrill::Sys_setsockopt {sc args stv} {
 	TCP_SYNCNT {
 	    # tcp_sock_set_syncnt(): 1 to 127.
 	    if {$v < 1 || $v > 127} {return [list done -1 22]}
-	    set o [dict get $s opts]
-	    dict set o $name $v
-	    FdSet $fd opts $o
-	    return [list done 0]
+	    return [KeepOpt $fd $name $v]
 	}
 	TCP_FASTOPEN_CONNECT {
 	    # do_tcp_setsockopt(): 0 or 1; only with the client bit of
 	    # net.ipv4.tcp_fastopen.
 	    if {$v < 0 || $v > 1} {return [list done -1 22]}
 	    if {!([$R(sut) sysctl tcp_fastopen] & 1)} {return [list done -1 95]}
-	    set o [dict get $s opts]
-	    dict set o $name $v
-	    FdSet $fd opts $o
-	    return [list done 0]
+	    return [KeepOpt $fd $name $v]
 	}
 	SO_REUSEADDR - SO_REUSEPORT - TCP_NODELAY - SO_KEEPALIVE - TCP_KEEPIDLE -
 	TCP_KEEPINTVL - TCP_KEEPCNT - TCP_MAXSEG - SO_RCVBUF - SO_SNDBUF -
 	SO_LINGER {
-	    set o [dict get $s opts]
-	    dict set o $name $v
-	    FdSet $fd opts $o
-	    return [list done 0]
+	    return [KeepOpt $fd $name $v]
 	}
     }
     RunError $R(callline) "runtime error in setsockopt call: option $name is\
