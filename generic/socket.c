@@ -163,7 +163,7 @@ int
 so_deferred(
     const tl_tcb *tp)
 {
-    return tp->fo_defer;
+    return tp->x->fo_defer;
 }
 
 int
@@ -285,7 +285,7 @@ so_send(
     if (flags & ~(TL_MSG_OOB | TL_MSG_MORE | TL_MSG_EOR)) {
 	return EOPNOTSUPP;
     }
-    if (tp->fo_defer) {
+    if (tp->x->fo_defer) {
 	/* The first write after a deferred connect() sends the SYN with
 	 * it (Linux tcp_sendmsg_locked(): DEFER_CONNECT). */
 	tl_fosend fo = {data, len, 0, 0, 0};
@@ -328,7 +328,7 @@ so_send_nonblock(
     int err;
 
     *nPtr = 0;
-    if (tp->fo_defer) {
+    if (tp->x->fo_defer) {
 	/* A non-blocking first write after a deferred connect(): what the
 	 * SYN carries, or EINPROGRESS when it carries nothing (Linux
 	 * tcp_sendmsg_locked(): -EINPROGRESS with copied_syn 0). */
@@ -1178,7 +1178,7 @@ so_getsockopt(
 	i = tp->x->recvmsg_inq;
 	break;
     case TL_TCP_FASTOPEN_CONNECT + (TL_SOL_TCP << 8):
-	i = tp->fastopen_connect;
+	i = tp->x->fastopen_connect;
 	break;
     case TL_TCP_DEFER_ACCEPT + (TL_SOL_TCP << 8):
 	i = RetransToSecs(tp->x->defer_accept);
@@ -1250,7 +1250,7 @@ so_tcp_info(
 	info->tcpi_snd_wscale = tp->snd_wscale;
 	info->tcpi_rcv_wscale = tp->rcv_wscale;
     }
-    if (tp->syn_data_acked) {
+    if (tp->x->syn_data_acked) {
 	info->tcpi_options |= TL_TCPI_OPT_SYN_DATA;
     }
     info->tcpi_rto = Usec(tp->rto);

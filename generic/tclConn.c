@@ -332,8 +332,8 @@ Info(
     /* Fast Open: connect() deferred the SYN; the data our SYN carried;
      * whether the SYN-ACK acknowledged all of it (TCPI_OPT_SYN_DATA). */
     NUM("deferred", so_deferred(tp));
-    NUM("syn_data", tp->syn_data);
-    NUM("syn_data_acked", tp->syn_data_acked);
+    NUM("syn_data", tp->x->syn_data);
+    NUM("syn_data_acked", tp->x->syn_data_acked);
 #undef NUM
 #undef PUT
     return d;

@@ -262,6 +262,21 @@ typedef struct tl_tcbx {
 				 * while embryonic. */
     uint64_t cc_priv[9];	/* The module's own state (Linux
 				 * icsk_ca_priv), zero when it starts. */
+    /* Fast Open, client side (RFC 7413; Linux tcp_sock syn_fastopen,
+     * syn_fastopen_exp, syn_data, syn_data_acked, fastopen_connect,
+     * fastopen_req): tcp_fastopen.c. */
+    uint8_t fastopen_connect;	/* TCP_FASTOPEN_CONNECT was set. */
+    uint8_t syn_fastopen;	/* Our SYN carried the option. */
+    uint8_t syn_fastopen_exp;	/* In its experimental form (kind 254). */
+    uint16_t syn_data;		/* Data bytes our SYN carried. */
+    uint8_t syn_data_acked;	/* And the SYN-ACK acknowledged all of it. */
+    uint8_t fo_opt;		/* The SYN to send carries the option, */
+    uint8_t fo_len;		/* with a cookie of this length (0: a request;
+				 * the bytes in tcbx fo_cookie). */
+    uint8_t fo_exp;		/* It goes as kind 254. */
+    uint16_t fo_syn_len;	/* Data bytes the SYN carries (first one only). */
+    uint8_t fo_defer;		/* connect() deferred the SYN (Linux
+				 * DEFER_CONNECT). */
     uint8_t fo_cookie[16];	/* The Fast Open cookie our SYN carries. */
     uint8_t syn_retries;	/* TCP_SYNCNT, 0 = the tunable. */
     tl_time syn_time;		/* When the first SYN left (with syn_retries:
@@ -302,21 +317,6 @@ struct tl_tcb {
 				 * (Linux tcp_push_one()). */
     uint8_t ecn;		/* ECN_* (RFC 3168) */
     uint8_t undo_on;		/* undo_marker is set (Linux undo_marker != 0). */
-    /* Fast Open, client side (RFC 7413; Linux tcp_sock syn_fastopen,
-     * syn_fastopen_exp, syn_data, syn_data_acked, fastopen_connect,
-     * fastopen_req): tcp_fastopen.c. */
-    uint8_t fastopen_connect;	/* TCP_FASTOPEN_CONNECT was set. */
-    uint8_t syn_fastopen;	/* Our SYN carried the option. */
-    uint8_t syn_fastopen_exp;	/* In its experimental form (kind 254). */
-    uint16_t syn_data;		/* Data bytes our SYN carried. */
-    uint8_t syn_data_acked;	/* And the SYN-ACK acknowledged all of it. */
-    uint8_t fo_opt;		/* The SYN to send carries the option, */
-    uint8_t fo_len;		/* with a cookie of this length (0: a request;
-				 * the bytes in tcbx fo_cookie). */
-    uint8_t fo_exp;		/* It goes as kind 254. */
-    uint16_t fo_syn_len;	/* Data bytes the SYN carries (first one only). */
-    uint8_t fo_defer;		/* connect() deferred the SYN (Linux
-				 * DEFER_CONNECT). */
 
     tl_addr laddr, raddr;
     uint16_t lport, rport;

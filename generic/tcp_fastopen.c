@@ -123,10 +123,10 @@ tcp_fastopen_connect(
     tl_tcp_route r;
     int cookie;
 
-    tp->fo_opt = 1;
-    tp->fo_len = 0;
-    tp->fo_exp = 0;
-    tp->fo_syn_len = 0;
+    x->fo_opt = 1;
+    x->fo_len = 0;
+    x->fo_exp = 0;
+    x->fo_syn_len = 0;
     /* tcp_fastopen_cache_get(): the cached MSS and cookie; a request
      * goes in kind 254 while try_exp is 1. */
     if (e) {
@@ -134,24 +134,24 @@ tcp_fastopen_connect(
 	    clamp = e->mss;
 	}
 	if (e->len > 0) {
-	    tp->fo_len = (uint8_t) e->len;
-	    tp->fo_exp = e->exp;
+	    x->fo_len = (uint8_t) e->len;
+	    x->fo_exp = e->exp;
 	    memcpy(x->fo_cookie, e->cookie, (size_t) e->len);
 	} else if (e->try_exp == 1) {
-	    tp->fo_exp = 1;
+	    x->fo_exp = 1;
 	}
     }
     x->fo_mss = (uint16_t) clamp;
     if (h->tun.tcp_fastopen & TFO_CLIENT_NO_COOKIE) {
 	/* tcp_fastopen_no_cookie(): data, and no option at all. */
-	tp->fo_opt = 0;
+	x->fo_opt = 0;
 	cookie = 1;
     } else {
-	cookie = tp->fo_len > 0;
+	cookie = tp->x->fo_len > 0;
     }
     if (!cookie || nobuf) {
 	/* The fallback: a regular SYN with a cookie request. */
-	tp->fo_len = 0;
+	x->fo_len = 0;
 	return 0;
     }
     /* tcp_mss_clamp(): TCP_MAXSEG; __tcp_mtu_to_mss(): the path MTU less
@@ -168,7 +168,7 @@ tcp_fastopen_connect(
     if (space > size) {
 	space = size;
     }
-    tp->fo_syn_len = (uint16_t) space;
+    x->fo_syn_len = (uint16_t) space;
     return (int) space;
 }
 
@@ -197,10 +197,10 @@ tcp_fastopen_synack(
     int cookie = th->opt.has_fo ? th->opt.fo_len : -1, try_exp = 0;
     uint16_t mss = th->opt.has_mss ? th->opt.mss : tp->x->fo_mss;
 
-    if (!tp->syn_fastopen) {
+    if (!tp->x->syn_fastopen) {
 	cookie = -1;		/* Unsolicited. */
-    } else if (tp->retrans == 0 && cookie < 0 && !tp->syn_data) {
-	try_exp = tp->syn_fastopen_exp ? 2 : 1;
+    } else if (tp->retrans == 0 && cookie < 0 && !tp->x->syn_data) {
+	try_exp = tp->x->syn_fastopen_exp ? 2 : 1;
     }
     e = Get(h, tp->raddr);
     if (e) {
@@ -215,7 +215,7 @@ tcp_fastopen_synack(
 	    e->try_exp = (uint8_t) try_exp;
 	}
     }
-    if (tp->syn_data && SEQ_LT(tp->snd_una, tp->snd_max)) {
+    if (tp->x->syn_data && SEQ_LT(tp->snd_una, tp->snd_max)) {
 	tp->snd_nxt = tp->snd_una;
 	if (tp->ca_state != CA_LOSS) {
 	    tp->undo_on = 0;
@@ -224,6 +224,8 @@ tcp_fastopen_synack(
 	}
 	return 1;
     }
-    tp->syn_data_acked = tp->syn_data;
+    if (tp->x->syn_data) {
+	tcp_xw(tp)->syn_data_acked = 1;
+    }
     return 0;
 }

@@ -1143,7 +1143,7 @@ SynSent(
 	tcp_mtup_init(tp);
 	tcp_sndbuf_expand(tp);
 	tcp_keep_arm(tp);
-	if (tp->syn_fastopen || tp->syn_data) {
+	if (tp->x->syn_fastopen || tp->x->syn_data) {
 	    /* Linux tcp_rcv_synsent_state_process() ->
 	     * tcp_rcv_fastopen_synack(): the cookie and MSS kept; data the
 	     * SYN-ACK does not cover sent again, else the SYN-ACK's own data

@@ -173,29 +173,29 @@ BuildOptions(
 	    if (ws) {
 		OPT4(TCPOPT_NOP, TCPOPT_WSCALE, 3, tp->host->tun.rcv_wscale);
 	    }
-	    if (tp->fo_opt && !(flags & TH_ACK)) {
+	    if (tp->x->fo_opt && !(flags & TH_ACK)) {
 		/* Fast Open (tcp_syn_options(), tcp_options_write()): kind
 		 * 34 and length, or kind 254, length and magic 0xF989; the
 		 * cookie; two NOPs to a 32-bit boundary. Only if it fits
 		 * in the option space left. */
-		size_t len = (tp->fo_exp ? 4u : 2u) + tp->fo_len;
+		size_t len = (tp->x->fo_exp ? 4u : 2u) + tp->x->fo_len;
 
 		if (n + ((len + 3) & ~(size_t) 3) <= TCP_MAXOPTLEN) {
-		    o[n] = tp->fo_exp ? TCPOPT_EXP : TCPOPT_FASTOPEN;
+		    o[n] = tp->x->fo_exp ? TCPOPT_EXP : TCPOPT_FASTOPEN;
 		    o[n + 1] = (uint8_t) len;
-		    if (tp->fo_exp) {
+		    if (tp->x->fo_exp) {
 			o[n + 2] = TCPOPT_FASTOPEN_MAGIC >> 8;
 			o[n + 3] = TCPOPT_FASTOPEN_MAGIC & 255;
 		    }
-		    memcpy(o + n + (tp->fo_exp ? 4 : 2), tp->x->fo_cookie,
-			    tp->fo_len);
+		    memcpy(o + n + (tp->x->fo_exp ? 4 : 2), tp->x->fo_cookie,
+			    tp->x->fo_len);
 		    n += len;
 		    if ((len & 3) == 2) {
 			o[n++] = TCPOPT_NOP;
 			o[n++] = TCPOPT_NOP;
 		    }
-		    tp->syn_fastopen = 1;
-		    tp->syn_fastopen_exp = tp->fo_exp;
+		    tcp_xw(tp)->syn_fastopen = 1;
+		    tcp_xw(tp)->syn_fastopen_exp = tp->x->fo_exp;
 		}
 	    }
 	} else {
@@ -1126,7 +1126,7 @@ Output(
 	int idle = tp->snd_max == tp->snd_una, send = 0, eor = 0;
 
 	flags = 0;
-	if (tp->fo_defer) {
+	if (tp->x->fo_defer) {
 	    return;		/* connect() deferred the SYN (Fast Open). */
 	}
 	if (state == TCPS_SYN_SENT || state == TCPS_SYN_RECEIVED) {
@@ -1136,8 +1136,8 @@ Output(
 		flags = TH_SYN | (state == TCPS_SYN_RECEIVED ? TH_ACK : 0);
 		flags |= tcp_ecn_syn_flags(tp, state);
 		send = 1;
-		if (state == TCPS_SYN_SENT && tp->fo_syn_len) {
-		    len = TL_MIN((uint32_t) tp->fo_syn_len, tp->sndbuf.len);
+		if (state == TCPS_SYN_SENT && tp->x->fo_syn_len) {
+		    len = TL_MIN((uint32_t) tp->x->fo_syn_len, tp->sndbuf.len);
 		}
 	    } else if (state == TCPS_SYN_SENT) {
 		return;
@@ -1332,7 +1332,9 @@ Output(
 	    /* Later SYNs carry neither the option nor data (Linux:
 	     * fo->cookie.len = -1; the data skb queued after the SYN). */
 	    if (seq == tp->iss && SEQ_GEQ(seq, tp->snd_max)) {
-		tp->syn_data = (uint16_t) len;
+		if (len || tp->x->syn_data) {
+		    tcp_xw(tp)->syn_data = (uint16_t) len;
+		}
 		if (len) {
 		    /* The SYN's data stays a skb of its own: sent again,
 		     * it goes alone, later data not joined to it (Linux
@@ -1343,8 +1345,10 @@ Output(
 		    tcp_xw(tp)->syn_time = tcp_now(h);
 		}
 	    }
-	    tp->fo_opt = 0;
-	    tp->fo_syn_len = 0;
+	    if (tp->x->fo_opt || tp->x->fo_syn_len) {
+		tcp_xw(tp)->fo_opt = 0;
+		tcp_xw(tp)->fo_syn_len = 0;
+	    }
 	}
 	GsoContinued(tp, &gso, seq);
 	if ((tp->flags & TF_FORCE) && !tp->host->tun.zwp_empty

@@ -162,7 +162,9 @@ FastopenSend(
     uint32_t n = fo->nonblock || fo->nobuf ? (uint32_t) space : fo->len;
     int err = 0;
 
-    tp->fo_defer = 0;
+    if (tp->x->fo_defer) {
+	tcp_xw(tp)->fo_defer = 0;
+    }
     fo->taken = 0;
     if (n) {
 	err = tcp_send(tp, fo->data, n);
@@ -182,7 +184,7 @@ tcp_fastopen_write(
     tl_tcb *tp,
     tl_fosend *fo)
 {
-    if (!tp->fo_defer) {
+    if (!tp->x->fo_defer) {
 	return EALREADY;
     }
     return FastopenSend(tp, fo);
@@ -281,12 +283,14 @@ tcp_connect_fo(
     tcp_mss_set(tp, 0);
     tcp_rcv_clamp(tp, tp->mss_offer);
     tcp_set_state(tp, TCPS_SYN_SENT);
-    tp->fastopen_connect = (uint8_t) (o->fastopen_connect != 0);
+    if (o->fastopen_connect) {
+	tcp_xw(tp)->fastopen_connect = 1;
+    }
     *tpPtr = tp;
     if (fo == NULL && o->fastopen_connect
 	    && (h->tun.tcp_fastopen & 1) && tcp_fastopen_cached(h, raddr)) {
 	/* No SYN, no timer, until the first write. */
-	tp->fo_defer = 1;
+	tcp_xw(tp)->fo_defer = 1;
 	return 0;
     }
     if (h->tun.conn_timeout) {
