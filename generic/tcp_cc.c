@@ -4,7 +4,8 @@
  *	The congestion-control modules (tcp_cc_newreno.c, tcp_cc_reno.c):
  *	looking one up by name, setting it on a connection, and what they
  *	share. SACK-based loss recovery (RFC 6675) on the scoreboard of SACK
- *	blocks the peer reports (RFC 2018).
+ *	blocks the peer reports (RFC 2018); Linux's recovery (RACK, PRR, the
+ *	undo) with SACK and, on counted duplicate ACKs, without it.
  */
 
 #include <stdlib.h>
@@ -1789,7 +1790,8 @@ tcp_sndbuf_expand(
  *----------------------------------------------------------------------
  * Undo of spurious reductions (tunable spurious_undo; Linux 6.18
  * tcp_input.c, RFC 2883 4, RFC 3522) and F-RTO (tunable tcp_frto, RFC
- * 5682), on Linux's SACK recovery.
+ * 5682), on Linux's SACK recovery; the undo of a fast recovery without
+ * SACK is tcp_reno_ack()'s (below).
  *----------------------------------------------------------------------
  */
 
