@@ -669,6 +669,7 @@ void		tcp_input(tl_host *host, const tl_iphdr *ip,
 
 /* tcp_output.c */
 void		tcp_output(tl_tcb *tp);
+void		tcp_output_after_read(tl_tcb *tp);
 void		tcp_mtup_init(tl_tcb *tp);
 void		tcp_sync_mss(tl_tcb *tp, uint32_t pmtu);
 void		tcp_route_changed(tl_tcb *tp);
@@ -810,6 +811,7 @@ void		tcp_cork_run(tl_tcb *tp);
 void		tcp_uncork(tl_tcb *tp);
 void		tcp_chrono_busy(tl_tcb *tp);
 void		tcp_chrono_update(tl_tcb *tp);
+int		tcp_chrono_rwnd(const tl_tcb *tp);
 tl_time		tcp_chrono_stat(const tl_tcb *tp, int type);
 int		tcp_eor_clip(tl_tcb *tp, uint32_t seq, uint32_t *lenPtr);
 int		tcp_eor_mark(tl_tcb *tp, uint32_t seq);

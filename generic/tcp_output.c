@@ -1089,6 +1089,70 @@ tcp_output(
     tcp_chrono_update(tp);
 }
 
+/*
+ * WindowUpdateDue --
+ *	Whether the receive window opened enough to be announced on its own:
+ *	by two segments or half the buffer (4.4BSD; RFC 1122 4.2.3.3), or as
+ *	Linux's tcp_cleanup_rbuf() (tunable win_update_double).
+ */
+
+static int
+WindowUpdateDue(
+    const tl_tcb *tp)
+{
+    uint32_t adv = SEQ_GT(tp->rcv_adv, tp->rcv_nxt)
+	    ? tp->rcv_adv - tp->rcv_nxt : 0, win;
+
+    if (tp->host->tun.win_update_double) {
+	/* Only when the window announced had fallen to half the clamp and
+	 * would at least double (and not into silly-window territory). */
+	uint32_t clamp = tp->host->tun.rcv_scaling_ratio
+		&& tp->window_clamp ? tp->window_clamp
+		: tp->rcv_wnd_clamp ? tp->rcv_wnd_clamp
+		: tp->rcvbuf.cap;
+
+	if (2 * adv > clamp) {
+	    return 0;
+	}
+	win = TL_MIN(tcp_rcv_space(tp), 65535u << tp->rcv_wscale);
+	return win >= tp->mss && win >= 2 * adv;
+    }
+    win = TL_MIN(tcp_rcv_space(tp), 65535u << tp->rcv_wscale);
+    return win > adv && (win - adv >= 2u * tp->mss
+	    || 2 * (win - adv) >= tp->rcvbuf.cap);
+}
+
+/*
+ * tcp_output_after_read --
+ *	tcp_output() after the application read: an established connection
+ *	with nothing queued or in flight, no FIN, ACK or probe owed, and no
+ *	window update due passes straight through (what Output() would decide
+ *	for it, without the pass; a receiver's every read asks).
+ */
+
+void
+tcp_output_after_read(
+    tl_tcb *tp)
+{
+    const tl_host *h = tp->host;
+
+    if (tp->state != TCPS_ESTABLISHED
+	    || (tp->flags & (TF_ACKNOW | TF_WANTFIN | TF_FORCE))
+	    || tp->x->pend || tp->x->notsent_lowat
+	    || tp->snd_una != tp->snd_max || tp->snd_nxt != tp->snd_max
+	    || tp->snd_buf_seq + tp->sndbuf.len != tp->snd_nxt
+	    || (tp->mtup && (tp->mtup->dst_mtu != tp->mtup->pmtu_cookie
+		|| (tp->mtup->enabled && !tp->mtup->probe_size)))
+	    || h->tun.slow_start_after_idle == SSAI_BSD
+	    || !tp->mss || tp->cwnd < tp->mss
+	    || tcp_chrono_rwnd(tp) || WindowUpdateDue(tp)) {
+	tcp_output(tp);
+	return;
+    }
+    tp->defer_limited = 0;
+    tp->push_one = 0;
+}
+
 static void
 Output(
     tl_tcb *tp)
@@ -1260,29 +1324,9 @@ Output(
 	if (!send && (tp->flags & TF_ACKNOW)) {
 	    send = 1;
 	}
-	if (!send && TCPS_HAVEESTABLISHED(state) && !TCPS_HAVERCVDFIN(state)) {
-	    /* A window update when the window opened by two segments or
-	     * half the buffer (4.4BSD; RFC 1122 4.2.3.3), or as Linux. */
-	    uint32_t win = TL_MIN(tcp_rcv_space(tp), 65535u << tp->rcv_wscale);
-	    uint32_t adv = SEQ_GT(tp->rcv_adv, tp->rcv_nxt)
-		    ? tp->rcv_adv - tp->rcv_nxt : 0;
-
-	    if (tp->host->tun.win_update_double) {
-		/* Linux tcp_cleanup_rbuf(): only when the window announced
-		 * would at least double and had fallen to half the clamp
-		 * (and not into silly-window territory). */
-		uint32_t clamp = tp->host->tun.rcv_scaling_ratio
-			&& tp->window_clamp ? tp->window_clamp
-			: tp->rcv_wnd_clamp ? tp->rcv_wnd_clamp
-			: tp->rcvbuf.cap;
-
-		if (win >= tp->mss && win >= 2 * adv && 2 * adv <= clamp) {
-		    send = 1;
-		}
-	    } else if (win > adv && (win - adv >= 2u * tp->mss
-		    || 2 * (win - adv) >= tp->rcvbuf.cap)) {
-		send = 1;
-	    }
+	if (!send && TCPS_HAVEESTABLISHED(state) && !TCPS_HAVERCVDFIN(state)
+		&& WindowUpdateDue(tp)) {
+	    send = 1;
 	}
 	if (!send) {
 	    /* Data waiting on a zero window, or on one too small to use

@@ -614,6 +614,14 @@ tcp_chrono_update(
     }
 }
 
+/* Whether the receive-window-limited chronograph runs. */
+int
+tcp_chrono_rwnd(
+    const tl_tcb *tp)
+{
+    return tp->x->chrono_type == CHRONO_RWND;
+}
+
 /* Time in chronograph type (1 busy, 2 rwnd limited), the running one
  * included. */
 tl_time
@@ -826,7 +834,7 @@ tcp_recv(
     tp->bytes_read += n;
     tcp_rcv_space_adjust(tp);
     if (TCPS_HAVEESTABLISHED(tp->state)) {
-	tcp_output(tp);
+	tcp_output_after_read(tp);
     }
     return n;
 }
