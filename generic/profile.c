@@ -165,6 +165,16 @@ static const Row rows[] = {
      * step) says to send an acknowledgment for it. */
     {{T(fin_delack), 0, 1, "the ACK of a FIN received in ESTABLISHED is delayed, as Linux"},
 	{0, 1, 1, 0}},
+    /* Linux tcp_event_data_sent(): data sent less than ato (the delayed-
+     * ACK timeout, 40 ms once data came) after the last data received
+     * is a reply, and the connection enters pingpong mode
+     * (inet_csk_inc_pingpong_cnt(); tcp_pingpong_thresh 1, 3.6's
+     * icsk_ack.pingpong = 1): no quick ACKs, so that an ACK waits to ride
+     * on the next reply (__tcp_ack_snd_check()); a delayed ACK that had
+     * to go alone leaves it (tcp_delack_timer_handler()). 4.4BSD and the
+     * RFC have no such mode. */
+    {{T(pingpong_reply), 0, 1, "data sent soon after data received makes the connection interactive: later ACKs are delayed to ride on replies, as Linux"},
+	{0, 1, 1, 0}},
     /* Linux: icsk_ack.ato is 0 until the first data sets it to
      * TCP_ATO_MIN (tcp_event_data_recv(), tcp_send_delayed_ack()), so an
      * ACK delayed before any data (a FIN's) goes at the next tick (traces

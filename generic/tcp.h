@@ -669,6 +669,7 @@ void		tcp_input(tl_host *host, const tl_iphdr *ip,
 
 /* tcp_output.c */
 void		tcp_output(tl_tcb *tp);
+void		tcp_pingpong_on_send(tl_tcb *tp);
 void		tcp_output_after_read(tl_tcb *tp);
 void		tcp_mtup_init(tl_tcb *tp);
 void		tcp_sync_mss(tl_tcb *tp, uint32_t pmtu);

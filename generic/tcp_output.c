@@ -362,6 +362,9 @@ Emit(
 	 * socket, not the child's). */
 	tp->wstamp = tcp_now(h);
     }
+    if (len) {
+	tcp_pingpong_on_send(tp);	/* tcp_event_data_sent() */
+    }
     refused = h->tcp.ops->seg_send(h->tcp.ctx, p, tp->laddr, tp->raddr,
 	    seglen, len > tp->mss && !(flags & (EMIT_WHOLE | TH_SYN))
 	    ? tp->mss : 0, ecn)

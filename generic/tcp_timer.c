@@ -922,12 +922,47 @@ tcp_delack_time(
     return tcp_ms(tp->host->tun.delack_time);
 }
 
+/*
+ * tcp_pingpong_on_send --
+ *	Data is being sent: within ato of the last data received (both in
+ *	jiffies), it is a reply and the connection enters pingpong mode
+ *	(tunable pingpong_reply; Linux tcp_event_data_sent()).
+ */
+
+void
+tcp_pingpong_on_send(
+    tl_tcb *tp)
+{
+    const tl_host *h = tp->host;
+    tl_time ato = tcp_delack_time(tp), now = tcp_now(h), since;
+
+    if (!h->tun.pingpong_reply || ato == 0 || (tp->flags & TF_PINGPONG)) {
+	return;
+    }
+    since = now - tp->lrcvtime;
+    if (h->tun.timer_tick > 0) {
+	tl_time g = (tl_time) h->tun.timer_tick * TL_MS;
+
+	since = ((now + h->tick_phase) / g - (tp->lrcvtime + h->tick_phase)
+		/ g) * g;
+	ato = ato / g * g;
+    }
+    if (since < ato) {
+	tp->flags |= TF_PINGPONG;
+    }
+}
+
 static void
 DelackTimer(
     tl_tcb *tp)
 {
 
     tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_DELACK, 0, 0, 0, NULL);
+    if (tp->host->tun.pingpong_reply) {
+	/* Linux tcp_delack_timer_handler(): the ACK missed its ride;
+	 * leave pingpong mode. */
+	tp->flags &= ~TF_PINGPONG;
+    }
     tp->flags |= TF_ACKNOW;
     tcp_output(tp);
 }
