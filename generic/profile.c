@@ -173,6 +173,17 @@ static const Row rows[] = {
      * on the next reply (__tcp_ack_snd_check()); a delayed ACK that had
      * to go alone leaves it (tcp_delack_timer_handler()). 4.4BSD and the
      * RFC have no such mode. */
+    /* Linux __tcp_ack_snd_check(): outside quickack mode an ACK goes at
+     * once when more than one segment's worth (icsk_ack.rcv_mss, the
+     * peer's segment size as tcp_measure_rcv_mss() guesses it) arrived
+     * since the last ACK, so that small segments wait for the delayed-ACK
+     * timer however many there are (the rule's second half, that the
+     * window offered now is not smaller than the last, is not modelled:
+     * tcplab takes it as true). RFC 1122 4.2.3.2 and 4.4BSD: every second
+     * segment. Linux 3.6 has the rule too, but its profile does not guess
+     * rcv_mss (0). */
+    {{T(ack_rcv_mss), 0, 1, "a delayed ACK goes at once when more than one segment's worth of bytes is unacknowledged, not at every second segment, as Linux"},
+	{0, 1, 0, 0}},
     {{T(pingpong_reply), 0, 1, "data sent soon after data received makes the connection interactive: later ACKs are delayed to ride on replies, as Linux"},
 	{0, 1, 1, 0}},
     /* Linux: icsk_ack.ato is 0 until the first data sets it to

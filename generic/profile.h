@@ -126,6 +126,7 @@ typedef struct tl_tunables {
     int quickack;		/* Segments ACKed at once after the first data */
     int fin_delack;		/* The ACK of a FIN is delayed (Linux) */
     int pingpong_reply;		/* A quick reply delays later ACKs (Linux) */
+    int ack_rcv_mss;		/* ACK past rcv_mss unACKed bytes (Linux) */
     int delack_ato_zero;	/* No delay for ACKs before data (Linux) */
     int orphan_retries_default;	/* tcp_orphan_retries 0 means this */
     int tw_reuse_isn_incr;	/* TIME_WAIT reuse: ISN above snd_nxt */

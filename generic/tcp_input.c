@@ -1997,15 +1997,20 @@ Synchronized(
 		if (tp->quickacks > 0 && !(tp->flags & TF_PINGPONG)) {
 		    tp->quickacks--;
 		    tp->flags |= TF_ACKNOW;
-		} else if ((tp->flags & TF_DELACK) || len > tp->mss_offer) {
-		    /* The second segment, or one larger than we allow on a
-		     * wire: several at once (the peer's device offloads
-		     * segmentation). */
+		} else if (t->ack_rcv_mss && tp->rcv_mss
+			? tp->rcv_nxt - tp->last_ack_sent > tp->rcv_mss
+			: (tp->flags & TF_DELACK) || len > tp->mss_offer) {
+		    /* More than a segment's worth since the last ACK (Linux
+		     * __tcp_ack_snd_check()), or else the second segment, or
+		     * one larger than we allow on a wire: several at once
+		     * (the peer's device offloads segmentation). */
 		    tp->flags |= TF_ACKNOW;
-		} else {
+		} else if (!(tp->flags & TF_DELACK)) {
 		    tp->flags |= TF_DELACK;
 		    tcp_timer_set(tp, TT_DELACK, tcp_delack_time(tp));
 		}
+		/* (An ACK already delayed keeps its time: Linux
+		 * tcp_send_delayed_ack() never moves the timer later.) */
 	    } else {
 		Reassemble(tp, seq, data, len);
 		tp->flags |= TF_ACKNOW;
