@@ -502,10 +502,11 @@ so_readable(
 
 /*
  * so_writable --
- *	poll() POLLOUT (Linux tcp_poll(): __sk_stream_is_writeable()): once
- *	established (or when a write would fail at once); with
- *	TCP_NOTSENT_LOWAT only while fewer bytes than the mark wait unsent
- *	(tcp_stream_memory_free()); with tunable skb_truesize only while the
+ *	poll() POLLOUT (Linux tcp_poll(): __sk_stream_is_writeable(sk, 1)):
+ *	once established (or when a write would fail at once); with
+ *	TCP_NOTSENT_LOWAT only while fewer than half the mark's bytes wait
+ *	unsent (tcp_stream_memory_free() with wake 1, as a waiting writer is
+ *	woken: tcp_writable_check()); with tunable skb_truesize only while the
  *	send buffer's memory is below its size with a third of it free
  *	(tcp_wmem_writable()).
  */
@@ -525,7 +526,7 @@ so_writable(
 	return 1;
     }
     return (tp->x->notsent_lowat == 0
-	    || tcp_unsent(tp) < tp->x->notsent_lowat)
+	    || (tcp_unsent(tp) << 1) < tp->x->notsent_lowat)
 	    && tcp_wmem_writable(tp);
 }
 
