@@ -684,8 +684,11 @@ tcp_eor_clip(
  * changed. Entries exist while the tunable is on and data is
  * unacknowledged; what the model leaves out: a write with MSG_OOB (skbs
  * of one MSS in Linux) is cut as any other, a retransmission neither
- * splits nor joins skbs, data a Fast Open SYN carried is one skb, and the
- * FIN's skb (tcp_send_fin(), after the last write) is not charged.
+ * splits nor joins skbs, data a Fast Open SYN carried is one skb, the
+ * FIN's skb (tcp_send_fin(), after the last write) is not charged, and a
+ * blocking write, which tcplab takes whole, is charged whole (Linux's
+ * writer would wait in sk_stream_wait_memory() with the rest not yet
+ * copied).
  *----------------------------------------------------------------------
  */
 
@@ -869,8 +872,8 @@ tcp_wq_sent(
 	return;
     }
     x = tcp_xw(tp);
-    for (u = 0; u < x->nwq && x->wq[u].goal == 0; u++) {
-	continue;
+    for (u = x->nwq; u > 0 && x->wq[u - 1].goal != 0; u--) {
+	continue;		/* The sent skbs come first. */
     }
     for (i = u; i < x->nwq && SEQ_LEQ(x->wq[i].end, end); i++) {
 	continue;
@@ -939,15 +942,23 @@ uint64_t
 tcp_wmem_queued(
     const tl_tcb *tp)
 {
+    const tl_tcbx *x = tp->x;
     uint64_t skbs = 0;
-    int i;
+    int i = 0, u;
 
     if (!tp->host->tun.skb_truesize) {
 	return 0;
     }
-    for (i = 0; i < tp->x->nwq; i++) {
-	skbs += WqCount(tp, i);
+    /* One for each sent skb not acknowledged (those acknowledged go with
+     * the ACK, tcp_wq_acked()), then the runs of unsent ones. */
+    while (i < x->nwq && x->wq[i].goal == 0
+	    && SEQ_LEQ(x->wq[i].end, tp->snd_una)) {
+	i++;
     }
+    for (u = x->nwq; u > i && x->wq[u - 1].goal != 0; u--) {
+	skbs += WqCount(tp, u - 1);
+    }
+    skbs += (uint64_t) (u - i);
     return skbs * (uint64_t) tp->host->tun.skb_truesize + tp->sndbuf.len
 	    + tp->x->pend_bytes;
 }
