@@ -742,6 +742,33 @@ static const Row rows[] = {
      * not modelled (0). */
     {{T(sndbuf_expand), 0, 1, "the send buffer grows to twice the congestion window's worth of segments, as Linux's tcp_sndbuf_expand()"},
 	{0, 1, 0, 0}},
+    /* What a write may queue, Linux's send-buffer memory (6.18
+     * tcp_sendmsg_locked()): data goes into skbs of tcp_xmit_size_goal()
+     * bytes; the unsent last skb fills up unchecked, but a new one is
+     * begun only while sk_wmem_queued < sk_sndbuf
+     * (sk_stream_memory_free()), else a non-blocking write returns what it
+     * copied (EAGAIN with none). sk_wmem_queued adds up the skbs' truesize:
+     * each data byte (copied into page frags) and, per skb of the write
+     * and retransmission queues, its head, SKB_TRUESIZE() of what
+     * tcp_stream_alloc_skb() allocates for MAX_TCP_HEADER: this value.
+     * On the 6.18 kernel here 832 (MAX_TCP_HEADER 256, whose 46080-byte
+     * tcp_sndbuf_expand() over MTU 1500 shows: 576 bytes of the small-head
+     * cache, SKB_HEAD_ALIGN(256), less skb_shared_info's 320 gives
+     * skb_end_offset 256, + sk_buff 256 + skb_shared_info 320),
+     * measured with SO_MEMINFO as 932 for an skb of 100 bytes. An skb
+     * leaves with the ACK of its last byte (tcp_clean_rtx_queue()), the
+     * bytes of a partly acknowledged one as they are acknowledged
+     * (tcp_trim_head()); a GSO packet sent is one skb (tso_fragment()
+     * splits one, tcp_grow_skb() joins the next into it). poll() says
+     * POLLOUT only while sk_wmem_queued < sk_sndbuf and a third of it is
+     * free (__sk_stream_is_writeable()). Linux 3.6 had the same test but
+     * copied data into a 2 KB linear head first (select_size()) and sized
+     * its buffer with tcp_fixup_sndbuf() (not modelled, see
+     * sndbuf_expand): its skbs cost another amount, left off (0) rather
+     * than given 6.18's; 4.4BSD (sosend() reserves bytes, sbspace()) and
+     * the RFC refuse nothing for memory. 0: a write takes everything. */
+    {{T(skb_truesize), 0, 65536, "a write takes what Linux's tcp_sendmsg_locked() would: a new skb is begun only while the send buffer's memory (each skb's data plus this many bytes for its head, 0 = off) is below its size"},
+	{0, 832, 0, 0}},
     /* Datagrams to the host's own addresses and to 127/8 go through its
      * loopback, whose MTU sets the MSS: 4.4BSD-Lite2 net/if_loop.c LOMTU
      * (1024 + 512) = 1536 (as BSD/386's, the book's bsdi); Linux

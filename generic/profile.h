@@ -164,6 +164,8 @@ typedef struct tl_tunables {
     int tcp_tso_win_divisor;	/* Part of the window that goes at once */
     int sndbuf_double;		/* SO_SNDBUF sets twice the value (Linux) */
     int sndbuf_expand;		/* The send buffer grows with cwnd (Linux) */
+    int skb_truesize;		/* A write is charged as Linux's skbs: each
+				 * skb's head costs this (0 = off) */
     int loopback_mtu;		/* MTU of the loopback (own addresses, 127/8) */
     int tcp_mtu_probing;	/* Packetization-layer PMTUD: MTUP_* (tcp.h) */
     int tcp_base_mss;		/* Its search starts here, bytes */

@@ -274,7 +274,8 @@ so_listener_close(
 
 /* send(): MSG_OOB sends urgent data; MSG_MORE corks this write's data,
  * MSG_EOR ends a record no later data joins (tcp_send_flags()). Nothing
- * is refused for space. */
+ * is refused for space (a blocking write, taken whole; so_send_nonblock()
+ * is the one that stops). */
 int
 so_send(
     tl_tcb *tp,
@@ -303,14 +304,16 @@ so_send(
 /*
  * so_send_nonblock --
  *	A non-blocking send(): how much of it Linux's tcp_sendmsg_locked()
- *	takes now. With TCP_NOTSENT_LOWAT, data goes into skbs of
- *	tcp_size_goal() bytes; the unsent tail skb fills up unchecked, but a
- *	new skb is begun only while fewer than the mark's bytes wait unsent
- *	(sk_stream_memory_free(), tcp_stream_memory_free() with wake 0); a
- *	full skb is pushed at once (tcp_push_one()), so what cwnd allows
- *	leaves between skbs. Without the mark everything is taken (tcplab
- *	refuses nothing for space). MSG_EOR marks the record's end only when
- *	the whole write was taken.
+ *	takes now. Data goes into skbs of tcp_size_goal() bytes; the unsent
+ *	last skb fills up unchecked, but a new skb is begun only while
+ *	sk_stream_memory_free(): with tunable skb_truesize, the send
+ *	buffer's memory (tcp_wmem_queued()) is below its size; with
+ *	TCP_NOTSENT_LOWAT, fewer than the mark's bytes wait unsent
+ *	(tcp_stream_memory_free() with wake 0). A full skb is pushed at once
+ *	(tcp_push_one()), so what cwnd allows leaves between skbs. With
+ *	neither, everything is taken. MSG_EOR marks the record's end only
+ *	when the whole write was taken. A write cut short leaves the socket
+ *	waiting for space (SOCK_NOSPACE, tcp_writable_check()).
  * Results:
  *	0 with *nPtr the bytes taken, EAGAIN when none could be, or an error
  *	as so_send gives.
@@ -325,7 +328,7 @@ so_send_nonblock(
     uint32_t *nPtr)
 {
     uint32_t goal, done = 0;
-    int err;
+    int err, wmem = tp->host->tun.skb_truesize != 0;
 
     *nPtr = 0;
     if (tp->x->fo_defer) {
@@ -341,8 +344,9 @@ so_send_nonblock(
 	*nPtr = fo.taken;
 	return err;
     }
-    if (tp->x->notsent_lowat == 0 || (flags & TL_MSG_OOB) || len == 0
-	    || !TCPS_HAVEESTABLISHED(tp->state)) {
+    if ((tp->x->notsent_lowat == 0 && !wmem) || (flags & TL_MSG_OOB)
+	    || len == 0 || !TCPS_HAVEESTABLISHED(tp->state)
+	    || tp->so_error || (tp->flags & TF_WANTFIN)) {
 	err = so_send(tp, data, len, flags);
 	if (err == 0) {
 	    *nPtr = len;
@@ -352,14 +356,25 @@ so_send_nonblock(
     goal = tcp_size_goal(tp);
     while (done < len) {
 	uint64_t unsent = so_notsent(tp);
-	uint32_t tail = (uint32_t) (unsent % goal), n;
+	uint32_t n;
 
-	if (unsent && tail) {
-	    n = goal - tail;		/* Room in the unsent tail skb. */
-	} else if (unsent < tp->x->notsent_lowat) {
-	    n = goal;			/* A new skb. */
+	if (wmem) {
+	    n = tcp_wq_room(tp, goal);	/* Room in the unsent last skb. */
 	} else {
-	    break;
+	    /* The unsent skbs taken as full from snd_nxt on. */
+	    uint32_t tail = (uint32_t) (unsent % goal);
+
+	    n = unsent && tail ? goal - tail : 0;
+	}
+	if (n == 0) {
+	    /* A new skb, if sk_stream_memory_free(). */
+	    if ((wmem && tcp_wmem_queued(tp) >= tp->sndbuf.cap)
+		    || (tp->x->notsent_lowat
+			&& unsent >= tp->x->notsent_lowat)) {
+		tcp_xw(tp)->nospace = 1;
+		break;
+	    }
+	    n = goal;
 	}
 	n = TL_MIN(n, len - done);
 	err = so_send(tp, data ? data + done : NULL, n,
@@ -487,9 +502,13 @@ so_readable(
 
 /*
  * so_writable --
- *	poll() POLLOUT: once established (or when a write would fail at once);
- *	with TCP_NOTSENT_LOWAT only while fewer bytes than the mark wait
- *	unsent (tcp_stream_memory_free()).
+ *	poll() POLLOUT (Linux tcp_poll(): __sk_stream_is_writeable(sk, 1)):
+ *	once established (or when a write would fail at once); with
+ *	TCP_NOTSENT_LOWAT only while fewer than half the mark's bytes wait
+ *	unsent (tcp_stream_memory_free() with wake 1, as a waiting writer is
+ *	woken: tcp_writable_check()); with tunable skb_truesize only while the
+ *	send buffer's memory is below its size with a third of it free
+ *	(tcp_wmem_writable()).
  */
 
 int
@@ -503,8 +522,12 @@ so_writable(
 	return 0;
     }
     /* After a shutdown a write fails at once: writable. */
-    return tp->x->notsent_lowat == 0 || (tp->flags & TF_WANTFIN)
-	    || tcp_unsent(tp) < tp->x->notsent_lowat;
+    if (tp->flags & TF_WANTFIN) {
+	return 1;
+    }
+    return (tp->x->notsent_lowat == 0
+	    || (tcp_unsent(tp) << 1) < tp->x->notsent_lowat)
+	    && tcp_wmem_writable(tp);
 }
 
 /*

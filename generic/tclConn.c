@@ -261,14 +261,14 @@ UpListenerGone(
     lp->l = NULL;
 }
 
-/* Writability changes are told only under TCP_NOTSENT_LOWAT; otherwise a
- * connection is writable from the handshake on. */
+/* Writability changes are told only under TCP_NOTSENT_LOWAT or tunable
+ * skb_truesize; otherwise a connection is writable from the handshake on. */
 static void
 UpWritable(
     void *user,
     tl_tcb *tp)
 {
-    if (tp->x->notsent_lowat) {
+    if (tp->x->notsent_lowat || tp->host->tun.skb_truesize) {
 	TcplabChanNotify(user);
     }
 }
@@ -323,6 +323,7 @@ Info(
     NUM("ssthresh", tp->ssthresh);
     NUM("dupacks", tp->dupacks);
     NUM("sndq", so_outq(tp));
+    NUM("wmem_queued", tcp_wmem_queued(tp));
     NUM("rcvq", tp->rcvbuf.len);
     NUM("bytes_in", tp->bytes_in);
     NUM("bytes_out", tp->bytes_out);

@@ -211,6 +211,16 @@ typedef struct tl_mtup {
     uint32_t pmtu_cookie;	/* The MTU tp->mss was last computed from. */
 } tl_mtup;
 /*
+ * An entry of the model of Linux's write and retransmission queues as skbs
+ * (tunable skb_truesize; tcp_user.c): a sent skb (goal 0) ends at end; a
+ * run of unsent ones, from the end of the entry before it (or base, if
+ * later) to end, is cut every goal bytes from base.
+ */
+typedef struct tl_wqent {
+    uint32_t end, base, goal;
+} tl_wqent;
+
+/*
  * The cold part of a TCB (tp->x): what only some connections use, and only
  * for a while: the listener of a connection not yet accepted, the time of
  * the last rate-limited ACK, socket options set, user data waiting for
@@ -242,6 +252,11 @@ typedef struct tl_tcbx {
 				 * icsk_probes_tstamp). */
     uint32_t *eor;		/* MSG_EOR ends past snd_una, ascending. */
     int neor, eoralloc;
+    tl_wqent *wq;		/* The skbs past snd_una (tunable
+				 * skb_truesize), oldest first. */
+    int nwq, wqalloc;
+    int nospace;		/* A write stopped for memory (Linux
+				 * SOCK_NOSPACE). */
     int more;			/* The last write had MSG_MORE: its data, */
     uint32_t more_seq;		/* from here on, is not pushed. */
     int chrono_type;		/* Linux tcp_chrono: 0 none, 1 busy, 2 rwnd */
@@ -816,6 +831,13 @@ int		tcp_chrono_rwnd(const tl_tcb *tp);
 tl_time		tcp_chrono_stat(const tl_tcb *tp, int type);
 int		tcp_eor_clip(tl_tcb *tp, uint32_t seq, uint32_t *lenPtr);
 int		tcp_eor_mark(tl_tcb *tp, uint32_t seq);
+void		tcp_wq_write(tl_tcb *tp, uint32_t seq, uint32_t len,
+		    uint32_t goal);
+void		tcp_wq_sent(tl_tcb *tp, uint32_t seq, uint32_t len, int cont);
+void		tcp_wq_acked(tl_tcb *tp);
+uint32_t	tcp_wq_room(const tl_tcb *tp, uint32_t goal);
+uint64_t	tcp_wmem_queued(const tl_tcb *tp);
+int		tcp_wmem_writable(const tl_tcb *tp);
 int		tcp_unpushed(const tl_tcb *tp, uint32_t end);
 void		tcp_push(tl_tcb *tp);
 void		tcp_writable_check(tl_tcb *tp);

@@ -1384,6 +1384,9 @@ NewAck(
     tp->snd_buf_seq += data;
     tp->bytes_out += data;
     tp->snd_una = ack;
+    if (tp->x->nwq) {
+	tcp_wq_acked(tp);
+    }
     if (SEQ_LT(tp->snd_nxt, tp->snd_una)) {
 	tp->snd_nxt = tp->snd_una;
     }

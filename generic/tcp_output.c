@@ -675,6 +675,23 @@ GsoContinued(
     }
 }
 
+/* New data of [seq, seq + len) left, in the GSO packet *g (NULL: a packet
+ * of its own): Linux's skbs as tunable skb_truesize counts them. */
+static void
+WqSent(
+    tl_tcb *tp,
+    const tl_gso *g,
+    uint32_t seq,
+    uint32_t len)
+{
+    uint32_t from = SEQ_GT(tp->snd_max, seq) ? tp->snd_max : seq;
+
+    if (tp->host->tun.skb_truesize && SEQ_GT(seq + len, from)) {
+	tcp_wq_sent(tp, from, seq + len - from, g && g->open
+		&& SEQ_GT(seq, g->start) && SEQ_LT(seq, g->end));
+    }
+}
+
 /* PSH on data [seq, seq + len) about to leave: a retransmission as Linux
  * sends it (tunable rexmit_psh, tcp_rexmit_psh()), new data as worked out
  * for it. */
@@ -736,6 +753,7 @@ tcp_output_range(
 	return 1;
     }
     GsoContinued(tp, g, seq);
+    WqSent(tp, g, seq, len);
     if (SEQ_LT(seq, tp->snd_max)) {
 	tp->retrans++;
 	tp->host->stats.tcp_retrans++;
@@ -1044,6 +1062,7 @@ MtuProbe(
     m->probe_seq_end = seq + probe;
     tcp_event(tp->host, tp, EV_NOTE, 0, 0, 0, 0,
 	    "MTU probe (RFC 4821, tcp_mtu_probe)");
+    WqSent(tp, NULL, seq, probe);
     tp->snd_nxt = tp->snd_max = seq + probe;
     if (tp->rtt_start < 0 && tp->rxtshift == 0) {
 	tp->rtt_start = tcp_now(tp->host);
@@ -1341,7 +1360,7 @@ Output(
 		    && !tcp_timer_pending(tp, TT_REXMT)) {
 		tcp_persist_arm(tp);
 	    }
-	    if (tp->x->notsent_lowat) {
+	    if (tp->x->notsent_lowat || h->tun.skb_truesize) {
 		tcp_writable_check(tp);
 	    }
 	    return;
@@ -1398,6 +1417,9 @@ Output(
 	    }
 	}
 	GsoContinued(tp, &gso, seq);
+	if (len && !(flags & TH_SYN)) {
+	    WqSent(tp, &gso, seq, len);
+	}
 	if ((tp->flags & TF_FORCE) && !tp->host->tun.zwp_empty
 		&& tcp_timer_pending(tp, TT_PERSIST)) {
 	    /* 4.4BSD: a send forced by the persist timer moves only snd_max;
@@ -1444,7 +1466,7 @@ Output(
     if (sendalot) {
 	goto again;
     }
-    if (tp->x->notsent_lowat) {
+    if (tp->x->notsent_lowat || h->tun.skb_truesize) {
 	tcp_writable_check(tp);
     }
 }

@@ -46,7 +46,7 @@ tcp_x_alloc(
  * tcp_x_release --
  *	Gives tp's cold part, its own, back when every field is idle again,
  *	after what means nothing while idle is put back first: an empty
- *	MSG_EOR array, MSG_MORE's start without MSG_MORE, a stopped
+ *	MSG_EOR array or skb model, MSG_MORE's start without MSG_MORE, a stopped
  *	chronograph's start.
  */
 
@@ -63,6 +63,11 @@ tcp_x_release(
 	free(x->eor);
 	x->eor = NULL;
 	x->eoralloc = 0;
+    }
+    if (x->nwq == 0 && x->wq) {
+	free(x->wq);
+	x->wq = NULL;
+	x->wqalloc = 0;
     }
     if (!x->more) {
 	x->more_seq = 0;
@@ -650,6 +655,7 @@ tcp_free(
     free(tp->htimes);
     if (tp->x != &tcp_tcbx_idle) {
 	free(tp->x->eor);
+	free(tp->x->wq);
 	free((void *) tp->x);
     }
     h->tcbs_freed++;

@@ -506,6 +506,7 @@ tcp_send_flags(
 	/* Queued into an empty write queue (tcp_add_write_queue_tail()). */
 	tcp_chrono_busy(tp);
     }
+    tcp_wq_write(tp, start, len, tcp_size_goal(tp));
     if ((flags & TCP_SEND_EOR) && !tcp_eor_mark(tp, start + len)) {
 	return ENOMEM;
     }
@@ -673,6 +674,320 @@ tcp_eor_clip(
     return 0;
 }
 
+/*
+ *----------------------------------------------------------------------
+ * Linux's send-buffer memory (tunable skb_truesize; 6.18
+ * tcp_sendmsg_locked(), tcp_write_xmit(), tcp_clean_rtx_queue()).
+ * tcplab keeps the data in a ring, not as skbs: this model keeps only
+ * where Linux's skbs would end past snd_una, in tp->x->wq. A sent skb is
+ * one entry: a GSO packet as it left (tso_fragment() cuts the head skb
+ * where the packet ends, tcp_grow_skb() moves the next skbs' data into
+ * it and frees those emptied). The unsent skbs are runs: a write fills
+ * the last unsent skb up to the size goal (tcp_xmit_size_goal()), then
+ * begins new ones, so a run is cut every goal bytes from its base; a
+ * packet that leaves from inside a run leaves the rest of its skb as one
+ * shorter skb, which the next write fills up to the goal again if it is
+ * the last. A run begins where a write finds no unsent skb to fill, after
+ * a MSG_EOR record (tcp_skb_can_collapse_to()), or where the goal
+ * changed. Entries exist while the tunable is on and data is
+ * unacknowledged; what the model leaves out: a write with MSG_OOB (skbs
+ * of one MSS in Linux) is cut as any other, a retransmission neither
+ * splits nor joins skbs, data a Fast Open SYN carried is one skb, the
+ * FIN's skb (tcp_send_fin(), after the last write) is not charged, and a
+ * blocking write, which tcplab takes whole, is charged whole (Linux's
+ * writer would wait in sk_stream_wait_memory() with the rest not yet
+ * copied).
+ *----------------------------------------------------------------------
+ */
+
+static tl_wqent *
+WqInsert(
+    tl_tcb *tp,
+    int i)
+{
+    tl_tcbx *x = tcp_xw(tp);
+
+    if (x->nwq == x->wqalloc) {
+	int na = x->wqalloc ? 2 * x->wqalloc : 8;
+	tl_wqent *w = realloc(x->wq, (size_t) na * sizeof(*w));
+
+	if (w == NULL) {
+	    return NULL;	/* The model goes short of an skb. */
+	}
+	x->wq = w;
+	x->wqalloc = na;
+    }
+    memmove(x->wq + i + 1, x->wq + i, (size_t) (x->nwq - i) * sizeof(*x->wq));
+    x->nwq++;
+    return &x->wq[i];
+}
+
+static void
+WqRemove(
+    tl_tcb *tp,
+    int i,
+    int n)
+{
+    tl_tcbx *x = tcp_xw(tp);
+
+    memmove(x->wq + i, x->wq + i + n,
+	    (size_t) (x->nwq - i - n) * sizeof(*x->wq));
+    x->nwq -= n;
+}
+
+/* Where entry i begins: the end of the one before it (snd_una for the
+ * first), a run's base if that is later, and no unsent skb before
+ * snd_max. */
+static uint32_t
+WqStart(
+    const tl_tcb *tp,
+    int i)
+{
+    const tl_wqent *e = &tp->x->wq[i];
+    uint32_t s = i ? tp->x->wq[i - 1].end : tp->snd_una;
+
+    if (SEQ_LT(s, tp->snd_una)) {
+	s = tp->snd_una;
+    }
+    if (e->goal) {
+	if (SEQ_GT(e->base, s)) {
+	    s = e->base;
+	}
+	if (SEQ_LT(s, tp->snd_max)) {
+	    s = tp->snd_max;
+	}
+    }
+    return s;
+}
+
+/* The skbs entry i holds. */
+static uint32_t
+WqCount(
+    const tl_tcb *tp,
+    int i)
+{
+    const tl_wqent *e = &tp->x->wq[i];
+    uint32_t s = WqStart(tp, i);
+
+    if (!SEQ_GT(e->end, s)) {
+	return 0;
+    }
+    if (e->goal == 0) {
+	return 1;
+    }
+    return (e->end - 1 - e->base) / e->goal - (s - e->base) / e->goal + 1;
+}
+
+/* The first byte of the unsent last skb, or 0 with *okPtr 0 when there is
+ * none data can be added to (Linux tcp_write_queue_tail() is NULL or
+ * marked eor). */
+static uint32_t
+WqTail(
+    const tl_tcb *tp,
+    int *okPtr)
+{
+    const tl_tcbx *x = tp->x;
+    const tl_wqent *e;
+    uint32_t s, ts;
+
+    *okPtr = 0;
+    if (x->nwq == 0) {
+	return 0;
+    }
+    e = &x->wq[x->nwq - 1];
+    if (e->goal == 0 || (x->neor && x->eor[x->neor - 1] == e->end)) {
+	return 0;
+    }
+    s = WqStart(tp, x->nwq - 1);
+    if (!SEQ_GT(e->end, s)) {
+	return 0;
+    }
+    ts = e->base + (e->end - 1 - e->base) / e->goal * e->goal;
+    *okPtr = 1;
+    return SEQ_LT(ts, s) ? s : ts;
+}
+
+/*
+ * tcp_wq_write --
+ *	A write queued [seq, seq + len), in skbs of goal bytes.
+ */
+
+void
+tcp_wq_write(
+    tl_tcb *tp,
+    uint32_t seq,
+    uint32_t len,
+    uint32_t goal)
+{
+    tl_wqent *e;
+    uint32_t ts;
+    int n = tp->x->nwq, ok;
+
+    if (!tp->host->tun.skb_truesize || len == 0 || goal == 0) {
+	return;
+    }
+    ts = WqTail(tp, &ok);
+    if (ok && tp->x->wq[n - 1].end == seq && seq - ts < goal) {
+	/* The last skb fills up to the goal, then new ones begin. */
+	e = &tcp_xw(tp)->wq[n - 1];
+	if (e->goal == goal && (ts - e->base) % goal == 0) {
+	    e->end += len;
+	    return;
+	}
+	if (ts == WqStart(tp, n - 1)) {
+	    e->base = ts;		/* The run is that skb alone. */
+	    e->goal = goal;
+	    e->end += len;
+	    return;
+	}
+	e->end = ts;			/* It goes to a run of its own. */
+	e = WqInsert(tp, n);
+	if (e) {
+	    e->base = ts;
+	    e->goal = goal;
+	    e->end = seq + len;
+	}
+	return;
+    }
+    e = WqInsert(tp, n);
+    if (e) {
+	e->base = seq;
+	e->goal = goal;
+	e->end = seq + len;
+    }
+}
+
+/*
+ * tcp_wq_sent --
+ *	New data [seq, seq + len) left, as the continuation of the GSO packet
+ *	before it (cont) or as a packet of its own: the unsent skbs it covers
+ *	become one sent skb.
+ */
+
+void
+tcp_wq_sent(
+    tl_tcb *tp,
+    uint32_t seq,
+    uint32_t len,
+    int cont)
+{
+    uint32_t end = seq + len;
+    tl_tcbx *x;
+    tl_wqent *e;
+    int u, i;
+
+    if (!tp->host->tun.skb_truesize || len == 0) {
+	return;
+    }
+    x = tcp_xw(tp);
+    for (u = x->nwq; u > 0 && x->wq[u - 1].goal != 0; u--) {
+	continue;		/* The sent skbs come first. */
+    }
+    for (i = u; i < x->nwq && SEQ_LEQ(x->wq[i].end, end); i++) {
+	continue;
+    }
+    if (i > u) {
+	WqRemove(tp, u, i - u);	/* Joined into the packet's skb. */
+    }
+    if (u < x->nwq && SEQ_LT(x->wq[u].base, end)) {
+	/* Cut inside: the rest of that skb stays, an skb of its own, the
+	 * run's base when it is all the run holds. */
+	e = &x->wq[u];
+	if (SEQ_GEQ(e->base + ((end - e->base) / e->goal + 1) * e->goal,
+		e->end)) {
+	    e->base = end;
+	}
+    }
+    if (cont && u > 0 && x->wq[u - 1].end == seq) {
+	x->wq[u - 1].end = end;
+	return;
+    }
+    e = WqInsert(tp, u);
+    if (e) {
+	e->end = end;
+	e->base = 0;
+	e->goal = 0;
+    }
+}
+
+/* An ACK moved snd_una: the skbs it covers are freed. */
+void
+tcp_wq_acked(
+    tl_tcb *tp)
+{
+    int i = 0;
+
+    while (i < tp->x->nwq && SEQ_LEQ(tp->x->wq[i].end, tp->snd_una)) {
+	i++;
+    }
+    if (i) {
+	WqRemove(tp, 0, i);
+    }
+}
+
+/* Room a write has in the unsent last skb for a goal of goal bytes:
+ * size_goal - skb->len in tcp_sendmsg_locked(), 0 when a new skb must
+ * begin. */
+uint32_t
+tcp_wq_room(
+    const tl_tcb *tp,
+    uint32_t goal)
+{
+    uint32_t end = tp->snd_buf_seq + tp->sndbuf.len
+	    + (uint32_t) tp->x->pend_bytes, ts;
+    int ok;
+
+    ts = WqTail(tp, &ok);
+    if (!ok || tp->x->wq[tp->x->nwq - 1].end != end || end - ts >= goal) {
+	return 0;
+    }
+    return goal - (end - ts);
+}
+
+/* Linux sk_wmem_queued: each skb's head and every byte not acknowledged
+ * (0 with the tunable off). */
+uint64_t
+tcp_wmem_queued(
+    const tl_tcb *tp)
+{
+    const tl_tcbx *x = tp->x;
+    uint64_t skbs = 0;
+    int i = 0, u;
+
+    if (!tp->host->tun.skb_truesize) {
+	return 0;
+    }
+    /* One for each sent skb not acknowledged (those acknowledged go with
+     * the ACK, tcp_wq_acked()), then the runs of unsent ones. */
+    while (i < x->nwq && x->wq[i].goal == 0
+	    && SEQ_LEQ(x->wq[i].end, tp->snd_una)) {
+	i++;
+    }
+    for (u = x->nwq; u > i && x->wq[u - 1].goal != 0; u--) {
+	skbs += WqCount(tp, u - 1);
+    }
+    skbs += (uint64_t) (u - i);
+    return skbs * (uint64_t) tp->host->tun.skb_truesize + tp->sndbuf.len
+	    + tp->x->pend_bytes;
+}
+
+/* The memory part of Linux __sk_stream_is_writeable(): sk_wmem_queued
+ * below sk_sndbuf (sk_stream_memory_free()) and a third of the buffer
+ * free (sk_stream_wspace() >= sk_stream_min_wspace()). 1 with the tunable
+ * off. */
+int
+tcp_wmem_writable(
+    const tl_tcb *tp)
+{
+    uint64_t q, buf = tp->sndbuf.cap;
+
+    if (!tp->host->tun.skb_truesize) {
+	return 1;
+    }
+    q = tcp_wmem_queued(tp);
+    return q < buf && buf - q >= q / 2;
+}
+
 /* Whether a segment ending at end carries MSG_MORE data not yet pushed
  * (no PSH for it). */
 int
@@ -778,6 +1093,13 @@ tcp_send_gen(
 	    Append(tp, c);
 	}
 	tcp_xw(tp)->gen_total += nbytes;
+	if (nbytes < (1u << 30)) {
+	    /* (A longer stream is charged by its bytes alone until it
+	     * leaves: the model's sequence numbers would wrap.) */
+	    tcp_wq_write(tp, tp->snd_buf_seq + tp->sndbuf.len
+		    + (uint32_t) (tp->x->pend_bytes - nbytes),
+		    (uint32_t) nbytes, tcp_size_goal(tp));
+	}
     }
     tcp_output(tp);
     return 0;
@@ -1099,10 +1421,15 @@ tcp_uncork(
 
 /*
  * tcp_writable_check --
- *	With TCP_NOTSENT_LOWAT the socket is writable only while fewer bytes
- *	than the mark wait unsent; a writer waiting is woken only once fewer
- *	than half the mark wait (Linux tcp_stream_memory_free() with wake 1,
- *	from tcp_new_space()). Tells the user when that becomes true.
+ *	Whether a writer waiting for room may go on, as Linux's
+ *	sk_stream_write_space() decides after an ACK (tcp_check_space() ->
+ *	tcp_new_space()) with __sk_stream_is_writeable(sk, 1): with
+ *	TCP_NOTSENT_LOWAT, fewer than half the mark's bytes wait unsent
+ *	(tcp_stream_memory_free() with wake 1); with tunable skb_truesize,
+ *	the send buffer's memory is below its size with a third of it free.
+ *	After a write stopped for memory (SOCK_NOSPACE), the buffer first
+ *	grows while cwnd is not full (tcp_should_expand_sndbuf(),
+ *	tcp_sndbuf_expand()). Tells the user when writing becomes possible.
  */
 
 void
@@ -1110,8 +1437,17 @@ tcp_writable_check(
     tl_tcb *tp)
 {
     tl_host *h = tp->host;
-    int w = (tcp_unsent(tp) << 1) < tp->x->notsent_lowat;
+    int w;
 
+    if (tp->x->nospace && tcp_in_flight(tp) < tp->cwnd) {
+	tcp_sndbuf_expand(tp);
+    }
+    w = (tp->x->notsent_lowat == 0
+	    || (tcp_unsent(tp) << 1) < tp->x->notsent_lowat)
+	    && tcp_wmem_writable(tp);
+    if (w && tp->x->nospace) {
+	tcp_xw(tp)->nospace = 0;
+    }
     if (w && !tp->writable && tp->user && h->tcp.up && h->tcp.up->writable) {
 	tp->writable = 1;
 	h->tcp.up->writable(tp->user, tp);

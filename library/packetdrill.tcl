@@ -2993,7 +2993,8 @@ proc ::tcplab::packetdrill::Revents {fd events} {
     # A connection tcp_done() ended (a RST, a timeout) has both
     # directions shut down: readable, writable and hung up.
     if {$st eq "CLOSED"} {set rev [expr {$rev | 16 | 1 | 64 | 4 | 256}]}
-    if {$st in {ESTABLISHED CLOSE_WAIT} && ![dict get $s shutwr]} {
+    if {$st in {ESTABLISHED CLOSE_WAIT} && ![dict get $s shutwr]
+	    && [Writable $c]} {
 	set rev [expr {$rev | 4 | 256}]
     }
     if {$st eq "SYN_SENT" && [dict get [$c info] deferred]} {
@@ -3002,6 +3003,20 @@ proc ::tcplab::packetdrill::Revents {fd events} {
 	set rev [expr {$rev | 4 | 256}]
     }
     expr {$rev & ($events | 8 | 16)}
+}
+
+# tcp_poll()'s POLLOUT on a connection that may send:
+# __sk_stream_is_writeable(sk, 1), the send buffer's memory (tunable
+# skb_truesize; 0 with it off) below its size with a third of it free, and
+# with TCP_NOTSENT_LOWAT fewer than half the mark's bytes unsent
+# (tcp_stream_memory_free() with wake 1).
+proc ::tcplab::packetdrill::Writable {c} {
+    set q [dict get [$c info] wmem_queued]
+    set buf [$c sockopt SO_SNDBUF]
+    if {$q >= $buf || $buf - $q < $q / 2} {return 0}
+    set lowat [expr {[$c sockopt TCP_NOTSENT_LOWAT] & 0xffffffff}]
+    expr {$lowat == 0
+	|| 2 * [dict get [$c sockopt TCP_INFO] tcpi_notsent_bytes] < $lowat}
 }
 
 proc ::tcplab::packetdrill::Sys_epoll_create {sc args stv} {
