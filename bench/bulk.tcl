@@ -75,6 +75,12 @@ proc tcplabCase {bytes flows loss buf profile cc trust} {
 	$h sysctl tcp_moderate_rcvbuf 0
 	$h sysctl sndbuf_expand 0
 	$h sysctl cksum_trust $trust
+	# Send-buffer memory counted as skbs (the linux profile's
+	# skb_truesize) decides only how much a non-blocking write takes and
+	# when a blocked writer wakes; a source's stream is taken whole, so
+	# the transfer is the same without the count, which ns-3 does not
+	# keep either.
+	$h sysctl skb_truesize 0
 	if {$cc ne ""} {
 	    $h sysctl tcp_congestion_control $cc
 	}
