@@ -155,9 +155,11 @@ static const Row rows[] = {
 	{0, 1, 1, 0}},
     /* Linux tcp_event_data_recv(): the first data of a connection starts
      * "quickack" mode, TCP_MAX_QUICKACKS 16 segments ACKed at once (trace
-     * 12: every segment ACKed). 4.4BSD delays every ACK to the 200 ms
-     * tick unless two segments are waiting. */
-    {{T(quickack), 0, 1000, "segments ACKed at once after a connection's first data"},
+     * 12: every segment ACKed), and again after data that came twice
+     * (tcp_send_dupack(), tcp_data_queue() -> tcp_enter_quickack_mode(),
+     * which also leaves pingpong mode). 4.4BSD delays every ACK to the
+     * 200 ms tick unless two segments are waiting. */
+    {{T(quickack), 0, 1000, "segments ACKed at once after a connection's first data, and after data that came again"},
 	{0, 16, 16, 0}},
     /* Linux tcp_fin(): a FIN in ESTABLISHED enters pingpong mode and its
      * ACK is delayed (inet_csk_schedule_ack(); trace 12: +41 ms). 4.4BSD

@@ -1448,6 +1448,30 @@ DupAck(
     tp->cc->dupack(tp);
 }
 
+/*
+ * EnterQuickack --
+ *	Data came again, all of it received before (an ACK of ours was lost
+ *	or late): Linux's tcp_send_dupack() and tcp_data_queue() call
+ *	tcp_enter_quickack_mode(), which gives the quick ACKs back (tunable
+ *	quickack) and leaves pingpong mode, so that what comes next is ACKed
+ *	at once.
+ */
+
+static void
+EnterQuickack(
+    tl_tcb *tp)
+{
+    const tl_tunables *t = &tp->host->tun;
+
+    if (!t->quickack) {
+	return;
+    }
+    if (tp->quickacks < t->quickack) {
+	tp->quickacks = t->quickack;
+    }
+    tp->flags &= ~TF_PINGPONG;
+}
+
 /* The peer's FIN (RFC 9293 3.10.7.4, eighth step). */
 static int
 Fin(
@@ -1666,6 +1690,7 @@ Synchronized(
 	    if (seglen && SEQ_LT(seq, tp->rcv_nxt)) {
 		Dsack(tp, seq, SEQ_LT(seq + seglen, tp->rcv_nxt)
 			? seq + seglen : tp->rcv_nxt, 0);
+		EnterQuickack(tp);
 	    }
 	    tcp_send_ctl(tp, tp->snd_nxt, TH_ACK);
 	    tcp_drop_event(h, tp, ip, th, EV_DROP,
