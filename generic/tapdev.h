@@ -40,4 +40,19 @@ long		tapdev_read(int fd, int offload, uint8_t *buf, uint32_t cap,
 int		tapdev_write(int fd, int offload, const uint8_t *frame,
 		    uint32_t len, uint32_t gso);
 
+/* A device's writer thread (frames written in order, off the caller's
+ * thread) and its counters. */
+typedef struct tapdev_tx tapdev_tx;
+typedef struct tapdev_txstats {
+    uint64_t frames, bytes, gso, errors;
+    int lastError;
+} tapdev_txstats;
+
+tapdev_tx *	tapdev_tx_start(int fd, int offload, char *err, size_t errlen);
+void		tapdev_tx_put(tapdev_tx *q, const uint8_t *frame, uint32_t len,
+		    uint32_t gso);
+int		tapdev_tx_busy(tapdev_tx *q);
+void		tapdev_tx_flush(tapdev_tx *q, tapdev_txstats *st);
+void		tapdev_tx_stop(tapdev_tx *q);
+
 #endif /* TCPLAB_TAPDEV_H */

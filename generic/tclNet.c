@@ -485,13 +485,13 @@ LinkCreate(
 }
 
 /*
- * Until --
+ * TcplabUntil --
  *	Evaluates a -until condition, noting what it reads (CondWatch in
  *	tcplabInt.h): the states of connections, the clock, or anything else.
  */
 
-static int
-Until(
+int
+TcplabUntil(
     NetObj *netPtr,
     Tcl_Obj *cond,
     int *okPtr)
@@ -549,8 +549,8 @@ TcplabCondState(
 
 #define CONDRECHECK	1024
 
-static int
-CondUnchanged(
+int
+TcplabCondUnchanged(
     NetObj *netPtr)
 {
     CondWatch *w = &netPtr->cond;
@@ -952,10 +952,10 @@ ExprTrue(
     if (e->cond == NULL) {
 	return 0;
     }
-    if (CondUnchanged(e->netPtr)) {
+    if (TcplabCondUnchanged(e->netPtr)) {
 	return e->last;
     }
-    if (Until(e->netPtr, e->cond, &ok) != TCL_OK) {
+    if (TcplabUntil(e->netPtr, e->cond, &ok) != TCL_OK) {
 	e->code = TCL_ERROR;
 	return 1;
     }
@@ -995,7 +995,7 @@ RunEnd(
  * $net run -until condition ?-timeout duration? ?-progress mode?
  *	Runs the clock. With -until, stops as soon as the condition is true
  *	(checked after the events that may have changed what it read:
- *	CondUnchanged) and returns 1; returns 0 when the timeout
+ *	TcplabCondUnchanged) and returns 1; returns 0 when the timeout
  *	passes or nothing is left to happen. -progress (default
  *	::tcplab::progress) shows a progress line; Ctrl-C stops the run with
  *	the error {TCPLAB INTERRUPTED} (tclLoop.c).
@@ -1077,7 +1077,7 @@ Run(
     if (cond) {
 	Tcl_IncrRefCount(cond);
 	TcplabDrain(netPtr);
-	if (Until(netPtr, cond, &ok) != TCL_OK) {
+	if (TcplabUntil(netPtr, cond, &ok) != TCL_OK) {
 	    Tcl_DecrRefCount(cond);
 	    return TCL_ERROR;
 	}

@@ -203,22 +203,28 @@ TcplabRealSync(
 /*
  * CheckCond --
  *	Evaluates the -until condition of a running $net run, keeping the
- *	interpreter's result; an error ends the run with that error.
+ *	interpreter's result; an error ends the run with that error. After a
+ *	network event (always 0) it is skipped when nothing it read can have
+ *	changed (TcplabCondUnchanged, as on virtual time); after any other
+ *	event of the event loop it is evaluated.
  */
 
 static void
 CheckCond(
-    RealClock *rc)
+    RealClock *rc,
+    int always)
 {
-    Tcl_Interp *interp = rc->netPtr->interp;
+    NetObj *netPtr = rc->netPtr;
+    Tcl_Interp *interp = netPtr->interp;
     Tcl_InterpState saved;
     int b;
 
-    if (!rc->running || rc->cond == NULL || rc->done) {
+    if (!rc->running || rc->cond == NULL || rc->done
+	    || (!always && TcplabCondUnchanged(netPtr))) {
 	return;
     }
     saved = Tcl_SaveInterpState(interp, TCL_OK);
-    if (Tcl_ExprBooleanObj(interp, rc->cond, &b) != TCL_OK) {
+    if (TcplabUntil(netPtr, rc->cond, &b) != TCL_OK) {
 	rc->code = TCL_ERROR;
 	rc->errState = Tcl_SaveInterpState(interp, TCL_ERROR);
 	rc->done = 1;
@@ -235,9 +241,9 @@ CheckCond(
 /*
  * TcplabRealStep --
  *	Runs every event that is due, with the queued scripts between them
- *	(and the -until condition of a running $net run after each, as on
- *	virtual time, until it is true), then sets the timer for the next
- *	one. Called by the
+ *	(and the -until condition of a running $net run after each that may
+ *	have changed what it reads, as on virtual time, until it is true),
+ *	then sets the timer for the next one. Called by the
  *	timer handler and by the TAP file handlers once frames are in.
  */
 
@@ -269,7 +275,7 @@ TcplabRealStep(
 	    TcplabDrain(netPtr);
 	}
 	if (!rc->dead && netPtr->net) {
-	    CheckCond(rc);
+	    CheckCond(rc, 0);
 	}
 	if (++n == 10000) {
 	    /* Let the event loop breathe; the timer comes back at once. */
@@ -307,8 +313,8 @@ PollProc(
  * TcplabRealRun --
  *	$net run on real time: serves Tcl's event loop (the network's
  *	timer and file handlers, and every other handler) until the
- *	condition is true (checked after every network event, every other
- *	event, and every REAL_POLL_MS) or the network's clock reaches end
+ *	condition is true (checked after the network events that may change
+ *	it, every other event, and every REAL_POLL_MS) or the network's clock reaches end
  *	(TL_NEVER: no end).
  * Results:
  *	TCL_OK with *okPtr telling whether the condition came true, or
@@ -349,8 +355,8 @@ TcplabRealRun(
 	    rc->pollTimer = Tcl_CreateTimerHandler(REAL_POLL_MS, PollProc, rc);
 	}
 	Tcl_DoOneEvent(TCL_ALL_EVENTS);
-	if (!rc->dead) {
-	    CheckCond(rc);
+	if (!rc->dead && netPtr->net) {
+	    CheckCond(rc, 1);
 	}
     }
     if (rc->endTimer) {

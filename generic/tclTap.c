@@ -16,6 +16,7 @@
  */
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include "tcplabInt.h"
@@ -27,13 +28,14 @@ typedef struct TapDev {
     tl_link *link;
     tl_iface *ifc;		/* The host's interface on the link. */
     int fd;			/* The device, -1 once closed. */
+    tapdev_tx *tx;		/* Its writer thread (unix/tap.c). */
     char *netns;
     int offload;		/* Checksum and segmentation offload. */
     uint32_t bufSize;		/* Room for one frame read from the device. */
-    uint64_t framesIn, framesOut, bytesIn, bytesOut;
-    uint64_t gsoIn, gsoOut;	/* Frames standing for several segments. */
-    uint64_t writeErrors, readErrors;
-    int lastError;		/* errno of the last failed read or write. */
+    uint64_t framesIn, bytesIn;
+    uint64_t gsoIn;		/* Frames standing for several segments. */
+    uint64_t readErrors;
+    int lastError;		/* errno of the failed read. */
     int broken;			/* Reading failed: no longer watched. */
     struct TapDev *next;
 } TapDev;
@@ -42,10 +44,13 @@ typedef struct TapDev {
  * rounds one wake-up of the file handler may do. */
 #define TAP_BATCH	256
 #define TAP_ROUNDS	64
+/* Empty reads a wake-up may do while the writer thread is busy. */
+#define TAP_IDLE_POLLS	1000
 
 /*
  * TapOutput --
- *	The link's output function: a frame for the kernel.
+ *	The link's output function: a frame for the kernel, to the writer
+ *	thread.
  */
 
 static void
@@ -56,19 +61,9 @@ TapOutput(
     uint32_t gso)
 {
     TapDev *t = arg;
-    int err;
 
-    if (t->fd < 0) {
-	return;
-    }
-    err = tapdev_write(t->fd, t->offload, frame, len, gso);
-    if (err) {
-	t->writeErrors++;
-	t->lastError = err;
-    } else {
-	t->framesOut++;
-	t->bytesOut += len;
-	t->gsoOut += gso != 0;
+    if (t->tx) {
+	tapdev_tx_put(t->tx, frame, len, gso);
     }
 }
 
@@ -85,7 +80,7 @@ TapReadable(
 {
     TapDev *t = clientData;
     NetObj *netPtr = t->netPtr;
-    int i, round;
+    int i, round, idle = 0;
 
     (void) mask;
     Tcl_Preserve(t);
@@ -130,7 +125,15 @@ TapReadable(
 	    net_link_input_pkt(t->link, p);
 	}
 	if (i == 0 && round > 0) {
-	    break;
+	    /* While the writer thread still hands the kernel our frames,
+	     * its answers come within microseconds: poll for them rather
+	     * than sleep in the event loop. */
+	    if (!tapdev_tx_busy(t->tx) || ++idle > TAP_IDLE_POLLS) {
+		break;
+	    }
+	    sched_yield();
+	    round--;
+	    continue;
 	}
 	/* What we answer often makes the kernel send at once: read again
 	 * before going back to the event loop. */
@@ -293,6 +296,13 @@ TapCreate(
     strcpy(t->netns, cfg.netns);
     t->offload = offload;
     t->bufSize = offload ? TAPDEV_MAXFRAME : (uint32_t) mtu + ETH_HDRLEN + 4;
+    t->tx = tapdev_tx_start(fd, offload, err, sizeof(err));
+    if (t->tx == NULL) {
+	tapdev_close(fd);
+	ckfree(t->netns);
+	ckfree(t);
+	return TcplabError(interp, "TAP", "OPEN", "%s", err);
+    }
     TcplabClockSync(netPtr);
     link = net_tap_link_new(netPtr->net, name, (uint32_t) mtu, TapOutput, t);
     if (link == NULL || net_link_attach(link, hostPtr->host, addr, prefix)
@@ -301,6 +311,7 @@ TapCreate(
 	if (link) {
 	    link->output = NULL;
 	}
+	tapdev_tx_stop(t->tx);
 	tapdev_close(fd);
 	ckfree(t->netns);
 	ckfree(t);
@@ -338,7 +349,13 @@ TapInfo(
     tl_iface *ifc = t->ifc, *peer = t->link->peer;
     tl_time now = net_now(t->netPtr->net);
     tl_arpent *e;
+    tapdev_txstats st;
 
+    /* The counts of every frame queued so far. */
+    memset(&st, 0, sizeof(st));
+    if (t->tx) {
+	tapdev_tx_flush(t->tx, &st);
+    }
 #define PUT(k, v) Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(k, -1), (v))
 #define NUM(k, v) PUT(k, Tcl_NewWideIntObj((Tcl_WideInt) (v)))
     PUT("device", Tcl_NewStringObj(t->link->name, -1));
@@ -351,15 +368,15 @@ TapInfo(
     NUM("mtu", t->link->mtu);
     NUM("offload", t->offload);
     NUM("frames_in", t->framesIn);
-    NUM("frames_out", t->framesOut);
+    NUM("frames_out", st.frames);
     NUM("bytes_in", t->bytesIn);
-    NUM("bytes_out", t->bytesOut);
+    NUM("bytes_out", st.bytes);
     NUM("gso_frames_in", t->gsoIn);
-    NUM("gso_frames_out", t->gsoOut);
-    NUM("write_errors", t->writeErrors);
+    NUM("gso_frames_out", st.gso);
+    NUM("write_errors", st.errors);
     NUM("read_errors", t->readErrors);
-    if (t->lastError) {
-	errno = t->lastError;
+    if (t->lastError || st.lastError) {
+	errno = t->lastError ? t->lastError : st.lastError;
 	PUT("last_error", Tcl_NewStringObj(Tcl_ErrnoId(), -1));
     } else {
 	PUT("last_error", Tcl_NewObj());
@@ -486,6 +503,8 @@ TcplabTapCloseAll(
 	netPtr->tapdevs = t->next;
 	if (t->fd >= 0) {
 	    Tcl_DeleteFileHandler(t->fd);
+	    tapdev_tx_stop(t->tx);
+	    t->tx = NULL;
 	    tapdev_close(t->fd);
 	    t->fd = -1;
 	}

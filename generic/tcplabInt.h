@@ -160,6 +160,8 @@ TcplabCondAny(
 }
 
 MODULE_SCOPE void	TcplabCondState(ConnObj *c, int state);
+MODULE_SCOPE int	TcplabUntil(NetObj *netPtr, Tcl_Obj *cond, int *okPtr);
+MODULE_SCOPE int	TcplabCondUnchanged(NetObj *netPtr);
 
 struct ListenObj {
     NetObj *netPtr;

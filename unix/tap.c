@@ -392,3 +392,287 @@ tapdev_write(
     } while (n < 0 && errno == EINTR);
     return n < 0 ? errno : 0;
 }
+
+/*
+ * The writer thread --
+ *	A write() to a TAP device runs the kernel's receive path for the
+ *	frame in the writer's own system call (tun_get_user() ->
+ *	netif_receive_skb() -> tcp_v4_rcv(), the receiver's wake-up
+ *	included): more than half of what a sending tcplab spends per
+ *	segment. The frames therefore go through a ring to a thread of their
+ *	own that writes them in order, so the stack goes on with the next
+ *	segment while the kernel takes the last. One producer (the thread
+ *	that owns the network), one consumer; positions only grow. A record
+ *	is its length and gso size (8 bytes) and the frame, padded to 8; a
+ *	record that would cross the end leaves a wrap marker there instead.
+ *	Either side sleeps on a condition variable only after saying so in
+ *	a flag the other reads after moving its position (both sequentially
+ *	consistent), so no wake-up is lost.
+ */
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#define TX_RING		(2u << 20)	/* Bytes: 32 largest GSO frames. */
+#define TX_WRAP		UINT32_MAX
+#define TX_SPIN		100		/* Polls of an empty ring first. */
+
+struct tapdev_tx {
+    int fd, offload;
+    uint8_t *ring;
+    atomic_uint_fast64_t head;		/* Consumed up to here... */
+    atomic_uint_fast64_t tail;		/* ...produced up to here. */
+    atomic_int writerSleeps, ownerWaits, stop;
+    pthread_mutex_t mu;
+    pthread_cond_t work, room;
+    pthread_t thread;
+    atomic_uint_fast64_t frames, bytes, gso, errors;
+    atomic_int lastError;
+};
+
+static inline uint32_t
+TxPad(
+    uint32_t len)
+{
+    return (len + 7u) & ~7u;
+}
+
+static void *
+TxThread(
+    void *arg)
+{
+    tapdev_tx *q = arg;
+
+    for (;;) {
+	uint64_t h = atomic_load_explicit(&q->head, memory_order_relaxed);
+	uint64_t t = atomic_load_explicit(&q->tail, memory_order_acquire);
+	uint32_t off, hdr[2];
+	int i, err;
+
+	if (h == t) {
+	    if (atomic_load(&q->stop)) {
+		break;
+	    }
+	    for (i = 0; i < TX_SPIN && h == t; i++) {
+		sched_yield();
+		t = atomic_load_explicit(&q->tail, memory_order_acquire);
+	    }
+	    if (h != t) {
+		continue;
+	    }
+	    pthread_mutex_lock(&q->mu);
+	    atomic_store(&q->writerSleeps, 1);
+	    while (atomic_load(&q->tail) == h && !atomic_load(&q->stop)) {
+		pthread_cond_wait(&q->work, &q->mu);
+	    }
+	    atomic_store(&q->writerSleeps, 0);
+	    pthread_mutex_unlock(&q->mu);
+	    continue;
+	}
+	off = (uint32_t) (h % TX_RING);
+	memcpy(hdr, q->ring + off, sizeof(hdr));
+	if (hdr[0] == TX_WRAP) {
+	    h += TX_RING - off;
+	} else {
+	    err = tapdev_write(q->fd, q->offload, q->ring + off + 8, hdr[0],
+		    hdr[1]);
+	    if (err) {
+		atomic_fetch_add(&q->errors, 1);
+		atomic_store(&q->lastError, err);
+	    } else {
+		atomic_fetch_add_explicit(&q->frames, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&q->bytes, hdr[0],
+			memory_order_relaxed);
+		if (hdr[1]) {
+		    atomic_fetch_add_explicit(&q->gso, 1,
+			    memory_order_relaxed);
+		}
+	    }
+	    h += 8 + TxPad(hdr[0]);
+	}
+	atomic_store(&q->head, h);
+	if (atomic_load(&q->ownerWaits)) {
+	    pthread_mutex_lock(&q->mu);
+	    pthread_cond_signal(&q->room);
+	    pthread_mutex_unlock(&q->mu);
+	}
+    }
+    return NULL;
+}
+
+/*
+ * WaitRoom --
+ *	The owner waits until at most TX_RING - need bytes are queued.
+ */
+
+static void
+WaitRoom(
+    tapdev_tx *q,
+    uint64_t need)
+{
+    uint64_t t = atomic_load_explicit(&q->tail, memory_order_relaxed);
+
+    if (TX_RING - (t - atomic_load(&q->head)) >= need) {
+	return;
+    }
+    pthread_mutex_lock(&q->mu);
+    atomic_store(&q->ownerWaits, 1);
+    while (TX_RING - (t - atomic_load(&q->head)) < need) {
+	pthread_cond_wait(&q->room, &q->mu);
+    }
+    atomic_store(&q->ownerWaits, 0);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/*
+ * tapdev_tx_start --
+ *	Starts the writer thread of a device.
+ * Results:
+ *	The queue, or NULL with the reason in err.
+ */
+
+tapdev_tx *
+tapdev_tx_start(
+    int fd,
+    int offload,
+    char *err,
+    size_t errlen)
+{
+    tapdev_tx *q = calloc(1, sizeof(*q));
+    sigset_t all, old;
+    int e;
+
+    if (q == NULL || (q->ring = malloc(TX_RING)) == NULL) {
+	free(q);
+	snprintf(err, errlen, "can't start the device's writer: %s",
+		strerror(ENOMEM));
+	return NULL;
+    }
+    q->fd = fd;
+    q->offload = offload;
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->work, NULL);
+    pthread_cond_init(&q->room, NULL);
+    /* Signals stay with the threads that expect them. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    e = pthread_create(&q->thread, NULL, TxThread, q);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (e != 0) {
+	pthread_cond_destroy(&q->room);
+	pthread_cond_destroy(&q->work);
+	pthread_mutex_destroy(&q->mu);
+	free(q->ring);
+	free(q);
+	snprintf(err, errlen, "can't start the device's writer: %s",
+		strerror(e));
+	return NULL;
+    }
+    return q;
+}
+
+/*
+ * tapdev_tx_put --
+ *	Queues a copy of one frame for the device (tapdev_write()'s
+ *	arguments); waits while the ring is full.
+ */
+
+void
+tapdev_tx_put(
+    tapdev_tx *q,
+    const uint8_t *frame,
+    uint32_t len,
+    uint32_t gso)
+{
+    uint64_t t = atomic_load_explicit(&q->tail, memory_order_relaxed);
+    uint32_t off = (uint32_t) (t % TX_RING), hdr[2];
+    uint64_t need = 8 + TxPad(len);
+
+    if (len > TAPDEV_MAXFRAME) {
+	return;				/* No device takes it. */
+    }
+    if (off + need > TX_RING) {
+	/* Not before the end: a wrap marker, and the frame at the start. */
+	WaitRoom(q, TX_RING - off + need);
+	hdr[0] = TX_WRAP;
+	hdr[1] = 0;
+	memcpy(q->ring + off, hdr, sizeof(hdr));
+	t += TX_RING - off;
+	off = 0;
+    } else {
+	WaitRoom(q, need);
+    }
+    hdr[0] = len;
+    hdr[1] = gso;
+    memcpy(q->ring + off, hdr, sizeof(hdr));
+    memcpy(q->ring + off + 8, frame, len);
+    atomic_store(&q->tail, t + need);
+    if (atomic_load(&q->writerSleeps)) {
+	pthread_mutex_lock(&q->mu);
+	pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->mu);
+    }
+}
+
+/*
+ * tapdev_tx_busy --
+ *	Whether frames queued are still to be written.
+ */
+
+int
+tapdev_tx_busy(
+    tapdev_tx *q)
+{
+    return atomic_load(&q->head) != atomic_load_explicit(&q->tail,
+	    memory_order_relaxed);
+}
+
+/*
+ * tapdev_tx_flush --
+ *	Waits until every frame queued has been written; then the counters
+ *	(frames and bytes written, GSO frames among them, failed writes and
+ *	the last one's errno) are final for what was queued.
+ */
+
+void
+tapdev_tx_flush(
+    tapdev_tx *q,
+    tapdev_txstats *st)
+{
+    WaitRoom(q, TX_RING);
+    if (st) {
+	st->frames = atomic_load(&q->frames);
+	st->bytes = atomic_load(&q->bytes);
+	st->gso = atomic_load(&q->gso);
+	st->errors = atomic_load(&q->errors);
+	st->lastError = atomic_load(&q->lastError);
+    }
+}
+
+/*
+ * tapdev_tx_stop --
+ *	Writes what is queued, ends the thread and frees the queue (before
+ *	the device is closed).
+ */
+
+void
+tapdev_tx_stop(
+    tapdev_tx *q)
+{
+    if (q == NULL) {
+	return;
+    }
+    tapdev_tx_flush(q, NULL);
+    pthread_mutex_lock(&q->mu);
+    atomic_store(&q->stop, 1);
+    pthread_cond_signal(&q->work);
+    pthread_mutex_unlock(&q->mu);
+    pthread_join(q->thread, NULL);
+    pthread_cond_destroy(&q->room);
+    pthread_cond_destroy(&q->work);
+    pthread_mutex_destroy(&q->mu);
+    free(q->ring);
+    free(q);
+}
