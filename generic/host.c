@@ -780,7 +780,8 @@ Forward(
  * IpInput --
  *	Checks an IPv4 datagram and hands its payload to its protocol, or
  *	forwards it when it is not ours. looped: it came through our own
- *	loopback (127/8 is ours only there); unwritten: payload a trusted
+ *	loopback (127/8 is ours only there); trust: its checksums are known
+ *	to be right (not verified); unwritten: payload a trusted
  *	sender left unwritten (len 0 when none), for TCP to have written if
  *	it reads it.
  */
@@ -792,12 +793,11 @@ IpInput(
     uint32_t len,
     uint32_t gso,
     int looped,
-    int built,
+    int trust,
     tl_unwritten *unwritten)
 {
     tl_iphdr ip;
     wire_err err;
-    int trust = built && h->tun.cksum_trust;
 
     h->stats.ip_in++;
     err = ip_parse(d, len, &ip, !trust);
@@ -843,6 +843,7 @@ host_input(
     tl_host *h = ifc->host;
     const uint8_t *d = p->data;
     uint32_t len = p->len;
+    int trust;
 
     if (ifc->arp && len >= ETH_HDRLEN) {
 	/* A real Ethernet: only frames for us, and ARP. */
@@ -865,11 +866,12 @@ host_input(
 	d += ETH_HDRLEN;
 	len -= ETH_HDRLEN;
     }
-    if (p->csum_ip && !(p->built && h->tun.cksum_trust
+    trust = (p->built && h->tun.cksum_trust) || p->verified;
+    if (p->csum_ip && !(trust
 	    && host_has_addr(h, ip_dst(p->buf + p->csum_ip)))) {
 	pkt_finish(p);		/* Checked, or forwarded. */
     }
-    IpInput(h, d, len, p->gso, 0, p->built, &p->unwritten);
+    IpInput(h, d, len, p->gso, 0, trust, &p->unwritten);
   done:
     pkt_free(h->net, p);
 }
@@ -886,10 +888,12 @@ host_loop_input(
     tl_pkt *p)
 {
     if (h->up && p->lo_crashes == h->crashes) {
-	if (!(p->built && h->tun.cksum_trust)) {
+	int trust = p->built && h->tun.cksum_trust;
+
+	if (!trust) {
 	    pkt_finish(p);
 	}
-	IpInput(h, p->data, p->len, p->gso, 1, p->built, &p->unwritten);
+	IpInput(h, p->data, p->len, p->gso, 1, trust, &p->unwritten);
     }
     pkt_free(h->net, p);
 }

@@ -544,6 +544,7 @@ pkt_alloc(
     p->len = len;
     p->gso = 0;
     p->built = 0;
+    p->verified = 0;
     p->csum_ip = 0;
     p->unwritten.len = 0;
     p->data = p->buf;

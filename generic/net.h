@@ -29,6 +29,11 @@ struct tl_pkt {
     uint32_t gso;		/* A TCP segment of several: their MSS, else 0. */
     int built;			/* A simulated host built it: its checksums
 				 * are right (tunable cksum_trust). */
+    int verified;		/* Its checksums are right whatever the
+				 * host's cksum_trust: the kernel's own
+				 * segment from a TAP device, the TCP
+				 * checksum left to the device (tapdev.h),
+				 * as Linux takes CHECKSUM_PARTIAL. */
     uint32_t csum_ip;		/* Not 0: the IP and TCP checksums of the
 				 * datagram at buf + csum_ip are not
 				 * computed yet;

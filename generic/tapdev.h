@@ -36,7 +36,7 @@ int		tapdev_open(const tl_tapcfg *cfg, uint8_t kmac[6], char *err,
 		    size_t errlen);
 void		tapdev_close(int fd);
 long		tapdev_read(int fd, int offload, uint8_t *buf, uint32_t cap,
-		    uint32_t *gso);
+		    uint32_t *gso, uint32_t *csumIp);
 int		tapdev_write(int fd, int offload, const uint8_t *frame,
 		    uint32_t len, uint32_t gso);
 
@@ -51,6 +51,8 @@ typedef struct tapdev_txstats {
 tapdev_tx *	tapdev_tx_start(int fd, int offload, char *err, size_t errlen);
 void		tapdev_tx_put(tapdev_tx *q, const uint8_t *frame, uint32_t len,
 		    uint32_t gso);
+void		tapdev_tx_write(tapdev_tx *q, const uint8_t *frame,
+		    uint32_t len, uint32_t gso);
 int		tapdev_tx_busy(tapdev_tx *q);
 void		tapdev_tx_flush(tapdev_tx *q, tapdev_txstats *st);
 void		tapdev_tx_stop(tapdev_tx *q);

@@ -81,6 +81,7 @@ TcplabDrain(
 {
     Tcl_Interp *interp = netPtr->interp;
     Tcl_InterpState saved;
+    int batch = netPtr->tapBatch;
 
     if (netPtr->pending == NULL || netPtr->draining) {
 	return;
@@ -88,6 +89,8 @@ TcplabDrain(
     Tcl_Preserve(netPtr);
     Tcl_Preserve(interp);
     netPtr->draining = 1;
+    /* What the scripts send to a TAP device is written at once. */
+    netPtr->tapBatch = 0;
     netPtr->scriptGen++;
     saved = Tcl_SaveInterpState(interp, TCL_OK);
     while (netPtr->pending && netPtr->net) {
@@ -109,6 +112,7 @@ TcplabDrain(
 	TcplabReportBackgroundErrors();
     }
     netPtr->draining = 0;
+    netPtr->tapBatch = batch;
     Tcl_RestoreInterpState(interp, saved);
     Tcl_Release(interp);
     Tcl_Release(netPtr);

@@ -217,14 +217,19 @@ CheckCond(
     NetObj *netPtr = rc->netPtr;
     Tcl_Interp *interp = netPtr->interp;
     Tcl_InterpState saved;
-    int b;
+    int b, batch, code;
 
     if (!rc->running || rc->cond == NULL || rc->done
 	    || (!always && TcplabCondUnchanged(netPtr))) {
 	return;
     }
     saved = Tcl_SaveInterpState(interp, TCL_OK);
-    if (TcplabUntil(netPtr, rc->cond, &b) != TCL_OK) {
+    /* What the condition sends to a TAP device is written at once. */
+    batch = netPtr->tapBatch;
+    netPtr->tapBatch = 0;
+    code = TcplabUntil(netPtr, rc->cond, &b);
+    netPtr->tapBatch = batch;
+    if (code != TCL_OK) {
 	rc->code = TCL_ERROR;
 	rc->errState = Tcl_SaveInterpState(interp, TCL_ERROR);
 	rc->done = 1;

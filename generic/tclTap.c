@@ -49,8 +49,11 @@ typedef struct TapDev {
 
 /*
  * TapOutput --
- *	The link's output function: a frame for the kernel, to the writer
- *	thread.
+ *	The link's output function: a frame for the kernel. What the stack
+ *	answers while the file handler runs the network on the frames it
+ *	read goes to the writer thread; what a script's command or a timer
+ *	sends is written at once (after those queued), so that a script
+ *	finds what it sent with the kernel when the command returns.
  */
 
 static void
@@ -62,10 +65,15 @@ TapOutput(
 {
     TapDev *t = arg;
 
-    if (t->tx) {
+    if (t->tx == NULL) {
+	return;
+    } else if (t->netPtr->tapBatch) {
 	tapdev_tx_put(t->tx, frame, len, gso);
+    } else {
+	tapdev_tx_write(t->tx, frame, len, gso);
     }
 }
+
 
 /*
  * TapReadable --
@@ -80,11 +88,12 @@ TapReadable(
 {
     TapDev *t = clientData;
     NetObj *netPtr = t->netPtr;
-    int i, round, idle = 0;
+    int i, round, idle = 0, batch = netPtr->tapBatch;
 
     (void) mask;
     Tcl_Preserve(t);
     Tcl_Preserve(netPtr);
+    netPtr->tapBatch = 1;
     for (round = 0; round < TAP_ROUNDS; round++) {
 	if (netPtr->net == NULL || t->fd < 0 || t->broken) {
 	    break;
@@ -93,8 +102,9 @@ TapReadable(
 	for (i = 0; i < TAP_BATCH; i++) {
 	    /* Read straight into the packet that carries the frame on. */
 	    tl_pkt *p = pkt_alloc(netPtr->net, t->bufSize);
-	    uint32_t gso;
-	    long n = tapdev_read(t->fd, t->offload, p->buf, t->bufSize, &gso);
+	    uint32_t gso, csumIp;
+	    long n = tapdev_read(t->fd, t->offload, p->buf, t->bufSize, &gso,
+		    &csumIp);
 
 	    if (n <= 0) {
 		pkt_free(netPtr->net, p);
@@ -122,6 +132,13 @@ TapReadable(
 		pkt_free(netPtr->net, p);
 		p = q;
 	    }
+	    if (csumIp) {
+		/* The kernel's segment, its checksum left to the device:
+		 * computed only if someone reads the frame (pkt_finish()),
+		 * never verified (virtio 1.1 5.1.6.4.1). */
+		p->csum_ip = (uint32_t) (p->data - p->buf) + csumIp;
+		p->verified = 1;
+	    }
 	    net_link_input_pkt(t->link, p);
 	}
 	if (i == 0 && round > 0) {
@@ -139,6 +156,7 @@ TapReadable(
 	 * before going back to the event loop. */
 	TcplabRealStep(netPtr);
     }
+    netPtr->tapBatch = batch;
     Tcl_Release(netPtr);
     Tcl_Release(t);
 }

@@ -100,6 +100,8 @@ struct NetObj {
     int refCount;		/* Preserved while scripts run. */
     struct RealClock *real;	/* -clock real (tclReal.c), else NULL. */
     struct TapDev *tapdevs;	/* TAP devices (tclTap.c). */
+    int tapBatch;		/* Frames for them go to their writer
+				 * threads (tclTap.c). */
     struct After *afters;	/* $net after: scripts waiting (tclAfter.c). */
     int nextAfter;
     int eventloop;		/* Tcl's event loop moves virtual time... */

@@ -69,6 +69,32 @@ proc rfcSum {bytes} {
     return $sum
 }
 
+proc tcpSumsOk {file} {
+    # Every TCP segment of an Ethernet pcap file (IPv4 frames; ARP is
+    # skipped) sums to ffff with its
+    # pseudo-header (RFC 9293 3.1); returns {segments bad}.
+    set f [open $file rb]
+    set d [read $f]
+    close $f
+    set n 0
+    set bad 0
+    for {set o 24} {$o < [string length $d]} {incr o [expr {16 + $cap}]} {
+	binary scan $d @${o}x8iu cap
+	binary scan $d @[expr {$o + 16 + 12}]Su type
+	if {$type != 0x0800} continue
+	set ip [string range $d [expr {$o + 16 + 14}] [expr {$o + 16 + $cap - 1}]]
+	binary scan $ip cu@2Su@9cu@12IuIu vihl tot proto src dst
+	if {$proto != 6} continue
+	set seg [string range $ip [expr {($vihl & 15) * 4}] [expr {$tot - 1}]]
+	set pseudo [binary format IIccS $src $dst 0 6 [string length $seg]]
+	incr n
+	if {[rfcSum $pseudo$seg] != 0xffff} {
+	    incr bad
+	}
+    }
+    list [expr {$n > 20}] $bad
+}
+
 proc fixTcpCksum {d} {
     # Recompute the TCP checksum after an edit, so that only the edit is bad.
     set seg [string replace [string range $d 20 end] 16 17 \0\0]

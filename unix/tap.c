@@ -280,8 +280,11 @@ tapdev_close(
  * tapdev_read --
  *	One frame from the device into buf. With offload, buf gets the
  *	virtio-net header first and the frame after it (at TAPDEV_HDRLEN); a
- *	checksum the kernel left to the device is filled in, and *gso gets
- *	the segment size of a TCP segment that stands for several (else 0).
+ *	checksum the kernel left to the device is filled in, except a TCP
+ *	segment's over IPv4: that one is left, and *csumIp gets the offset
+ *	of its IP header in the frame (else 0; the field holds the
+ *	pseudo-header's sum). *gso gets the segment size of a TCP segment
+ *	that stands for several (else 0).
  * Results:
  *	The frame's length, 0 when none is waiting, -1 on error (errno set).
  */
@@ -292,7 +295,8 @@ tapdev_read(
     int offload,
     uint8_t *buf,
     uint32_t cap,
-    uint32_t *gso)
+    uint32_t *gso,
+    uint32_t *csumIp)
 {
     struct virtio_net_hdr vh;
     ssize_t n = read(fd, buf, cap);
@@ -300,6 +304,7 @@ tapdev_read(
     uint32_t len, start, off;
 
     *gso = 0;
+    *csumIp = 0;
     if (n < 0) {
 	return errno == EAGAIN || errno == EINTR ? 0 : -1;
     }
@@ -316,7 +321,12 @@ tapdev_read(
 	 * the rest is the device's job (virtio 1.1, 5.1.6.2). */
 	start = vh.csum_start;
 	off = vh.csum_offset;
-	if (start + off + 2 <= len) {
+	if (len > ETH_HDRLEN + IP_HDRLEN && get16(frame + 12) == ETHERTYPE_IP
+		&& frame[ETH_HDRLEN + 9] == IPPROTO_TCP_ && off == 16
+		&& start == ETH_HDRLEN + (frame[ETH_HDRLEN] & 15u) * 4
+		&& start + TCP_HDRLEN <= len) {
+	    *csumIp = ETH_HDRLEN;
+	} else if (start + off + 2 <= len) {
 	    put16(frame + start + off, cksum_fold(cksum_add(0, frame + start,
 		    len - start)));
 	}
@@ -399,9 +409,10 @@ tapdev_write(
  *	frame in the writer's own system call (tun_get_user() ->
  *	netif_receive_skb() -> tcp_v4_rcv(), the receiver's wake-up
  *	included): more than half of what a sending tcplab spends per
- *	segment. The frames therefore go through a ring to a thread of their
- *	own that writes them in order, so the stack goes on with the next
- *	segment while the kernel takes the last. One producer (the thread
+ *	segment. Frames may therefore go through a ring to a thread of their
+ *	own that writes them in order (tapdev_tx_put()), so the stack goes
+ *	on with the next segment while the kernel takes the last; or be
+ *	written at once after those (tapdev_tx_write()). One producer (the thread
  *	that owns the network), one consumer; positions only grow. A record
  *	is its length and gso size (8 bytes) and the frame, padded to 8; a
  *	record that would cross the end leaves a wrap marker there instead.
@@ -613,6 +624,35 @@ tapdev_tx_put(
 	pthread_mutex_lock(&q->mu);
 	pthread_cond_signal(&q->work);
 	pthread_mutex_unlock(&q->mu);
+    }
+}
+
+/*
+ * tapdev_tx_write --
+ *	Writes one frame now, in the caller's thread, after those queued
+ *	(tapdev_tx_put()'s arguments), counting it as the thread does.
+ */
+
+void
+tapdev_tx_write(
+    tapdev_tx *q,
+    const uint8_t *frame,
+    uint32_t len,
+    uint32_t gso)
+{
+    int err;
+
+    tapdev_tx_flush(q, NULL);
+    err = tapdev_write(q->fd, q->offload, frame, len, gso);
+    if (err) {
+	atomic_fetch_add(&q->errors, 1);
+	atomic_store(&q->lastError, err);
+    } else {
+	atomic_fetch_add(&q->frames, 1);
+	atomic_fetch_add(&q->bytes, len);
+	if (gso) {
+	    atomic_fetch_add(&q->gso, 1);
+	}
     }
 }
 
