@@ -7,7 +7,9 @@
  *	gives the kernel's side its address, MTU and IFF_UP with ioctls on a
  *	socket of that namespace (the connected route follows), and goes back
  *	to its own namespace. The descriptor stays bound to the device, so
- *	every frame stays in the namespace. No Tcl here, and no clock.
+ *	every frame stays in the namespace. Frames for the kernel may be
+ *	written by a thread of the device's own (below). No Tcl here, and no
+ *	clock.
  *
  *	With offload the device has IFF_VNET_HDR too, and TUNSETOFFLOAD
  *	lets the kernel hand over TCP segments of up to 64 KiB with their
@@ -24,8 +26,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -411,20 +417,16 @@ tapdev_write(
  *	included): more than half of what a sending tcplab spends per
  *	segment. Frames may therefore go through a ring to a thread of their
  *	own that writes them in order (tapdev_tx_put()), so the stack goes
- *	on with the next segment while the kernel takes the last; or be
- *	written at once after those (tapdev_tx_write()). One producer (the thread
- *	that owns the network), one consumer; positions only grow. A record
- *	is its length and gso size (8 bytes) and the frame, padded to 8; a
- *	record that would cross the end leaves a wrap marker there instead.
+ *	on with the next segment while the kernel takes the last, or be
+ *	written at once after those (tapdev_tx_write()). One producer (the
+ *	thread that owns the network), one consumer; positions only grow. A
+ *	record is its length and gso size (8 bytes) and the frame, padded to
+ *	8; a record that would cross the end leaves a wrap marker there
+ *	instead.
  *	Either side sleeps on a condition variable only after saying so in
  *	a flag the other reads after moving its position (both sequentially
  *	consistent), so no wake-up is lost.
  */
-
-#include <pthread.h>
-#include <signal.h>
-#include <stdatomic.h>
-#include <stdlib.h>
 
 #define TX_RING		(2u << 20)	/* Bytes: 32 largest GSO frames. */
 #define TX_WRAP		UINT32_MAX
@@ -450,6 +452,28 @@ TxPad(
     return (len + 7u) & ~7u;
 }
 
+/* One frame to the device, counted. */
+static void
+TxWrite(
+    tapdev_tx *q,
+    const uint8_t *frame,
+    uint32_t len,
+    uint32_t gso)
+{
+    int err = tapdev_write(q->fd, q->offload, frame, len, gso);
+
+    if (err) {
+	atomic_fetch_add(&q->errors, 1);
+	atomic_store(&q->lastError, err);
+    } else {
+	atomic_fetch_add_explicit(&q->frames, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&q->bytes, len, memory_order_relaxed);
+	if (gso) {
+	    atomic_fetch_add_explicit(&q->gso, 1, memory_order_relaxed);
+	}
+    }
+}
+
 static void *
 TxThread(
     void *arg)
@@ -460,7 +484,7 @@ TxThread(
 	uint64_t h = atomic_load_explicit(&q->head, memory_order_relaxed);
 	uint64_t t = atomic_load_explicit(&q->tail, memory_order_acquire);
 	uint32_t off, hdr[2];
-	int i, err;
+	int i;
 
 	if (h == t) {
 	    if (atomic_load(&q->stop)) {
@@ -487,20 +511,7 @@ TxThread(
 	if (hdr[0] == TX_WRAP) {
 	    h += TX_RING - off;
 	} else {
-	    err = tapdev_write(q->fd, q->offload, q->ring + off + 8, hdr[0],
-		    hdr[1]);
-	    if (err) {
-		atomic_fetch_add(&q->errors, 1);
-		atomic_store(&q->lastError, err);
-	    } else {
-		atomic_fetch_add_explicit(&q->frames, 1, memory_order_relaxed);
-		atomic_fetch_add_explicit(&q->bytes, hdr[0],
-			memory_order_relaxed);
-		if (hdr[1]) {
-		    atomic_fetch_add_explicit(&q->gso, 1,
-			    memory_order_relaxed);
-		}
-	    }
+	    TxWrite(q, q->ring + off + 8, hdr[0], hdr[1]);
 	    h += 8 + TxPad(hdr[0]);
 	}
 	atomic_store(&q->head, h);
@@ -640,20 +651,8 @@ tapdev_tx_write(
     uint32_t len,
     uint32_t gso)
 {
-    int err;
-
     tapdev_tx_flush(q, NULL);
-    err = tapdev_write(q->fd, q->offload, frame, len, gso);
-    if (err) {
-	atomic_fetch_add(&q->errors, 1);
-	atomic_store(&q->lastError, err);
-    } else {
-	atomic_fetch_add(&q->frames, 1);
-	atomic_fetch_add(&q->bytes, len);
-	if (gso) {
-	    atomic_fetch_add(&q->gso, 1);
-	}
-    }
+    TxWrite(q, frame, len, gso);
 }
 
 /*
