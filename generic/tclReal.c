@@ -319,8 +319,8 @@ PollProc(
  *	$net run on real time: serves Tcl's event loop (the network's
  *	timer and file handlers, and every other handler) until the
  *	condition is true (checked after the network events that may change
- *	it, every other event, and every REAL_POLL_MS) or the network's clock reaches end
- *	(TL_NEVER: no end).
+ *	it, every other event, and every REAL_POLL_MS) or the network's
+ *	clock reaches end (TL_NEVER: no end).
  * Results:
  *	TCL_OK with *okPtr telling whether the condition came true, or
  *	TCL_ERROR when evaluating it failed.
