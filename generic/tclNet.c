@@ -503,6 +503,7 @@ TcplabUntil(
     CondWatch *w = &netPtr->cond;
     int b, code, on = w->on;
 
+    *okPtr = 0;			/* Also when the network went meanwhile. */
     w->on = 1;
     w->any = w->clock = 0;
     w->n = 0;

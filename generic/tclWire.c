@@ -281,7 +281,7 @@ Build(
     const unsigned char *data = NULL;
     Tcl_Size dlen = 0, i;
     uint32_t v, hl, total;
-    int idx, flags;
+    int idx, flags = 0;
     Tcl_Obj *res;
     unsigned char *p;
 
