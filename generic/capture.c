@@ -26,6 +26,9 @@ struct tl_bpf {
     char *expr;			/* As the user wrote it. */
     struct bpf_program prog[2];	/* Ethernet, raw IPv4. */
     int ok[2];			/* Compiled for that link type. */
+    struct bpf_insn *trial[2];	/* The same program answering 1 where it
+				 * refuses and 2 where it accepts (Trial),
+				 * or NULL. */
 };
 
 /*
@@ -374,6 +377,38 @@ Compile(
 }
 
 /*
+ * Trial --
+ *	A copy of prog whose every return says 1 (refused) or 2 (accepted),
+ *	so that 0 means only what libpcap's bpf_filter() answers when the
+ *	program loads a byte beyond the buffer it was given: run on the part
+ *	of a frame that is final (bpf_match), it decides without the rest
+ *	or says that it needs it. NULL if a return is not a constant.
+ */
+
+static struct bpf_insn *
+Trial(
+    const struct bpf_program *prog)
+{
+    struct bpf_insn *t = malloc(prog->bf_len * sizeof(*t));
+    u_int i;
+
+    if (t == NULL) {
+	abort();
+    }
+    memcpy(t, prog->bf_insns, prog->bf_len * sizeof(*t));
+    for (i = 0; i < prog->bf_len; i++) {
+	if (BPF_CLASS(t[i].code) == BPF_RET) {
+	    if (BPF_RVAL(t[i].code) != BPF_K) {
+		free(t);
+		return NULL;
+	    }
+	    t[i].k = t[i].k ? 2 : 1;
+	}
+    }
+    return t;
+}
+
+/*
  * bpf_new --
  *	Compiles a filter expression for the network's two link types, after
  *	replacing host names (Substitute). An expression that compiles for
@@ -392,6 +427,7 @@ bpf_new(
 {
     tl_bpf *f;
     char *text, other[CAPTURE_ERRLEN];
+    int i;
 
     text = net ? Substitute(net, expr, err, errlen) : tl_strdup(expr);
     if (text == NULL) {
@@ -409,6 +445,9 @@ bpf_new(
 	bpf_free(f);
 	return NULL;
     }
+    for (i = 0; i < 2; i++) {
+	f->trial[i] = f->ok[i] ? Trial(&f->prog[i]) : NULL;
+    }
     return f;
 }
 
@@ -425,6 +464,7 @@ bpf_free(
 	if (f->ok[i]) {
 	    pcap_freecode(&f->prog[i]);
 	}
+	free(f->trial[i]);
     }
     free(f->expr);
     free(f);
@@ -437,12 +477,20 @@ bpf_expr(
     return f ? f->expr : "";
 }
 
-/* Runs the filter on a simulated frame (l2len 14: Ethernet, 0: raw IP). */
+/*
+ * bpf_match --
+ *	Runs the filter on a simulated frame (l2len 14: Ethernet, 0: raw IP)
+ *	of which the first valid bytes are final.
+ * Results:
+ *	1 if it matches, 0 if not, -1 if that depends on bytes past valid.
+ */
+
 int
 bpf_match(
     const tl_bpf *f,
     const uint8_t *frame,
     uint32_t len,
+    uint32_t valid,
     uint32_t l2len)
 {
     struct pcap_pkthdr h;
@@ -450,6 +498,12 @@ bpf_match(
 
     if (!f->ok[i]) {
 	return 0;
+    }
+    if (valid < len) {
+	if (f->trial[i] == NULL) {
+	    return -1;
+	}
+	return (int) bpf_filter(f->trial[i], frame, len, valid) - 1;
     }
     memset(&h, 0, sizeof(h));
     h.caplen = h.len = len;
@@ -484,8 +538,8 @@ Filtered(
     const tl_watch *w,
     const tl_obsinfo *info)
 {
-    return w->filter == NULL || bpf_match(w->filter, info->frame, info->len,
-	    info->l2len);
+    return w->filter == NULL ? 1 : bpf_match(w->filter, info->frame,
+	    info->len, info->valid, info->l2len);
 }
 
 /*
@@ -526,6 +580,8 @@ watch_sees(
  * watch_matches --
  *	For fault rules, which net_transmit runs as a frame leaves: "out" is a
  *	frame the host sends, "in" one addressed to it.
+ * Results:
+ *	1 or 0; -1 if the filter needs bytes past info->valid.
  */
 
 int
@@ -658,7 +714,7 @@ CaptureTap(
 	len += ETH_HDRLEN;
     }
     /* The filter sees the frame as the file will hold it. */
-    if (c->watch.filter && !bpf_match(c->watch.filter, frame, len,
+    if (c->watch.filter && !bpf_match(c->watch.filter, frame, len, len,
 	    c->kind == CAPTURE_ETHER ? ETH_HDRLEN : 0)) {
 	goto done;
     }

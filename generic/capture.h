@@ -29,7 +29,7 @@ tl_bpf	       *bpf_new(tl_net *net, const char *expr, char *err, size_t errlen);
 void		bpf_free(tl_bpf *f);
 const char     *bpf_expr(const tl_bpf *f);
 int		bpf_match(const tl_bpf *f, const uint8_t *frame, uint32_t len,
-		    uint32_t l2len);
+		    uint32_t valid, uint32_t l2len);
 
 /* Which frames an observer sees or a fault rule acts on. */
 typedef enum { WATCH_BOTH, WATCH_IN, WATCH_OUT } tl_watchdir;

@@ -216,7 +216,17 @@ net_free(
 		pkt_free(net, p);
 		p = next;
 	    }
-	} else if (ev->fn == Depart || ev->fn == LoopDeliver) {
+	} else if (ev->fn == Depart) {
+	    /* So does the first frame waiting for a transmitter. */
+	    tl_pkt *p = ev->arg;
+
+	    while (p) {
+		tl_pkt *next = p->next;
+
+		pkt_free(net, p);
+		p = next;
+	    }
+	} else if (ev->fn == LoopDeliver) {
 	    pkt_free(net, ev->arg);
 	}
     }
@@ -615,7 +625,7 @@ Tap(
     info.from = p->from;
     info.to = p->to;
     info.frame = p->data;
-    info.len = p->len;
+    info.len = info.valid = p->len;
     info.l2len = link_is_ether(p->from->link) ? ETH_HDRLEN : 0;
     info.reason = reason;
     for (t = net->observers; t; t = t->next) {
@@ -733,6 +743,32 @@ TxTime(
 }
 
 /*
+ * Final --
+ *	How many of the frame's first bytes are final before pkt_finish():
+ *	all but a payload not written yet and the TCP checksum (the IP
+ *	header's is made here, from 20 bytes), so that a fault rule on the
+ *	headers needs neither.
+ */
+
+static uint32_t
+Final(
+    tl_pkt *p)
+{
+    uint32_t valid = p->len;
+
+    if (p->unwritten.len) {
+	valid = (uint32_t) (p->unwritten.at - p->data);
+    }
+    if (p->csum_ip) {
+	uint8_t *ip = p->buf + p->csum_ip;
+
+	ip_set_cksum(ip);
+	valid = TL_MIN(valid, (uint32_t) (ip + ip_hdrlen(ip) + 16 - p->data));
+    }
+    return valid;
+}
+
+/*
  * Leave --
  *	The frame starts to leave ifc now (start): observers see it, an
  *	unplugged cable loses it, fault filters decide its fate, and it
@@ -770,11 +806,17 @@ Leave(
     info.len = p->len;
     info.l2len = link_is_ether(link) ? ETH_HDRLEN : 0;
     info.reason = NULL;
-    if (net->faults) {
-	pkt_finish(p);		/* A rule may match any byte. */
-    }
+    info.valid = net->faults ? Final(p) : p->len;
     for (fp = &net->faults; (f = *fp) != NULL; ) {
-	if (f->count != 0 && f->match(f->matchArg, &info)) {
+	int m = f->count != 0 ? f->match(f->matchArg, &info) : 0;
+
+	if (m < 0) {
+	    /* The rule reads more: the whole frame, made now. */
+	    pkt_finish(p);
+	    info.valid = p->len;
+	    m = f->match(f->matchArg, &info);
+	}
+	if (m) {
 	    f->hits++;
 	    if (f->count > 0) {
 		f->count--;
@@ -806,8 +848,16 @@ Depart(
     tl_event *ev)
 {
     tl_pkt *p = arg;
+    tl_iface *ifc = p->from;
 
     (void) ev;
+    /* The next in line takes its place on the clock. */
+    ifc->waiting = p->next;
+    if (p->next) {
+	clock_queue(&p->net->clock, &p->next->ev);
+    } else {
+	ifc->waitingTail = NULL;
+    }
     Leave(p, p->net->clock.now);
 }
 
@@ -850,11 +900,23 @@ net_transmit(
     net->nframes++;
     /* Only someone watching (an observer, a fault rule's count) can tell
      * when a queued frame is looked at: without them it leaves at once,
-     * stamped with its start, and costs no event of its own. */
+     * stamped with its start, and costs no event of its own. With them it
+     * waits in the interface's line, in the order of its start (the
+     * transmitter's times only grow), stamped now: only the line's first
+     * is on the clock, and each runs in the place its own event would
+     * have. */
     if (start > net->clock.now && (net->observers || net->faults)) {
 	p->ev.fn = Depart;
 	p->ev.arg = p;
-	clock_schedule(&net->clock, &p->ev, start);
+	p->next = NULL;
+	clock_stamp(&net->clock, &p->ev, start);
+	if (ifc->waiting == NULL) {
+	    ifc->waiting = ifc->waitingTail = p;
+	    clock_queue(&net->clock, &p->ev);
+	} else {
+	    ifc->waitingTail->next = p;
+	    ifc->waitingTail = p;
+	}
 	return;
     }
     Leave(p, start);

@@ -18,8 +18,9 @@
 /* A frame on a link. The event delivers it; data points into buf. */
 struct tl_pkt {
     tl_event ev;
-    tl_pkt *next;		/* Free list; in flight, the next frame of
-				 * the sending interface's line. */
+    tl_pkt *next;		/* Free list; in flight or waiting for the
+				 * transmitter, the next frame of the
+				 * sending interface's line. */
     tl_net *net;
     tl_iface *from;		/* Sending interface. */
     tl_iface *to;		/* Receiving interface while in flight. */
@@ -109,6 +110,10 @@ struct tl_iface {
     tl_pkt *flight, *flightTail;/* Frames sent that arrive in the order
 				 * sent: only the first is on the clock
 				 * (Launch in net.c). */
+    tl_pkt *waiting, *waitingTail;/* Frames waiting for the transmitter
+				 * while someone observes or filters:
+				 * only the first is on the clock
+				 * (net_transmit in net.c). */
     struct tl_arp *arp;		/* ARP cache (TAP links), NULL when static. */
 };
 
@@ -134,6 +139,11 @@ typedef struct tl_obsinfo {
     tl_iface *from, *to;
     const uint8_t *frame;	/* Link header first. */
     uint32_t len;
+    uint32_t valid;		/* The first valid bytes of the frame are
+				 * final; a fault rule's match may answer
+				 * -1 for a frame it cannot judge from
+				 * them, and sees it again whole (Leave in
+				 * net.c). Observers see whole frames. */
     uint32_t l2len;		/* Link header length: 14 on a LAN, 0 on a wire. */
     const char *reason;		/* For OBS_DROP. */
 } tl_obsinfo;
