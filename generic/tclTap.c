@@ -46,6 +46,9 @@ typedef struct TapDev {
 #define TAP_ROUNDS	64
 /* Empty reads a wake-up may do while the writer thread is busy. */
 #define TAP_IDLE_POLLS	1000
+/* The longest frame without payload: Ethernet, IP and TCP headers with
+ * options (14 + 20 + 60 bytes), rounded up. */
+#define TAP_HDRS_MAX	128
 
 /*
  * TapOutput --
@@ -53,7 +56,15 @@ typedef struct TapDev {
  *	answers while the file handler runs the network on the frames it
  *	read goes to the writer thread; what a script's command or a timer
  *	sends is written at once (after those queued), so that a script
- *	finds what it sent with the kernel when the command returns.
+ *	finds what it sent with the kernel when the command returns. With
+ *	offloads, when nothing is queued, a frame without payload (an ACK for
+ *	64 KiB that the kernel sent in one frame) is written at once too:
+ *	such frames come tens of microseconds apart, and handing each to
+ *	the thread (a wake-up, its polls for the next) costs more than the
+ *	write, by a quarter of the rate (bench/tap.tcl). Without offloads
+ *	ACKs come every two segments, and the kernel's answer to each (the
+ *	next segments, sent in the writer's system call) is better left to
+ *	the thread.
  */
 
 static void
@@ -67,7 +78,8 @@ TapOutput(
 
     if (t->tx == NULL) {
 	return;
-    } else if (t->netPtr->tapBatch) {
+    } else if (t->netPtr->tapBatch && !(t->offload
+	    && len <= TAP_HDRS_MAX && !tapdev_tx_busy(t->tx))) {
 	tapdev_tx_put(t->tx, frame, len, gso);
     } else {
 	tapdev_tx_write(t->tx, frame, len, gso);
