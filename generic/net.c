@@ -206,18 +206,9 @@ net_free(
 	    break;
 	}
 	clock_cancel(&net->clock, ev);
-	if (ev->fn == Deliver) {
-	    /* The first of a line takes the rest with it. */
-	    tl_pkt *p = ev->arg;
-
-	    while (p) {
-		tl_pkt *next = p->next;
-
-		pkt_free(net, p);
-		p = next;
-	    }
-	} else if (ev->fn == Depart) {
-	    /* So does the first frame waiting for a transmitter. */
+	if (ev->fn == Deliver || ev->fn == Depart) {
+	    /* The first of a line (in flight, or waiting for the
+	     * transmitter) takes the rest with it. */
 	    tl_pkt *p = ev->arg;
 
 	    while (p) {
