@@ -438,6 +438,8 @@ struct tapdev_tx {
     atomic_uint_fast64_t head;		/* Consumed up to here... */
     atomic_uint_fast64_t tail;		/* ...produced up to here. */
     atomic_int writerSleeps, ownerWaits, stop;
+    atomic_uint_fast64_t want;		/* Free bytes the waiting owner
+					 * is woken for. */
     pthread_mutex_t mu;
     pthread_cond_t work, room;
     pthread_t thread;
@@ -515,7 +517,8 @@ TxThread(
 	    h += 8 + TxPad(hdr[0]);
 	}
 	atomic_store(&q->head, h);
-	if (atomic_load(&q->ownerWaits)) {
+	if (atomic_load(&q->ownerWaits) && TX_RING - (atomic_load(&q->tail)
+		- h) >= atomic_load(&q->want)) {
 	    pthread_mutex_lock(&q->mu);
 	    pthread_cond_signal(&q->room);
 	    pthread_mutex_unlock(&q->mu);
@@ -526,7 +529,9 @@ TxThread(
 
 /*
  * WaitRoom --
- *	The owner waits until at most TX_RING - need bytes are queued.
+ *	The owner waits until at most TX_RING - need bytes are queued. A full
+ *	ring waits until half of it is free: woken for every frame written,
+ *	the owner would switch with the writer once a frame.
  */
 
 static void
@@ -539,7 +544,11 @@ WaitRoom(
     if (TX_RING - (t - atomic_load(&q->head)) >= need) {
 	return;
     }
+    if (need < TX_RING / 2) {
+	need = TX_RING / 2;
+    }
     pthread_mutex_lock(&q->mu);
+    atomic_store(&q->want, need);
     atomic_store(&q->ownerWaits, 1);
     while (TX_RING - (t - atomic_load(&q->head)) < need) {
 	pthread_cond_wait(&q->room, &q->mu);
