@@ -62,11 +62,68 @@ struct tl_xmitlog {
     uint32_t burst;		/* The send count when the event being
 				 * handled (an ACK, a timer) began. */
     uint32_t nsacked;		/* How many of them are SACKed. */
+    uint32_t start;		/* Where the oldest record's span begins: a
+				 * record spans from the end of the one
+				 * before it. */
+    uint32_t bytes[3];		/* The spans of the records by Cat(), so that
+				 * RACK's counts take no walk of the log
+				 * (Linux keeps sacked_out, lost_out and
+				 * retrans_out in the socket). */
     XmitRec r[];
 };
 
 #define XMIT_MAXCAP	(1u << 16)
 #define REC(x, i)	(&(x)->r[((x)->head + (i)) & ((x)->cap - 1)])
+
+/* What a record counts as in RackCount(). */
+enum { REC_PIPE, REC_SACKED, REC_LOST };
+
+static int
+Cat(
+    const XmitRec *r)
+{
+    return r->sacked ? REC_SACKED : r->lost && !r->rtx ? REC_LOST : REC_PIPE;
+}
+
+/* The span of record i: from the end of the one before it. */
+static uint32_t
+Span(
+    const tl_xmitlog *x,
+    uint32_t i)
+{
+    return REC(x, i)->end - (i == 0 ? x->start : REC(x, i - 1)->end);
+}
+
+/* Record i, which counted as was, has had its marks changed. */
+static void
+Recount(
+    tl_xmitlog *x,
+    uint32_t i,
+    int was)
+{
+    int now = Cat(REC(x, i));
+
+    if (now != was) {
+	uint32_t span = Span(x, i);
+
+	x->bytes[was] -= span;
+	x->bytes[now] += span;
+    }
+}
+
+/* Forgets the oldest record. */
+static void
+DropOldest(
+    tl_xmitlog *x)
+{
+    XmitRec *r = &x->r[x->head];
+
+    x->bytes[Cat(r)] -= Span(x, 0);
+    x->nsacked -= r->sacked;
+    x->start = r->end;
+    x->head = (x->head + 1) & (x->cap - 1);
+    x->n--;
+}
 
 /* The end of the last SACKed record (the highest SACKed sequence number,
  * Linux's fackets/prior_fack), or none if none is: looked for from the
@@ -152,6 +209,10 @@ tcp_cc_sent(
 	nx->burst = x ? x->burst : 0;
 	nx->n = x ? x->n : 0;
 	nx->nsacked = x ? x->nsacked : 0;
+	nx->start = x ? x->start : 0;
+	for (i = 0; i < 3; i++) {
+	    nx->bytes[i] = x ? x->bytes[i] : 0;
+	}
 	nx->cap = cap;
 	for (i = 0; i < nx->n; i++) {
 	    nx->r[i] = x->r[(x->head + i) & (x->cap - 1)];
@@ -163,9 +224,10 @@ tcp_cc_sent(
 	XmitRec *r;
 
 	if (x->n == x->cap) {	/* Full: forget the oldest. */
-	    x->nsacked -= x->r[x->head].sacked;
-	    x->head = (x->head + 1) & (x->cap - 1);
-	    x->n--;
+	    DropOldest(x);
+	}
+	if (x->n == 0) {
+	    x->start = seq;
 	}
 	r = &x->r[(x->head + x->n++) & (x->cap - 1)];
 	r->end = seq + len;
@@ -174,6 +236,7 @@ tcp_cc_sent(
 	r->first = 1;
 	r->t = tcp_now(tp->host);
 	r->order = ++tp->xmit_order;
+	x->bytes[REC_PIPE] += Span(x, x->n - 1);
 	return;
     }
     for (i = 0; i < x->n; i++) {
@@ -184,7 +247,10 @@ tcp_cc_sent(
 	    r->t = tcp_now(tp->host);
 	    r->order = ++tp->xmit_order;
 	    if (r->lost) {
+		int was = Cat(r);
+
 		r->rtx = 1;
+		Recount(x, i, was);
 	    }
 	}
     }
@@ -250,9 +316,7 @@ tcp_cc_acked(
 	rexmit |= (int) r->rexmit;
 	last = r->t;
 	start = r->end;
-	x->nsacked -= r->sacked;
-	x->head = (x->head + 1) & (x->cap - 1);
-	x->n--;
+	DropOldest(x);
     }
     if (reord && Rack(tp) && SEQ_LT(low, fack)) {
 	RackReordering(tp, low);
@@ -1021,7 +1085,10 @@ RackTagSacked(
 	if (!r->sacked && b < tp->nsackblk
 		&& SEQ_LEQ(tp->sackblk[b][0], s)
 		&& SEQ_GEQ(tp->sackblk[b][1], r->end)) {
+	    int was = Cat(r);
+
 	    r->sacked = 1;
+	    Recount(x, i, was);
 	    x->nsacked++;
 	    n++;
 	    RackAdvance(tp, r);
@@ -1048,19 +1115,16 @@ RackCount(
     uint32_t *pipePtr)
 {
     const tl_xmitlog *x = tp->xmitlog;
-    uint32_t i, sacked = 0, lost = 0, pipe = 0;
+    uint32_t sacked = 0, lost = 0, pipe = 0;
 
-    for (i = 0; x && i < x->n; i++) {
-	const XmitRec *r = REC(x, i);
-	uint32_t len = r->end - RecStart(tp, x, i);
+    if (x && x->n) {
+	/* The oldest record begins at snd_una, not where its span does. */
+	uint32_t b[3] = { x->bytes[0], x->bytes[1], x->bytes[2] };
 
-	if (r->sacked) {
-	    sacked += len;
-	} else if (r->lost && !r->rtx) {
-	    lost += len;
-	} else {
-	    pipe += len;
-	}
+	b[Cat(REC(x, 0))] -= tp->snd_una - x->start;
+	pipe = b[REC_PIPE];
+	sacked = b[REC_SACKED];
+	lost = b[REC_LOST];
     }
     if (RenoLinux(tp) && tp->dupacks > 0) {
 	/* tcp_packets_in_flight() less sacked_out, the duplicate ACKs. */
@@ -1114,8 +1178,11 @@ RackDetectLoss(
 	}
 	left = r->t + tp->rack_rtt + reo - now;
 	if (left <= 0) {
+	    int was = Cat(r);
+
 	    r->lost = 1;
 	    r->rtx = 0;
+	    Recount(x, i, was);
 	    ++*newlyLostPtr;
 	} else if (left > wait) {
 	    wait = left;
@@ -1179,7 +1246,7 @@ RackRecover(
     uint32_t seq, i;
     uint32_t sacked, lost, pipe;
     tl_gso gso = {0, 0, 0, 0};
-    int guard;
+    int guard, was;
 
     for (guard = 0; guard < 1000; guard++) {
 	tl_xmitlog *x = tp->xmitlog;
@@ -1205,7 +1272,9 @@ RackRecover(
 		 * break;"). */
 		break;
 	    }
+	    was = Cat(r);	/* Sending it may have marked it already. */
 	    r->rtx = 1;
+	    Recount(x, i, was);
 	    continue;
 	}
 	if (!RecoverNewData(tp, &gso, pipe)) {
@@ -1381,8 +1450,11 @@ tcp_rack_rto(
 	XmitRec *r = REC(x, i);
 
 	if (!r->sacked) {
+	    int was = Cat(r);
+
 	    r->lost = 1;
 	    r->rtx = 0;
+	    Recount(x, i, was);
 	}
     }
 }
@@ -1916,7 +1988,10 @@ Undo(
     uint32_t i;
 
     for (i = 0; unmark && x && i < x->n; i++) {
+	int was = Cat(REC(x, i));
+
 	REC(x, i)->lost = 0;
+	Recount(x, i, was);
     }
     if (tp->prior_ssthresh && tp->cc->undo_cwnd) {
 	tp->cwnd = tp->cc->undo_cwnd(tp);
@@ -2356,6 +2431,7 @@ RenoMarkLost(
 {
     tl_xmitlog *x = tp->xmitlog;
     XmitRec *r;
+    int was;
 
     if (!x || !x->n || !((tp->ca_state < CA_RECOVERY
 	    && (uint32_t) tp->dupacks >= tp->reordering)
@@ -2366,8 +2442,10 @@ RenoMarkLost(
     if (r->lost) {
 	return 0;
     }
+    was = Cat(r);
     r->lost = 1;
     r->rtx = 0;
+    Recount(x, 0, was);
     return 1;
 }
 
