@@ -29,6 +29,22 @@ const char *const wire_errnames[WIRE_NERRORS] = {
  *	end); GCC vectorizes at -O2 only when asked.
  */
 
+/* A sum of 32-bit words in the machine's order, as a 16-bit sum of the
+ * bytes in network order. */
+static inline uint32_t
+FoldWords(
+    uint64_t acc)
+{
+    acc = (acc & 0xffffffffu) + (acc >> 32);
+    acc = (acc & 0xffffffffu) + (acc >> 32);
+    acc = (acc & 0xffffu) + (acc >> 16);
+    acc = (acc & 0xffffu) + (acc >> 16);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    acc = ((acc & 0xffu) << 8) | (acc >> 8);
+#endif
+    return (uint32_t) acc;
+}
+
 #if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("tree-vectorize")))
 #endif
@@ -50,14 +66,7 @@ cksum_add(
     }
     p += 4 * n;
     len -= 4 * n;
-    acc = (acc & 0xffffffffu) + (acc >> 32);
-    acc = (acc & 0xffffffffu) + (acc >> 32);
-    acc = (acc & 0xffffu) + (acc >> 16);
-    acc = (acc & 0xffffu) + (acc >> 16);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    acc = ((acc & 0xffu) << 8) | (acc >> 8);
-#endif
-    total = (uint64_t) sum + acc;
+    total = (uint64_t) sum + FoldWords(acc);
     while (len >= 2) {
 	total += get16(p);
 	p += 2;
@@ -365,6 +374,16 @@ ip_set_cksum(
     uint8_t *p)
 {
     put16(p + 10, 0);
+    if (ip_hdrlen(p) == IP_HDRLEN) {
+	/* The usual header, five words: no loop (a fault rule makes this
+	 * sum for every frame it looks at). */
+	uint32_t w[5];
+
+	memcpy(w, p, sizeof(w));
+	put16(p + 10, cksum_fold(FoldWords((uint64_t) w[0] + w[1] + w[2]
+		+ w[3] + w[4])));
+	return;
+    }
     put16(p + 10, cksum_fold(cksum_add(0, p, ip_hdrlen(p))));
 }
 
