@@ -834,6 +834,7 @@ proc ::tcplab::packetdrill::RunScript {file script opts result} {
     set R(file) $file
     set R(kernel) [dict get $opts -kernel]
     set R(t0) 0
+    set R(rate) 0
     set R(ns) {}
     set R(agent) {}
     # Configuration: packetdrill's defaults, then the script's header
@@ -930,7 +931,23 @@ proc ::tcplab::packetdrill::RunScript {file script opts result} {
 		-profile [dict get $opts -profile]
 	    $net host create remote -addr [dict get $cfg remote_ip]/0 \
 		-profile [dict get $opts -profile]
-	    $net link create tun sut remote -delay 0 -mtu [dict get $cfg mtu]
+	    # Linux's RTT samples run from the moment TCP stamps a segment
+	    # (__tcp_transmit_skb()) and so include the path down to where
+	    # packetdrill's sniffer sees it, from which the script times its
+	    # ACK; the larger (GSO) packet takes longer on it. With none of
+	    # that, an ACK of a 400-byte retransmission sent one ms after it
+	    # measures exactly the min_rtt of a 10000-byte packet ACKed the
+	    # same way, a tie the kernel never sees: tcp_rack_advance()
+	    # (net/ipv4/tcp_recovery.c) ignores an ACK of a retransmission
+	    # sooner than min_rtt, the kernel's sample falls below it, and
+	    # eor/no-coalesce-retrans.pkt passes there. A rate on the link
+	    # gives a packet that time back in proportion to its length: it
+	    # is sniffed as its last frame starts to leave. 1 Tbit/s keeps it
+	    # far under the script's microsecond (83 ns for ten 1000-byte
+	    # segments) and keeps the order of RTT samples.
+	    set R(rate) 1000000000000
+	    $net link create tun sut remote -delay 0 -rate $R(rate) \
+		-mtu [dict get $cfg mtu]
 	    # The kernel under packetdrill faces a tun device, whose driver
 	    # gives each frame a kmalloc'd buffer: received segments cost
 	    # what the tunable rcv_truesize's tun model says (the ratio of
@@ -1419,8 +1436,14 @@ proc ::tcplab::packetdrill::Inject {ev p} {
 	    -urp [dict get $p urg] -options $opts -data $data -tos $tos]
     Trace "inject [PacketText $p]"
     $R(remote) inject $dgram
-    # Deliver it now: the device hands it to the stack at once.
-    $R(net) run 0us
+    # Deliver it now: the device hands it to the stack at once (after its
+    # time on the link's rate, under a nanosecond for an ACK).
+    if {$R(rate)} {
+	$R(net) run [expr {[string length $dgram] * 8 * 1000000000
+	    / $R(rate)}]ns
+    } else {
+	$R(net) run 0us
+    }
 }
 
 proc ::tcplab::packetdrill::BoundPort {} {
