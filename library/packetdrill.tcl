@@ -937,10 +937,11 @@ proc ::tcplab::packetdrill::RunScript {file script opts result} {
 	    # ACK; the larger (GSO) packet takes longer on it. With none of
 	    # that, an ACK of a 400-byte retransmission sent one ms after it
 	    # measures exactly the min_rtt of a 10000-byte packet ACKed the
-	    # same way, a tie the kernel never sees: tcp_rack_advance()
-	    # (net/ipv4/tcp_recovery.c) ignores an ACK of a retransmission
-	    # sooner than min_rtt, the kernel's sample falls below it, and
-	    # eor/no-coalesce-retrans.pkt passes there. A rate on the link
+	    # same way, a tie the kernel's clock hardly ever makes:
+	    # tcp_rack_advance() (net/ipv4/tcp_recovery.c) ignores an ACK of a
+	    # retransmission sooner than min_rtt, the kernel's sample falls
+	    # below it (tests/pkt/linux-rack-rexmit-acked-tie.pkt: 22 runs of
+	    # 23), and eor/no-coalesce-retrans.pkt passes there. A rate on the link
 	    # gives a packet that time back in proportion to its length: it
 	    # is sniffed as its last frame starts to leave. 1 Tbit/s keeps it
 	    # far under the script's microsecond (83 ns for ten 1000-byte
