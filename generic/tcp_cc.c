@@ -61,7 +61,6 @@ struct tl_xmitlog {
     uint32_t head, n, cap;	/* A ring of cap (a power of 2) records. */
     uint32_t burst;		/* The send count when the event being
 				 * handled (an ACK, a timer) began. */
-    uint32_t nsacked;		/* How many of them are SACKed. */
     uint32_t start;		/* Where the oldest record's span begins: a
 				 * record spans from the end of the one
 				 * before it. */
@@ -119,7 +118,6 @@ DropOldest(
     XmitRec *r = &x->r[x->head];
 
     x->bytes[Cat(r)] -= Span(x, 0);
-    x->nsacked -= r->sacked;
     x->start = r->end;
     x->head = (x->head + 1) & (x->cap - 1);
     x->n--;
@@ -136,7 +134,7 @@ LastSacked(
 {
     uint32_t i;
 
-    if (x == NULL || x->nsacked == 0) {
+    if (x == NULL || x->bytes[REC_SACKED] == 0) {
 	return none;
     }
     for (i = x->n; i-- > 0; ) {
@@ -208,7 +206,6 @@ tcp_cc_sent(
 	nx->head = 0;
 	nx->burst = x ? x->burst : 0;
 	nx->n = x ? x->n : 0;
-	nx->nsacked = x ? x->nsacked : 0;
 	nx->start = x ? x->start : 0;
 	for (i = 0; i < 3; i++) {
 	    nx->bytes[i] = x ? x->bytes[i] : 0;
@@ -1089,7 +1086,6 @@ RackTagSacked(
 
 	    r->sacked = 1;
 	    Recount(x, i, was);
-	    x->nsacked++;
 	    n++;
 	    RackAdvance(tp, r);
 	    if (!r->rexmit && SEQ_LT(s, fack) && !reord) {
