@@ -154,12 +154,14 @@ static const Row rows[] = {
     {{T(win_update_double), 0, 1, "window updates only when the window fell to half and would double, as Linux"},
 	{0, 1, 1, 0}},
     /* Linux tcp_event_data_recv(): the first data of a connection starts
-     * "quickack" mode, TCP_MAX_QUICKACKS 16 segments ACKed at once (trace
-     * 12: every segment ACKed), and again after data that came twice
-     * (tcp_send_dupack(), tcp_data_queue() -> tcp_enter_quickack_mode(),
-     * which also leaves pingpong mode). 4.4BSD delays every ACK to the
-     * 200 ms tick unless two segments are waiting. */
-    {{T(quickack), 0, 1000, "segments ACKed at once after a connection's first data, and after data that came again"},
+     * "quickack" mode, up to TCP_MAX_QUICKACKS 16 ACKs sent at once (trace
+     * 12: every segment ACKed; tcp_incr_quickack(): no more than half the
+     * window offered holds segments of rcv_mss, 2 when none), and again
+     * after data that came twice (tcp_send_dupack(), tcp_data_queue() ->
+     * tcp_enter_quickack_mode(), which also leaves pingpong mode). 4.4BSD
+     * delays every ACK to the 200 ms tick unless two segments are
+     * waiting. */
+    {{T(quickack), 0, 1000, "most ACKs sent at once after a connection's first data (fewer when half the window holds fewer segments), and after data that came again"},
 	{0, 16, 16, 0}},
     /* Linux tcp_fin(): a FIN in ESTABLISHED enters pingpong mode and its
      * ACK is delayed (inet_csk_schedule_ack(); trace 12: +41 ms). 4.4BSD
@@ -195,6 +197,41 @@ static const Row rows[] = {
      * time. */
     {{T(delack_ato_zero), 0, 1, "before a connection's first data a delayed ACK waits only for the next tick, as Linux"},
 	{0, 1, 1, 0}},
+    /* Linux's delayed-ACK estimator, icsk_ack.ato in jiffies: TCP_ATO_MIN
+     * (the delayed-ACK time) from the first data; each in-order segment
+     * after a gap m moves it (tcp_event_data_recv(): m <= ATO_MIN/2:
+     * ato/2 + ATO_MIN/2; m < ato: ato/2 + m, at most the RTO), a gap
+     * longer than the RTO gives the quick ACKs back, and a delayed ACK
+     * that had to go alone doubles it (tcp_delack_timer_handler(), at
+     * most the RTO; in pingpong mode it goes back to ATO_MIN). An ACK
+     * waits ato, above TCP_DELACK_MIN at most max(srtt, TCP_DELACK_MIN),
+     * and never more than TCP_DELACK_MAX 200 ms (tcp_send_delayed_ack(),
+     * tcp_delack_max()); an ACK already waiting goes at once when its
+     * time is within ato/4, and otherwise keeps the earlier of the two
+     * times. tcpi_ato reports min(ato, 200 ms). Linux 3.6 has the
+     * estimator without the 200 ms bound (its profile keeps the fixed
+     * time); 4.4BSD and RFC 1122 4.2.3.2 a fixed delay. */
+    {{T(delack_ato), 0, 1, "the delayed-ACK time adapts to the gaps between data segments and grows when a delayed ACK had to go alone, as Linux's ato"},
+	{0, 1, 0, 0}},
+    /* Linux 3.6 tcp_event_ack_sent(): every segment sent with an ACK uses
+     * up as many quick ACKs as it holds segments (tcp_dec_quickack_mode(sk,
+     * pkts)); 6.x only an ACK of data or a FIN that came since the last
+     * (inet_csk_ack_scheduled()), one each. Leaving quickack mode sets ato
+     * back to TCP_ATO_MIN in both. */
+    {{T(quickack_all_acks), 0, 1, "every segment sent with an ACK uses up quick ACKs, by its segment count, as Linux 3.6 (else one per ACK of new data)"},
+	{0, 0, 1, 0}},
+    /* Linux tcp_rcv_synsent_state_process(): when a writer waits for the
+     * connection (sk_write_pending; here: data written and not sent yet)
+     * or pingpong mode holds, the SYN-ACK's ACK is "saved": quickack mode
+     * (tcp_enter_quickack_mode(): ato TCP_ATO_MIN) and the ACK waits up
+     * to TCP_DELACK_MAX 200 ms for that data to carry it. Data sent then,
+     * within ato of the connection's start, makes the connection
+     * interactive (tcp_event_data_sent()), so the peer's first reply is
+     * not ACKed at once (packetdrill's fastopen/client blocking-sendto).
+     * 3.6 has it too, but its profile keeps no ato (delack_ato 0); 4.4BSD
+     * and RFC 9293 3.10.7.3 ACK the SYN-ACK at once. */
+    {{T(synack_ack_wait), 0, 1, "the ACK of a SYN-ACK waits (up to 200 ms) for data already written, in quickack mode, as Linux"},
+	{0, 1, 0, 0}},
     /* Linux tcp_rtt_estimator()/tcp_set_rto(): rttvar is kept at least
      * tcp_rto_min, so RTO = SRTT + max(4 RTTVAR, 200 ms): 204 ms on a
      * fast link (ss rto:204, trace 07). RFC 6298 2.4 and 4.4BSD clamp

@@ -128,6 +128,9 @@ typedef struct tl_tunables {
     int pingpong_reply;		/* A quick reply delays later ACKs (Linux) */
     int ack_rcv_mss;		/* ACK past rcv_mss unACKed bytes (Linux) */
     int delack_ato_zero;	/* No delay for ACKs before data (Linux) */
+    int delack_ato;		/* Delayed-ACK time from the gaps (Linux ato) */
+    int quickack_all_acks;	/* Every ACK sent uses up quick ACKs (3.6) */
+    int synack_ack_wait;	/* The SYN-ACK's ACK waits for queued data */
     int orphan_retries_default;	/* tcp_orphan_retries 0 means this */
     int tw_reuse_isn_incr;	/* TIME_WAIT reuse: ISN above snd_nxt */
     int tw_rst_exact;		/* TIME_WAIT ignores an inexact RST (Linux) */

@@ -1277,7 +1277,7 @@ so_tcp_info(
 	info->tcpi_options |= TL_TCPI_OPT_SYN_DATA;
     }
     info->tcpi_rto = Usec(tp->rto);
-    info->tcpi_ato = Usec(tcp_delack_time(tp));
+    info->tcpi_ato = Usec(tcp_ato(tp));
     info->tcpi_snd_mss = mss;
     info->tcpi_rcv_mss = TL_MIN(tp->mss, tp->mss_offer);
     info->tcpi_advmss = tp->mss_offer;

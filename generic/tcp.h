@@ -332,10 +332,16 @@ struct tl_tcb {
 				 * (Linux tcp_push_one()). */
     uint8_t ecn;		/* ECN_* (RFC 3168) */
     uint8_t undo_on;		/* undo_marker is set (Linux undo_marker != 0). */
+    uint8_t ack_sched;		/* Data or a FIN came since our last ACK
+				 * (Linux ICSK_ACK_SCHED). */
 
     tl_addr laddr, raddr;
     uint16_t lport, rport;
-    int quickacks;		/* Left in quickack mode (Linux). */
+    uint16_t quickacks;		/* Left in quickack mode (Linux). */
+    uint16_t ato;		/* Linux icsk_ack.ato, jiffies (tunable
+				 * delack_ato; 0 until the first data). */
+    uint32_t delack_due;	/* The jiffy the delayed ACK was asked for
+				 * (Linux icsk_ack.timeout). */
 
     /* Send sequence variables (RFC 9293 3.3.1). */
     uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_up, snd_wl1, snd_wl2;
@@ -768,6 +774,13 @@ void		tcp_enter_timewait(tl_tcb *tp);
 void		tcp_keep_arm(tl_tcb *tp);
 void		tcp_finwait2_arm(tl_tcb *tp);
 tl_time		tcp_delack_time(const tl_tcb *tp);
+tl_time		tcp_ato(const tl_tcb *tp);
+uint32_t	tcp_ack_jiffy(const tl_host *h, tl_time t);
+uint32_t	tcp_ack_jiffies(const tl_host *h, tl_time d);
+uint32_t	tcp_ato_min(const tl_host *h);
+void		tcp_delack_schedule(tl_tcb *tp);
+void		tcp_delack_hold(tl_tcb *tp);
+void		tcp_ack_sent(tl_tcb *tp, uint32_t pkts);
 
 /* tcp_timewait.c */
 int		tcp_tw_compact(tl_tcb *tp);

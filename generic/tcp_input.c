@@ -233,6 +233,74 @@ LastRcvWnd(
 	    ? tp->rcv_adv - tp->last_ack_sent : 0;
 }
 
+/*
+ * IncrQuickack --
+ *	Linux tcp_incr_quickack(): quick ACKs for as many rcv_mss segments as
+ *	half the last window offered holds (2 when none), at most the
+ *	tunable quickack (TCP_MAX_QUICKACKS 16); never fewer than are left.
+ *	Without a guess of rcv_mss, the tunable's number.
+ */
+
+static void
+IncrQuickack(
+    tl_tcb *tp)
+{
+    uint32_t q = (uint32_t) tp->host->tun.quickack;
+
+    if (tp->rcv_mss) {
+	uint32_t w = LastRcvWnd(tp) / (2u * tp->rcv_mss);
+
+	q = TL_MIN(w ? w : 2u, q);
+    }
+    if (q > tp->quickacks) {
+	tp->quickacks = (uint16_t) q;
+    }
+}
+
+/*
+ * DataIn --
+ *	In-order data arrived (Linux tcp_event_data_recv()); prev is when
+ *	data last arrived before it. The first data starts quickack mode and
+ *	ato at TCP_ATO_MIN (the delayed-ACK time); with delack_ato each later
+ *	segment moves ato by the gap m since the one before, in jiffies: m <=
+ *	ATO_MIN/2: ato/2 + ATO_MIN/2; m < ato: ato/2 + m, at most the RTO;
+ *	a gap longer than the RTO gives the quick ACKs back (the sender did
+ *	not restart its window, so ACK it quickly).
+ */
+
+static void
+DataIn(
+    tl_tcb *tp,
+    tl_time prev)
+{
+    const tl_host *h = tp->host;
+    uint32_t amin, m, rto;
+
+    if (!h->tun.delack_ato) {
+	if (!tp->got_data) {
+	    tp->got_data = 1;
+	    IncrQuickack(tp);
+	}
+	return;
+    }
+    amin = tcp_ato_min(h);
+    tp->got_data = 1;
+    if (tp->ato == 0) {
+	IncrQuickack(tp);
+	tp->ato = (uint16_t) amin;
+	return;
+    }
+    m = tcp_ack_jiffy(h, tcp_now(h)) - tcp_ack_jiffy(h, prev);
+    rto = tcp_ack_jiffies(h, tp->rto);
+    if (m <= amin / 2) {
+	tp->ato = (uint16_t) (tp->ato / 2 + amin / 2);
+    } else if (m < tp->ato) {
+	tp->ato = (uint16_t) TL_MIN(tp->ato / 2 + m, rto);
+    } else if (m > rto) {
+	IncrQuickack(tp);
+    }
+}
+
 /* copied_seq: the first byte the application has not read. */
 static uint32_t
 CopiedSeq(
@@ -714,6 +782,7 @@ Complete(
 
 static void	Synchronized(tl_tcb *tp, const tl_iphdr *ip, tl_tcphdr *th);
 static int	Fin(tl_tcb *tp);
+static void	EnterQuickack(tl_tcb *tp);
 
 #define MAX_SYNCOOKIE_AGE_NS	(120 * TL_SEC)
 
@@ -1158,7 +1227,14 @@ SynSent(
 		Fin(tp);
 	    }
 	}
-	(void) fo_fail;
+	if (!fo_fail && h->tun.synack_ack_wait
+		&& (tcp_unsent(tp) > 0 || (tp->flags & TF_PINGPONG))) {
+	    /* Linux "Save one ACK": quickack mode, and the ACK waits for
+	     * the data (tunable synack_ack_wait). */
+	    EnterQuickack(tp);
+	    tp->flags &= ~TF_ACKNOW;
+	    tcp_delack_hold(tp);
+	}
 	tcp_notify(tp);
     } else {
 	/* Simultaneous open (book fig. 18-17): SYN_RCVD, and the SYN-ACK
@@ -1449,6 +1525,40 @@ DupAck(
 }
 
 /*
+ * AckSndCheck --
+ *	In-order data arrived (and the FIN with it, if any, was taken: Linux
+ *	decides in tcp_ack_snd_check() after tcp_data_queue(), so a FIN's
+ *	pingpong mode already holds): ACK now or later.
+ */
+
+static void
+AckSndCheck(
+    tl_tcb *tp,
+    uint32_t len)
+{
+    const tl_tunables *t = &tp->host->tun;
+
+    /* Linux quickack: ACK each of the first segments at once
+     * (tcp_in_quickack_mode(); the ACK uses one up, tcp_ack_sent()).
+     * RFC 1122 4.2.3.2: ACK at least every second segment. */
+    if (tp->quickacks > 0 && !(tp->flags & TF_PINGPONG)) {
+	tp->flags |= TF_ACKNOW;
+    } else if (t->ack_rcv_mss && tp->rcv_mss
+	    ? tp->rcv_nxt - tp->last_ack_sent > tp->rcv_mss
+	    : (tp->flags & TF_DELACK) || len > tp->mss_offer) {
+	/* More than a segment's worth since the last ACK (Linux
+	 * __tcp_ack_snd_check()), or else the second segment, or one
+	 * larger than we allow on a wire: several at once (the peer's
+	 * device offloads segmentation). */
+	tp->flags |= TF_ACKNOW;
+    } else {
+	/* (An ACK already delayed never waits longer: Linux
+	 * tcp_send_delayed_ack().) */
+	tcp_delack_schedule(tp);
+    }
+}
+
+/*
  * EnterQuickack --
  *	Data came again, all of it received before (an ACK of ours was lost
  *	or late): Linux's tcp_send_dupack() and tcp_data_queue() call
@@ -1463,13 +1573,15 @@ EnterQuickack(
 {
     const tl_tunables *t = &tp->host->tun;
 
+    tp->ack_sched = 1;
     if (!t->quickack) {
 	return;
     }
-    if (tp->quickacks < t->quickack) {
-	tp->quickacks = t->quickack;
-    }
+    IncrQuickack(tp);
     tp->flags &= ~TF_PINGPONG;
+    if (t->delack_ato) {
+	tp->ato = (uint16_t) tcp_ato_min(tp->host);
+    }
 }
 
 /* The peer's FIN (RFC 9293 3.10.7.4, eighth step). */
@@ -1481,11 +1593,12 @@ Fin(
 
     tp->rcv_nxt++;
     tp->flags |= TF_RCVD_FIN;
+    tp->ack_sched = 1;
     if (t->fin_delack && tp->state == TCPS_ESTABLISHED) {
 	/* Linux tcp_fin(): ESTABLISHED enters pingpong mode and the FIN's
 	 * ACK is delayed (trace 12: +41 ms). */
-	tp->flags |= TF_PINGPONG | TF_DELACK;
-	tcp_timer_set(tp, TT_DELACK, tcp_delack_time(tp));
+	tp->flags |= TF_PINGPONG;
+	tcp_delack_schedule(tp);
     } else {
 	tp->flags |= TF_ACKNOW;
     }
@@ -1633,7 +1746,7 @@ Synchronized(
     uint32_t seglen = len + ((flags & TH_SYN) ? 1 : 0)
 	    + ((flags & TH_FIN) ? 1 : 0);
     uint32_t una0, cwnd0, dupSeq = 0, dupLen = 0, dsack = 0;
-    int dup = 0;
+    int dup = 0, ackCheck = 0;
 
     if (tp->state == TCPS_TIME_WAIT) {
 	if ((flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN
@@ -1987,6 +2100,8 @@ Synchronized(
 
     /* Seventh: the segment text. */
     if (len > 0) {
+	tl_time prev;
+
 	RcvRttMeasureTs(tp, th, len);
 	if (tp->state == TCPS_ESTABLISHED || tp->state == TCPS_FIN_WAIT_1
 		|| tp->state == TCPS_FIN_WAIT_2) {
@@ -2002,6 +2117,8 @@ Synchronized(
 		 * "partial packet"). */
 		Dsack(tp, dupSeq, dupSeq + dupLen, 0);
 	    }
+	    prev = tp->lrcvtime;
+	    tp->ack_sched = 1;
 	    if (seq == tp->rcv_nxt && tp->x->reass == NULL) {
 		Append(tp, data, len);
 		if (t->rcv_scaling_ratio) {
@@ -2016,31 +2133,15 @@ Synchronized(
 		    tp->rcv_wnd_clamp = TL_MIN(room,
 			    tp->rcv_wnd_clamp + 2u * tp->mss_offer);
 		}
-		/* Linux quickack: ACK each of the first segments at once. */
-		if (!tp->got_data) {
-		    tp->got_data = 1;
-		    tp->quickacks = t->quickack;
-		}
-		/* RFC 1122 4.2.3.2: ACK at least every second segment. */
-		if (tp->quickacks > 0 && !(tp->flags & TF_PINGPONG)) {
-		    tp->quickacks--;
-		    tp->flags |= TF_ACKNOW;
-		} else if (t->ack_rcv_mss && tp->rcv_mss
-			? tp->rcv_nxt - tp->last_ack_sent > tp->rcv_mss
-			: (tp->flags & TF_DELACK) || len > tp->mss_offer) {
-		    /* More than a segment's worth since the last ACK (Linux
-		     * __tcp_ack_snd_check()), or else the second segment, or
-		     * one larger than we allow on a wire: several at once
-		     * (the peer's device offloads segmentation). */
-		    tp->flags |= TF_ACKNOW;
-		} else if (!(tp->flags & TF_DELACK)) {
-		    tp->flags |= TF_DELACK;
-		    tcp_timer_set(tp, TT_DELACK, tcp_delack_time(tp));
-		}
-		/* (An ACK already delayed keeps its time: Linux
-		 * tcp_send_delayed_ack() never moves the timer later.) */
+		DataIn(tp, prev);
+		ackCheck = 1;	/* (After the FIN, below.) */
 	    } else {
+		int fill = seq == tp->rcv_nxt;
+
 		Reassemble(tp, seq, data, len);
+		if (fill) {
+		    DataIn(tp, prev);
+		}
 		tp->flags |= TF_ACKNOW;
 	    }
 	    if (tp->app) {
@@ -2057,6 +2158,9 @@ Synchronized(
 	if (tp->app) {
 	    tcp_app_wake(tp);
 	}
+    }
+    if (ackCheck) {
+	AckSndCheck(tp, len);
     }
     tcp_keep_arm(tp);
     tcp_output(tp);

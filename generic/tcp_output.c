@@ -349,6 +349,7 @@ Emit(
 	tp->last_ack_sent = tp->rcv_nxt;
 	tp->flags &= ~(TF_ACKNOW | TF_DELACK);
 	tcp_timer_cancel(tp, TT_DELACK);
+	tcp_ack_sent(tp, len > tp->mss ? (len + tp->mss - 1) / tp->mss : 1);
     }
     tp->segs_out++;
     h->stats.tcp_out++;
@@ -1158,6 +1159,12 @@ tcp_output_after_read(
 {
     const tl_host *h = tp->host;
 
+    if (h->tun.ack_rcv_mss && tp->ack_sched && tp->rcv_mss
+	    && tp->rcv_nxt - tp->last_ack_sent > tp->rcv_mss) {
+	/* Linux tcp_cleanup_rbuf(): more than rcv_mss came and its ACK
+	 * waits (the SYN-ACK's "saved" ACK, a FIN's): the read sends it. */
+	tp->flags |= TF_ACKNOW;
+    }
     if (tp->state != TCPS_ESTABLISHED
 	    || (tp->flags & (TF_ACKNOW | TF_WANTFIN | TF_FORCE))
 	    || tp->x->pend || tp->x->notsent_lowat

@@ -922,6 +922,166 @@ tcp_delack_time(
     return tcp_ms(tp->host->tun.delack_time);
 }
 
+/* Linux TCP_DELACK_MAX (HZ/5): no ACK waits longer (tcp_delack_max()). */
+#define TCP_DELACK_MAX_MS	200
+
+/*
+ * The delayed-ACK clock in jiffies (tunable delack_ato): a jiffy is
+ * delack_tick long (HZ 250: 4 ms; 1 ms when the tick is exact), and they
+ * fall where TickRound's do. tcp_ack_jiffy: the jiffy of a time;
+ * tcp_ack_jiffies: a duration in whole jiffies, rounded up
+ * (usecs_to_jiffies()).
+ */
+
+static tl_time
+AckJiffyLen(
+    const tl_host *h)
+{
+    return tcp_ms(h->tun.delack_tick > 0 ? h->tun.delack_tick : 1);
+}
+
+uint32_t
+tcp_ack_jiffy(
+    const tl_host *h,
+    tl_time t)
+{
+    return (uint32_t) (tl_time_add(t, h->tick_phase) / AckJiffyLen(h));
+}
+
+uint32_t
+tcp_ack_jiffies(
+    const tl_host *h,
+    tl_time d)
+{
+    tl_time g = AckJiffyLen(h), n = tl_time_add(d, g - 1) / g;
+
+    return n > 0xffff ? 0xffff : (uint32_t) n;
+}
+
+/* Linux TCP_ATO_MIN and TCP_DELACK_MIN (HZ/25): the delayed-ACK time, in
+ * jiffies. */
+uint32_t
+tcp_ato_min(
+    const tl_host *h)
+{
+    return tcp_ack_jiffies(h, tcp_ms(h->tun.delack_time));
+}
+
+/*
+ * tcp_ato --
+ *	The delayed-ACK time tcp_info reports (tcpi_ato): with delack_ato
+ *	Linux's min(ato, TCP_DELACK_MAX), else the fixed time.
+ */
+
+tl_time
+tcp_ato(
+    const tl_tcb *tp)
+{
+    const tl_host *h = tp->host;
+
+    if (!h->tun.delack_ato) {
+	return tcp_delack_time(tp);
+    }
+    return (tl_time) TL_MIN(tp->ato,
+	    tcp_ack_jiffies(h, tcp_ms(TCP_DELACK_MAX_MS))) * AckJiffyLen(h);
+}
+
+/*
+ * tcp_delack_schedule --
+ *	Data (or a FIN) is to be ACKed later. Without delack_ato a delayed
+ *	ACK keeps its time and a new one waits delack_time. With it, as
+ *	Linux's tcp_send_delayed_ack(): ato, bounded above TCP_DELACK_MIN by
+ *	max(srtt, TCP_DELACK_MIN) and always by TCP_DELACK_MAX (200 ms); an
+ *	ACK already waiting goes now when its time is within ato/4 of now,
+ *	and otherwise the earlier time stands.
+ */
+
+void
+tcp_delack_schedule(
+    tl_tcb *tp)
+{
+    const tl_host *h = tp->host;
+    uint32_t ato = tp->ato, dmin, now;
+
+    if (!h->tun.delack_ato || (!tp->got_data && !h->tun.delack_ato_zero)) {
+	if (!(tp->flags & TF_DELACK)) {
+	    tp->flags |= TF_DELACK;
+	    tcp_timer_set(tp, TT_DELACK, tcp_delack_time(tp));
+	}
+	return;
+    }
+    dmin = tcp_ato_min(h);
+    if (ato > dmin && tp->have_rtt) {
+	ato = TL_MIN(ato, TL_MAX(tcp_ack_jiffies(h, tp->srtt), dmin));
+    }
+    ato = TL_MIN(ato, tcp_ack_jiffies(h, tcp_ms(TCP_DELACK_MAX_MS)));
+    now = tcp_ack_jiffy(h, tcp_now(h));
+    if ((tp->flags & TF_DELACK) && tp->timer_at[TT_DELACK] != TL_NEVER) {
+	if ((int32_t) (tp->delack_due - (now + (ato >> 2))) <= 0) {
+	    tp->flags |= TF_ACKNOW;
+	    return;
+	}
+	if ((int32_t) (now + ato - tp->delack_due) >= 0) {
+	    return;
+	}
+    }
+    tp->flags |= TF_DELACK;
+    tp->delack_due = now + ato;
+    tcp_timer_set(tp, TT_DELACK, (tl_time) ato * AckJiffyLen(h));
+}
+
+/*
+ * tcp_delack_hold --
+ *	The ACK waits the longest a delayed ACK may, TCP_DELACK_MAX, for
+ *	data about to be sent to carry it (Linux
+ *	inet_csk_reset_xmit_timer(ICSK_TIME_DACK, TCP_DELACK_MAX) in
+ *	tcp_rcv_synsent_state_process()).
+ */
+
+void
+tcp_delack_hold(
+    tl_tcb *tp)
+{
+    const tl_host *h = tp->host;
+    tl_time d = tcp_ms(TCP_DELACK_MAX_MS);
+
+    tp->flags |= TF_DELACK;
+    tp->delack_due = tcp_ack_jiffy(h, tcp_now(h)) + tcp_ack_jiffies(h, d);
+    tcp_timer_set(tp, TT_DELACK, d);
+}
+
+/*
+ * tcp_ack_sent --
+ *	An ACK of pkts segments leaves. Linux 6.x tcp_event_ack_sent() ->
+ *	tcp_dec_quickack_mode(): one quick ACK used up when data or a FIN
+ *	came since the last ACK; 3.6 every such segment, by its segment count
+ *	(tunable quickack_all_acks). The last one leaves quickack mode with
+ *	ato back at TCP_ATO_MIN.
+ */
+
+void
+tcp_ack_sent(
+    tl_tcb *tp,
+    uint32_t pkts)
+{
+    const tl_host *h = tp->host;
+
+    if (!h->tun.quickack_all_acks) {
+	pkts = tp->ack_sched ? 1 : 0;
+    }
+    tp->ack_sched = 0;
+    if (tp->quickacks) {
+	if (pkts >= tp->quickacks) {
+	    tp->quickacks = 0;
+	    if (h->tun.delack_ato) {
+		tp->ato = (uint16_t) tcp_ato_min(h);
+	    }
+	} else {
+	    tp->quickacks -= (uint16_t) pkts;
+	}
+    }
+}
+
 /*
  * tcp_pingpong_on_send --
  *	Data is being sent: within ato of the last data received (both in
@@ -936,7 +1096,18 @@ tcp_pingpong_on_send(
     const tl_host *h = tp->host;
     tl_time ato = tcp_delack_time(tp), now = tcp_now(h), since;
 
-    if (!h->tun.pingpong_reply || ato == 0 || (tp->flags & TF_PINGPONG)) {
+    if (!h->tun.pingpong_reply || (tp->flags & TF_PINGPONG)) {
+	return;
+    }
+    if (h->tun.delack_ato) {
+	/* (u32)(now - lrcvtime) < icsk_ack.ato, in jiffies (ato is 0
+	 * until the first data or quickack mode). */
+	if (tcp_ack_jiffy(h, now) - tcp_ack_jiffy(h, tp->lrcvtime) < tp->ato) {
+	    tp->flags |= TF_PINGPONG;
+	}
+	return;
+    }
+    if (ato == 0) {
 	return;
     }
     since = now - tp->lrcvtime;
@@ -957,7 +1128,18 @@ DelackTimer(
     tl_tcb *tp)
 {
 
+    const tl_host *h = tp->host;
+
     tcp_event(tp->host, tp, EV_TIMER_FIRE, TT_DELACK, 0, 0, 0, NULL);
+    if (h->tun.delack_ato && tp->ack_sched) {
+	/* Linux tcp_delack_timer_handler(): outside pingpong mode the
+	 * delayed ACK missed, so ato doubles (at most the RTO); in it,
+	 * ato goes back to TCP_ATO_MIN. */
+	tp->ato = (uint16_t) ((tp->flags & TF_PINGPONG)
+		? tcp_ato_min(h)
+		: TL_MIN((uint32_t) tp->ato << 1,
+			 tcp_ack_jiffies(h, tp->rto)));
+    }
     if (tp->host->tun.pingpong_reply) {
 	/* Linux tcp_delack_timer_handler(): the ACK missed its ride;
 	 * leave pingpong mode. */

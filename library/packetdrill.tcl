@@ -2567,6 +2567,10 @@ proc ::tcplab::packetdrill::WriteCommon {fd n flags {stname ""} {addr ...} {null
 	# A pending error is reported once (sock_error), then EPIPE.
 	return [list done -1 $e]
     }
+    if {[dict exists $stv queued]} {
+	# The blocking write below, again once connected.
+	return [list done $n]
+    }
     if {[dict get $s shutwr] || [$c state] ni {ESTABLISHED CLOSE_WAIT SYN_SENT SYN_RCVD}} {
 	return [list done -1 32]
     }
@@ -2574,6 +2578,13 @@ proc ::tcplab::packetdrill::WriteCommon {fd n flags {stname ""} {addr ...} {null
 	if {[dict get $s nonblock] || [info exists dontwait]} {
 	    return [list done -1 11]
 	}
+	# A blocking write waits for the connection
+	# (sk_stream_wait_connect()), and TCP sees a writer waiting
+	# (sk_write_pending): its data is queued now, so the SYN-ACK finds
+	# it (tunable synack_ack_wait), and the call returns once the
+	# connection is established.
+	$c send [binary format x$n]
+	dict set stv queued 1
 	return [list block "\[$c state\] ni {SYN_SENT SYN_RCVD}"]
     }
     if {$flags ne "..." && ($flags & 67108864) && $n > 0
