@@ -340,8 +340,6 @@ struct tl_tcb {
     uint16_t quickacks;		/* Left in quickack mode (Linux). */
     uint16_t ato;		/* Linux icsk_ack.ato, jiffies (tunable
 				 * delack_ato; 0 until the first data). */
-    uint32_t delack_due;	/* The jiffy the delayed ACK was asked for
-				 * (Linux icsk_ack.timeout). */
 
     /* Send sequence variables (RFC 9293 3.3.1). */
     uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_up, snd_wl1, snd_wl2;
@@ -385,6 +383,9 @@ struct tl_tcb {
     uint32_t dsack_dups;	/* D-SACKed segments (tcpi_dsack_dups). */
     uint32_t rtt_seq;
     uint32_t snd_buf_seq;	/* Sequence number of sndbuf's first byte. */
+    uint32_t delack_due;	/* The jiffy the delayed ACK was asked for
+				 * (Linux icsk_ack.timeout; tunable
+				 * delack_ato). */
 
     /* Retransmission (RFC 6298), times in ns. */
     tl_time srtt, rttvar, rto;
