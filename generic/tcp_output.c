@@ -1162,7 +1162,8 @@ tcp_output_after_read(
     if (h->tun.ack_rcv_mss && tp->ack_sched && tp->rcv_mss
 	    && tp->rcv_nxt - tp->last_ack_sent > tp->rcv_mss) {
 	/* Linux tcp_cleanup_rbuf(): more than rcv_mss came and its ACK
-	 * waits (the SYN-ACK's "saved" ACK, a FIN's): the read sends it. */
+	 * waits (a SYN-ACK's data, its ACK saved for data of ours): the
+	 * read sends it. */
 	tp->flags |= TF_ACKNOW;
     }
     if (tp->state != TCPS_ESTABLISHED
