@@ -170,7 +170,8 @@ static const Row rows[] = {
     {{T(fin_delack), 0, 1, "the ACK of a FIN received in ESTABLISHED is delayed, as Linux"},
 	{0, 1, 1, 0}},
     /* Linux tcp_event_data_sent(): data sent less than ato (the delayed-
-     * ACK timeout, 40 ms once data came) after the last data received
+     * ACK timeout: the estimator's with delack_ato, else 40 ms once data
+     * came) after the last data received
      * is a reply, and the connection enters pingpong mode
      * (inet_csk_inc_pingpong_cnt(); tcp_pingpong_thresh 1, 3.6's
      * icsk_ack.pingpong = 1): no quick ACKs, so that an ACK waits to ride
