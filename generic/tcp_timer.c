@@ -795,7 +795,6 @@ PersistTimer(
     tcp_output_probe(tp);
 }
 
-/* (Re)arms the keepalive timer from the last segment received. */
 /* Keepalive settings: the socket's (TCP_KEEPIDLE ...) or the tunables. */
 static tl_time
 KeepIdle(
@@ -805,12 +804,11 @@ KeepIdle(
 	    : tp->host->tun.tcp_keepalive_time) * TL_SEC;
 }
 
+/* (Re)arms the keepalive timer from the last segment received. */
 void
 tcp_keep_arm(
     tl_tcb *tp)
 {
-    tl_time idle = KeepIdle(tp);
-
     if (!(tp->flags & TF_KEEPALIVE) || !TCPS_HAVEESTABLISHED(tp->state)
 	    || tp->state == TCPS_TIME_WAIT) {
 	return;
@@ -818,7 +816,8 @@ tcp_keep_arm(
     if (tp->x->keep_probes) {
 	tcp_xw(tp)->keep_probes = 0;
     }
-    tcp_timer_set(tp, TT_KEEP, idle - (tcp_now(tp->host) - tp->last_rcv));
+    tcp_timer_set(tp, TT_KEEP,
+	    KeepIdle(tp) - (tcp_now(tp->host) - tp->last_rcv));
 }
 
 /*
