@@ -89,6 +89,14 @@ static const Row rows[] = {
 	{0, 1, 1, 0}},
     {{T(rcv_win_roundup), 0, 1, "round the scaled window up to the scale unit"},
 	{0, 1, 1, 0}},
+    /* Linux __tcp_select_window() on a connection without window
+     * scaling: the window last offered while the free space is less than
+     * a segment (icsk_ack.rcv_mss) above it, else the free space rounded
+     * down to whole segments of rcv_mss. Linux 6.18, SO_RCVBUF 8192
+     * (a window of 7104 at a tun device's ratio), 1000-byte segments:
+     * the read that empties the buffer offers 7000. */
+    {{T(rcv_win_unscaled_mss), 0, 1, "an unscaled window is offered in whole segments of the size the peer sends, and kept while the free space is within a segment above it, as Linux"},
+	{0, 1, 0, 0}},
     /* Linux tcp_event_data_recv() -> tcp_grow_window(): each in-order
      * segment of 128 bytes or more raises rcv_ssthresh, the cap on the
      * window, by 2 x advmss (the MSS we announced), up to what the buffer
@@ -188,6 +196,20 @@ static const Row rows[] = {
      * segment. Linux 3.6 has the rule too, but its profile does not guess
      * rcv_mss (0). */
     {{T(ack_rcv_mss), 0, 1, "a delayed ACK goes at once when more than one segment's worth of bytes is unacknowledged, not at every second segment, as Linux"},
+	{0, 1, 0, 0}},
+    /* Linux __tcp_ack_snd_check(): the ACK for size (more than rcv_mss
+     * since the last) goes at once only if the application has read
+     * everything (tp->rcv_nxt - tp->copied_seq < sk_rcvlowat, 1) or the
+     * window free space allows now is not smaller than the last one
+     * offered (__tcp_select_window() >= tp->rcv_wnd); otherwise it
+     * waits for the delayed-ACK timer or the read that frees the space
+     * (tcp_cleanup_rbuf()). Linux 6.18, SO_RCVBUF 8192 (16384 bytes of
+     * memory, a window of 7104 at a tun device's ratio), nothing read:
+     * after 4000 bytes two 1000-byte segments 1 ms apart get no ACK
+     * until the timer, 65 ms later, since the free space would offer
+     * less than the edge announced before. Linux 3.6 has the rule too,
+     * beside its rcv_mss rule (see ack_rcv_mss). */
+    {{T(ack_rcv_wnd), 0, 1, "the ACK for more than a segment's worth waits while the application leaves data unread and the window would shrink, as Linux"},
 	{0, 1, 0, 0}},
     {{T(pingpong_reply), 0, 1, "data sent soon after data received makes the connection interactive: later ACKs are delayed to ride on replies, as Linux"},
 	{0, 1, 1, 0}},

@@ -1543,13 +1543,16 @@ AckSndCheck(
      * RFC 1122 4.2.3.2: ACK at least every second segment. */
     if (tp->quickacks > 0 && !(tp->flags & TF_PINGPONG)) {
 	tp->flags |= TF_ACKNOW;
-    } else if (t->ack_rcv_mss && tp->rcv_mss
+    } else if ((t->ack_rcv_mss && tp->rcv_mss
 	    ? tp->rcv_nxt - tp->last_ack_sent > tp->rcv_mss
-	    : (tp->flags & TF_DELACK) || len > tp->mss_offer) {
+	    : (tp->flags & TF_DELACK) || len > tp->mss_offer)
+	    && (!t->ack_rcv_wnd || tp->rcvbuf.len == 0
+		|| tcp_rcv_window_now(tp, 0) >= LastRcvWnd(tp))) {
 	/* More than a segment's worth since the last ACK (Linux
 	 * __tcp_ack_snd_check()), or else the second segment, or one
 	 * larger than we allow on a wire: several at once (the peer's
-	 * device offloads segmentation). */
+	 * device offloads segmentation); with ack_rcv_wnd, only once the
+	 * application read it all or while the window does not shrink. */
 	tp->flags |= TF_ACKNOW;
     } else {
 	/* (An ACK already delayed never waits longer: Linux

@@ -78,16 +78,57 @@ FinState(
 }
 
 /*
+ * tcp_rcv_window_now --
+ *	The window free space allows now, in bytes, before the rule against
+ *	shrinking (Linux __tcp_select_window()): receiver-side silly window
+ *	avoidance (RFC 1122 4.2.3.3; 4.4BSD: not less than a quarter of the
+ *	buffer or one segment), at most what the field holds, unscaled on a
+ *	SYN and scaled otherwise (RFC 7323 2.2, 2.3). Rounding the scaled
+ *	field up (Linux) may announce part of a unit more than the free space
+ *	only while the buffer has that room.
+ */
+
+uint32_t
+tcp_rcv_window_now(
+    const tl_tcb *tp,
+    int syn)
+{
+    const tl_tunables *t = &tp->host->tun;
+    uint32_t win = tcp_rcv_space(tp), shift = syn ? 0 : tp->rcv_wscale;
+    uint32_t unit = 1u << shift;
+
+    if (!syn && win < tp->rcvbuf.cap / 4 && win < tp->mss) {
+	win = 0;
+    }
+    if (win > 65535u << shift) {
+	win = 65535u << shift;
+    }
+    if (!syn && !shift && t->rcv_win_unscaled_mss && tp->rcv_mss && win) {
+	/* Linux __tcp_select_window() without scaling: the window last
+	 * offered while the free space is within a segment (rcv_mss, the
+	 * peer's as guessed) above it, else the free space rounded down to
+	 * whole segments. */
+	uint32_t last = SEQ_GT(tp->rcv_adv, tp->last_ack_sent)
+		? tp->rcv_adv - tp->last_ack_sent : 0;
+
+	win = last <= win && win - last < tp->rcv_mss ? last
+		: win - win % tp->rcv_mss;
+    }
+    if (shift && t->rcv_win_roundup
+	    && win + unit - 1 <= ring_space(&tp->rcvbuf)) {
+	win += unit - 1;
+    }
+    return win >> shift << shift;
+}
+
+/*
  * RcvWindow --
- *	The window field to announce: free space with receiver-side silly
- *	window avoidance, never shrinking the right edge (RFC 9293 3.8.6.2.2),
- *	unscaled on a SYN and scaled otherwise (RFC 7323 2.2, 2.3). Rounding
- *	the scaled field up (Linux) may announce part of a unit more than the
- *	free space only while the buffer has that room. The edge already
- *	announced is kept with the field rounded down, which RFC 7323 2.4
- *	allows (a shrink by less than a unit): rounded up, it would move the
- *	edge forward on every segment of a receiver that does not read, past
- *	its buffer, so that the window never reached zero.
+ *	The window field to announce: tcp_rcv_window_now(), never shrinking
+ *	the right edge (RFC 9293 3.8.6.2.2). The edge already announced is
+ *	kept with the field rounded down, which RFC 7323 2.4 allows (a shrink
+ *	by less than a unit): rounded up, it would move the edge forward on
+ *	every segment of a receiver that does not read, past its buffer, so
+ *	that the window never reached zero.
  */
 
 static uint32_t
@@ -96,23 +137,11 @@ RcvWindow(
     int syn)
 {
     const tl_tunables *t = &tp->host->tun;
-    uint32_t win = tcp_rcv_space(tp), shift = syn ? 0 : tp->rcv_wscale;
-    uint32_t unit = 1u << shift, edge = SEQ_GT(tp->rcv_adv, tp->rcv_nxt)
+    uint32_t shift = syn ? 0 : tp->rcv_wscale, unit = 1u << shift;
+    uint32_t win = tcp_rcv_window_now(tp, syn) >> shift;
+    uint32_t edge = SEQ_GT(tp->rcv_adv, tp->rcv_nxt)
 	    ? tp->rcv_adv - tp->rcv_nxt : 0;
 
-    /* RFC 1122 4.2.3.3; 4.4BSD: not less than a quarter of the buffer or
-     * one segment. */
-    if (!syn && win < tp->rcvbuf.cap / 4 && win < tp->mss) {
-	win = 0;
-    }
-    if (win > 65535u << shift) {
-	win = 65535u << shift;
-    }
-    if (shift && t->rcv_win_roundup
-	    && win + unit - 1 <= ring_space(&tp->rcvbuf)) {
-	win += unit - 1;
-    }
-    win >>= shift;
     if (win < edge >> shift) {
 	win = edge >> shift;
     }

@@ -1057,12 +1057,30 @@ tcp_port_in_use(
     return tcp_tw_port_in_use(h, laddr, lport);
 }
 
-/* The receive window we can offer: free buffer space, within the clamp. */
+/*
+ * tcp_rcv_space --
+ *	The receive window we can offer: free buffer space, within the clamp.
+ *	A buffer set by SO_RCVBUF keeps its memory, sk_rcvbuf, while the
+ *	window that memory makes follows the ratio measured (Linux
+ *	tcp_space(), tcp_win_from_space()): the ring, sized at setsockopt
+ *	for the 50% of TCP_DEFAULT_SCALING_RATIO, holds more than a lower
+ *	ratio lets in (SO_RCVBUF 8192 on a tun device: 16384 bytes of memory,
+ *	a window of 7104 at 111/256, not 8192).
+ */
+
 uint32_t
 tcp_rcv_space(
     const tl_tcb *tp)
 {
     uint32_t space = ring_space(&tp->rcvbuf);
+
+    if (tp->rcvbuf_lock && tp->sk_rcvbuf && tp->scaling_ratio) {
+	uint64_t cap = (((uint64_t) tp->sk_rcvbuf * tp->scaling_ratio) >> 8)
+		+ (tp->rcv_wscale ? 1u << tp->rcv_wscale : 0);
+
+	space = cap <= tp->rcvbuf.len ? 0
+		: (uint32_t) TL_MIN(space, cap - tp->rcvbuf.len);
+    }
 
     return tp->rcv_wnd_clamp && space > tp->rcv_wnd_clamp
 	    ? tp->rcv_wnd_clamp : space;
