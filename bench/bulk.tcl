@@ -7,7 +7,7 @@
 #
 #	TCLLIBPATH=. tclsh bench/bulk.tcl ?-mb n? ?-flows list? ?-loss list?
 #	    ?-buf bytes? ?-profile name? ?-cc name? ?-repeat n? ?-ns3 0|1?
-#	    ?-trust 0|1?
+#	    ?-trust 0|1? ?-span seconds?
 #
 #	-mb        megabytes moved in all (default 100), split evenly between
 #	           the flows;
@@ -47,7 +47,7 @@ package require Tcl 8.6
 proc usage {} {
     puts stderr "usage: tclsh bench/bulk.tcl ?-mb n? ?-flows list?\
 	?-loss list? ?-buf bytes? ?-profile name? ?-cc name? ?-repeat n?\
-	?-ns3 0|1? ?-trust 0|1?"
+	?-ns3 0|1? ?-trust 0|1? ?-span seconds?"
     exit 2
 }
 
@@ -59,9 +59,8 @@ proc rss {} {
     return $kb
 }
 
-# One tcplab case, in this process; prints one line of name value pairs.
-proc tcplabCase {bytes flows loss buf profile cc trust} {
-    package require tcplab
+# One transfer of tcplab's in this process; returns its name value pairs.
+proc tcplabTransfer {bytes flows loss buf profile cc trust} {
     set net [tcplab::network create]
     $net configure -instantlimit 100000000
     $net host create a -addr 10.0.0.1/24 -profile $profile
@@ -140,8 +139,27 @@ proc tcplabCase {bytes flows loss buf profile cc trust} {
 	}
 	incr segs [dict get [$c info] segs_out]
     }
-    puts [list sim $sim wall $wall rss_kb [rss] segs $segs]
     $net destroy
+    return [list sim $sim wall $wall segs $segs]
+}
+
+# One tcplab case, in this process: the transfer again and again until
+# their wall times add up to span seconds (at least once), so that the
+# figure is an average over about as long as an ns-3 run takes and a
+# moment's slowness of a shared machine weighs in both alike. Prints one
+# line of name value pairs: the mean wall time of a transfer, the number
+# of transfers, the peak RSS over them all.
+proc tcplabCase {bytes flows loss buf profile cc trust span} {
+    package require tcplab
+    set total 0.0
+    set n 0
+    while {$n == 0 || $total < $span} {
+	set d [tcplabTransfer $bytes $flows $loss $buf $profile $cc $trust]
+	set total [expr {$total + [dict get $d wall]}]
+	incr n
+    }
+    puts [list sim [dict get $d sim] wall [expr {$total / $n}] \
+	rss_kb [rss] segs [dict get $d segs] runs $n]
 }
 
 proc median {l} {
@@ -172,7 +190,7 @@ proc ns3 {} {
 }
 
 set opts {-mb 100 -flows 1 -loss 0 -buf "" -profile linux -cc "" -repeat 1
-    -ns3 1 -trust 1 -case 0}
+    -ns3 1 -trust 1 -span 1 -case 0}
 if {[llength $argv] % 2} {
     usage
 }
@@ -190,7 +208,7 @@ if {${-case}} {
 	set -buf [expr {4194304 / ${-flows}}]
     }
     tcplabCase $bytes ${-flows} ${-loss} ${-buf} ${-profile} ${-cc} \
-	${-trust}
+	${-trust} ${-span}
     exit 0
 }
 
@@ -208,7 +226,7 @@ foreach flows ${-flows} {
 	for {set r 0} {$r < ${-repeat}} {incr r} {
 	    lappend t [measure {*}$self -case 1 -mb ${-mb} -flows $flows \
 		-loss $loss -buf $buf -profile ${-profile} -cc ${-cc} \
-		-trust ${-trust}]
+		-trust ${-trust} -span ${-span}]
 	    if {$ns3bin ne ""} {
 		set cmd [list $ns3bin -bytes $bytes -flows $flows -loss $loss \
 		    -buf $buf]
