@@ -79,6 +79,15 @@ static const Row rows[] = {
     /* Linux 6.18 announces wscale 10 with tcp_rmem[2] 32 MB (traces). */
     {{T(rcv_wscale), 0, 14, "window scale shift we announce"},
 	{0, 10, 7, 0}},
+    /* Linux: a buffer set by SO_RCVBUF before the SYN clamps the window
+     * to its tcp_full_space() (tcp_connect_init(),
+     * tcp_openreq_init_rwin()), and tcp_select_initial_window() takes the
+     * scale from the clamp, ilog2 less 15, when that is below the one of
+     * tcp_rmem[2]: on the 6.18 kernel a listener with SO_RCVBUF 65536
+     * (131072 bytes of memory, a window of 65536 at the default 50%)
+     * announces wscale 1 where the default is 10. */
+    {{T(rcv_wscale_buf), 0, 1, "a buffer set by SO_RCVBUF before the SYN lowers the window scale announced to the smallest that covers its window, as Linux"},
+	{0, 1, 0, 0}},
     {{T(option_layout), 0, 1, "SYN option layout: 0 = 4.4BSD, 1 = Linux"},
 	{OPTS_BSD, OPTS_LINUX, OPTS_LINUX, OPTS_LINUX}},
     /* Linux tcp_select_initial_window(): the SYN window is a multiple of

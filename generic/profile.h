@@ -129,6 +129,7 @@ typedef struct tl_tunables {
     int ack_rcv_mss;		/* ACK past rcv_mss unACKed bytes (Linux) */
     int ack_rcv_wnd;		/* that ACK waits while the window shrinks */
     int rcv_win_unscaled_mss;	/* unscaled windows in whole rcv_mss */
+    int rcv_wscale_buf;		/* SO_RCVBUF lowers the scale offered */
     int delack_ato_zero;	/* No delay for ACKs before data (Linux) */
     int delack_ato;		/* Delayed-ACK time from the gaps (Linux ato) */
     int quickack_all_acks;	/* Every ACK sent uses up quick ACKs (3.6) */

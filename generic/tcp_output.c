@@ -200,7 +200,7 @@ BuildOptions(
 		OPT4(TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK_PERM, 2);
 	    }
 	    if (ws) {
-		OPT4(TCPOPT_NOP, TCPOPT_WSCALE, 3, tp->host->tun.rcv_wscale);
+		OPT4(TCPOPT_NOP, TCPOPT_WSCALE, 3, tcp_rcv_wscale(tp));
 	    }
 	    if (tp->x->fo_opt && !(flags & TH_ACK)) {
 		/* Fast Open (tcp_syn_options(), tcp_options_write()): kind
@@ -229,7 +229,7 @@ BuildOptions(
 	    }
 	} else {
 	    if (ws) {
-		OPT4(TCPOPT_NOP, TCPOPT_WSCALE, 3, tp->host->tun.rcv_wscale);
+		OPT4(TCPOPT_NOP, TCPOPT_WSCALE, 3, tcp_rcv_wscale(tp));
 	    }
 	    if (sack) {
 		OPT4(TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK_PERM, 2);

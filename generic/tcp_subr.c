@@ -992,6 +992,33 @@ tcp_listener_unlink(
     }
 }
 
+/*
+ * tcp_rcv_wscale --
+ *	The window scale a SYN announces: the tunable rcv_wscale, or with
+ *	rcv_wscale_buf and a buffer set by SO_RCVBUF the smallest that covers
+ *	that buffer's window, if smaller (Linux tcp_connect_init() and
+ *	tcp_openreq_init_rwin() clamp the window to tcp_full_space() of a
+ *	locked buffer, and tcp_select_initial_window() takes ilog2 of the
+ *	clamp less 15: SO_RCVBUF 65536, a window of 65536, announces 1).
+ */
+
+uint8_t
+tcp_rcv_wscale(
+    const tl_tcb *tp)
+{
+    const tl_tunables *t = &tp->host->tun;
+    uint32_t full, s = 0;
+
+    if (!t->rcv_wscale_buf || !tp->rcvbuf_lock) {
+	return (uint8_t) t->rcv_wscale;
+    }
+    full = (uint32_t) tp->rcvbuf.cap - tcp_rcvbuf_size(tp->host, 0);
+    while (s < (uint32_t) t->rcv_wscale && (full >> s) > 65535) {
+	s++;
+    }
+    return (uint8_t) s;
+}
+
 /* The most specific listener for laddr.lport (book fig. 18-22). */
 tl_listener *
 tcp_lookup_listener(
@@ -1139,7 +1166,7 @@ tcp_syn_options(
     if (th->opt.has_ws && (tp->flags & TF_REQ_SCALE)) {
 	tp->flags |= TF_RCVD_SCALE;
 	tp->snd_wscale = (uint8_t) TL_MIN(th->opt.ws, 14);
-	tp->rcv_wscale = (uint8_t) t->rcv_wscale;
+	tp->rcv_wscale = tcp_rcv_wscale(tp);
     } else {
 	tp->snd_wscale = tp->rcv_wscale = 0;
     }
