@@ -583,6 +583,15 @@ tcp_now(
     return *h->tcp.now;
 }
 
+/* Linux tp->rcv_wnd: the window of the last ACK sent. */
+static inline uint32_t
+tcp_last_rcv_wnd(
+    const tl_tcb *tp)
+{
+    return SEQ_GT(tp->rcv_adv, tp->last_ack_sent)
+	    ? tp->rcv_adv - tp->last_ack_sent : 0;
+}
+
 /* The state of entry i of tp's history, and when it began. */
 static inline int
 tcp_hist_state(

@@ -224,15 +224,6 @@ RcvbufSync(
     }
 }
 
-/* Linux tp->rcv_wnd: the window of the last ACK sent. */
-static uint32_t
-LastRcvWnd(
-    const tl_tcb *tp)
-{
-    return SEQ_GT(tp->rcv_adv, tp->last_ack_sent)
-	    ? tp->rcv_adv - tp->last_ack_sent : 0;
-}
-
 /*
  * IncrQuickack --
  *	Linux tcp_incr_quickack(): quick ACKs for as many rcv_mss segments as
@@ -248,7 +239,7 @@ IncrQuickack(
     uint32_t q = (uint32_t) tp->host->tun.quickack;
 
     if (tp->rcv_mss) {
-	uint32_t w = LastRcvWnd(tp) / (2u * tp->rcv_mss);
+	uint32_t w = tcp_last_rcv_wnd(tp) / (2u * tp->rcv_mss);
 
 	q = TL_MIN(w ? w : 2u, q);
     }
@@ -398,7 +389,7 @@ SetWindowClamp(
 	tp->rcv_wnd_clamp = TL_MIN(tp->rcv_wnd_clamp, tp->window_clamp);
     } else {
 	tp->rcv_wnd_clamp = TL_MAX(tp->rcv_wnd_clamp,
-		TL_MIN(LastRcvWnd(tp), tp->window_clamp));
+		TL_MIN(tcp_last_rcv_wnd(tp), tp->window_clamp));
     }
 }
 
@@ -469,7 +460,7 @@ RcvRttMeasure(
 	us = (uint64_t) ((now - tp->rcv_rtt_time) / TL_US);
 	RcvRttUpdate(tp, us ? (uint32_t) TL_MIN(us, UINT32_MAX / 8) : 1, 1);
     }
-    tp->rcv_rtt_seq = tp->rcv_nxt + LastRcvWnd(tp);
+    tp->rcv_rtt_seq = tp->rcv_nxt + tcp_last_rcv_wnd(tp);
     tp->rcv_rtt_time = now;
 }
 
@@ -1547,7 +1538,7 @@ AckSndCheck(
 	    ? tp->rcv_nxt - tp->last_ack_sent > tp->rcv_mss
 	    : (tp->flags & TF_DELACK) || len > tp->mss_offer)
 	    && (!t->ack_rcv_wnd || tp->rcvbuf.len == 0
-		|| tcp_rcv_window_now(tp, 0) >= LastRcvWnd(tp))) {
+		|| tcp_rcv_window_now(tp, 0) >= tcp_last_rcv_wnd(tp))) {
 	/* More than a segment's worth since the last ACK (Linux
 	 * __tcp_ack_snd_check()), or else the second segment, or one
 	 * larger than we allow on a wire: several at once (the peer's

@@ -108,8 +108,7 @@ tcp_rcv_window_now(
 	 * offered while the free space is within a segment (rcv_mss, the
 	 * peer's as guessed) above it, else the free space rounded down to
 	 * whole segments. */
-	uint32_t last = SEQ_GT(tp->rcv_adv, tp->last_ack_sent)
-		? tp->rcv_adv - tp->last_ack_sent : 0;
+	uint32_t last = tcp_last_rcv_wnd(tp);
 
 	win = last <= win && win - last < tp->rcv_mss ? last
 		: win - win % tp->rcv_mss;
