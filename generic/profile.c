@@ -199,11 +199,10 @@ static const Row rows[] = {
      * once when more than one segment's worth (icsk_ack.rcv_mss, the
      * peer's segment size as tcp_measure_rcv_mss() guesses it) arrived
      * since the last ACK, so that small segments wait for the delayed-ACK
-     * timer however many there are (the rule's second half, that the
-     * window offered now is not smaller than the last, is not modelled:
-     * tcplab takes it as true). RFC 1122 4.2.3.2 and 4.4BSD: every second
-     * segment. Linux 3.6 has the rule too, but its profile does not guess
-     * rcv_mss (0). */
+     * timer however many there are (the rule's second half, the window
+     * check, is tunable ack_rcv_wnd). RFC 1122 4.2.3.2 and 4.4BSD: every
+     * second segment. Linux 3.6 has the rule too, but its profile does
+     * not guess rcv_mss (0). */
     {{T(ack_rcv_mss), 0, 1, "a delayed ACK goes at once when more than one segment's worth of bytes is unacknowledged, not at every second segment, as Linux"},
 	{0, 1, 0, 0}},
     /* Linux __tcp_ack_snd_check(): the ACK for size (more than rcv_mss
