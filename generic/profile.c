@@ -219,6 +219,19 @@ static const Row rows[] = {
      * beside its rcv_mss rule (see ack_rcv_mss). */
     {{T(ack_rcv_wnd), 0, 1, "the ACK for more than a segment's worth waits while the application leaves data unread and the window would shrink, as Linux"},
 	{0, 1, 0, 0}},
+    /* Linux tcp_measure_rcv_mss() marks a segment shorter than rcv_mss
+     * (unless it shows a new, smaller segment size: two in a row of the
+     * same length) and, since 6.6, one of rcv_mss or more with PSH as
+     * pushed (ICSK_ACK_PUSHED, a second one ICSK_ACK_PUSHED2) until an ACK
+     * goes; tcp_cleanup_rbuf() sends the waiting ACK when a read leaves
+     * nothing queued (sk_rmem_alloc 0), outside pingpong mode, or in it
+     * after two such segments. Linux 6.18, after the quick ACKs: a pushed
+     * 100-byte segment read 10 ms after it came is ACKed by the read, not
+     * 40 ms later by the timer. 4.4BSD and the RFC ACK a read only for
+     * the window; Linux 3.6 has the rule for short segments, but its
+     * profile does not guess rcv_mss. */
+    {{T(ack_pushed_read), 0, 1, "a read that leaves nothing queued sends the ACK that waits for a short or pushed segment, as Linux"},
+	{0, 1, 0, 0}},
     {{T(pingpong_reply), 0, 1, "data sent soon after data received makes the connection interactive: later ACKs are delayed to ride on replies, as Linux"},
 	{0, 1, 1, 0}},
     /* Linux: icsk_ack.ato is 0 until the first data sets it to

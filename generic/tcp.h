@@ -334,6 +334,9 @@ struct tl_tcb {
     uint8_t undo_on;		/* undo_marker is set (Linux undo_marker != 0). */
     uint8_t ack_sched;		/* Data or a FIN came since our last ACK
 				 * (Linux ICSK_ACK_SCHED). */
+    uint8_t ack_pushed;		/* ACK_PUSHED*: short or pushed segments
+				 * since it (tunable ack_pushed_read). */
+    uint16_t last_seg_size;	/* Linux icsk_ack.last_seg_size. */
 
     tl_addr laddr, raddr;
     uint16_t lport, rport;

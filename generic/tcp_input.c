@@ -395,14 +395,35 @@ SetWindowClamp(
 
 /* Linux tcp_measure_rcv_mss(): a segment of at least rcv_mss bytes and
  * of another length sets scaling_ratio from skb->len / skb->truesize;
- * a new ratio moves the window clamp to the full space at it. */
+ * a new ratio moves the window clamp to the full space at it. A shorter
+ * one of at least TCP_MSS_DEFAULT bytes with its header, or of
+ * TCP_MIN_MSS without PSH or FIN, is rcv_mss when the one before it had
+ * its length (last_seg_size, without the fixed header: SACK blocks do
+ * not count); any other shorter one, and since Linux 6.6 a longer one
+ * with PSH, is pushed (tunable ack_pushed_read). */
 static void
 MeasureRcvMss(
     tl_tcb *tp,
+    const tl_tcphdr *th,
     uint32_t len,
     uint32_t truesize)
 {
+    uint32_t lss = tp->last_seg_size, hl;
+
+    tp->last_seg_size = 0;
     if (len < tp->rcv_mss) {
+	hl = (tp->flags & (TF_REQ_TSTMP | TF_RCVD_TSTMP))
+		== (TF_REQ_TSTMP | TF_RCVD_TSTMP) ? 32 : 20;
+	if (len + th->off >= TCP_MSS_DEFAULT + 20 || (len + th->off
+		>= TCP_MIN_MSS + 20 && !(th->flags & (TH_PUSH | TH_FIN
+		    | TH_SYN | TH_URG)))) {
+	    tp->last_seg_size = (uint16_t) (len + th->off - hl);
+	    if (tp->last_seg_size == lss) {
+		tp->rcv_mss = (uint16_t) lss;
+		return;
+	    }
+	}
+	tp->ack_pushed = (uint8_t) (tp->ack_pushed ? 3 : 1);
 	return;
     }
     if (len != tp->rcv_mss) {
@@ -423,6 +444,9 @@ MeasureRcvMss(
 	}
     }
     tp->rcv_mss = (uint16_t) TL_MIN(len, tp->mss_offer);
+    if (th->flags & TH_PUSH) {
+	tp->ack_pushed |= 1;
+    }
 }
 
 /* Linux tcp_rcv_rtt_update(): the smallest sample wins; with timestamps
@@ -630,7 +654,7 @@ EventDataRecv(
 {
     uint32_t ts = Truesize(tp, ip, th, len);
 
-    MeasureRcvMss(tp, len, ts);
+    MeasureRcvMss(tp, th, len, ts);
     RcvRttMeasure(tp);
     if (len >= 128) {
 	GrowWindow(tp, len, ts);

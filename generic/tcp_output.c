@@ -1187,11 +1187,15 @@ tcp_output_after_read(
 {
     const tl_host *h = tp->host;
 
-    if (h->tun.ack_rcv_mss && tp->ack_sched && tp->rcv_mss
-	    && tp->rcv_nxt - tp->last_ack_sent > tp->rcv_mss) {
+    if (tp->ack_sched && ((h->tun.ack_rcv_mss && tp->rcv_mss
+	    && tp->rcv_nxt - tp->last_ack_sent > tp->rcv_mss)
+	    || (h->tun.ack_pushed_read && (tp->ack_pushed & 2
+		|| (tp->ack_pushed && !(tp->flags & TF_PINGPONG)))
+		&& tp->rcvbuf.len == 0 && tp->x->reass == NULL))) {
 	/* Linux tcp_cleanup_rbuf(): more than rcv_mss came and its ACK
-	 * waits (a SYN-ACK's data, its ACK saved for data of ours): the
-	 * read sends it. */
+	 * waits (a SYN-ACK's data, its ACK saved for data of ours), or the
+	 * read left nothing queued and a short or pushed segment's ACK
+	 * waits: the read sends it. */
 	tp->flags |= TF_ACKNOW;
     }
     if (tp->state != TCPS_ESTABLISHED

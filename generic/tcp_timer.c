@@ -1069,6 +1069,7 @@ tcp_ack_sent(
 	pkts = tp->ack_sched ? 1 : 0;
     }
     tp->ack_sched = 0;
+    tp->ack_pushed = 0;
     if (tp->quickacks) {
 	if (pkts >= tp->quickacks) {
 	    tp->quickacks = 0;
