@@ -1165,8 +1165,8 @@ WindowUpdateDue(
 	if (2 * adv > clamp) {
 	    return 0;
 	}
-	win = TL_MIN(tcp_rcv_space(tp), 65535u << tp->rcv_wscale);
-	return win >= tp->mss && win >= 2 * adv;
+	win = tcp_rcv_window_now(tp, 0);
+	return win && win >= 2 * adv;
     }
     win = TL_MIN(tcp_rcv_space(tp), 65535u << tp->rcv_wscale);
     return win > adv && (win - adv >= 2u * tp->mss

@@ -1087,12 +1087,13 @@ tcp_port_in_use(
 /*
  * tcp_rcv_space --
  *	The receive window we can offer: free buffer space, within the clamp.
- *	A buffer set by SO_RCVBUF keeps its memory, sk_rcvbuf, while the
- *	window that memory makes follows the ratio measured (Linux
- *	tcp_space(), tcp_win_from_space()): the ring, sized at setsockopt
- *	for the 50% of TCP_DEFAULT_SCALING_RATIO, holds more than a lower
- *	ratio lets in (SO_RCVBUF 8192 on a tun device: 16384 bytes of memory,
- *	a window of 7104 at 111/256, not 8192).
+ *	The buffer's memory, sk_rcvbuf, makes a window that follows the ratio
+ *	measured (Linux tcp_space(), tcp_win_from_space()), less what waits
+ *	to be read: the ring, sized for the ratio it was made at and never
+ *	shrunk, holds more than a lower ratio lets in (SO_RCVBUF 8192 on a
+ *	tun device: 16384 bytes of memory, a window of 7104 at 111/256, not
+ *	8192; the default 131072 bytes at the profile's 158/256 make a ring
+ *	of 80896, but 56832 at a tun device's 111/256).
  */
 
 uint32_t
@@ -1101,9 +1102,8 @@ tcp_rcv_space(
 {
     uint32_t space = ring_space(&tp->rcvbuf);
 
-    if (tp->rcvbuf_lock && tp->sk_rcvbuf && tp->scaling_ratio) {
-	uint64_t cap = (((uint64_t) tp->sk_rcvbuf * tp->scaling_ratio) >> 8)
-		+ (tp->rcv_wscale ? 1u << tp->rcv_wscale : 0);
+    if (tp->sk_rcvbuf && tp->scaling_ratio) {
+	uint64_t cap = ((uint64_t) tp->sk_rcvbuf * tp->scaling_ratio) >> 8;
 
 	space = cap <= tp->rcvbuf.len ? 0
 		: (uint32_t) TL_MIN(space, cap - tp->rcvbuf.len);
