@@ -620,6 +620,20 @@ tcp_timer_pending(
     return tp->timer_at[t] != TL_NEVER;
 }
 
+/* The sequence number of a segment of neither data, SYN nor FIN (an ACK,
+ * a RST): snd_max, not snd_nxt, which a retransmission timeout moved
+ * back; numbered below what the peer has, an ACK would be unacceptable
+ * there (RFC 9293 3.10.7.4), and the peer's answer to it as unacceptable
+ * here, a RST ignored (4.4BSD tcp_output(); Linux's snd_nxt never moves
+ * back, tcp_acceptable_seq()). While the persist timer runs snd_max may
+ * lie past the window: snd_nxt then. */
+static inline uint32_t
+tcp_ack_seq(
+    const tl_tcb *tp)
+{
+    return tcp_timer_pending(tp, TT_PERSIST) ? tp->snd_nxt : tp->snd_max;
+}
+
 /* tcp_subr.c */
 tl_tcb	       *tcp_newtcb(tl_host *host);
 tl_tcb	       *tcp_newtcb_as(tl_host *host, uint64_t id, int listed);

@@ -66,7 +66,7 @@ ChallengeAck(
     }
     h->challenge_count++;
     tcp_drop_event(h, tp, ip, th, EV_REPLY, why);
-    tcp_send_ctl(tp, tp->snd_nxt, TH_ACK);
+    tcp_send_ctl(tp, tcp_ack_seq(tp), TH_ACK);
 }
 
 /* Into the receive buffer: stored, or only counted for an application
@@ -1775,7 +1775,7 @@ Synchronized(
 	 * 3.10.7.4 TIME-WAIT; seed 003; Linux trace 07). */
 	if ((flags & TH_FIN) && !(flags & TH_RST)
 		&& seq + len + 1 == tp->rcv_nxt) {
-	    tcp_send_ctl(tp, tp->snd_nxt, TH_ACK);
+	    tcp_send_ctl(tp, tcp_ack_seq(tp), TH_ACK);
 	    tcp_timer_set(tp, TT_2MSL, 2 * tcp_ms(t->msl));
 	    return;
 	}
@@ -1823,7 +1823,7 @@ Synchronized(
 			? seq + seglen : tp->rcv_nxt, 0);
 		EnterQuickack(tp);
 	    }
-	    tcp_send_ctl(tp, tp->snd_nxt, TH_ACK);
+	    tcp_send_ctl(tp, tcp_ack_seq(tp), TH_ACK);
 	    tcp_drop_event(h, tp, ip, th, EV_DROP,
 		    "unacceptable sequence number, ACK sent");
 	}
@@ -1921,7 +1921,7 @@ Synchronized(
 	 * included (TCPS_HAVERCVDSYN), and dropwithreset then answers the
 	 * SYN itself as a segment for no connection. */
 	if (tp->state == TCPS_TIME_WAIT) {
-	    tcp_send_ctl(tp, tp->snd_nxt, TH_RST | TH_ACK);
+	    tcp_send_ctl(tp, tcp_ack_seq(tp), TH_RST | TH_ACK);
 	}
 	tcp_drop(tp, ECONNRESET);
 	tcp_reset_for(h, ip, th);
@@ -2014,7 +2014,7 @@ Synchronized(
 		    "ACK of data not yet sent: dropped");
 	    break;
 	default:
-	    tcp_send_ctl(tp, tp->snd_nxt, TH_ACK);
+	    tcp_send_ctl(tp, tcp_ack_seq(tp), TH_ACK);
 	    tcp_drop_event(h, tp, ip, th, EV_DROP,
 		    "ACK of data not yet sent: ACK sent");
 	    break;

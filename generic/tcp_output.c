@@ -1414,7 +1414,9 @@ Output(
 	    flags = RexmitPush(tp, seq, len, (flags & TH_PUSH) != 0)
 		    ? flags | TH_PUSH : flags & ~TH_PUSH;
 	}
-	if (Emit(tp, seq, len, flags) && (len || (flags & TH_FIN))
+	if (Emit(tp, len || (flags & (TH_SYN | TH_FIN)) ? seq
+		: tcp_ack_seq(tp),
+		len, flags) && (len || (flags & TH_FIN))
 		&& !(flags & TH_SYN)) {
 	    /* The device's queue refused it (tunable
 	     * resource_probe_interval): Linux tcp_write_xmit() stops with

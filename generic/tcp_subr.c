@@ -598,7 +598,7 @@ tcp_drop(
     int err)
 {
     if (TCPS_HAVEESTABLISHED(tp->state) && tp->state != TCPS_TIME_WAIT) {
-	tcp_send_ctl(tp, tp->snd_nxt, TH_RST | TH_ACK);
+	tcp_send_ctl(tp, tcp_ack_seq(tp), TH_RST | TH_ACK);
     }
     if (err) {
 	tp->so_error = err;

@@ -1271,7 +1271,7 @@ tcp_abort(
     case TCPS_FIN_WAIT_1:
     case TCPS_FIN_WAIT_2:
     case TCPS_CLOSE_WAIT:
-	tcp_send_ctl(tp, tp->snd_nxt, TH_RST | TH_ACK);
+	tcp_send_ctl(tp, tcp_ack_seq(tp), TH_RST | TH_ACK);
 	break;
     default:
 	break;
