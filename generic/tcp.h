@@ -337,6 +337,8 @@ struct tl_tcb {
     uint8_t ack_pushed;		/* ACK_PUSHED*: short or pushed segments
 				 * since it (tunable ack_pushed_read). */
     uint16_t last_seg_size;	/* Linux icsk_ack.last_seg_size. */
+    uint8_t mss_sack;		/* Bytes of SACK option mss leaves out while
+				 * tcp_output() passes (SackOptRoom()). */
 
     tl_addr laddr, raddr;
     uint16_t lport, rport;

@@ -305,7 +305,7 @@ Emit(
     void *p;
     tl_tcphdr th;
     uint8_t ecn = 0;
-    uint32_t prr = 0;
+    uint32_t prr = 0, gmss = tp->mss;
     int refused;
 
     if (!h->up) {
@@ -338,6 +338,19 @@ Emit(
     optlen = BuildOptions(tp, flags, opts);
     hl = TCP_HDRLEN + (uint32_t) ((optlen + 3) & ~(size_t) 3);
     seglen = hl + len;
+    if (!(flags & TH_SYN) && !tp->mss_sack) {
+	/* Options beyond the timestamp the MSS allows for (SACK blocks)
+	 * take their room from the data, cut in segments of that much less
+	 * (RFC 9293 3.7.1, RFC 6691; Linux tcp_retransmit_skb() cuts a skb
+	 * to tcp_current_mss()); tcp_output() passes with the MSS reduced
+	 * already. */
+	uint32_t extra = hl - TCP_HDRLEN
+		- ((tp->flags & TF_RCVD_TSTMP) ? 12 : 0);
+
+	if (extra < gmss) {
+	    gmss -= extra;
+	}
+    }
     seg = h->tcp.ops->seg_alloc(h->tcp.ctx, seglen, &p);
     /* (Data in a SYN, Fast Open's, begins after the SYN's number.) */
     dseq = seq + ((flags & TH_SYN) ? 1 : 0);
@@ -377,7 +390,7 @@ Emit(
 	tp->last_ack_sent = tp->rcv_nxt;
 	tp->flags &= ~(TF_ACKNOW | TF_DELACK);
 	tcp_timer_cancel(tp, TT_DELACK);
-	tcp_ack_sent(tp, len > tp->mss ? (len + tp->mss - 1) / tp->mss : 1);
+	tcp_ack_sent(tp, len > gmss ? (len + gmss - 1) / gmss : 1);
     }
     tp->segs_out++;
     h->stats.tcp_out++;
@@ -395,8 +408,8 @@ Emit(
 	tcp_pingpong_on_send(tp);	/* tcp_event_data_sent() */
     }
     refused = h->tcp.ops->seg_send(h->tcp.ctx, p, tp->laddr, tp->raddr,
-	    seglen, len > tp->mss && !(flags & (EMIT_WHOLE | TH_SYN))
-	    ? tp->mss : 0, ecn)
+	    seglen, len > gmss && !(flags & (EMIT_WHOLE | TH_SYN))
+	    ? gmss : 0, ecn)
 	    && h->tun.resource_probe_interval;
     if (refused) {
 	tp->prr_out -= prr;
@@ -1106,6 +1119,25 @@ MtuProbe(
 
 static void	Output(tl_tcb *tp);
 
+/* The bytes of SACK option BuildOptions() would add to a data segment
+ * now: a D-SACK block and the blocks of the out-of-order queue, as many
+ * as fit beside the timestamp. */
+static uint32_t
+SackOptRoom(
+    const tl_tcb *tp)
+{
+    uint32_t blocks[4][2];
+    int max, nb;
+
+    if (!(tp->flags & TF_SACK_PERMIT) || (!tp->x->reass && !tp->dsack_on)) {
+	return 0;
+    }
+    max = (tp->flags & TF_RCVD_TSTMP) ? 3 : 4;
+    nb = tp->dsack_on ? 1 : 0;
+    nb += tcp_sack_blocks(tp, blocks, max - nb);
+    return 4 + 8 * (uint32_t) nb;
+}
+
 /*
  * tcp_output --
  *	Sends what may be sent now, then times the loss probe for all of it
@@ -1127,7 +1159,25 @@ tcp_output(
 	tcp_sync_mss(tp, tp->mtup->dst_mtu);
     }
     tp->defer_limited = 0;
-    Output(tp);
+    {
+	/* Linux tcp_write_xmit()'s mss_now (tcp_current_mss()): SACK
+	 * blocks to be sent take their room from every segment of this
+	 * pass (RFC 9293 3.7.1, RFC 6691). */
+	uint32_t extra = SackOptRoom(tp);
+	uint16_t mss = tp->mss;
+
+	if (extra && extra < mss) {
+	    tp->mss = (uint16_t) (mss - extra);
+	    tp->mss_sack = (uint8_t) extra;
+	    Output(tp);
+	    tp->mss_sack = 0;
+	    if (tp->mss == mss - extra) {
+		tp->mss = mss;	/* (Unless the pass changed the MSS.) */
+	    }
+	} else {
+	    Output(tp);
+	}
+    }
     tp->push_one = 0;
     if (SEQ_GT(tp->snd_max, oldmax) && !armed
 	    && tcp_timer_pending(tp, TT_REXMT)
