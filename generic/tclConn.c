@@ -73,6 +73,8 @@ ConnDeleteProc(
 
     c->cmd = NULL;
     netPtr->scriptGen++;	/* No -until condition may look at it again. */
+    TcplabUnqueue(netPtr, &c->onState);	/* Its callbacks not yet run. */
+    TcplabUnqueue(netPtr, &c->onReadable);
     TcplabChanDetach(c);
     if (c->prev) {
 	c->prev->next = c->next;
@@ -176,7 +178,7 @@ UpState(
 	Tcl_ListObjAppendElement(NULL, s, c->name);
 	Tcl_ListObjAppendElement(NULL, s,
 		Tcl_NewStringObj(tcp_statenames[to], -1));
-	TcplabQueue(c->netPtr, s);
+	TcplabQueueFor(c->netPtr, s, &c->onState);
     }
     if (to == TCPS_CLOSED && tp->so_error) {
 	c->lastErr = tp->so_error;
@@ -198,7 +200,7 @@ UpReadable(
 	Tcl_Obj *s = Tcl_DuplicateObj(c->onReadable);
 
 	Tcl_ListObjAppendElement(NULL, s, c->name);
-	TcplabQueue(c->netPtr, s);
+	TcplabQueueFor(c->netPtr, s, &c->onReadable);
     }
     TcplabChanNotify(c);
 }
@@ -635,6 +637,12 @@ ConnObjCmd(
 	}
 	slot = ev == 0 ? &c->onEvent : ev == 1 ? &c->onReadable : &c->onState;
 	if (objc == 4) {
+	    if (ev == 1 || (ev == 2 && Tcl_GetCharLength(objv[3]) == 0)) {
+		/* A readable callback not yet run goes with the one it
+		 * replaces (the new one is called for what is waiting, as
+		 * below); a state callback removed takes those it queued. */
+		TcplabUnqueue(c->netPtr, slot);
+	    }
 	    if (*slot) {
 		Tcl_DecrRefCount(*slot);
 		*slot = NULL;

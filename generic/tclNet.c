@@ -34,10 +34,22 @@ TcplabQueue(
     NetObj *netPtr,
     Tcl_Obj *script)
 {
+    TcplabQueueFor(netPtr, script, NULL);
+}
+
+/* TcplabQueue for a callback of owner's: TcplabUnqueue(owner) cancels it
+ * while it waits (the callback removed, its connection destroyed). */
+void
+TcplabQueueFor(
+    NetObj *netPtr,
+    Tcl_Obj *script,
+    void *owner)
+{
     Pending *p = ckalloc(sizeof(*p));
 
     p->script = script;
     Tcl_IncrRefCount(script);
+    p->owner = owner;
     p->next = NULL;
     if (netPtr->pendingTail) {
 	netPtr->pendingTail->next = p;
@@ -45,6 +57,26 @@ TcplabQueue(
 	netPtr->pending = p;
     }
     netPtr->pendingTail = p;
+}
+
+void
+TcplabUnqueue(
+    NetObj *netPtr,
+    void *owner)
+{
+    Pending **pp = &netPtr->pending, *p;
+
+    netPtr->pendingTail = NULL;
+    while ((p = *pp) != NULL) {
+	if (p->owner == owner) {
+	    *pp = p->next;
+	    Tcl_DecrRefCount(p->script);
+	    ckfree(p);
+	} else {
+	    netPtr->pendingTail = p;
+	    pp = &p->next;
+	}
+    }
 }
 
 static Tcl_IdleProc KickProc;

@@ -39,6 +39,7 @@ typedef struct Capture Capture;
 /* A script to run between events, never inside segment processing. */
 typedef struct Pending {
     Tcl_Obj *script;
+    void *owner;		/* What TcplabUnqueue() may cancel it for. */
     struct Pending *next;
 } Pending;
 
@@ -210,6 +211,9 @@ MODULE_SCOPE Tcl_Obj   *TcplabTunableObj(int idx, int value);
 /* tclNet.c */
 MODULE_SCOPE Tcl_ObjCmdProc TcplabNetworkCmd;
 MODULE_SCOPE void	TcplabQueue(NetObj *netPtr, Tcl_Obj *script);
+MODULE_SCOPE void	TcplabQueueFor(NetObj *netPtr, Tcl_Obj *script,
+			    void *owner);
+MODULE_SCOPE void	TcplabUnqueue(NetObj *netPtr, void *owner);
 MODULE_SCOPE void	TcplabDrain(NetObj *netPtr);
 MODULE_SCOPE void	TcplabReportBackgroundErrors(void);
 MODULE_SCOPE int	TcplabStepInstant(NetObj *netPtr);
