@@ -95,9 +95,15 @@ tcp_rcv_window_now(
 {
     const tl_tunables *t = &tp->host->tun;
     uint32_t win = tcp_rcv_space(tp), shift = syn ? 0 : tp->rcv_wscale;
-    uint32_t unit = 1u << shift;
+    uint32_t unit = 1u << shift, mss = tp->mss;
 
-    if (!syn && win < tp->rcvbuf.cap / 4 && win < tp->mss) {
+    if (tp->rcv_wnd_clamp && mss > tp->rcv_wnd_clamp) {
+	/* A segment more than the clamp ever lets in: the clamp (Linux
+	 * __tcp_select_window() caps mss at full_space), or the window
+	 * would stay shut however much is read. */
+	mss = tp->rcv_wnd_clamp;
+    }
+    if (!syn && win < tp->rcvbuf.cap / 4 && win < mss) {
 	win = 0;
     }
     if (win > 65535u << shift) {
