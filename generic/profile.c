@@ -852,6 +852,15 @@ static const Row rows[] = {
      * the RFC refuse nothing for memory. 0: a write takes everything. */
     {{T(skb_truesize), 0, 65536, "a write takes what Linux's tcp_sendmsg_locked() would: a new skb is begun only while the send buffer's memory (each skb's data plus this many bytes for its head, 0 = off) is below its size"},
 	{0, 832, 0, 0}},
+    /* Linux tcp_sendmsg_locked(): before the handshake completes a write
+     * waits for it (sk_stream_wait_connect()), so a non-blocking one
+     * takes nothing, EAGAIN (3.6 and 6.18 alike; Fast Open's deferred
+     * connect excepted: its first write sends the SYN). RFC 9293 3.10.2
+     * SEND in SYN-SENT and SYN-RECEIVED queues the data; so does tcplab
+     * for 4.4BSD, whose sosend() would refuse a socket not yet connected
+     * with ENOTCONN (not modelled). */
+    {{T(send_wait_connect), 0, 1, "a non-blocking send before the handshake completes takes nothing (EAGAIN), as Linux; else the data is queued"},
+	{0, 1, 1, 0}},
     /* Datagrams to the host's own addresses and to 127/8 go through its
      * loopback, whose MTU sets the MSS: 4.4BSD-Lite2 net/if_loop.c LOMTU
      * (1024 + 512) = 1536 (as BSD/386's, the book's bsdi); Linux

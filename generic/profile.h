@@ -171,6 +171,7 @@ typedef struct tl_tunables {
     int tcp_tso_win_divisor;	/* Part of the window that goes at once */
     int sndbuf_double;		/* SO_SNDBUF sets twice the value (Linux) */
     int sndbuf_expand;		/* The send buffer grows with cwnd (Linux) */
+    int send_wait_connect;	/* Non-blocking send before the handshake: EAGAIN */
     int skb_truesize;		/* A write is charged as Linux's skbs: each
 				 * skb's head costs this (0 = off) */
     int loopback_mtu;		/* MTU of the loopback (own addresses, 127/8) */

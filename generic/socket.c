@@ -344,6 +344,10 @@ so_send_nonblock(
 	*nPtr = fo.taken;
 	return err;
     }
+    if (tp->host->tun.send_wait_connect && !tp->so_error
+	    && (tp->state == TCPS_SYN_SENT || tp->state == TCPS_SYN_RECEIVED)) {
+	return EAGAIN;		/* sk_stream_wait_connect(), no timeout */
+    }
     if ((tp->x->notsent_lowat == 0 && !wmem) || (flags & TL_MSG_OOB)
 	    || len == 0 || !TCPS_HAVEESTABLISHED(tp->state)
 	    || tp->so_error || (tp->flags & TF_WANTFIN)) {
