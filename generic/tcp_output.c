@@ -1128,14 +1128,14 @@ static void	Output(tl_tcb *tp);
 /* The bytes of SACK option BuildOptions() would add to a data segment
  * now: a D-SACK block and the blocks of the out-of-order queue, as many
  * as fit beside the timestamp. */
-static uint32_t
+static inline uint32_t
 SackOptRoom(
     const tl_tcb *tp)
 {
     uint32_t blocks[4][2];
     int max, nb;
 
-    if (!(tp->flags & TF_SACK_PERMIT) || (!tp->x->reass && !tp->dsack_on)) {
+    if ((!tp->x->reass && !tp->dsack_on) || !(tp->flags & TF_SACK_PERMIT)) {
 	return 0;
     }
     max = (tp->flags & TF_RCVD_TSTMP) ? 3 : 4;
@@ -1155,7 +1155,8 @@ void
 tcp_output(
     tl_tcb *tp)
 {
-    uint32_t oldmax = tp->snd_max;
+    uint32_t oldmax = tp->snd_max, extra;
+    uint16_t mss;
     int armed = tcp_timer_pending(tp, TT_REXMT)
 	    && !(tp->flags & TF_TLP_ARMED);
 
@@ -1165,23 +1166,21 @@ tcp_output(
 	tcp_sync_mss(tp, tp->mtup->dst_mtu);
     }
     tp->defer_limited = 0;
-    {
-	/* Linux tcp_write_xmit()'s mss_now (tcp_current_mss()): SACK
-	 * blocks to be sent take their room from every segment of this
-	 * pass (RFC 9293 3.7.1, RFC 6691). */
-	uint32_t extra = SackOptRoom(tp);
-	uint16_t mss = tp->mss;
-
-	if (extra && extra < mss) {
-	    tp->mss = (uint16_t) (mss - extra);
-	    tp->mss_sack = (uint8_t) extra;
-	    Output(tp);
-	    tp->mss_sack = 0;
-	    if (tp->mss == mss - extra) {
-		tp->mss = mss;	/* (Unless the pass changed the MSS.) */
-	    }
-	} else {
-	    Output(tp);
+    mss = tp->mss;
+    /* Linux tcp_write_xmit()'s mss_now (tcp_current_mss()): SACK blocks
+     * to be sent take their room from every segment of this pass (RFC
+     * 9293 3.7.1, RFC 6691). */
+    extra = SackOptRoom(tp);
+    if (extra >= mss) {
+	extra = 0;
+    }
+    tp->mss = (uint16_t) (mss - extra);
+    tp->mss_sack = (uint8_t) extra;
+    Output(tp);
+    if (extra) {
+	tp->mss_sack = 0;
+	if (tp->mss == mss - extra) {
+	    tp->mss = mss;	/* (Unless the pass changed the MSS.) */
 	}
     }
     tp->push_one = 0;
