@@ -232,6 +232,15 @@ static const Row rows[] = {
      * profile does not guess rcv_mss. */
     {{T(ack_pushed_read), 0, 1, "a read that leaves nothing queued sends the ACK that waits for a short or pushed segment, as Linux"},
 	{0, 1, 0, 0}},
+    /* Linux __tcp_select_window(): when the free space is less than half
+     * the full space, quickack mode ends (icsk_ack.quick = 0), whatever
+     * quick ACKs were left. Linux 6.18, SO_RCVBUF 1152 (2304 bytes of
+     * memory): a 1000-byte segment fills it (free 0 of 999 at 111/256),
+     * so the next, 152 bytes, waits for the delayed-ACK timer though two
+     * quick ACKs were given. Linux 3.6 has the rule too, but its profile
+     * does not model the buffer's memory. */
+    {{T(quickack_low_space), 0, 1, "quick ACKs end when less than half the buffer's window is free, as Linux"},
+	{0, 1, 0, 0}},
     {{T(pingpong_reply), 0, 1, "data sent soon after data received makes the connection interactive: later ACKs are delayed to ride on replies, as Linux"},
 	{0, 1, 1, 0}},
     /* Linux: icsk_ack.ato is 0 until the first data sets it to

@@ -129,6 +129,7 @@ typedef struct tl_tunables {
     int ack_rcv_mss;		/* ACK past rcv_mss unACKed bytes (Linux) */
     int ack_rcv_wnd;		/* that ACK waits while the window shrinks */
     int ack_pushed_read;	/* A read that empties the queue ACKs (Linux) */
+    int quickack_low_space;	/* Half the buffer full ends quick ACKs (Linux) */
     int rcv_win_unscaled_mss;	/* unscaled windows in whole rcv_mss */
     int rcv_wscale_buf;		/* SO_RCVBUF lowers the scale offered */
     int delack_ato_zero;	/* No delay for ACKs before data (Linux) */

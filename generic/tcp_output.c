@@ -77,6 +77,21 @@ FinState(
     return s == TCPS_FIN_WAIT_1 || s == TCPS_CLOSING || s == TCPS_LAST_ACK;
 }
 
+/* Linux __tcp_select_window()'s full_space: the window clamp, within the
+ * window the buffer's memory makes at the ratio measured. */
+static uint32_t
+FullSpace(
+    const tl_tcb *tp)
+{
+    uint32_t full = tp->window_clamp ? tp->window_clamp : tp->rcvbuf.cap;
+
+    if (tp->sk_rcvbuf && tp->scaling_ratio) {
+	full = (uint32_t) TL_MIN(full,
+		((uint64_t) tp->sk_rcvbuf * tp->scaling_ratio) >> 8);
+    }
+    return full;
+}
+
 /*
  * tcp_rcv_window_now --
  *	The window free space allows now, in bytes, before the rule against
@@ -111,13 +126,23 @@ tcp_rcv_window_now(
     }
     if (!syn && !shift && t->rcv_win_unscaled_mss && tp->rcv_mss && win) {
 	/* Linux __tcp_select_window() without scaling: the window last
-	 * offered while the free space is within a segment (rcv_mss, the
-	 * peer's as guessed) above it, else the free space rounded down to
-	 * whole segments. */
-	uint32_t last = tcp_last_rcv_wnd(tp);
+	 * offered while the free space is within a segment above it, else
+	 * the free space rounded down to whole segments. The segment is
+	 * rcv_mss (the peer's as guessed) but at most the full space; when
+	 * it is the full space, the free space once that is more than half
+	 * the full space above the last offer (else a window closed by a
+	 * buffer smaller than a segment would never open again). */
+	uint32_t last = tcp_last_rcv_wnd(tp), m = tp->rcv_mss;
+	uint32_t full = FullSpace(tp);
 
-	win = last <= win && win - last < tp->rcv_mss ? last
-		: win - win % tp->rcv_mss;
+	if (m > full) {
+	    m = full ? full : 1;
+	}
+	if ((win >= m && last <= win - m) || last > win) {
+	    win -= win % m;
+	} else if (!(m == full && win > last + full / 2)) {
+	    win = last;
+	}
     }
     if (shift && t->rcv_win_roundup
 	    && win + unit - 1 <= ring_space(&tp->rcvbuf)) {
@@ -147,6 +172,12 @@ RcvWindow(
     uint32_t edge = SEQ_GT(tp->rcv_adv, tp->rcv_nxt)
 	    ? tp->rcv_adv - tp->rcv_nxt : 0;
 
+    if (!syn && t->quickack_low_space && tp->quickacks
+	    && 2 * tcp_rcv_space(tp) < FullSpace(tp)) {
+	/* Linux __tcp_select_window(): less than half the full space free
+	 * ends quickack mode (icsk_ack.quick = 0). */
+	tp->quickacks = 0;
+    }
     if (win < edge >> shift) {
 	win = edge >> shift;
     }
