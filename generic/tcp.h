@@ -682,6 +682,7 @@ tl_listener    *tcp_lookup_listener(tl_host *host, tl_addr laddr,
 int		tcp_port_in_use(tl_host *host, tl_addr laddr, uint16_t lport,
 		    int reuseaddr);
 uint32_t	tcp_rcv_space(const tl_tcb *tp);
+uint32_t	tcp_rcv_free(const tl_tcb *tp);
 uint8_t		tcp_rcv_wscale(const tl_tcb *tp);
 uint32_t	tcp_rcv_window_now(const tl_tcb *tp, int syn);
 int		tcp_backlog_limit(const tl_host *host, int backlog);

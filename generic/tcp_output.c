@@ -173,7 +173,7 @@ RcvWindow(
 	    ? tp->rcv_adv - tp->rcv_nxt : 0;
 
     if (!syn && t->quickack_low_space && tp->quickacks
-	    && 2 * tcp_rcv_space(tp) < FullSpace(tp)) {
+	    && 2 * tcp_rcv_free(tp) < FullSpace(tp)) {
 	/* Linux __tcp_select_window(): less than half the full space free
 	 * ends quickack mode (icsk_ack.quick = 0). */
 	tp->quickacks = 0;

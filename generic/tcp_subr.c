@@ -1100,6 +1100,17 @@ uint32_t
 tcp_rcv_space(
     const tl_tcb *tp)
 {
+    uint32_t space = tcp_rcv_free(tp);
+
+    return tp->rcv_wnd_clamp && space > tp->rcv_wnd_clamp
+	    ? tp->rcv_wnd_clamp : space;
+}
+
+/* tcp_rcv_space() before the clamp (Linux tcp_space()). */
+uint32_t
+tcp_rcv_free(
+    const tl_tcb *tp)
+{
     uint32_t space = ring_space(&tp->rcvbuf);
 
     if (tp->sk_rcvbuf && tp->scaling_ratio) {
@@ -1108,9 +1119,7 @@ tcp_rcv_space(
 	space = cap <= tp->rcvbuf.len ? 0
 		: (uint32_t) TL_MIN(space, cap - tp->rcvbuf.len);
     }
-
-    return tp->rcv_wnd_clamp && space > tp->rcv_wnd_clamp
-	    ? tp->rcv_wnd_clamp : space;
+    return space;
 }
 
 /* How many connections a listener may hold, queued and embryonic. */
