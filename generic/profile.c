@@ -101,10 +101,11 @@ static const Row rows[] = {
     /* Linux __tcp_select_window() on a connection without window
      * scaling: the window last offered while the free space is less than
      * a segment (icsk_ack.rcv_mss) above it, else the free space rounded
-     * down to whole segments of rcv_mss. Linux 6.18, SO_RCVBUF 8192
+     * down to whole segments of rcv_mss, rcv_mss taken as at most the
+     * full space (a buffer smaller than a segment). Linux 6.18, SO_RCVBUF 8192
      * (a window of 7104 at a tun device's ratio), 1000-byte segments:
      * the read that empties the buffer offers 7000. */
-    {{T(rcv_win_unscaled_mss), 0, 1, "an unscaled window is offered in whole segments of the size the peer sends, and kept while the free space is within a segment above it, as Linux"},
+    {{T(rcv_win_unscaled_mss), 0, 1, "an unscaled window is offered in whole segments of the size the peer sends (at most the buffer's full space), and kept while the free space is within a segment above it, as Linux"},
 	{0, 1, 0, 0}},
     /* Linux tcp_event_data_recv() -> tcp_grow_window(): each in-order
      * segment of 128 bytes or more raises rcv_ssthresh, the cap on the

@@ -16,13 +16,11 @@
 #include "socket.h"
 
 /* Linux limits (include/net/tcp.h). */
-#define TCP_MIN_MSS		88
 #define MAX_TCP_WINDOW		32767
 #define MAX_TCP_KEEPIDLE	32767
 #define MAX_TCP_KEEPINTVL	32767
 #define MAX_TCP_KEEPCNT		127
 #define MAX_TCP_SYNCNT		127
-#define TCP_MSS_DEFAULT		536
 #define TCP_INFINITE_SSTHRESH	0x7fffffff
 /* tcplab's socket buffer limits (as -rcvbuf and -sndbuf). */
 #define SOCKBUF_MIN		512

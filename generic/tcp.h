@@ -27,6 +27,11 @@ enum {
 
 extern const char *const tcp_statenames[TCPS_NSTATES];
 
+/* Segment sizes: the MSS assumed without the option (RFC 9293 3.7.1,
+ * Linux TCP_MSS_DEFAULT) and the smallest Linux takes (TCP_MIN_MSS). */
+#define TCP_MSS_DEFAULT	536
+#define TCP_MIN_MSS	88
+
 #define TCPS_HAVEESTABLISHED(s)	((s) >= TCPS_ESTABLISHED)
 #define TCPS_HAVERCVDFIN(s) \
     ((s) == TCPS_CLOSE_WAIT || (s) == TCPS_CLOSING || (s) == TCPS_LAST_ACK \
@@ -682,6 +687,7 @@ tl_listener    *tcp_lookup_listener(tl_host *host, tl_addr laddr,
 int		tcp_port_in_use(tl_host *host, tl_addr laddr, uint16_t lport,
 		    int reuseaddr);
 uint32_t	tcp_rcv_space(const tl_tcb *tp);
+uint64_t	tcp_rcvbuf_win(const tl_tcb *tp);
 uint32_t	tcp_rcv_free(const tl_tcb *tp);
 uint8_t		tcp_rcv_wscale(const tl_tcb *tp);
 uint32_t	tcp_rcv_window_now(const tl_tcb *tp, int syn);

@@ -160,8 +160,6 @@ Dsack(
 
 #define TCP_DEFAULT_SCALING_RATIO 128	/* include/net/tcp.h: 50% */
 #define TCP_INIT_CWND	10
-#define TCP_MIN_MSS	88
-#define TCP_MSS_DEFAULT	536
 #define SOCK_MIN_RCVBUF	4608		/* 2 x (2048 + sk_buff 256) */
 
 static uint32_t

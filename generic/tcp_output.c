@@ -85,11 +85,7 @@ FullSpace(
 {
     uint32_t full = tp->window_clamp ? tp->window_clamp : tp->rcvbuf.cap;
 
-    if (tp->sk_rcvbuf && tp->scaling_ratio) {
-	full = (uint32_t) TL_MIN(full,
-		((uint64_t) tp->sk_rcvbuf * tp->scaling_ratio) >> 8);
-    }
-    return full;
+    return (uint32_t) TL_MIN(full, tcp_rcvbuf_win(tp));
 }
 
 /*
@@ -525,7 +521,6 @@ tcp_pacing_rate(
 	    * TL_MAX(cwnd, out) * 10000u / srtt_us;
 }
 
-#define TCP_MSS_DEFAULT	536		/* RFC 9293 3.7.1 */
 #define GSO_MAX_BYTES	(65536u - 1 - 320)	/* sk_gso_max_size - 1 -
 						 * MAX_TCP_HEADER */
 

@@ -1106,20 +1106,26 @@ tcp_rcv_space(
 	    ? tp->rcv_wnd_clamp : space;
 }
 
+/* The window the receive buffer's memory makes at the ratio measured
+ * (Linux tcp_win_from_space(sk, sk_rcvbuf)); UINT64_MAX where no memory is
+ * counted (the ring alone limits). */
+uint64_t
+tcp_rcvbuf_win(
+    const tl_tcb *tp)
+{
+    return tp->sk_rcvbuf && tp->scaling_ratio
+	    ? ((uint64_t) tp->sk_rcvbuf * tp->scaling_ratio) >> 8 : UINT64_MAX;
+}
+
 /* tcp_rcv_space() before the clamp (Linux tcp_space()). */
 uint32_t
 tcp_rcv_free(
     const tl_tcb *tp)
 {
-    uint32_t space = ring_space(&tp->rcvbuf);
+    uint64_t cap = tcp_rcvbuf_win(tp);
 
-    if (tp->sk_rcvbuf && tp->scaling_ratio) {
-	uint64_t cap = ((uint64_t) tp->sk_rcvbuf * tp->scaling_ratio) >> 8;
-
-	space = cap <= tp->rcvbuf.len ? 0
-		: (uint32_t) TL_MIN(space, cap - tp->rcvbuf.len);
-    }
-    return space;
+    return cap <= tp->rcvbuf.len ? 0 : (uint32_t) TL_MIN(
+	    ring_space(&tp->rcvbuf), cap - tp->rcvbuf.len);
 }
 
 /* How many connections a listener may hold, queued and embryonic. */
