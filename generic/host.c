@@ -5,6 +5,7 @@
  *	section 3), timer ticks, crash and boot, and raw injection.
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "net.h"
@@ -737,36 +738,74 @@ host_ip_output(
     return 0;
 }
 
+/*
+ * ForwardDrop --
+ *	A datagram the host would forward is dropped: counted, and with
+ *	-events an "r: dropped ..." line on the host saying why. No ICMP error
+ *	goes back (RFC 1812 4.3.2.x would send Time Exceeded, Destination
+ *	Unreachable or Fragmentation Needed: tcplab sends none).
+ */
+
+static void
+ForwardDrop(
+    tl_host *h,
+    const tl_iphdr *ip,
+    const uint8_t *iph,
+    uint64_t *counter,
+    const char *why)
+{
+    tl_tcphdr th;
+
+    ++*counter;
+    if (!*h->tcp.events) {
+	return;
+    }
+    tcp_drop_event(h, NULL, ip, ip->proto == IPPROTO_TCP_ && tcp_parse(
+	    iph + ip->hlen, ip->len - ip->hlen, ip->src, ip->dst, &th, 0)
+	    == WIRE_OK ? &th : NULL, EV_DROP, why);
+}
+
 /* Forwards a datagram that is not ours (RFC 1812 in miniature). */
 static void
 Forward(
     tl_host *h,
+    const tl_iphdr *ip,
     const uint8_t *iph,
-    uint32_t iplen,
     uint32_t gso)
 {
+    uint32_t iplen = ip->len;
     tl_pkt *q;
     tl_addr nh;
     tl_iface *ifc;
 
-    if (ip_ttl(iph) <= 1 || (ifc = host_route(h, ip_dst(iph), &nh)) == NULL) {
-	h->stats.ip_noroute++;
+    if (ip->ttl <= 1) {
+	/* RFC 1812 5.3.1: a TTL of 1 or 0 is not forwarded. */
+	ForwardDrop(h, ip, iph, &h->stats.ip_ttl_exceeded, "TTL exceeded");
+	return;
+    }
+    if ((ifc = host_route(h, ip->dst, &nh)) == NULL) {
+	ForwardDrop(h, ip, iph, &h->stats.ip_noroute, "no route");
 	return;
     }
     if (iplen > ifc->mtu && !ifc->link->tso) {
 	/* A segment that stands for several (gso) is cut up into segments
 	 * of its size, if they fit the link's MTU; nothing else too large
 	 * goes on (no fragmentation here). */
-	uint32_t ihl = ip_hdrlen(iph);
+	uint32_t ihl = ip->hlen;
 
-	if (!gso || ip_proto(iph) != IPPROTO_TCP_ || ihl + TCP_HDRLEN > iplen
+	if (!gso || ip->proto != IPPROTO_TCP_ || ihl + TCP_HDRLEN > iplen
 		|| ihl + tcp_hdrlen(iph + ihl) + gso > ifc->mtu) {
-	    h->stats.ip_noroute++;
+	    char why[80];
+
+	    snprintf(why, sizeof(why), "%u bytes for the MTU %u of %s, "
+		    "not fragmented", iplen, ifc->mtu, ifc->link->name);
+	    ForwardDrop(h, ip, iph, &h->stats.ip_too_big, why);
 	    return;
 	}
     }
     if (h->qdisc_drop) {
-	h->stats.ip_qdisc_drop++;
+	ForwardDrop(h, ip, iph, &h->stats.ip_qdisc_drop,
+		"refused by the device queue");
 	return;
     }
     q = host_pkt_alloc(h, iplen);
@@ -815,7 +854,7 @@ IpInput(
     }
     if (!(looped ? host_is_self(h, ip.dst) : host_has_addr(h, ip.dst))) {
 	if (h->forwarding && !looped) {
-	    Forward(h, d, ip.len, gso);
+	    Forward(h, &ip, d, gso);
 	} else {
 	    h->stats.ip_notme++;
 	}

@@ -22,6 +22,8 @@ enum { SVC_NONE = 0, SVC_DISCARD = 1, SVC_ECHO = 2 };
 typedef struct tl_stats {
     uint64_t ip_in, ip_out, ip_bad[WIRE_NERRORS], ip_noroute, ip_notme;
     uint64_t ip_qdisc_drop;	/* Refused by the device's queue (qdisc). */
+    uint64_t ip_ttl_exceeded;	/* Not forwarded: TTL 1 or 0 (RFC 1812 5.3.1). */
+    uint64_t ip_too_big;	/* Not forwarded: over the next hop's MTU. */
     uint64_t tcp_in, tcp_out, tcp_bad[WIRE_NERRORS], tcp_noport;
     uint64_t tcp_rst_out, tcp_retrans, tcp_dropped;
     uint64_t tcp_unsent;	/* Segments the device's queue refused, that

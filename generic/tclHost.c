@@ -743,6 +743,8 @@ Stats(
     PUT("ip_noroute", s->ip_noroute);
     PUT("ip_notme", s->ip_notme);
     PUT("ip_qdisc_drop", s->ip_qdisc_drop);
+    PUT("ip_ttl_exceeded", s->ip_ttl_exceeded);
+    PUT("ip_too_big", s->ip_too_big);
     PUT("tcp_in", s->tcp_in);
     PUT("tcp_out", s->tcp_out);
     PUT("tcp_noport", s->tcp_noport);
