@@ -334,6 +334,17 @@ static const Row rows[] = {
      * queued returns EOF (measured; seed 001 claims otherwise). */
     {{T(shutrd_discard), 0, 1, "shutdown read discards queued and later data"},
 	{1, 0, 0, 0}},
+    /* shutdown() of a connection still in SYN_SENT. Linux
+     * inet_shutdown() disconnects a connecting socket whatever it shuts
+     * down (tcp_disconnect(): CLOSE, no segment, sk_err ECONNRESET), so
+     * the next read or write fails with ECONNRESET, later reads with
+     * ENOTCONN (tcp_recvmsg(): CLOSE without SOCK_DONE) and writes with
+     * EPIPE; measured on 6.18 (shut down for writing, reading or both).
+     * 4.4BSD soshutdown(): reading only flushes (the connection goes on);
+     * writing closes it (tcp_usrclosed(): SYN_SENT -> CLOSED,
+     * soisdisconnected()), and reads give EOF. */
+    {{T(shutdown_connecting), 0, 1, "shutdown in SYN_SENT, for reading or writing, disconnects: the next read or write fails with ECONNRESET, later reads with ENOTCONN, as Linux; else shutting down writing closes and reads give EOF"},
+	{0, 1, 1, 0}},
     /* Linux 6.18: four extra 1 s SYN retransmissions before backoff
      * (trace 02 vs 02b). */
     {{T(tcp_syn_linear_timeouts), 0, 127, "SYN retransmissions at the initial RTO before backing off"},

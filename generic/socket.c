@@ -440,6 +440,10 @@ so_recv(
 	    tp->so_error = 0;
 	    return err;
 	}
+	if (tp->x->disconnected) {
+	    return ENOTCONN;	/* Linux tcp_recvmsg(), tunable
+				 * shutdown_connecting. */
+	}
 	return (avail == 0 && !tcp_at_eof(tp) && max > 0) ? EAGAIN : 0;
     }
     if (flags & TL_MSG_PEEK) {

@@ -280,6 +280,9 @@ typedef struct tl_tcbx {
 				 * t_iobc). */
     uint8_t onq;		/* 1 when in the listener's accept queue, 0
 				 * while embryonic. */
+    uint8_t disconnected;	/* shutdown() in SYN_SENT disconnected it
+				 * (tunable shutdown_connecting): reads
+				 * ENOTCONN. */
     uint64_t cc_priv[9];	/* The module's own state (Linux
 				 * icsk_ca_priv), zero when it starts. */
     /* Fast Open, client side (RFC 7413; Linux tcp_sock syn_fastopen,

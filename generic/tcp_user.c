@@ -1197,6 +1197,14 @@ tcp_shutdown(
     if (tp->state == TCPS_CLOSED) {
 	return ENOTCONN;
     }
+    if (tp->state == TCPS_SYN_SENT && tp->host->tun.shutdown_connecting
+	    && (rd || wr)) {
+	/* Linux inet_shutdown() -> tcp_disconnect(). */
+	tcp_xw(tp)->disconnected = 1;
+	tp->so_error = ECONNRESET;
+	tcp_close(tp);
+	return 0;
+    }
     if (rd) {
 	tp->flags |= TF_SHUT_RD;
 	if (tp->host->tun.shutrd_discard) {
