@@ -1197,8 +1197,7 @@ tcp_shutdown(
     if (tp->state == TCPS_CLOSED) {
 	return ENOTCONN;
     }
-    if (tp->state == TCPS_SYN_SENT && tp->host->tun.shutdown_connecting
-	    && (rd || wr)) {
+    if (tp->state == TCPS_SYN_SENT && tp->host->tun.shutdown_connecting) {
 	/* Linux inet_shutdown() -> tcp_disconnect(). */
 	tcp_xw(tp)->disconnected = 1;
 	tp->so_error = ECONNRESET;
