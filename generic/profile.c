@@ -343,6 +343,17 @@ static const Row rows[] = {
      * 4.4BSD soshutdown(): reading only flushes (the connection goes on);
      * writing closes it (tcp_usrclosed(): SYN_SENT -> CLOSED,
      * soisdisconnected()), and reads give EOF. */
+    /* A pass of tcp_output() that sends only an ACK or a window update
+     * while data waits on a window too small to use, with nothing in
+     * flight. 4.4BSD tcp_output() goes to send for TF_ACKNOW before it
+     * looks at the persist timer (Vol. 2 fig. 26.7, 26.8), so the timer
+     * stays off until a later pass sends nothing; a lost window update
+     * then leaves the connection stuck. Linux sends the ACK apart
+     * (tcp_ack_snd_check()) and tcp_data_snd_check() ->
+     * tcp_check_probe_timer() starts the probe timer whatever else
+     * went; RFC 9293 3.8.6.1 wants the window probed. */
+    {{T(persist_on_ack), 0, 1, "an output pass that sends only an ACK still starts the persist timer for data the window holds back, as Linux; else only a pass that sends nothing does, as 4.4BSD"},
+	{0, 1, 1, 1}},
     {{T(shutdown_connecting), 0, 1, "shutdown in SYN_SENT, for reading or writing, disconnects: the next read or write fails with ECONNRESET, later reads with ENOTCONN, as Linux; else shutting down writing closes and reads give EOF"},
 	{0, 1, 1, 0}},
     /* Linux 6.18: four extra 1 s SYN retransmissions before backoff

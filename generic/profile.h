@@ -148,6 +148,7 @@ typedef struct tl_tunables {
     int dupsyn_restart;		/* A duplicate SYN restarts the SYN-ACK timer */
     int shutrd_discard;		/* shutdown(SHUT_RD) discards data (BSD) */
     int shutdown_connecting;	/* shutdown() in SYN_SENT disconnects (Linux) */
+    int persist_on_ack;		/* A pure ACK sent still starts the persist timer */
     int win_update_double;	/* Window updates only when it doubles (Linux) */
     int zwp_empty;		/* Zero-window probes carry no data (Linux) */
     int resource_probe_interval;	/* ms; a refused segment is unsent */

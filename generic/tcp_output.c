@@ -1296,6 +1296,22 @@ tcp_output_after_read(
     tp->push_one = 0;
 }
 
+/* Data waiting on a zero window, or on one too small to use with nothing
+ * in flight to bring an ACK: the persist timer probes it, or sends what it
+ * allows (RFC 9293 3.8.6.1; 4.4BSD tcp_output() "just wait"; Linux
+ * tcp_check_probe_timer()). */
+static int
+PersistDue(
+    const tl_tcb *tp,
+    int state,
+    uint32_t seq,
+    uint32_t data_end)
+{
+    return TCPS_HAVEESTABLISHED(state) && SEQ_GT(data_end, seq)
+	    && (tp->snd_wnd == 0 || tp->snd_nxt == tp->snd_una)
+	    && !tcp_timer_pending(tp, TT_REXMT);
+}
+
 static void
 Output(
     tl_tcb *tp)
@@ -1472,13 +1488,7 @@ Output(
 	    send = 1;
 	}
 	if (!send) {
-	    /* Data waiting on a zero window, or on one too small to use
-	     * with nothing in flight to bring an ACK: the persist timer
-	     * probes it, or sends what it allows (RFC 9293 3.8.6.1; 4.4BSD
-	     * tcp_output() "just wait"; Linux tcp_check_probe_timer()). */
-	    if (TCPS_HAVEESTABLISHED(state) && SEQ_GT(data_end, seq)
-		    && (tp->snd_wnd == 0 || tp->snd_nxt == tp->snd_una)
-		    && !tcp_timer_pending(tp, TT_REXMT)) {
+	    if (PersistDue(tp, state, seq, data_end)) {
 		tcp_persist_arm(tp);
 	    }
 	    if (tp->x->notsent_lowat || h->tun.skb_truesize) {
@@ -1583,6 +1593,12 @@ Output(
 		    && tp->snd_nxt != tp->snd_una) {
 		tcp_timer_cancel(tp, TT_PERSIST);
 		tcp_rexmt_arm(tp);
+	    }
+	    if (end == seq && h->tun.persist_on_ack
+		    && PersistDue(tp, state, seq, data_end)) {
+		/* Only an ACK or a window update went, and data waits:
+		 * the timer starts all the same (tunable persist_on_ack). */
+		tcp_persist_arm(tp);
 	    }
 	}
     }
