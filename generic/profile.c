@@ -352,6 +352,16 @@ static const Row rows[] = {
      * (tcp_ack_snd_check()) and tcp_data_snd_check() ->
      * tcp_check_probe_timer() starts the probe timer whatever else
      * went; RFC 9293 3.8.6.1 wants the window probed. */
+    /* A segment without data whose sequence number is the right edge of
+     * the window (SEG.SEQ = RCV.NXT + RCV.WND): an ACK from a peer that
+     * has filled the window while a hole keeps RCV.NXT back. RFC 9293
+     * 3.10.7.4 wants SEG.SEQ < RCV.NXT + RCV.WND and drops it with an
+     * ACK, its acknowledgment unread. 4.4BSD tcp_input() drops only what
+     * ends past the window (todrop = 0 here) and Linux tcp_sequence()
+     * only a sequence number after rcv_nxt + tcp_receive_window(): both
+     * take it, and its ACK. */
+    {{T(seq_right_edge), 0, 1, "a segment without data at the right edge of the receive window is acceptable, as 4.4BSD and Linux; else it is dropped with an ACK, as RFC 9293 says"},
+	{1, 1, 1, 0}},
     {{T(persist_on_ack), 0, 1, "an output pass that sends only an ACK still starts the persist timer for data the window holds back, as Linux; else only a pass that sends nothing does, as 4.4BSD"},
 	{0, 1, 1, 1}},
     {{T(shutdown_connecting), 0, 1, "shutdown in SYN_SENT, for reading or writing, disconnects: the next read or write fails with ECONNRESET, later reads with ENOTCONN, as Linux; else shutting down writing closes and reads give EOF"},

@@ -149,6 +149,7 @@ typedef struct tl_tunables {
     int shutrd_discard;		/* shutdown(SHUT_RD) discards data (BSD) */
     int shutdown_connecting;	/* shutdown() in SYN_SENT disconnects (Linux) */
     int persist_on_ack;		/* A pure ACK sent still starts the persist timer */
+    int seq_right_edge;		/* An empty segment at RCV.NXT+RCV.WND is acceptable */
     int win_update_double;	/* Window updates only when it doubles (Linux) */
     int zwp_empty;		/* Zero-window probes carry no data (Linux) */
     int resource_probe_interval;	/* ms; a refused segment is unsent */

@@ -1732,8 +1732,11 @@ Acceptable(
 	    ? tp->rcv_adv - tp->rcv_nxt : 0;
 
     if (seglen == 0) {
+	/* At the right edge too with tunable seq_right_edge. */
 	return wnd == 0 ? seq == tp->rcv_nxt
-		: SEQ_GEQ(seq, tp->rcv_nxt) && SEQ_LT(seq, tp->rcv_nxt + wnd);
+		: SEQ_GEQ(seq, tp->rcv_nxt) && (SEQ_LT(seq, tp->rcv_nxt + wnd)
+		    || (tp->host->tun.seq_right_edge
+			&& seq == tp->rcv_nxt + wnd));
     }
     if (wnd == 0) {
 	return 0;
