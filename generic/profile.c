@@ -320,9 +320,10 @@ static const Row rows[] = {
      * when the RTO would fire if
      * that is sooner; then the RTO runs unchanged (traces
      * 07, 08: FIN again after 0.205-0.210 s, then 0.212 s, then
-     * doubling; tests/pkt/linux-tlp-at-rto.pkt). */
+     * doubling; tests/pkt/linux-tlp-at-rto.pkt). Linux 3.6 had none:
+     * the probe came with 3.10 (tcp_early_retrans 3). */
     {{T(tlp), 0, 1, "tail loss probe before the first retransmission timeout (with SACK)"},
-	{0, 1, 1, 0}},
+	{0, 1, 0, 0}},
     /* Linux tcp_check_req(): a retransmitted SYN in SYN_RCVD draws a
      * SYN-ACK and restarts the request's timer with the current backoff
      * (trace 03). 4.4BSD answers it without touching the timer. */
