@@ -114,6 +114,9 @@ tcp_rcv_window_now(
 	 * would stay shut however much is read. */
 	mss = tp->rcv_wnd_clamp;
     }
+    if (tp->sk_rcvbuf && tp->scaling_ratio && mss > FullSpace(tp)) {
+	mss = FullSpace(tp);	/* The same for the buffer's memory. */
+    }
     if (!syn && win < tp->rcvbuf.cap / 4 && win < mss) {
 	win = 0;
     }
@@ -141,7 +144,9 @@ tcp_rcv_window_now(
 	}
     }
     if (shift && t->rcv_win_roundup
-	    && win + unit - 1 <= ring_space(&tp->rcvbuf)) {
+	    && ((win + unit - 1) >> shift << shift) <= ring_space(&tp->rcvbuf)) {
+	/* Linux: ALIGN(window, 1 << rcv_wscale), so that a window smaller
+	 * than the unit is not scaled away; where the ring holds the unit. */
 	win += unit - 1;
     }
     return win >> shift << shift;
