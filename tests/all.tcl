@@ -47,6 +47,9 @@ proc tcltest::cleanupTestsHook {} {
 }
 
 set bad [runAllTests]
+# With -singleproc 1 the test files ran in this interpreter and may have
+# left a variable of this name.
+unset -nocomplain sum
 array set sum $totals
 if {$nfiles == 0} {
     puts "No test files were run."
