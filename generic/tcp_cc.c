@@ -196,7 +196,10 @@ tcp_cc_sent(
 	}
 	return;
     }
-    if (x == NULL || (x->n == x->cap && x->cap < XMIT_MAXCAP)) {
+    if (SEQ_GEQ(seq, tp->snd_max) && (x == NULL
+	    || (x->n == x->cap && x->cap < XMIT_MAXCAP))) {
+	/* Room for a new record; a retransmission only marks records, and
+	 * a caller walking the log may hold one across it (RackRecover()). */
 	uint32_t cap = x ? 2 * x->cap : 64;
 	tl_xmitlog *nx = malloc(sizeof(*nx) + cap * sizeof(XmitRec));
 
@@ -236,7 +239,7 @@ tcp_cc_sent(
 	x->bytes[REC_PIPE] += Span(x, x->n - 1);
 	return;
     }
-    for (i = 0; i < x->n; i++) {
+    for (i = 0; x && i < x->n; i++) {
 	XmitRec *r = &x->r[(x->head + i) & (x->cap - 1)];
 
 	if (SEQ_GT(r->end, seq) && SEQ_LT(r->end - 1, seq + len)) {
@@ -1268,6 +1271,8 @@ RackRecover(
 		 * break;"). */
 		break;
 	    }
+	    x = tp->xmitlog;	/* The same log: only new data grows it. */
+	    r = REC(x, i);
 	    was = Cat(r);	/* Sending it may have marked it already. */
 	    r->rtx = 1;
 	    Recount(x, i, was);
